@@ -1,0 +1,59 @@
+# Project-wide compile settings and one helper per kind of target.
+
+# Boost 1.74's asio/awaitable.hpp uses std::exchange without including <utility>,
+# which g++ 12 in C++20 mode rejects; include it first everywhere.
+add_compile_options("SHELL:-include utility")
+
+if(DELIVERER_SANITIZE)
+  add_compile_options(-fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+if(DELIVERER_FUZZ)
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()
+
+# -Wmismatched-new-delete: g++ 12 misreports Asio's coroutine frame allocator (its
+# operator new/delete pair) when coroutines are inlined; the pair does match.
+function(deliverer_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Werror -Wno-missing-field-initializers)
+  if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU")
+    target_compile_options(${target} PRIVATE -Wno-mismatched-new-delete)
+  endif()
+endfunction()
+
+# deliverer_component(name SOURCES a.cc b.cc DEPS other::lib)
+# A static library deliverer_<name> (alias deliverer::<name>); headers are included
+# as "name/header.h" from src/.
+function(deliverer_component name)
+  cmake_parse_arguments(C "" "" "SOURCES;DEPS" ${ARGN})
+  add_library(deliverer_${name} STATIC ${C_SOURCES})
+  target_include_directories(deliverer_${name} PUBLIC ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(deliverer_${name} PUBLIC ${C_DEPS})
+  deliverer_warnings(deliverer_${name})
+  add_library(deliverer::${name} ALIAS deliverer_${name})
+endfunction()
+
+# deliverer_test(name SOURCES x_test.cc DEPS deliverer::x LABELS unit)
+function(deliverer_test name)
+  cmake_parse_arguments(T "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  add_executable(${name} ${T_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
+  target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
+  deliverer_warnings(${name})
+  if(NOT T_LABELS)
+    set(T_LABELS unit)
+  endif()
+  gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
+    PROPERTIES LABELS "${T_LABELS}")
+endfunction()
+
+# deliverer_fuzz(name SOURCES x_fuzz.cc DEPS deliverer::x): a libFuzzer binary (clang only).
+function(deliverer_fuzz name)
+  cmake_parse_arguments(F "" "" "SOURCES;DEPS" ${ARGN})
+  add_executable(${name} ${F_SOURCES})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src)
+  target_link_libraries(${name} PRIVATE ${F_DEPS})
+  target_link_options(${name} PRIVATE -fsanitize=fuzzer)
+  set_target_properties(${name} PROPERTIES RUNTIME_OUTPUT_DIRECTORY ${PROJECT_BINARY_DIR}/fuzz)
+endfunction()

@@ -1,0 +1,94 @@
+#pragma once
+// The producer- and operator-facing HTTP API of api.md: routing, authentication, scopes,
+// rate limits, back-pressure, and the handlers. Transport-free: HttpServer feeds it
+// parsed requests. Handle() may run concurrently on several I/O threads.
+#include <boost/asio/awaitable.hpp>
+
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "api/authenticator.h"
+#include "api/http_types.h"
+#include "api/rate_limiter.h"
+#include "common/clock.h"
+#include "metrics/metrics.h"
+#include "store/store.h"
+#include "validation/request.h"
+
+namespace deliverer::api {
+
+struct ApiOptions {
+  RateLimits rate_limits;
+  int64_t queue_high_water = 1'000'000;
+  double delivery_tps = 0;  // total carrier throughput, for estimated_processing_ms; 0 = unknown
+};
+
+class Api {
+ public:
+  Api(store::Store& store, const validation::Validator& validator, metrics::Registry& metrics,
+      Clock& clock, ApiOptions options);
+
+  boost::asio::awaitable<Response> Handle(Request request, std::string source_ip);
+
+  // Counts a request answered by the transport itself (413, 431, 408), for /metrics.
+  void CountTransportError(unsigned status);
+
+ private:
+  struct Context {
+    Request& request;
+    Caller caller;
+    std::string path_param;  // the {id} or {number} of the route, percent-decoded
+    std::string_view query;
+  };
+  using Handler = boost::asio::awaitable<Response> (Api::*)(Context&);
+  struct Route {
+    http::verb method;
+    std::string_view prefix;  // the path, or its fixed part before a trailing {param}
+    bool has_param;
+    uint32_t scope;
+    Handler handler;
+    std::string_view label;   // the route template, for metrics
+  };
+  static const Route kRoutes[];
+
+  boost::asio::awaitable<Response> Dispatch(Request& request, std::string source_ip,
+                                            std::string_view* label);
+  // Authenticates, checks the scope and the rate limit.
+  Result<Caller> Admit(const Request& request, uint32_t scope, int* retry_after_s);
+
+  // Handlers, one per route and method.
+  boost::asio::awaitable<Response> SendMessage(Context& ctx);
+  boost::asio::awaitable<Response> SendBatch(Context& ctx);
+  boost::asio::awaitable<Response> GetMessage(Context& ctx);
+  boost::asio::awaitable<Response> ListMessages(Context& ctx);
+  boost::asio::awaitable<Response> ListSuppressions(Context& ctx);
+  boost::asio::awaitable<Response> PutSuppression(Context& ctx);
+  boost::asio::awaitable<Response> DeleteSuppression(Context& ctx);
+  boost::asio::awaitable<Response> ListAudit(Context& ctx);
+
+  Response Healthz();
+  Response Readyz();
+  Response Metrics();
+
+  Result<store::MessageQuery> ParseMessageQuery(std::string_view query, const Caller& caller);
+  void FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out);
+  Response RejectMessage(const Error& error);  // also counts the rejection
+  static Error Suppressed();
+  void CountAccepted(const std::string& account);
+  void CountRejected(const std::string& code);
+  int64_t EstimatedProcessingMs() const;
+
+  Response Reject(const Error& error, int retry_after_s = 0);
+  Response StorageFailure(const Error& error, std::string_view request_id);
+  std::optional<Error> CheckOverloaded() const;
+
+  store::Store& store_;
+  const validation::Validator& validator_;
+  metrics::Registry& metrics_;
+  Clock& clock_;
+  const ApiOptions options_;
+  Authenticator authenticator_;
+  RateLimiter rate_limiter_;
+};
+
+}  // namespace deliverer::api

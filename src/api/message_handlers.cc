@@ -1,0 +1,266 @@
+// POST /v1/messages, POST /v1/messages/batch, GET /v1/messages/{id}, GET /v1/messages.
+#include <fmt/format.h>
+
+#include <charconv>
+
+#include "api/api.h"
+#include "api/request_helpers.h"
+#include "api/views.h"
+#include "auth/api_key.h"
+#include "common/ids.h"
+#include "common/time_format.h"
+
+namespace deliverer::api {
+
+using boost::asio::awaitable;
+using InsertResults = std::vector<Result<store::InsertResult>>;
+
+namespace {
+
+std::optional<Error> CheckJsonBody(const Request& request) {
+  const auto type = request[http::field::content_type];
+  if (!IsJsonContentType(std::string_view(type.data(), type.size()))) {
+    return Error::Of("unsupported_media_type", "send the body as application/json");
+  }
+  return std::nullopt;
+}
+
+store::NewMessage ToNewMessage(validation::ValidatedMessage&& v, const Caller& caller,
+                               int64_t now_ms) {
+  store::NewMessage m;
+  m.id = v.message_id ? std::move(*v.message_id) : NewUuidV7(now_ms);
+  m.account = caller.account;
+  m.key_id = caller.key_id;
+  m.source_ip = caller.source_ip;
+  m.from = std::move(v.from);
+  m.to = std::move(v.to);
+  m.to_region = std::move(v.to_region);
+  m.body = std::move(v.body);
+  m.type = v.type;
+  m.priority = v.priority;
+  m.encoding = v.encoding;
+  m.segments = v.segments;
+  m.ttl_seconds = v.ttl_seconds;
+  m.callback_url = std::move(v.callback_url);
+  m.client_ref = std::move(v.client_ref);
+  // The hash, not the canonical payload itself, is kept: the payload holds the body.
+  m.payload_hash = auth::HashKey(v.canonical_payload);
+  m.created_at_ms = now_ms;
+  return m;
+}
+
+Error Conflict(const std::string& id) {
+  return Error::Of("idempotency_conflict",
+                   fmt::format("message_id {} is already used by a different request", id),
+                   "message_id");
+}
+
+bool IsAdmin(const Caller& caller) { return (caller.scopes & auth::kScopeAdmin) != 0; }
+
+}  // namespace
+
+awaitable<Response> Api::SendMessage(Context& ctx) {
+  if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
+  if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
+  auto parsed = validator_.ParseMessage(ctx.request.body());
+  if (!parsed.ok()) co_return RejectMessage(parsed.error());
+  auto suppressed = store_.IsSuppressed(ctx.caller.account, parsed->to);
+  if (!suppressed.ok()) co_return StorageFailure(suppressed.error(), ctx.caller.request_id);
+  if (*suppressed) co_return RejectMessage(Suppressed());
+
+  std::vector<store::NewMessage> batch;
+  batch.push_back(ToNewMessage(std::move(*parsed), ctx.caller, clock_.NowUnixMillis()));
+  InsertResults results = co_await AwaitCallback<InsertResults>(
+      [&](auto done) { store_.InsertMessages(std::move(batch), std::move(done)); });
+  Result<store::InsertResult>& result = results.front();
+  if (!result.ok()) co_return StorageFailure(result.error(), ctx.caller.request_id);
+
+  const store::MessageRecord& record = result->record;
+  switch (result->outcome) {
+    case store::InsertOutcome::kConflict:
+      co_return RejectMessage(Conflict(record.id));
+    case store::InsertOutcome::kReplayed: {
+      Response res = JsonResponse(200, Dump(AcceptedJson(record, EstimatedProcessingMs())));
+      res.set("Idempotent-Replayed", "true");
+      res.set(http::field::location, "/v1/messages/" + record.id);
+      co_return res;
+    }
+    case store::InsertOutcome::kCreated:
+      break;
+  }
+  CountAccepted(record.account);
+  Response res = JsonResponse(202, Dump(AcceptedJson(record, EstimatedProcessingMs())));
+  res.set(http::field::location, "/v1/messages/" + record.id);
+  co_return res;
+}
+
+awaitable<Response> Api::SendBatch(Context& ctx) {
+  if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
+  if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
+  auto parsed = validator_.ParseBatch(ctx.request.body());
+  if (!parsed.ok()) co_return Reject(parsed.error());
+
+  const int64_t now = clock_.NowUnixMillis();
+  nlohmann::json results = nlohmann::json::array();
+  std::vector<store::NewMessage> batch;
+  std::vector<size_t> positions;  // index in `results` of each batch entry
+  for (size_t i = 0; i < parsed->size(); ++i) {
+    auto& item = (*parsed)[i];
+    std::optional<Error> error;
+    if (!item.ok()) {
+      error = item.error();
+    } else if (auto suppressed = store_.IsSuppressed(ctx.caller.account, item->to);
+               !suppressed.ok()) {
+      co_return StorageFailure(suppressed.error(), ctx.caller.request_id);
+    } else if (*suppressed) {
+      error = Suppressed();
+    }
+    if (error) {
+      CountRejected(error->code);
+      results.push_back({{"index", i},
+                         {"status", StatusFor(error->code)},
+                         {"error", nlohmann::json::parse(ProblemBody(*error))}});
+      continue;
+    }
+    positions.push_back(i);
+    results.push_back({{"index", i}});
+    batch.push_back(ToNewMessage(std::move(*item), ctx.caller, now));
+  }
+  if (!batch.empty()) {
+    InsertResults inserted = co_await AwaitCallback<InsertResults>(
+        [&](auto done) { store_.InsertMessages(std::move(batch), std::move(done)); });
+    for (size_t k = 0; k < inserted.size(); ++k) {
+      FillBatchResult(inserted[k], results[positions[k]]);
+    }
+  }
+  co_return JsonResponse(207, Dump({{"results", std::move(results)}}));
+}
+
+void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out) {
+  if (!inserted.ok()) {
+    const Error error = Error::Of("storage_unavailable", "storage is not accepting writes");
+    out["status"] = StatusFor(error.code);
+    out["error"] = nlohmann::json::parse(ProblemBody(error));
+    return;
+  }
+  const store::MessageRecord& record = inserted->record;
+  switch (inserted->outcome) {
+    case store::InsertOutcome::kCreated:
+      CountAccepted(record.account);
+      out["status"] = 202;
+      break;
+    case store::InsertOutcome::kReplayed:
+      out["status"] = 200;
+      break;
+    case store::InsertOutcome::kConflict: {
+      const Error error = Conflict(record.id);
+      CountRejected(error.code);
+      out["status"] = StatusFor(error.code);
+      out["error"] = nlohmann::json::parse(ProblemBody(error));
+      return;
+    }
+  }
+  out["message_id"] = record.id;
+  out["encoding"] = model::ToString(record.encoding);
+  out["segments"] = record.segments;
+}
+
+awaitable<Response> Api::GetMessage(Context& ctx) {
+  auto found = store_.GetMessage(ctx.path_param, /*with_events=*/true);
+  if (!found.ok()) co_return StorageFailure(found.error(), ctx.caller.request_id);
+  // Another account's message answers exactly like an unknown id (api.md, S1).
+  if (!found->has_value() || ((*found)->account != ctx.caller.account && !IsAdmin(ctx.caller))) {
+    co_return Reject(Error::Of("not_found", "no message with that id"));
+  }
+  co_return JsonResponse(200, Dump(MessageJson(**found, /*with_events=*/true)));
+}
+
+awaitable<Response> Api::ListMessages(Context& ctx) {
+  auto query = ParseMessageQuery(ctx.query, ctx.caller);
+  if (!query.ok()) co_return Reject(query.error());
+  auto page = store_.ListMessages(*query);
+  if (!page.ok()) co_return StorageFailure(page.error(), ctx.caller.request_id);
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& m : page->messages) data.push_back(MessageJson(m, /*with_events=*/false));
+  nlohmann::json next = nullptr;
+  if (page->more) {
+    const auto& last = page->messages.back();
+    next = EncodeCursor(fmt::format("{}:{}", last.created_at_ms, last.id));
+  }
+  co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
+}
+
+Result<store::MessageQuery> Api::ParseMessageQuery(std::string_view text, const Caller& caller) {
+  auto params = ParseQuery(text);
+  if (!params.ok()) return params.take_error();
+  store::MessageQuery q;
+  if (!IsAdmin(caller)) q.account = caller.account;
+  for (auto& [name, value] : *params) {
+    auto bad = [&](std::string why) { return Error::Of("invalid_field", why, name); };
+    if (name == "status") {
+      q.status = model::ParseStatus(value);
+      if (!q.status) return bad("unknown status '" + value + "'");
+    } else if (name == "to") {
+      q.to = value;
+    } else if (name == "from") {
+      q.from = value;
+    } else if (name == "client_ref") {
+      q.client_ref = value;
+    } else if (name == "account" && IsAdmin(caller)) {
+      q.account = value;
+    } else if (name == "since" || name == "until") {
+      auto ms = ParseRfc3339(value);
+      if (!ms) return bad("'" + name + "' must be an RFC 3339 time");
+      (name == "since" ? q.since_ms : q.until_ms) = *ms;
+    } else if (name == "limit") {
+      int limit = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 1000) {
+        return bad("'limit' must be an integer from 1 to 1000");
+      }
+      q.limit = limit;
+    } else if (name == "cursor") {
+      auto position = DecodeCursor(value);
+      const size_t colon = position ? position->find(':') : std::string::npos;
+      int64_t at = 0;
+      if (colon == std::string::npos ||
+          std::from_chars(position->data(), position->data() + colon, at).ec != std::errc()) {
+        return bad("invalid cursor");
+      }
+      q.after_created_at_ms = at;
+      q.after_id = position->substr(colon + 1);
+    } else {
+      return bad("unknown query parameter '" + name + "'");
+    }
+  }
+  return q;
+}
+
+Response Api::RejectMessage(const Error& error) {
+  CountRejected(error.code);
+  return Reject(error);
+}
+
+Error Api::Suppressed() {
+  return Error::Of("recipient_suppressed", "the recipient has opted out of messages", "to");
+}
+
+void Api::CountAccepted(const std::string& account) {
+  metrics_.Counter("deliverer_messages_accepted_total", "Messages accepted (202)",
+                   {{"account", account}})
+      .Inc();
+}
+
+void Api::CountRejected(const std::string& code) {
+  metrics_.Counter("deliverer_messages_rejected_total", "Messages refused at ingest",
+                   {{"code", code}})
+      .Inc();
+}
+
+int64_t Api::EstimatedProcessingMs() const {
+  if (options_.delivery_tps <= 0) return 100;
+  const double backlog_s = static_cast<double>(store_.PendingCount()) / options_.delivery_tps;
+  return 100 + static_cast<int64_t>(backlog_s * 1000.0);
+}
+
+}  // namespace deliverer::api

@@ -1,0 +1,40 @@
+#include "api/rate_limiter.h"
+
+#include <algorithm>
+#include <cmath>
+
+namespace deliverer::api {
+
+RateLimiter::RateLimiter(const RateLimits& limits, Clock& clock)
+    : limits_(limits), clock_(clock) {
+  global_.tokens = std::max(limits_.global_burst, limits_.global_rps);
+  global_.updated_ms = clock_.NowUnixMillis();
+}
+
+int RateLimiter::Take(Bucket& bucket, double rate, double burst, int64_t now_ms) {
+  const double elapsed_s = static_cast<double>(now_ms - bucket.updated_ms) / 1000.0;
+  bucket.tokens = std::min(burst, bucket.tokens + std::max(0.0, elapsed_s) * rate);
+  bucket.updated_ms = now_ms;
+  if (bucket.tokens >= 1.0) {
+    bucket.tokens -= 1.0;
+    return 0;
+  }
+  return std::max(1, static_cast<int>(std::ceil((1.0 - bucket.tokens) / rate)));
+}
+
+int RateLimiter::Acquire(std::string_view key_id) {
+  const int64_t now = clock_.NowUnixMillis();
+  std::lock_guard lock(mutex_);
+  if (limits_.per_key_rps > 0) {
+    const double burst = std::max(limits_.per_key_burst, 1.0);
+    auto [it, inserted] = per_key_.try_emplace(std::string(key_id), Bucket{burst, now});
+    if (int wait = Take(it->second, limits_.per_key_rps, burst, now); wait > 0) return wait;
+  }
+  if (limits_.global_rps > 0) {
+    const double burst = std::max({limits_.global_burst, limits_.global_rps, 1.0});
+    if (int wait = Take(global_, limits_.global_rps, burst, now); wait > 0) return wait;
+  }
+  return 0;
+}
+
+}  // namespace deliverer::api

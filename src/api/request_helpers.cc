@@ -1,0 +1,89 @@
+#include "api/request_helpers.h"
+
+#include <sodium.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace deliverer::api {
+
+bool MatchPath(std::string_view path, std::string_view prefix, bool has_param,
+               std::string* param) {
+  if (!has_param) return path == prefix;
+  if (path.size() <= prefix.size() || path.substr(0, prefix.size()) != prefix) return false;
+  const std::string_view rest = path.substr(prefix.size());
+  if (rest.find('/') != std::string_view::npos) return false;
+  auto decoded = PercentDecode(rest);
+  if (!decoded || decoded->empty()) return false;
+  *param = std::move(*decoded);
+  return true;
+}
+
+std::optional<std::string> PercentDecode(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] != '%') {
+      out.push_back(text[i]);
+      continue;
+    }
+    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
+        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      return std::nullopt;
+    }
+    out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
+    i += 2;
+  }
+  return out;
+}
+
+Result<QueryParams> ParseQuery(std::string_view query) {
+  QueryParams params;
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+    if (pair.empty()) continue;
+    const size_t eq = pair.find('=');
+    auto name = PercentDecode(pair.substr(0, eq));
+    auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
+    if (!name || !value) return Error::Of("invalid_field", "malformed query string");
+    const bool repeated = std::any_of(params.begin(), params.end(),
+                                      [&](const auto& p) { return p.first == *name; });
+    if (repeated) return Error::Of("invalid_field", "'" + *name + "' given twice", *name);
+    params.emplace_back(std::move(*name), std::move(*value));
+  }
+  return params;
+}
+
+bool IsJsonContentType(std::string_view content_type) {
+  const std::string_view media = content_type.substr(0, content_type.find(';'));
+  std::string lower(media);
+  std::transform(lower.begin(), lower.end(), lower.begin(),
+                 [](unsigned char c) { return std::tolower(c); });
+  while (!lower.empty() && lower.back() == ' ') lower.pop_back();
+  return lower == "application/json";
+}
+
+std::string EncodeCursor(std::string_view position) {
+  const int variant = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+  std::string out(sodium_base64_ENCODED_LEN(position.size(), variant), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(position.data()),
+                    position.size(), variant);
+  out.resize(out.find('\0'));
+  return out;
+}
+
+std::optional<std::string> DecodeCursor(std::string_view cursor) {
+  std::string out(cursor.size(), '\0');
+  size_t length = 0;
+  if (sodium_base642bin(reinterpret_cast<unsigned char*>(out.data()), out.size(), cursor.data(),
+                        cursor.size(), nullptr, &length, nullptr,
+                        sodium_base64_VARIANT_URLSAFE_NO_PADDING) != 0) {
+    return std::nullopt;
+  }
+  out.resize(length);
+  return out;
+}
+
+}  // namespace deliverer::api

@@ -1,0 +1,157 @@
+// GET /v1/suppressions, PUT and DELETE /v1/suppressions/{number}, GET /v1/admin/audit.
+#include <simdjson.h>
+
+#include <charconv>
+
+#include "api/api.h"
+#include "api/request_helpers.h"
+#include "api/views.h"
+#include "common/mask.h"
+#include "common/time_format.h"
+
+namespace deliverer::api {
+
+using boost::asio::awaitable;
+
+namespace {
+
+constexpr size_t kMaxReasonBytes = 200;
+
+// The optional PUT body {"reason": "..."}; absent or empty body → "api".
+Result<std::string> ParseReason(const Request& request) {
+  if (request.body().empty()) return std::string("api");
+  const auto type = request[http::field::content_type];
+  if (!IsJsonContentType(std::string_view(type.data(), type.size()))) {
+    return Error::Of("unsupported_media_type", "send the body as application/json");
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(request.body()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    return Error::Of("invalid_json", "the body must be a JSON object");
+  }
+  std::string reason = "api";
+  for (auto [key, value] : doc.get_object()) {
+    if (key != "reason") {
+      return Error::Of("invalid_field", "unknown field '" + std::string(key) + "'",
+                       std::string(key));
+    }
+    std::string_view text;
+    if (value.get(text) != simdjson::SUCCESS || text.size() > kMaxReasonBytes) {
+      return Error::Of("invalid_field", "'reason' must be a string of at most 200 bytes",
+                       "reason");
+    }
+    reason = std::string(text);
+  }
+  return reason;
+}
+
+store::AuditEntry Audit(const Caller& caller, std::string action, const std::string& number,
+                        int64_t now_ms) {
+  return store::AuditEntry{0,           now_ms,           caller.key_id,  caller.account,
+                           caller.source_ip, std::move(action), MaskNumber(number),
+                           caller.request_id};
+}
+
+}  // namespace
+
+awaitable<Response> Api::ListSuppressions(Context& ctx) {
+  auto params = ParseQuery(ctx.query);
+  if (!params.ok()) co_return Reject(params.error());
+  store::SuppressionQuery query{ctx.caller.account, 100, std::nullopt};
+  for (auto& [name, value] : *params) {
+    if (name == "cursor") {
+      query.after_number = DecodeCursor(value);
+      if (!query.after_number) co_return Reject(Error::Of("invalid_field", "invalid cursor", name));
+    } else if (name == "limit") {
+      int limit = 0;
+      auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 1000) {
+        co_return Reject(Error::Of("invalid_field", "'limit' must be 1 to 1000", name));
+      }
+      query.limit = limit;
+    } else {
+      co_return Reject(Error::Of("invalid_field", "unknown query parameter '" + name + "'", name));
+    }
+  }
+  const int limit = query.limit;
+  query.limit = limit + 1;  // one more tells whether a next page exists
+  auto rows = store_.ListSuppressions(query);
+  if (!rows.ok()) co_return StorageFailure(rows.error(), ctx.caller.request_id);
+  nlohmann::json next = nullptr;
+  if (rows->size() > static_cast<size_t>(limit)) {
+    rows->pop_back();
+    next = EncodeCursor(rows->back().number);
+  }
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& s : *rows) data.push_back(SuppressionJson(s));
+  co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
+}
+
+awaitable<Response> Api::PutSuppression(Context& ctx) {
+  if (auto region = validator_.ValidateDestination(ctx.path_param); !region.ok()) {
+    co_return Reject(Error::Of("invalid_destination", region.error().detail, "number"));
+  }
+  auto reason = ParseReason(ctx.request);
+  if (!reason.ok()) co_return Reject(reason.error());
+  const int64_t now = clock_.NowUnixMillis();
+  store::Suppression suppression{ctx.caller.account, ctx.path_param, std::move(*reason), "api", now};
+  const nlohmann::json body = SuppressionJson(suppression);
+  Status status = co_await AwaitCallback<Status>([&](auto done) {
+    store_.PutSuppression(std::move(suppression),
+                          Audit(ctx.caller, "suppression.put", ctx.path_param, now),
+                          std::move(done));
+  });
+  if (!status.ok()) co_return StorageFailure(status.error(), ctx.caller.request_id);
+  co_return JsonResponse(200, Dump(body));
+}
+
+awaitable<Response> Api::DeleteSuppression(Context& ctx) {
+  const int64_t now = clock_.NowUnixMillis();
+  Status status = co_await AwaitCallback<Status>([&](auto done) {
+    store_.DeleteSuppression(ctx.caller.account, ctx.path_param,
+                             Audit(ctx.caller, "suppression.delete", ctx.path_param, now),
+                             std::move(done));
+  });
+  if (!status.ok() && status.error().code == "not_found") {
+    co_return Reject(Error::Of("not_found", "that number is not on the suppression list"));
+  }
+  if (!status.ok()) co_return StorageFailure(status.error(), ctx.caller.request_id);
+  Response res{http::status::no_content, 11};
+  res.prepare_payload();
+  co_return res;
+}
+
+awaitable<Response> Api::ListAudit(Context& ctx) {
+  auto params = ParseQuery(ctx.query);
+  if (!params.ok()) co_return Reject(params.error());
+  store::AuditQuery query;
+  for (auto& [name, value] : *params) {
+    if (name == "since") {
+      auto ms = ParseRfc3339(value);
+      if (!ms) co_return Reject(Error::Of("invalid_field", "'since' must be RFC 3339", name));
+      query.since_ms = *ms;
+    } else if (name == "cursor") {
+      auto seq = DecodeCursor(value);
+      if (!seq || std::from_chars(seq->data(), seq->data() + seq->size(), query.after_seq).ec !=
+                      std::errc()) {
+        co_return Reject(Error::Of("invalid_field", "invalid cursor", name));
+      }
+    } else {
+      co_return Reject(Error::Of("invalid_field", "unknown query parameter '" + name + "'", name));
+    }
+  }
+  const int limit = query.limit;
+  query.limit = limit + 1;
+  auto rows = store_.ListAudit(query);
+  if (!rows.ok()) co_return StorageFailure(rows.error(), ctx.caller.request_id);
+  nlohmann::json next = nullptr;
+  if (rows->size() > static_cast<size_t>(limit)) {
+    rows->pop_back();
+    next = EncodeCursor(std::to_string(rows->back().seq));
+  }
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& e : *rows) data.push_back(AuditJson(e));
+  co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
+}
+
+}  // namespace deliverer::api

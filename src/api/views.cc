@@ -1,0 +1,85 @@
+#include "api/views.h"
+
+#include "common/time_format.h"
+
+namespace deliverer::api {
+namespace {
+
+nlohmann::json OptionalTime(const std::optional<int64_t>& ms) {
+  return ms ? nlohmann::json(FormatRfc3339(*ms)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json OptionalText(const std::string& text) {
+  return text.empty() ? nlohmann::json(nullptr) : nlohmann::json(text);
+}
+
+nlohmann::json EventJson(const store::MessageEvent& e) {
+  nlohmann::json j = {{"status", model::ToString(e.status)}, {"at", FormatRfc3339(e.at_ms)}};
+  if (!e.carrier.empty()) j["carrier"] = e.carrier;
+  if (!e.detail.empty()) j["detail"] = e.detail;
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json MessageJson(const store::MessageRecord& m, bool with_events) {
+  nlohmann::json j = {
+      {"message_id", m.id},
+      {"account", m.account},
+      {"from", m.from},
+      {"to", m.to},
+      {"status", model::ToString(m.status)},
+      {"type", model::ToString(m.type)},
+      {"priority", model::ToString(m.priority)},
+      {"encoding", model::ToString(m.encoding)},
+      {"segments", m.segments},
+      {"client_ref", OptionalText(m.client_ref)},
+      {"carrier", OptionalText(m.carrier)},
+      {"attempts", m.attempts},
+      {"created_at", FormatRfc3339(m.created_at_ms)},
+      {"updated_at", FormatRfc3339(m.updated_at_ms)},
+      {"sent_at", OptionalTime(m.sent_at_ms)},
+      {"done_at", OptionalTime(m.done_at_ms)},
+      {"error", nullptr},
+  };
+  if (m.error) {
+    j["error"] = {{"code", m.error->code},
+                  {"detail", m.error->detail},
+                  {"carrier_code", OptionalText(m.error->carrier_code)}};
+  }
+  if (with_events) {
+    nlohmann::json events = nlohmann::json::array();
+    for (const auto& e : m.events) events.push_back(EventJson(e));
+    j["events"] = std::move(events);
+  }
+  return j;
+}
+
+nlohmann::json AcceptedJson(const store::MessageRecord& m, int64_t estimated_ms) {
+  return {{"message_id", m.id},
+          {"status", model::ToString(m.status)},
+          {"encoding", model::ToString(m.encoding)},
+          {"segments", m.segments},
+          {"estimated_processing_ms", estimated_ms},
+          {"created_at", FormatRfc3339(m.created_at_ms)}};
+}
+
+nlohmann::json SuppressionJson(const store::Suppression& s) {
+  return {{"number", s.number},
+          {"reason", s.reason},
+          {"source", s.source},
+          {"created_at", FormatRfc3339(s.created_at_ms)}};
+}
+
+nlohmann::json AuditJson(const store::AuditEntry& e) {
+  return {{"at", FormatRfc3339(e.at_ms)},     {"key_id", e.key_id},
+          {"account", e.account},             {"source_ip", e.source_ip},
+          {"action", e.action},               {"target", e.target},
+          {"correlation_id", e.correlation_id}};
+}
+
+std::string Dump(const nlohmann::json& json) {
+  return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace deliverer::api

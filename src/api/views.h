@@ -1,0 +1,18 @@
+#pragma once
+// JSON shapes of api.md's resources.
+#include <nlohmann/json.hpp>
+
+#include "store/records.h"
+
+namespace deliverer::api {
+
+// GET /v1/messages/{id} (with events) and the items of GET /v1/messages (without).
+nlohmann::json MessageJson(const store::MessageRecord& message, bool with_events);
+// The 202 (and replayed 200) answer of POST /v1/messages.
+nlohmann::json AcceptedJson(const store::MessageRecord& message, int64_t estimated_ms);
+nlohmann::json SuppressionJson(const store::Suppression& suppression);
+nlohmann::json AuditJson(const store::AuditEntry& entry);
+
+std::string Dump(const nlohmann::json& json);
+
+}  // namespace deliverer::api

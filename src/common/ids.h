@@ -1,0 +1,23 @@
+#pragma once
+// Identifiers: UUIDv7 message ids (time-ordered, RFC 9562) and random tokens.
+// Thread-safe.
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace deliverer {
+
+// Initialises libsodium once; every function here calls it, and so must any other
+// user of libsodium before its first call.
+void EnsureCryptoReady();
+
+// A new UUIDv7 in canonical lower-case form, with `unix_millis` as its timestamp.
+std::string NewUuidV7(int64_t unix_millis);
+
+// True for the canonical 8-4-4-4-12 hex form (any case, any version).
+bool IsUuid(std::string_view s);
+
+// `n` cryptographically random characters from [0-9A-Za-z].
+std::string RandomBase62(size_t n);
+
+}  // namespace deliverer

@@ -1,0 +1,96 @@
+#include "config/config.h"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <fstream>
+#include <iterator>
+#include <system_error>
+
+#include "config/reader.h"
+#include "config/sections.h"
+
+namespace deliverer::config {
+namespace {
+
+using internal::Diagnostics;
+using internal::TableReader;
+
+// The single-table sections, in the order operations.md lists them.
+struct Section {
+  std::string_view name;
+  void (*read)(TableReader& reader, Config& config);
+};
+
+constexpr Section kSections[] = {
+    {"server", [](TableReader& r, Config& c) { internal::ReadServer(r, c.server); }},
+    {"storage", [](TableReader& r, Config& c) { internal::ReadStorage(r, c.storage); }},
+    {"queue", [](TableReader& r, Config& c) { internal::ReadQueue(r, c.queue); }},
+    {"security", [](TableReader& r, Config& c) { internal::ReadSecurity(r, c.security); }},
+    {"rate_limits", [](TableReader& r, Config& c) { internal::ReadRateLimits(r, c.rate_limits); }},
+    {"delivery", [](TableReader& r, Config& c) { internal::ReadDelivery(r, c.delivery); }},
+    {"content", [](TableReader& r, Config& c) { internal::ReadContent(r, c.content); }},
+    {"webhooks", [](TableReader& r, Config& c) { internal::ReadWebhooks(r, c.webhooks); }},
+    {"logging", [](TableReader& r, Config& c) { internal::ReadLogging(r, c.logging); }},
+};
+
+void ReadSection(TableReader& top, const Section& section, Config& config) {
+  const toml::node* node = top.Find(section.name);
+  if (node == nullptr) return;
+  if (!node->is_table()) {
+    top.Fail(*node, section.name, fmt::format("a table ([{}])", section.name));
+    return;
+  }
+  TableReader reader(*node->as_table(), fmt::format("[{}]", section.name), top.diags());
+  section.read(reader, config);
+  reader.ReportUnknownKeys();
+}
+
+Config ReadConfig(const toml::table& root, Diagnostics& diags) {
+  Config config;
+  TableReader top(root, "", diags);
+  for (const Section& section : kSections) ReadSection(top, section, config);
+  if (const toml::node* carriers = top.Find("carriers")) {
+    internal::ReadCarriers(*carriers, diags, config.carriers);
+  }
+  if (const toml::node* routes = top.Find("routes")) {
+    internal::ReadRoutes(*routes, config.carriers, diags, config.routes);
+  }
+  top.ReportUnknownKeys();
+  return config;
+}
+
+Error SyntaxError(const std::string& source_name, const toml::parse_error& error) {
+  const toml::source_position& at = error.source().begin;
+  return Error::Of("invalid_config", fmt::format("{}:{}:{}: {}", source_name, at.line, at.column,
+                                                 error.description()));
+}
+
+}  // namespace
+
+Result<Config> LoadString(std::string_view toml, const std::string& source_name) {
+  toml::table root;
+  try {
+    root = toml::parse(toml, source_name);
+  } catch (const toml::parse_error& error) {
+    return SyntaxError(source_name, error);
+  }
+  Diagnostics diags(source_name);
+  Config config = ReadConfig(root, diags);
+  if (!diags.empty()) return diags.ToError();
+  config.source = source_name;
+  return config;
+}
+
+Result<Config> LoadFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    const std::string reason = std::generic_category().message(errno);
+    return Error::Of("invalid_config", fmt::format("{}: cannot read: {}", path, reason));
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (in.bad()) return Error::Of("invalid_config", fmt::format("{}: cannot read", path));
+  return LoadString(text, path);
+}
+
+}  // namespace deliverer::config

@@ -1,0 +1,161 @@
+// Describe(): the resolved configuration as TOML-like text for `deliverer config check`.
+// Secrets print as (set) or (unset), never their value.
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "config/config.h"
+
+namespace deliverer::config {
+namespace {
+
+std::string Quote(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (c == '\n') {
+      out += "\\n";
+    } else if (static_cast<unsigned char>(c) < 0x20) {
+      out += fmt::format("\\u{:04x}", static_cast<unsigned>(c));
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
+std::string List(const std::vector<std::string>& items) {
+  std::string out = "[";
+  for (const std::string& item : items) out += (out.size() > 1 ? ", " : "") + Quote(item);
+  return out + "]";
+}
+
+std::string List(const std::vector<int>& items) {
+  return fmt::format("[{}]", fmt::join(items, ", "));
+}
+
+std::string SecretState(const std::string& secret) { return secret.empty() ? "(unset)" : "(set)"; }
+
+std::string Bool(bool value) { return value ? "true" : "false"; }
+
+std::string Listen(const ServerConfig& server) {
+  const bool v6 = server.listen_host.find(':') != std::string::npos;
+  return v6 ? fmt::format("[{}]:{}", server.listen_host, server.listen_port)
+            : fmt::format("{}:{}", server.listen_host, server.listen_port);
+}
+
+std::string Date(int64_t unix_seconds) {
+  if (unix_seconds == 0) return "(unknown)";
+  const std::chrono::sys_days day{std::chrono::floor<std::chrono::days>(
+      std::chrono::sys_seconds{std::chrono::seconds{unix_seconds}}.time_since_epoch())};
+  const std::chrono::year_month_day ymd{day};
+  return fmt::format("{:04}-{:02}-{:02}", static_cast<int>(ymd.year()),
+                     static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
+}
+
+void Line(std::string& out, std::string_view key, std::string_view value) {
+  out += fmt::format("{} = {}\n", key, value);
+}
+
+void DescribeServer(const ServerConfig& s, std::string& out) {
+  out += "[server]\n";
+  Line(out, "listen", Quote(Listen(s)));
+  Line(out, "threads", fmt::format("{}", s.threads));
+  Line(out, "max_body_bytes", fmt::format("{}", s.max_body_bytes));
+  Line(out, "max_batch_body_bytes", fmt::format("{}", s.max_batch_body_bytes));
+  Line(out, "max_header_bytes", fmt::format("{}", s.max_header_bytes));
+  Line(out, "idle_timeout_s", fmt::format("{}", s.idle_timeout_s));
+  Line(out, "request_timeout_s", fmt::format("{}", s.request_timeout_s));
+  Line(out, "tls_cert_file", Quote(s.tls_cert_file));
+  Line(out, "tls_key_file", Quote(s.tls_key_file));
+  Line(out, "client_ca_file", Quote(s.client_ca_file));
+}
+
+void DescribeBackends(const Config& c, std::string& out) {
+  out += "\n[storage]\n";
+  Line(out, "backend", Quote(c.storage.backend));
+  Line(out, "path", Quote(c.storage.path));
+  Line(out, "url", SecretState(c.storage.url));
+  Line(out, "max_batch", fmt::format("{}", c.storage.max_batch));
+  out += "\n[queue]\n";
+  Line(out, "backend", Quote(c.queue.backend));
+  Line(out, "url", SecretState(c.queue.url));
+}
+
+void DescribeSecurity(const Config& c, std::string& out) {
+  out += "\n[security]\n";
+  Line(out, "allow_private_callbacks", Bool(c.security.allow_private_callbacks));
+  Line(out, "encryption_key_file", Quote(c.security.encryption_key_file));
+  Line(out, "body_retention_days", fmt::format("{}", c.security.body_retention_days));
+  Line(out, "message_retention_days", fmt::format("{}", c.security.message_retention_days));
+  out += "\n[rate_limits]\n";
+  Line(out, "per_key_rps", fmt::format("{}", c.rate_limits.per_key_rps));
+  Line(out, "per_key_burst", fmt::format("{}", c.rate_limits.per_key_burst));
+  Line(out, "global_rps", fmt::format("{}", c.rate_limits.global_rps));
+  Line(out, "global_burst", fmt::format("{}", c.rate_limits.global_burst));
+}
+
+void DescribeDelivery(const Config& c, std::string& out) {
+  out += "\n[delivery]\n";
+  Line(out, "max_attempts", fmt::format("{}", c.delivery.max_attempts));
+  Line(out, "backoff_base_ms", fmt::format("{}", c.delivery.backoff_base_ms));
+  Line(out, "backoff_cap_ms", fmt::format("{}", c.delivery.backoff_cap_ms));
+  Line(out, "receipt_wait_s", fmt::format("{}", c.delivery.receipt_wait_s));
+  Line(out, "queue_high_water", fmt::format("{}", c.delivery.queue_high_water));
+  out += "\n[content]\n";
+  Line(out, "disallowed", List(c.content.disallowed));
+  out += "\n[webhooks]\n";
+  Line(out, "signing_secret", SecretState(c.webhooks.signing_secret));
+  out += "\n[logging]\n";
+  Line(out, "level", Quote(c.logging.level));
+  Line(out, "format", Quote(c.logging.format));
+}
+
+void DescribeCarrier(const CarrierConfig& c, std::string& out) {
+  out += "\n[[carriers]]\n";
+  Line(out, "id", Quote(c.id));
+  Line(out, "protocol", Quote(c.protocol));
+  Line(out, "enabled", Bool(c.enabled));
+  Line(out, "host", Quote(c.host));
+  Line(out, "port", fmt::format("{}", c.port));
+  Line(out, "system_id", Quote(c.system_id));
+  Line(out, "password", SecretState(c.password));
+  Line(out, "binds", fmt::format("{}", c.binds));
+  Line(out, "window", fmt::format("{}", c.window));
+  Line(out, "tps", fmt::format("{}", c.tps));
+  Line(out, "countries", List(c.countries));
+  Line(out, "price_per_segment", fmt::format("{}", c.price_per_segment));
+  Line(out, "url", Quote(c.url));
+  Line(out, "token", SecretState(c.token));
+  Line(out, "dlr_token", SecretState(c.dlr_token));
+  Line(out, "dlr_allow", List(c.dlr_allow));
+  Line(out, "credentials_created", Date(c.credentials_created_unix));
+}
+
+void DescribeRoute(const RouteConfig& r, std::string& out) {
+  out += "\n[[routes]]\n";
+  Line(out, "match", Quote(r.match));
+  Line(out, "policy", Quote(r.policy));
+  Line(out, "carriers", List(r.carriers));
+  Line(out, "weights", List(r.weights));
+}
+
+}  // namespace
+
+std::string Describe(const Config& config) {
+  std::string out = fmt::format("# resolved from {}; secrets show as (set) or (unset)\n",
+                                config.source.empty() ? "defaults" : config.source);
+  DescribeServer(config.server, out);
+  DescribeBackends(config, out);
+  DescribeSecurity(config, out);
+  DescribeDelivery(config, out);
+  if (config.carriers.empty()) out += "\n# no [[carriers]]\n";
+  for (const CarrierConfig& carrier : config.carriers) DescribeCarrier(carrier, out);
+  if (config.routes.empty()) out += "\n# no [[routes]]\n";
+  for (const RouteConfig& route : config.routes) DescribeRoute(route, out);
+  return out;
+}
+
+}  // namespace deliverer::config

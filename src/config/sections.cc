@@ -1,0 +1,155 @@
+// Readers for the single-table sections ([server] … [logging]).
+#include "config/sections.h"
+
+#include <arpa/inet.h>
+#include <fmt/format.h>
+
+#include <charconv>
+
+namespace deliverer::config::internal {
+namespace {
+
+constexpr int64_t kMaxBytes = int64_t{1} << 30;  // 1 GiB: far above any sane limit
+constexpr int64_t kMaxSeconds = 24 * 3600;
+constexpr int64_t kMaxRetentionDays = 36500;
+
+bool ParsePort(std::string_view text, uint16_t& port) {
+  unsigned value = 0;
+  const char* end = text.data() + text.size();
+  auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || text.size() > 5 || ec != std::errc() || ptr != end || value > 65535) {
+    return false;
+  }
+  port = static_cast<uint16_t>(value);
+  return true;
+}
+
+bool IsIpv6(const std::string& text) {
+  in6_addr address{};
+  return inet_pton(AF_INET6, text.c_str(), &address) == 1;
+}
+
+void ReadListen(TableReader& reader, ServerConfig& out) {
+  const toml::node* node = reader.Find("listen");
+  if (node == nullptr) return;
+  const std::optional<std::string> text = node->value_exact<std::string>();
+  if (!text || !ParseListen(*text, out.listen_host, out.listen_port)) {
+    reader.Fail(*node, "listen", "\"host:port\" with a port 0-65535 (IPv6 as \"[::1]:8080\")");
+  }
+}
+
+// TLS needs both files; client certificates need TLS.
+void CheckTls(TableReader& reader, const ServerConfig& server) {
+  const toml::table& table = reader.table();
+  if (server.tls_cert_file.empty() != server.tls_key_file.empty()) {
+    const toml::node* given =
+        table.get(server.tls_cert_file.empty() ? "tls_key_file" : "tls_cert_file");
+    reader.AddError(*given, "tls_cert_file and tls_key_file must be given together");
+  }
+  if (!server.client_ca_file.empty() && server.tls_cert_file.empty()) {
+    reader.AddError(*table.get("client_ca_file"),
+                    "client_ca_file needs tls_cert_file and tls_key_file");
+  }
+}
+
+// A backend that talks to a server needs its URL; `url_ok` is false when reading the URL
+// already failed (and was reported).
+void RequireUrl(TableReader& reader, const std::string& backend, std::string_view remote,
+                const std::string& url, bool url_ok) {
+  if (backend != remote || !url.empty() || !url_ok) return;
+  reader.AddError(*reader.table().get("backend"),
+                  fmt::format("backend = \"{}\" needs url (or url_file, url_env)", remote));
+}
+
+}  // namespace
+
+bool ParseListen(std::string_view text, std::string& host, uint16_t& port) {
+  std::string parsed_host;
+  std::string_view port_text;
+  if (text.starts_with('[')) {
+    const size_t close = text.find("]:");
+    if (close == std::string_view::npos) return false;
+    parsed_host = std::string(text.substr(1, close - 1));
+    port_text = text.substr(close + 2);
+    if (!IsIpv6(parsed_host)) return false;
+  } else {
+    const size_t colon = text.rfind(':');
+    if (colon == std::string_view::npos || colon == 0) return false;
+    parsed_host = std::string(text.substr(0, colon));
+    port_text = text.substr(colon + 1);
+    if (parsed_host.find(':') != std::string::npos) return false;  // IPv6 needs brackets
+  }
+  if (!ParsePort(port_text, port)) return false;
+  host = std::move(parsed_host);
+  return true;
+}
+
+void ReadServer(TableReader& reader, ServerConfig& out) {
+  ReadListen(reader, out);
+  reader.Int("threads", out.threads, 1, 256);
+  reader.Int("max_body_bytes", out.max_body_bytes, 1, kMaxBytes);
+  reader.Int("max_batch_body_bytes", out.max_batch_body_bytes, 1, kMaxBytes);
+  reader.Int("max_header_bytes", out.max_header_bytes, 1, kMaxBytes);
+  reader.Int("idle_timeout_s", out.idle_timeout_s, 1, kMaxSeconds);
+  reader.Int("request_timeout_s", out.request_timeout_s, 1, kMaxSeconds);
+  bool files_ok = reader.NonEmptyString("tls_cert_file", out.tls_cert_file);
+  files_ok = reader.NonEmptyString("tls_key_file", out.tls_key_file) && files_ok;
+  files_ok = reader.NonEmptyString("client_ca_file", out.client_ca_file) && files_ok;
+  if (files_ok) CheckTls(reader, out);
+}
+
+void ReadStorage(TableReader& reader, StorageConfig& out) {
+  const bool backend_ok = reader.OneOf("backend", out.backend, {"sqlite", "postgres"});
+  reader.NonEmptyString("path", out.path);
+  const bool url_ok = reader.Secret("url", out.url);
+  reader.Int("max_batch", out.max_batch, 1, 100'000);
+  if (backend_ok) RequireUrl(reader, out.backend, "postgres", out.url, url_ok);
+}
+
+void ReadQueue(TableReader& reader, QueueConfig& out) {
+  const bool backend_ok = reader.OneOf("backend", out.backend, {"embedded", "rabbitmq"});
+  const bool url_ok = reader.Secret("url", out.url);
+  if (backend_ok) RequireUrl(reader, out.backend, "rabbitmq", out.url, url_ok);
+}
+
+void ReadSecurity(TableReader& reader, SecurityConfig& out) {
+  reader.Bool("allow_private_callbacks", out.allow_private_callbacks);
+  reader.NonEmptyString("encryption_key_file", out.encryption_key_file);
+  reader.Int("body_retention_days", out.body_retention_days, 1, kMaxRetentionDays);
+  reader.Int("message_retention_days", out.message_retention_days, 1, kMaxRetentionDays);
+}
+
+void ReadRateLimits(TableReader& reader, RateLimitConfig& out) {
+  reader.Number("per_key_rps", out.per_key_rps, 0);
+  reader.Number("per_key_burst", out.per_key_burst, 0);
+  reader.Number("global_rps", out.global_rps, 0);
+  reader.Number("global_burst", out.global_burst, 0);
+}
+
+void ReadDelivery(TableReader& reader, DeliveryConfig& out) {
+  reader.Int("max_attempts", out.max_attempts, 1);
+  const bool base_ok = reader.Int("backoff_base_ms", out.backoff_base_ms, 0);
+  const bool cap_ok = reader.Int("backoff_cap_ms", out.backoff_cap_ms, 0);
+  reader.Int("receipt_wait_s", out.receipt_wait_s, 0);
+  reader.Int("queue_high_water", out.queue_high_water, 1);
+  if (base_ok && cap_ok && out.backoff_cap_ms < out.backoff_base_ms) {
+    const toml::node* cap = reader.table().get("backoff_cap_ms");
+    reader.Fail(cap != nullptr ? *cap : *reader.table().get("backoff_base_ms"), "backoff_cap_ms",
+                fmt::format("≥ backoff_base_ms ({})", out.backoff_base_ms));
+  }
+}
+
+void ReadContent(TableReader& reader, ContentConfig& out) {
+  reader.StringArray("disallowed", out.disallowed);
+}
+
+void ReadWebhooks(TableReader& reader, WebhooksConfig& out) {
+  reader.Secret("signing_secret", out.signing_secret);
+}
+
+void ReadLogging(TableReader& reader, LoggingConfig& out) {
+  reader.OneOf("level", out.level, {"trace", "debug", "info", "warn", "error"});
+  reader.OneOf("format", out.format, {"json", "text"});
+}
+
+}  // namespace deliverer::config::internal

@@ -1,0 +1,38 @@
+#pragma once
+// Readers for each part of the config file; internal to src/config. Each records its
+// problems in the reader's (or the given) Diagnostics and leaves defaults where a value
+// is absent or invalid.
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.h"
+#include "config/reader.h"
+
+namespace deliverer::config::internal {
+
+void ReadServer(TableReader& reader, ServerConfig& out);
+void ReadStorage(TableReader& reader, StorageConfig& out);
+void ReadQueue(TableReader& reader, QueueConfig& out);
+void ReadSecurity(TableReader& reader, SecurityConfig& out);
+void ReadRateLimits(TableReader& reader, RateLimitConfig& out);
+void ReadDelivery(TableReader& reader, DeliveryConfig& out);
+void ReadContent(TableReader& reader, ContentConfig& out);
+void ReadWebhooks(TableReader& reader, WebhooksConfig& out);
+void ReadLogging(TableReader& reader, LoggingConfig& out);
+
+// `node` is the value of the top-level key "carriers" / "routes".
+void ReadCarriers(const toml::node& node, Diagnostics& diags, std::vector<CarrierConfig>& out);
+void ReadRoutes(const toml::node& node, const std::vector<CarrierConfig>& carriers,
+                Diagnostics& diags, std::vector<RouteConfig>& out);
+
+// "host:port" or "[v6]:port", port 0-65535; the host is returned without brackets.
+bool ParseListen(std::string_view text, std::string& host, uint16_t& port);
+// "10.0.0.0/8", "::1/128", or a bare address (given /32 or /128); nullopt when malformed.
+std::optional<std::string> NormalizeCidr(std::string_view text);
+
+}  // namespace deliverer::config::internal

@@ -1,0 +1,37 @@
+#pragma once
+// Value types of a message's life, shared by every component. No I/O.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace deliverer::model {
+
+// queued → sending → sent → delivered | expired | failed | rejected (api.md "Statuses").
+enum class Status : uint8_t { kQueued, kSending, kSent, kDelivered, kExpired, kFailed, kRejected };
+enum class Priority : uint8_t { kLow, kNormal, kHigh };
+enum class MessageType : uint8_t { kSms, kFlash };
+enum class Encoding : uint8_t { kGsm7, kUcs2 };
+
+std::string_view ToString(Status s);
+std::string_view ToString(Priority p);
+std::string_view ToString(MessageType t);
+std::string_view ToString(Encoding e);
+std::optional<Status> ParseStatus(std::string_view s);
+std::optional<Priority> ParsePriority(std::string_view s);
+std::optional<MessageType> ParseMessageType(std::string_view s);
+
+inline bool IsTerminal(Status s) {
+  return s == Status::kDelivered || s == Status::kExpired || s == Status::kFailed ||
+         s == Status::kRejected;
+}
+
+// Limits of api.md, in one place.
+inline constexpr int kMinTtlSeconds = 60;
+inline constexpr int kMaxTtlSeconds = 259'200;
+inline constexpr int kDefaultTtlSeconds = 172'800;
+inline constexpr int kMaxSegments = 10;
+inline constexpr size_t kMaxClientRefChars = 64;
+inline constexpr size_t kMaxBatchItems = 1000;
+
+}  // namespace deliverer::model

@@ -1,0 +1,133 @@
+#include "server/cli.h"
+
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "auth/api_key.h"
+#include "common/time_format.h"
+#include "server/components.h"
+#include "server/server.h"
+
+namespace deliverer::server {
+namespace {
+
+struct Opened {
+  SystemClock clock;
+  config::Config config;
+  std::unique_ptr<store::Store> store;
+};
+
+// Loads the config and opens its store, printing the reason to stderr on failure.
+std::unique_ptr<Opened> Open(const std::string& config_path, int* exit_code) {
+  auto opened = std::make_unique<Opened>();
+  auto config = LoadConfig(config_path);
+  if (!config.ok()) {
+    std::cerr << config.error().detail << "\n";
+    *exit_code = kExitUsage;
+    return nullptr;
+  }
+  opened->config = std::move(*config);
+  auto store = OpenStore(opened->config, opened->clock);
+  if (!store.ok()) {
+    std::cerr << store.error().detail << "\n";
+    *exit_code = store.error().code == "invalid_config" ? kExitUsage : kExitFailure;
+    return nullptr;
+  }
+  opened->store = std::move(*store);
+  return opened;
+}
+
+store::AuditEntry CliAudit(int64_t now_ms, std::string account, std::string action,
+                           std::string target) {
+  return store::AuditEntry{0, now_ms, "cli", std::move(account), "local", std::move(action),
+                           target, target};
+}
+
+std::string OptionalTime(const std::optional<int64_t>& ms) {
+  return ms ? FormatRfc3339(*ms) : "-";
+}
+
+}  // namespace
+
+int KeysCreate(const std::string& config_path, const std::string& account,
+               const std::string& scopes_text, const std::string& expires_in) {
+  const auto scopes = auth::ParseScopes(scopes_text);
+  if (!scopes) {
+    std::cerr << "unknown scopes '" << scopes_text
+              << "': use messages:send, messages:read, suppressions:write, admin\n";
+    return kExitUsage;
+  }
+  std::optional<int64_t> lifetime_s;
+  if (!expires_in.empty() && !(lifetime_s = ParseDuration(expires_in))) {
+    std::cerr << "--expires-in takes a count and a unit: 45s, 30m, 12h or 90d\n";
+    return kExitUsage;
+  }
+  if (account.empty()) {
+    std::cerr << "--account must not be empty\n";
+    return kExitUsage;
+  }
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+
+  const int64_t now = opened->clock.NowUnixMillis();
+  const auth::GeneratedKey key = auth::GenerateKey();
+  store::ApiKeyRecord record{key.key_id, account, key.hash, *scopes, now, std::nullopt,
+                             std::nullopt};
+  if (lifetime_s) record.expires_at_ms = now + *lifetime_s * 1000;
+  if (Status s = opened->store->CreateApiKey(record, CliAudit(now, account, "key.create", key.key_id));
+      !s.ok()) {
+    std::cerr << "cannot store the key: " << s.error().detail << "\n";
+    return kExitFailure;
+  }
+  std::cout << "key id:  " << key.key_id << "\naccount: " << account
+            << "\nscopes:  " << auth::FormatScopes(*scopes)
+            << "\nexpires: " << OptionalTime(record.expires_at_ms)
+            << "\nThe key is shown once; store it now:\n"
+            << key.key << std::endl;
+  return kExitOk;
+}
+
+int KeysList(const std::string& config_path) {
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  auto keys = opened->store->ListApiKeys();
+  if (!keys.ok()) {
+    std::cerr << keys.error().detail << "\n";
+    return kExitFailure;
+  }
+  for (const auto& k : *keys) {
+    std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", k.key_id, k.account,
+                             auth::FormatScopes(k.scopes), FormatRfc3339(k.created_at_ms),
+                             OptionalTime(k.expires_at_ms), OptionalTime(k.revoked_at_ms));
+  }
+  return kExitOk;
+}
+
+int KeysRevoke(const std::string& config_path, const std::string& key_id) {
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  const int64_t now = opened->clock.NowUnixMillis();
+  Status s = opened->store->RevokeApiKey(key_id, now, CliAudit(now, "", "key.revoke", key_id));
+  if (!s.ok()) {
+    std::cerr << s.error().detail << "\n";
+    return s.error().code == "not_found" ? kExitUsage : kExitFailure;
+  }
+  std::cout << "revoked " << key_id << "; running servers refuse it within 5 s" << std::endl;
+  return kExitOk;
+}
+
+int ConfigCheck(const std::string& config_path) {
+  auto config = LoadConfig(config_path);
+  if (!config.ok()) {
+    std::cerr << config.error().detail << "\n";
+    return kExitUsage;
+  }
+  std::cout << config::Describe(*config) << "configuration OK" << std::endl;
+  return kExitOk;
+}
+
+}  // namespace deliverer::server

@@ -1,0 +1,43 @@
+#include "server/components.h"
+
+#include <charconv>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::server {
+
+Result<config::Config> LoadConfig(const std::string& path) {
+  if (path.empty()) return config::LoadString("", "(defaults)");
+  return config::LoadFile(path);
+}
+
+Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Clock& clock) {
+  if (config.storage.backend != "sqlite") {
+    return Error::Of("invalid_config",
+                     "storage backend '" + config.storage.backend +
+                         "' is not available in this version; use backend = \"sqlite\"");
+  }
+  store::sqlite::SqliteOptions options{config.storage.path,
+                                       static_cast<size_t>(config.storage.max_batch)};
+  auto opened = store::sqlite::SqliteStore::Open(options, clock);
+  if (!opened.ok()) return opened.take_error();
+  return std::unique_ptr<store::Store>(std::move(*opened));
+}
+
+std::optional<int64_t> ParseDuration(const std::string& text) {
+  if (text.size() < 2) return std::nullopt;
+  int64_t count = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, count);
+  if (ec != std::errc() || end != text.data() + text.size() - 1 || count <= 0) {
+    return std::nullopt;
+  }
+  switch (text.back()) {
+    case 's': return count;
+    case 'm': return count * 60;
+    case 'h': return count * 3600;
+    case 'd': return count * 86400;
+    default: return std::nullopt;
+  }
+}
+
+}  // namespace deliverer::server

@@ -1,0 +1,25 @@
+#include "server/metrics_catalog.h"
+
+namespace deliverer::server {
+
+void DeclareMetrics(metrics::Registry& r) {
+  r.DeclareCounter("deliverer_messages_accepted_total", "Messages accepted (202)");
+  r.DeclareCounter("deliverer_messages_rejected_total", "Messages refused at ingest");
+  r.DeclareCounter("deliverer_messages_sent_total", "Messages accepted by a carrier");
+  r.DeclareCounter("deliverer_messages_delivered_total", "Messages delivered");
+  r.DeclareCounter("deliverer_messages_failed_total", "Messages failed");
+  r.DeclareCounter("deliverer_messages_expired_total", "Messages expired");
+  r.DeclareCounter("deliverer_segments_sent_total", "Segments accepted by a carrier");
+  r.DeclareCounter("deliverer_retries_total", "Submit retries");
+  r.DeclareCounter("deliverer_carrier_errors_total", "Carrier errors by command_status");
+  r.DeclareGauge("deliverer_circuit_open", "1 while a carrier's circuit is open");
+  r.DeclareCounter("deliverer_dlr_received_total", "Delivery receipts received");
+  r.DeclareCounter("deliverer_dlr_unmatched_total", "Delivery receipts for unknown ids");
+  r.DeclareCounter("deliverer_webhook_deliveries_total", "Producer webhook attempts");
+  r.DeclareCounter("deliverer_http_requests_total", "HTTP requests answered");
+  r.DeclareHistogram("deliverer_http_request_duration_seconds", "HTTP request duration");
+  r.DeclareHistogram("deliverer_submit_latency_seconds", "Accept to carrier accepted");
+  r.DeclareHistogram("deliverer_delivery_latency_seconds", "Accept to delivered");
+}
+
+}  // namespace deliverer::server

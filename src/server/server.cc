@@ -1,0 +1,154 @@
+#include "server/server.h"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <fmt/format.h>
+
+#include <iostream>
+#include <thread>
+
+#include "api/api.h"
+#include "api/http_server.h"
+#include "auth/api_key.h"
+#include "common/log.h"
+#include "server/components.h"
+#include "server/metrics_catalog.h"
+
+namespace deliverer::server {
+namespace {
+
+namespace asio = boost::asio;
+
+void InitLogging(const config::LoggingConfig& logging, bool demo) {
+  log::Level level = log::Level::kInfo;
+  log::ParseLevel(logging.level, &level);
+  // The demo is for a person at a terminal; production logs are JSON lines.
+  const bool text = logging.format == "text" || (demo && logging.format == "json");
+  log::Init(level, text ? log::Format::kText : log::Format::kJson);
+}
+
+api::HttpLimits LimitsOf(const config::ServerConfig& s) {
+  return api::HttpLimits{s.max_body_bytes, s.max_batch_body_bytes, s.max_header_bytes,
+                         std::chrono::seconds(s.idle_timeout_s),
+                         std::chrono::seconds(s.request_timeout_s)};
+}
+
+api::ApiOptions ApiOptionsOf(const config::Config& c) {
+  api::ApiOptions o;
+  o.rate_limits = {c.rate_limits.per_key_rps, c.rate_limits.per_key_burst,
+                   c.rate_limits.global_rps, c.rate_limits.global_burst};
+  o.queue_high_water = c.delivery.queue_high_water;
+  for (const auto& carrier : c.carriers) o.delivery_tps += carrier.tps;
+  return o;
+}
+
+// The demo's key and a request to paste, printed on standard output.
+Status PrintDemoKey(store::Store& store, Clock& clock, const std::string& base_url) {
+  const auth::GeneratedKey key = auth::GenerateKey();
+  const int64_t now = clock.NowUnixMillis();
+  const uint32_t scopes = auth::kScopeSend | auth::kScopeRead | auth::kScopeSuppressionsWrite;
+  Status s = store.CreateApiKey(
+      store::ApiKeyRecord{key.key_id, "demo", key.hash, scopes, now, std::nullopt, std::nullopt},
+      store::AuditEntry{0, now, "demo", "demo", "local", "key.create", key.key_id, key.key_id});
+  if (!s.ok()) return s;
+  std::cout << fmt::format(
+                   "\nDeliverer demo is running on {0}\n"
+                   "API key for account 'demo' (shown once): {1}\n\n"
+                   "Send a message:\n"
+                   "  curl -s {0}/v1/messages -H 'Authorization: Bearer {1}' "
+                   "-H 'Content-Type: application/json' "
+                   "-d '{{\"from\":\"Deliverer\",\"to\":\"+442071838750\",\"body\":\"Hello from "
+                   "Deliverer\"}}'\n\n"
+                   "Then read it back with GET {0}/v1/messages/<message_id> (same header).\n\n",
+                   base_url, key.key)
+            << std::flush;
+  return Status::Ok();
+}
+
+// Stops accepting, lets requests in flight finish (bounded), then stops the I/O loop.
+void DrainAndStop(asio::io_context& io, api::HttpServer& http) {
+  http.Stop();
+  auto timer = std::make_shared<asio::steady_timer>(io);
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  auto poll = std::make_shared<std::function<void()>>();
+  *poll = [&io, &http, timer, deadline, poll] {
+    if (http.InFlight() == 0 || std::chrono::steady_clock::now() >= deadline) {
+      io.stop();
+      return;
+    }
+    timer->expires_after(std::chrono::milliseconds(20));
+    timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
+  };
+  (*poll)();
+}
+
+}  // namespace
+
+int Serve(const ServeOptions& options) {
+  auto loaded = LoadConfig(options.config_path);
+  if (!loaded.ok()) {
+    std::cerr << loaded.error().detail << "\n";
+    return kExitUsage;
+  }
+  const config::Config config = std::move(*loaded);
+  InitLogging(config.logging, options.demo);
+  if (options.role != "all" && options.role != "api" && options.role != "worker") {
+    std::cerr << "--role must be all, api or worker\n";
+    return kExitUsage;
+  }
+  if (!options.demo && options.role != "api" && config.carriers.empty()) {
+    std::cerr << "no carrier is configured: add a [[carriers]] section to the configuration,"
+                 " or try `deliverer serve --demo`\n";
+    return kExitUsage;
+  }
+
+  SystemClock clock;
+  auto store = OpenStore(config, clock);
+  if (!store.ok()) {
+    std::cerr << store.error().detail << "\n";
+    return store.error().code == "invalid_config" ? kExitUsage : kExitFailure;
+  }
+  auto validator = validation::Validator::Create(
+      {config.content.disallowed, config.security.allow_private_callbacks});
+  if (!validator.ok()) {
+    std::cerr << validator.error().detail << "\n";
+    return kExitUsage;
+  }
+
+  metrics::Registry registry;
+  DeclareMetrics(registry);
+  asio::io_context io;
+  api::Api api(**store, **validator, registry, clock, ApiOptionsOf(config));
+  api::HttpServer http(io, api, LimitsOf(config.server));
+  auto endpoint = http.Listen(config.server.listen_host, config.server.listen_port);
+  if (!endpoint.ok()) {
+    log::Error("server", "{}", endpoint.error().detail);
+    return kExitFailure;
+  }
+  const std::string base_url = fmt::format("http://{}:{}", endpoint->address().to_string(),
+                                           endpoint->port());
+  if (options.demo) {
+    if (Status s = PrintDemoKey(**store, clock, base_url); !s.ok()) {
+      log::Error("server", "cannot create the demo key: {}", s.error().detail);
+      return kExitFailure;
+    }
+  }
+  http.Start();
+  log::Info("server", "listening on {}", base_url);
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
+    if (ec) return;
+    log::Info("server", "signal {} received: draining", signal);
+    DrainAndStop(io, http);
+  });
+
+  // One I/O thread: connections share the io_context's executor without strands
+  // (docs/architecture.md); the store's writer has a thread of its own.
+  io.run();
+  log::Info("server", "stopped");
+  return kExitOk;
+}
+
+}  // namespace deliverer::server

@@ -1,0 +1,134 @@
+#pragma once
+// What the store keeps: plain value types shared by every backend. No I/O.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "model/message.h"
+
+namespace deliverer::store {
+
+struct NewMessage {
+  std::string id;
+  std::string account;
+  std::string key_id;           // who sent it (audit)
+  std::string source_ip;        // audit
+  std::string from;
+  std::string to;
+  std::string to_region;
+  std::string body;
+  model::MessageType type = model::MessageType::kSms;
+  model::Priority priority = model::Priority::kNormal;
+  model::Encoding encoding = model::Encoding::kGsm7;
+  int segments = 1;
+  int ttl_seconds = model::kDefaultTtlSeconds;
+  std::string callback_url;
+  std::string client_ref;
+  std::string payload_hash;     // hash of the canonical request, for idempotency
+  int64_t created_at_ms = 0;
+};
+
+struct MessageEvent {
+  model::Status status = model::Status::kQueued;
+  int64_t at_ms = 0;
+  std::string carrier;
+  std::string detail;
+};
+
+struct MessageError {
+  std::string code;
+  std::string detail;
+  std::string carrier_code;
+};
+
+struct MessageRecord {
+  std::string id;
+  std::string account;
+  std::string from;
+  std::string to;
+  model::Status status = model::Status::kQueued;
+  model::MessageType type = model::MessageType::kSms;
+  model::Priority priority = model::Priority::kNormal;
+  model::Encoding encoding = model::Encoding::kGsm7;
+  int segments = 1;
+  std::string client_ref;
+  std::string carrier;
+  int attempts = 0;
+  int64_t created_at_ms = 0;
+  int64_t updated_at_ms = 0;
+  std::optional<int64_t> sent_at_ms;
+  std::optional<int64_t> done_at_ms;
+  std::optional<MessageError> error;
+  std::vector<MessageEvent> events;  // filled only when asked for
+};
+
+enum class InsertOutcome : uint8_t {
+  kCreated,   // stored now
+  kReplayed,  // same id, same account, same payload, within the idempotency window
+  kConflict,  // same id with another payload or account, or past the window
+};
+
+struct InsertResult {
+  InsertOutcome outcome = InsertOutcome::kCreated;
+  MessageRecord record;  // the stored message (the original one for a replay)
+};
+
+struct MessageQuery {
+  std::optional<std::string> account;  // nullopt: every account (admin)
+  std::optional<model::Status> status;
+  std::optional<std::string> to, from, client_ref;
+  std::optional<int64_t> since_ms, until_ms;  // created_at, inclusive
+  int limit = 100;
+  // Position after which to continue (exclusive), from the previous page's last row.
+  std::optional<int64_t> after_created_at_ms;
+  std::optional<std::string> after_id;
+};
+
+struct MessagePage {
+  std::vector<MessageRecord> messages;
+  bool more = false;  // another page exists after the last row
+};
+
+struct Suppression {
+  std::string account;  // "" = the global list
+  std::string number;
+  std::string reason;
+  std::string source;   // "api", "mo", "cli"
+  int64_t created_at_ms = 0;
+};
+
+struct SuppressionQuery {
+  std::string account;
+  int limit = 100;
+  std::optional<std::string> after_number;
+};
+
+struct ApiKeyRecord {
+  std::string key_id;
+  std::string account;
+  std::string hash;
+  uint32_t scopes = 0;
+  int64_t created_at_ms = 0;
+  std::optional<int64_t> expires_at_ms;
+  std::optional<int64_t> revoked_at_ms;
+};
+
+struct AuditEntry {
+  int64_t seq = 0;             // assigned by the store; increasing
+  int64_t at_ms = 0;
+  std::string key_id;
+  std::string account;
+  std::string source_ip;
+  std::string action;          // "message.send", "suppression.put", "key.create", …
+  std::string target;          // the object acted on (a message id, a masked number, a key id)
+  std::string correlation_id;
+};
+
+struct AuditQuery {
+  int64_t since_ms = 0;
+  int64_t after_seq = 0;
+  int limit = 100;
+};
+
+}  // namespace deliverer::store

@@ -1,0 +1,128 @@
+#include "store/sqlite/migrations.h"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <string_view>
+
+namespace deliverer::store::sqlite {
+namespace {
+
+// Append only: never edit a migration that has shipped. docs/storage-schema.md explains
+// every table.
+constexpr std::array<std::string_view, 1> kMigrations = {
+    R"sql(
+CREATE TABLE accounts (
+  id          TEXT PRIMARY KEY,
+  created_at  INTEGER NOT NULL
+);
+CREATE TABLE api_keys (
+  key_id      TEXT PRIMARY KEY,
+  account     TEXT NOT NULL REFERENCES accounts(id),
+  hash        TEXT NOT NULL,
+  scopes      INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  expires_at  INTEGER,
+  revoked_at  INTEGER
+);
+CREATE TABLE messages (
+  id            TEXT PRIMARY KEY,
+  account       TEXT NOT NULL,
+  src           TEXT NOT NULL,
+  dst           TEXT NOT NULL,
+  dst_region    TEXT NOT NULL,
+  body          BLOB,
+  type          INTEGER NOT NULL,
+  priority      INTEGER NOT NULL,
+  encoding      INTEGER NOT NULL,
+  segments      INTEGER NOT NULL,
+  ttl_s         INTEGER NOT NULL,
+  callback_url  TEXT NOT NULL,
+  client_ref    TEXT NOT NULL,
+  payload_hash  TEXT NOT NULL,
+  status        INTEGER NOT NULL,
+  carrier       TEXT NOT NULL DEFAULT '',
+  attempts      INTEGER NOT NULL DEFAULT 0,
+  created_at    INTEGER NOT NULL,
+  updated_at    INTEGER NOT NULL,
+  sent_at       INTEGER,
+  done_at       INTEGER,
+  expires_at    INTEGER NOT NULL,
+  error_code    TEXT,
+  error_detail  TEXT,
+  carrier_code  TEXT
+);
+CREATE INDEX messages_by_account_time ON messages(account, created_at, id);
+CREATE INDEX messages_by_time ON messages(created_at, id);
+CREATE TABLE events (
+  message_id  TEXT NOT NULL,
+  at          INTEGER NOT NULL,
+  status      INTEGER NOT NULL,
+  carrier     TEXT NOT NULL DEFAULT '',
+  detail      TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX events_by_message ON events(message_id);
+CREATE TABLE suppressions (
+  account     TEXT NOT NULL,
+  number      TEXT NOT NULL,
+  reason      TEXT NOT NULL,
+  source      TEXT NOT NULL,
+  created_at  INTEGER NOT NULL,
+  PRIMARY KEY (account, number)
+);
+CREATE TABLE audit (
+  seq             INTEGER PRIMARY KEY AUTOINCREMENT,
+  at              INTEGER NOT NULL,
+  key_id          TEXT NOT NULL,
+  account         TEXT NOT NULL,
+  source_ip       TEXT NOT NULL,
+  action          TEXT NOT NULL,
+  target          TEXT NOT NULL,
+  correlation_id  TEXT NOT NULL
+);
+)sql",
+};
+
+Result<int> UserVersion(Connection& db) {
+  auto stmt = db.Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return stmt.take_error();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  const int version = static_cast<int>(stmt->Int(0));
+  stmt->Reset();
+  return version;
+}
+
+}  // namespace
+
+int LatestSchemaVersion() { return static_cast<int>(kMigrations.size()); }
+
+// Each step re-reads the version inside its write transaction, so two processes opening
+// the same database at once (serve and the CLI) never apply a migration twice.
+Status Migrate(Connection& db) {
+  for (;;) {
+    if (auto s = db.Exec("BEGIN IMMEDIATE"); !s.ok()) return s;
+    auto version = UserVersion(db);
+    if (!version.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return version.take_error();
+    }
+    if (*version >= LatestSchemaVersion()) {
+      (void)db.Exec("COMMIT");
+      if (*version == LatestSchemaVersion()) return Status::Ok();
+      return Error::Of("storage_error",
+                       fmt::format("database schema v{} is newer than this binary (v{})",
+                                   *version, LatestSchemaVersion()));
+    }
+    const std::string sql =
+        fmt::format("{} PRAGMA user_version = {};", kMigrations[*version], *version + 1);
+    Status applied = db.Exec(sql);
+    if (applied.ok()) applied = db.Exec("COMMIT");
+    if (!applied.ok()) {
+      (void)db.Exec("ROLLBACK");
+      return applied;
+    }
+  }
+}
+
+}  // namespace deliverer::store::sqlite

@@ -1,0 +1,80 @@
+#include "store/sqlite/rows.h"
+
+namespace deliverer::store::sqlite {
+
+MessageRecord ReadMessage(const Statement& row) {
+  MessageRecord m;
+  m.id = row.Text(0);
+  m.account = row.Text(1);
+  m.from = row.Text(2);
+  m.to = row.Text(3);
+  m.status = static_cast<model::Status>(row.Int(4));
+  m.type = static_cast<model::MessageType>(row.Int(5));
+  m.priority = static_cast<model::Priority>(row.Int(6));
+  m.encoding = static_cast<model::Encoding>(row.Int(7));
+  m.segments = static_cast<int>(row.Int(8));
+  m.client_ref = row.Text(9);
+  m.carrier = row.Text(10);
+  m.attempts = static_cast<int>(row.Int(11));
+  m.created_at_ms = row.Int(12);
+  m.updated_at_ms = row.Int(13);
+  m.sent_at_ms = row.OptionalInt(14);
+  m.done_at_ms = row.OptionalInt(15);
+  if (!row.IsNull(16)) m.error = MessageError{row.Text(16), row.Text(17), row.Text(18)};
+  return m;
+}
+
+Status InsertMessageRow(Connection& db, const NewMessage& m) {
+  auto stmt = db.Prepare(
+      "INSERT INTO messages (id, account, src, dst, dst_region, body, type, priority, encoding,"
+      " segments, ttl_s, callback_url, client_ref, payload_hash, status, created_at, updated_at,"
+      " expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, m.id).Bind(2, m.account).Bind(3, m.from).Bind(4, m.to).Bind(5, m.to_region);
+  stmt->BindBlob(6, m.body);
+  stmt->Bind(7, int64_t{static_cast<int>(m.type)}).Bind(8, int64_t{static_cast<int>(m.priority)});
+  stmt->Bind(9, int64_t{static_cast<int>(m.encoding)}).Bind(10, int64_t{m.segments});
+  stmt->Bind(11, int64_t{m.ttl_seconds}).Bind(12, m.callback_url).Bind(13, m.client_ref);
+  stmt->Bind(14, m.payload_hash).Bind(15, int64_t{static_cast<int>(model::Status::kQueued)});
+  stmt->Bind(16, m.created_at_ms).Bind(17, m.created_at_ms);
+  stmt->Bind(18, m.created_at_ms + int64_t{m.ttl_seconds} * 1000);
+  return stmt->Run();
+}
+
+Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event) {
+  auto stmt = db.Prepare(
+      "INSERT INTO events (message_id, at, status, carrier, detail) VALUES (?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, message_id).Bind(2, event.at_ms);
+  stmt->Bind(3, int64_t{static_cast<int>(event.status)}).Bind(4, event.carrier);
+  stmt->Bind(5, event.detail);
+  return stmt->Run();
+}
+
+Status InsertAudit(Connection& db, const AuditEntry& e) {
+  auto stmt = db.Prepare(
+      "INSERT INTO audit (at, key_id, account, source_ip, action, target, correlation_id)"
+      " VALUES (?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, e.at_ms).Bind(2, e.key_id).Bind(3, e.account).Bind(4, e.source_ip);
+  stmt->Bind(5, e.action).Bind(6, e.target).Bind(7, e.correlation_id);
+  return stmt->Run();
+}
+
+Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id) {
+  auto stmt = db.Prepare(
+      "SELECT status, at, carrier, detail FROM events WHERE message_id = ? ORDER BY rowid");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, message_id);
+  std::vector<MessageEvent> events;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    events.push_back(MessageEvent{static_cast<model::Status>(stmt->Int(0)), stmt->Int(1),
+                                  stmt->Text(2), stmt->Text(3)});
+  }
+  return events;
+}
+
+}  // namespace deliverer::store::sqlite

@@ -1,0 +1,130 @@
+// SqliteStore: suppressions, API keys and accounts, audit reads.
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::store::sqlite {
+namespace {
+
+ApiKeyRecord ReadKey(const Statement& row) {
+  ApiKeyRecord k;
+  k.key_id = row.Text(0);
+  k.account = row.Text(1);
+  k.hash = row.Text(2);
+  k.scopes = static_cast<uint32_t>(row.Int(3));
+  k.created_at_ms = row.Int(4);
+  k.expires_at_ms = row.OptionalInt(5);
+  k.revoked_at_ms = row.OptionalInt(6);
+  return k;
+}
+
+constexpr std::string_view kKeyColumns =
+    "key_id, account, hash, scopes, created_at, expires_at, revoked_at";
+
+}  // namespace
+
+Result<bool> SqliteStore::IsSuppressed(const std::string& account, const std::string& number) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT 1 FROM suppressions WHERE number = ? AND account IN (?, '') LIMIT 1");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, number).Bind(2, account);
+  return stmt->Step();
+}
+
+Result<std::vector<Suppression>> SqliteStore::ListSuppressions(const SuppressionQuery& query) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT account, number, reason, source, created_at FROM suppressions"
+      " WHERE account = ? AND number > ? ORDER BY number LIMIT ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, query.account).Bind(2, query.after_number.value_or(""));
+  stmt->Bind(3, int64_t{query.limit});
+  std::vector<Suppression> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(Suppression{stmt->Text(0), stmt->Text(1), stmt->Text(2), stmt->Text(3),
+                              stmt->Int(4)});
+  }
+}
+
+Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditQuery& query) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT seq, at, key_id, account, source_ip, action, target, correlation_id FROM audit"
+      " WHERE at >= ? AND seq > ? ORDER BY seq LIMIT ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, query.since_ms).Bind(2, query.after_seq).Bind(3, int64_t{query.limit});
+  std::vector<AuditEntry> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(AuditEntry{stmt->Int(0), stmt->Int(1), stmt->Text(2), stmt->Text(3),
+                             stmt->Text(4), stmt->Text(5), stmt->Text(6), stmt->Text(7)});
+  }
+}
+
+Status SqliteStore::CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) {
+  return WriteAndWait([&](Connection& db) -> Status {
+    auto account = db.Prepare("INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)");
+    if (!account.ok()) return account.take_error();
+    account->Bind(1, key.account).Bind(2, key.created_at_ms);
+    if (auto s = account->Run(); !s.ok()) return s;
+    auto stmt = db.Prepare(
+        "INSERT INTO api_keys (key_id, account, hash, scopes, created_at, expires_at)"
+        " VALUES (?,?,?,?,?,?)");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, key.key_id).Bind(2, key.account).Bind(3, key.hash);
+    stmt->Bind(4, int64_t{key.scopes}).Bind(5, key.created_at_ms).Bind(6, key.expires_at_ms);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+    return InsertAudit(db, audit);
+  });
+}
+
+Result<std::optional<ApiKeyRecord>> SqliteStore::FindApiKey(const std::string& key_id) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      std::string("SELECT ") + std::string(kKeyColumns) + " FROM api_keys WHERE key_id = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, key_id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return std::optional<ApiKeyRecord>();
+  return std::optional<ApiKeyRecord>(ReadKey(*stmt));
+}
+
+Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys() {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(std::string("SELECT ") + std::string(kKeyColumns) +
+                                 " FROM api_keys ORDER BY created_at, key_id");
+  if (!stmt.ok()) return stmt.take_error();
+  std::vector<ApiKeyRecord> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(ReadKey(*stmt));
+  }
+}
+
+Status SqliteStore::RevokeApiKey(const std::string& key_id, int64_t at_ms,
+                                 const AuditEntry& audit) {
+  return WriteAndWait([&](Connection& db) -> Status {
+    auto stmt = db.Prepare(
+        "UPDATE api_keys SET revoked_at = ? WHERE key_id = ? AND revoked_at IS NULL");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, at_ms).Bind(2, key_id);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+    if (db.Changes() == 0) return Error::Of("not_found", "no active key " + key_id);
+    return InsertAudit(db, audit);
+  });
+}
+
+}  // namespace deliverer::store::sqlite

@@ -1,0 +1,192 @@
+// SqliteStore: messages (ingest with idempotency, reads, listing).
+#include <fmt/format.h>
+
+#include <optional>
+
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::store::sqlite {
+namespace {
+
+MessageRecord RecordOf(const NewMessage& m) {
+  MessageRecord r;
+  r.id = m.id;
+  r.account = m.account;
+  r.from = m.from;
+  r.to = m.to;
+  r.type = m.type;
+  r.priority = m.priority;
+  r.encoding = m.encoding;
+  r.segments = m.segments;
+  r.client_ref = m.client_ref;
+  r.created_at_ms = r.updated_at_ms = m.created_at_ms;
+  r.events.push_back(MessageEvent{model::Status::kQueued, m.created_at_ms, {}, {}});
+  return r;
+}
+
+// Stores one message, or decides replay/conflict against the one that holds its id.
+// The writer thread runs these one after another, so two identical concurrent requests
+// can never both create: the second sees the first's row inside the same transaction.
+class InsertJob final : public WriteJob {
+ public:
+  InsertJob(std::vector<NewMessage> messages, Store::InsertCallback done,
+            std::atomic<int64_t>& pending)
+      : messages_(std::move(messages)), done_(std::move(done)), pending_(pending) {}
+
+  void Apply(Connection& db) override {
+    results_.reserve(messages_.size());
+    for (const NewMessage& m : messages_) results_.push_back(ApplyOne(db, m));
+  }
+
+  void Finish(const Status& commit) override {
+    int64_t created = 0;
+    for (auto& r : results_) {
+      if (!commit.ok()) r = commit.error();
+      else if (r.ok() && r->outcome == InsertOutcome::kCreated) ++created;
+    }
+    pending_.fetch_add(created, std::memory_order_relaxed);
+    done_(std::move(results_));
+  }
+
+ private:
+  Result<InsertResult> ApplyOne(Connection& db, const NewMessage& m) {
+    auto existing = FindExisting(db, m);
+    if (!existing.ok() || existing->has_value()) {
+      if (!existing.ok()) return existing.take_error();
+      return std::move(**existing);
+    }
+    if (auto s = db.Exec("SAVEPOINT msg"); !s.ok()) return s.error();
+    Status s = InsertMessageRow(db, m);
+    if (s.ok()) s = InsertEvent(db, m.id, MessageEvent{model::Status::kQueued, m.created_at_ms, {}, {}});
+    if (s.ok()) {
+      s = InsertAudit(db, AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip,
+                                     "message.send", m.id, m.id});
+    }
+    if (!s.ok()) (void)db.Exec("ROLLBACK TO msg");
+    (void)db.Exec("RELEASE msg");
+    if (!s.ok()) return s.error();
+    return InsertResult{InsertOutcome::kCreated, RecordOf(m)};
+  }
+
+  Result<std::optional<InsertResult>> FindExisting(Connection& db, const NewMessage& m) {
+    auto stmt = db.Prepare(fmt::format("SELECT {} FROM messages WHERE id = ?", kMessageColumns));
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, m.id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return std::optional<InsertResult>();
+    InsertResult found{InsertOutcome::kConflict, ReadMessage(*stmt)};
+    const bool same = found.record.account == m.account &&
+                      stmt->Text(kPayloadHashColumn) == m.payload_hash &&
+                      m.created_at_ms - found.record.created_at_ms < kIdempotencyWindowMs;
+    if (same) found.outcome = InsertOutcome::kReplayed;
+    return std::optional<InsertResult>(std::move(found));
+  }
+
+  std::vector<NewMessage> messages_;
+  Store::InsertCallback done_;
+  std::atomic<int64_t>& pending_;
+  std::vector<Result<InsertResult>> results_;
+};
+
+// WHERE clause and bindings for ListMessages, built together so they cannot drift apart.
+struct Filter {
+  struct Arg {
+    std::optional<int64_t> number;  // else text
+    std::string text;
+  };
+  std::string sql = " WHERE 1";
+  std::vector<Arg> args;
+
+  void Add(std::string_view clause, int64_t value) {
+    AddClause(clause);
+    args.push_back(Arg{value, {}});
+  }
+  void Add(std::string_view clause, std::string value) {
+    AddClause(clause);
+    args.push_back(Arg{std::nullopt, std::move(value)});
+  }
+  void AddClause(std::string_view clause) {
+    sql += " AND ";
+    sql += clause;
+  }
+};
+
+Filter BuildFilter(const MessageQuery& q) {
+  Filter f;
+  if (q.account) f.Add("account = ?", *q.account);
+  if (q.status) f.Add("status = ?", int64_t{static_cast<int>(*q.status)});
+  if (q.to) f.Add("dst = ?", *q.to);
+  if (q.from) f.Add("src = ?", *q.from);
+  if (q.client_ref) f.Add("client_ref = ?", *q.client_ref);
+  if (q.since_ms) f.Add("created_at >= ?", *q.since_ms);
+  if (q.until_ms) f.Add("created_at <= ?", *q.until_ms);
+  if (q.after_created_at_ms && q.after_id) {
+    // Newest first: continue strictly below the last row of the previous page.
+    f.Add("(created_at < ? OR (created_at = ? AND id < ?))", *q.after_created_at_ms);
+    f.args.push_back(Filter::Arg{*q.after_created_at_ms, {}});
+    f.args.push_back(Filter::Arg{std::nullopt, *q.after_id});
+  }
+  return f;
+}
+
+}  // namespace
+
+void SqliteStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
+  writer_->Submit(std::make_unique<InsertJob>(std::move(messages), std::move(done), pending_));
+}
+
+Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& id,
+                                                             bool with_events) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  Connection& db = **reader;
+  std::optional<MessageRecord> record;
+  {
+    auto stmt = db.Prepare(fmt::format("SELECT {} FROM messages WHERE id = ?", kMessageColumns));
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, id);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return record;
+    record = ReadMessage(*stmt);
+  }
+  if (with_events) {
+    auto events = ReadEvents(db, id);
+    if (!events.ok()) return events.take_error();
+    record->events = std::move(*events);
+  }
+  return record;
+}
+
+Result<MessagePage> SqliteStore::ListMessages(const MessageQuery& query) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  const Filter filter = BuildFilter(query);
+  const std::string sql =
+      fmt::format("SELECT {} FROM messages{} ORDER BY created_at DESC, id DESC LIMIT ?",
+                  kMessageColumns, filter.sql);
+  auto stmt = (*reader)->Prepare(sql);
+  if (!stmt.ok()) return stmt.take_error();
+  int index = 1;
+  for (const auto& arg : filter.args) {
+    if (arg.number) stmt->Bind(index++, *arg.number);
+    else stmt->Bind(index++, arg.text);
+  }
+  stmt->Bind(index, int64_t{query.limit} + 1);  // one more tells whether a next page exists
+  MessagePage page;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    page.messages.push_back(ReadMessage(*stmt));
+  }
+  if (page.messages.size() > static_cast<size_t>(query.limit)) {
+    page.messages.pop_back();
+    page.more = true;
+  }
+  return page;
+}
+
+}  // namespace deliverer::store::sqlite

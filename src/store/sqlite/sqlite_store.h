@@ -1,0 +1,79 @@
+#pragma once
+// The embedded Store: one SQLite database file in WAL mode, written by a single
+// group-commit thread, read through a small pool of read connections.
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "common/clock.h"
+#include "store/sqlite/db.h"
+#include "store/sqlite/writer.h"
+#include "store/store.h"
+
+namespace deliverer::store::sqlite {
+
+struct SqliteOptions {
+  std::string directory;    // created if missing; holds deliverer.db
+  size_t max_batch = 1000;  // jobs per group commit at most
+};
+
+class SqliteStore final : public Store {
+ public:
+  // Creates the directory and database as needed and applies migrations.
+  static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options, Clock& clock);
+  ~SqliteStore() override;
+
+  void InsertMessages(std::vector<NewMessage> messages, InsertCallback done) override;
+  void PutSuppression(Suppression suppression, AuditEntry audit, StatusCallback done) override;
+  void DeleteSuppression(std::string account, std::string number, AuditEntry audit,
+                         StatusCallback done) override;
+  void AppendAudit(AuditEntry entry, StatusCallback done) override;
+
+  Result<std::optional<MessageRecord>> GetMessage(const std::string& id, bool with_events) override;
+  Result<MessagePage> ListMessages(const MessageQuery& query) override;
+  Result<bool> IsSuppressed(const std::string& account, const std::string& number) override;
+  Result<std::vector<Suppression>> ListSuppressions(const SuppressionQuery& query) override;
+  Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
+
+  Status CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) override;
+  Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
+  Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
+  Status RevokeApiKey(const std::string& key_id, int64_t at_ms, const AuditEntry& audit) override;
+
+  int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
+  Status Ping() override;
+
+  const std::string& path() const { return path_; }
+
+ private:
+  SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer);
+
+  // A read connection borrowed from the pool for one call; returned on destruction.
+  class Reader {
+   public:
+    Reader(SqliteStore* store, std::unique_ptr<Connection> db)
+        : store_(store), db_(std::move(db)) {}
+    Reader(Reader&& other) noexcept : store_(other.store_), db_(std::move(other.db_)) {}
+    ~Reader();
+    Connection* operator->() { return db_.get(); }
+    Connection& operator*() { return *db_; }
+
+   private:
+    SqliteStore* store_;
+    std::unique_ptr<Connection> db_;
+  };
+  Result<Reader> Borrow();
+  // Runs a synchronous write through the group-commit thread and waits for its commit.
+  Status WriteAndWait(std::function<Status(Connection&)> apply);
+
+  const std::string path_;
+  Clock& clock_;
+  std::atomic<int64_t> pending_{0};
+  std::mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mutex_
+  std::unique_ptr<GroupCommitWriter> writer_;
+};
+
+}  // namespace deliverer::store::sqlite

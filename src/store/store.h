@@ -1,0 +1,66 @@
+#pragma once
+// The Store seam: durable state (messages, events, idempotency, suppressions, keys, audit).
+// Two implementations are planned: SQLite (embedded, store/sqlite/) and PostgreSQL.
+// Callers include this header only; server/ picks the backend.
+//
+// Writes are asynchronous and batch-oriented: a write is queued, committed together with
+// the writes of other callers (group commit, one fsync), and its callback runs only after
+// the commit is durable, or with an error if it is not; an error never reports success.
+// Callbacks run on a store thread: they MUST NOT block; post work elsewhere.
+// Reads are synchronous, may run on any thread, and see every write whose callback ran.
+// Implementations are thread-safe.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/records.h"
+
+namespace deliverer::store {
+
+// How long a message id answers replays of an identical request (api.md).
+inline constexpr int64_t kIdempotencyWindowMs = 24LL * 3600 * 1000;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  using InsertCallback = std::function<void(std::vector<Result<InsertResult>>)>;
+  // Stores each message (with its `queued` event and a `message.send` audit entry) unless
+  // its id exists: then the outcome says replay or conflict. Results are in input order.
+  // Per-item failures do not affect the other items.
+  virtual void InsertMessages(std::vector<NewMessage> messages, InsertCallback done) = 0;
+
+  using StatusCallback = std::function<void(Status)>;
+  virtual void PutSuppression(Suppression suppression, AuditEntry audit, StatusCallback done) = 0;
+  // Completes with code "not_found" when there was nothing to delete.
+  virtual void DeleteSuppression(std::string account, std::string number, AuditEntry audit,
+                                 StatusCallback done) = 0;
+  virtual void AppendAudit(AuditEntry entry, StatusCallback done) = 0;
+
+  virtual Result<std::optional<MessageRecord>> GetMessage(const std::string& id,
+                                                          bool with_events) = 0;
+  virtual Result<MessagePage> ListMessages(const MessageQuery& query) = 0;
+  // True when `number` is on `account`'s list or on the global list.
+  virtual Result<bool> IsSuppressed(const std::string& account, const std::string& number) = 0;
+  virtual Result<std::vector<Suppression>> ListSuppressions(const SuppressionQuery& query) = 0;
+  virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;
+
+  // Keys and accounts: synchronous and durable on return (CLI and start-up use).
+  virtual Status CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) = 0;
+  virtual Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) = 0;
+  virtual Result<std::vector<ApiKeyRecord>> ListApiKeys() = 0;
+  // Completes with code "not_found" for an unknown key id.
+  virtual Status RevokeApiKey(const std::string& key_id, int64_t at_ms,
+                              const AuditEntry& audit) = 0;
+
+  // Messages accepted and not yet terminal: the queue depth used for back-pressure.
+  virtual int64_t PendingCount() const = 0;
+  // A cheap liveness probe for /readyz.
+  virtual Status Ping() = 0;
+};
+
+}  // namespace deliverer::store
