@@ -134,6 +134,10 @@ int Serve(const ServeOptions& options) {
       return kExitFailure;
     }
   }
+  if (config.server.threads > 1) {
+    log::Warn("server", "[server] threads = {} is not honoured yet: serving on one I/O thread",
+              config.server.threads);
+  }
   http.Start();
   log::Info("server", "listening on {}", base_url);
 
