@@ -3,6 +3,7 @@
 
 #include "server/cli.h"
 #include "server/server.h"
+#include "sim/cli.h"
 
 namespace {
 
@@ -10,6 +11,30 @@ using deliverer::server::kExitUsage;
 
 void AddConfigOption(CLI::App* command, std::string* path) {
   command->add_option("--config", *path, "Configuration file (TOML)");
+}
+
+void AddSimOptions(CLI::App* sim, deliverer::sim::SimCliOptions& o) {
+  sim->add_option("--host", o.host, "Address the listeners bind to")->default_val(o.host);
+  sim->add_option("--smpp-port", o.smpp_port, "SMPP port (0: a free one)")->default_val(o.smpp_port);
+  sim->add_option("--control-port", o.control_port, "Control API port (0: a free one)")
+      ->default_val(o.control_port);
+  sim->add_option("--record", o.record_path, "Write every submit_sm received to FILE (JSONL)");
+  sim->add_option("--seed", o.seed, "Random seed (0: a fresh one)");
+  sim->add_option("--config-json", o.config_json, "Behaviour as partial JSON (docs/simulator.md)");
+  sim->add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->default_val("info");
+  sim->add_option("--log-format", o.log_format, "text|json")->default_val("text");
+  sim->add_option("--system-id", o.system_id, "Accept binds with this system_id only");
+  sim->add_option("--password", o.password, "Accept binds with this password only");
+  sim->add_option("--transient-rate", o.transient_rate, "Share of submits answered 0x58/0x14/0x08");
+  sim->add_option("--permanent-rate", o.permanent_rate, "Share of submits answered 0x0B");
+  sim->add_option("--max-tps", o.max_tps, "Submits per second over all binds; above: 0x58");
+  sim->add_option("--latency-ms", o.latency_ms, "Delay before each submit_sm_resp");
+  sim->add_option("--receipt-delay-ms", o.receipt_delay_ms, "Receipt delay: MS or MIN-MAX");
+  sim->add_option("--disconnect-every-s", o.disconnect_every_s, "Drop each bind after S seconds");
+  sim->add_option("--disconnect-after-pdus", o.disconnect_after_pdus, "Drop each bind after N PDUs");
+  sim->add_flag("--no-receipts", o.no_receipts, "Never send delivery receipts");
+  sim->add_flag("--refuse-binds", o.refuse_binds, "Refuse every bind (0x0D)");
+  sim->add_flag("--black-hole", o.black_hole, "Read everything, answer nothing");
 }
 
 }  // namespace
@@ -25,6 +50,11 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--role", serve.role, "all | api | worker")->default_val("all");
   serve_cmd->add_flag("--demo", serve.demo, "Run with a demo API key, printed with a curl command");
   serve_cmd->callback([&] { exit_code = deliverer::server::Serve(serve); });
+
+  deliverer::sim::SimCliOptions sim;
+  auto* sim_cmd = app.add_subcommand("sim", "Run the carrier simulator (SMPP server + control API)");
+  AddSimOptions(sim_cmd, sim);
+  sim_cmd->callback([&] { exit_code = deliverer::sim::RunSim(sim); });
 
   std::string config_path, account, scopes, expires_in, key_id;
   auto* keys = app.add_subcommand("keys", "Manage API keys");

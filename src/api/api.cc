@@ -30,6 +30,8 @@ const Api::Route Api::kRoutes[] = {
      &Api::DeleteSuppression, "/v1/suppressions/{number}"},
     {http::verb::get, "/v1/admin/audit", false, auth::kScopeAdmin, &Api::ListAudit,
      "/v1/admin/audit"},
+    {http::verb::get, "/v1/admin/carriers", false, auth::kScopeAdmin, &Api::ListCarriers,
+     "/v1/admin/carriers"},
 };
 
 Api::Api(store::Store& store, const validation::Validator& validator, metrics::Registry& metrics,
@@ -76,6 +78,16 @@ awaitable<Response> Api::Dispatch(Request& request, std::string source_ip,
       (path == "/healthz" || path == "/readyz" || path == "/metrics")) {
     *label = path == "/healthz" ? "/healthz" : path == "/readyz" ? "/readyz" : "/metrics";
     co_return path == "/healthz" ? Healthz() : path == "/readyz" ? Readyz() : Metrics();
+  }
+
+  for (std::string_view kind : {"dlr", "inbound"}) {
+    std::string carrier;
+    if (!MatchPath(path, fmt::format("/v1/{}/", kind), true, &carrier)) continue;
+    *label = kind == "dlr" ? "/v1/dlr/{carrier}" : "/v1/inbound/{carrier}";
+    if (request.method() != http::verb::post) {
+      co_return Reject(Error::Of("method_not_allowed", "only POST is allowed on " + std::string(path)));
+    }
+    co_return co_await CarrierCallback(request, kind, std::move(carrier), source_ip);
   }
 
   bool path_known = false;
@@ -133,11 +145,53 @@ std::optional<Error> Api::CheckOverloaded() const {
 
 Response Api::Healthz() { return JsonResponse(200, R"({"status":"ok"})"); }
 
+// api.md: ready when storage answers and, in a process that delivers, a carrier is bound.
 Response Api::Readyz() {
-  if (Status s = store_.Ping(); !s.ok()) {
-    return JsonResponse(503, R"({"status":"not_ready","checks":{"storage":"failing"}})");
+  const bool storage = store_.Ping().ok();
+  const bool delivers = static_cast<bool>(options_.carriers_up);
+  const bool carriers = !delivers || options_.carriers_up() > 0;
+  nlohmann::json checks = {{"storage", storage ? "ok" : "failing"}};
+  if (delivers) checks["carriers"] = carriers ? "ok" : "none_bound";
+  const bool ready = storage && carriers;
+  return JsonResponse(ready ? 200 : 503,
+                      nlohmann::json{{"status", ready ? "ready" : "not_ready"}, {"checks", checks}}.dump());
+}
+
+awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind, std::string carrier,
+                                         const std::string& source_ip) {
+  const CallbackAuth* auth = nullptr;
+  for (const CallbackAuth& a : options_.carrier_callbacks) {
+    if (a.carrier == carrier) auth = &a;
   }
-  return JsonResponse(200, R"({"status":"ready","checks":{"storage":"ok"}})");
+  const int64_t now_s = clock_.NowUnixMillis() / 1000;
+  if (auth == nullptr || !AuthenticateCallback(*auth, request, source_ip, now_s)) {
+    metrics_.Counter("deliverer_carrier_callbacks_refused_total", "Carrier callbacks refused (401)",
+                     {{"kind", std::string(kind)}}).Inc();
+    co_return Reject(Error::Of("unauthenticated", "this callback is not authenticated for the carrier"));
+  }
+  bool recorded = false;
+  if (kind == "dlr") {
+    auto receipt = ParseCallbackReceipt(request);
+    if (!receipt.ok()) co_return Reject(receipt.error());
+    if (!options_.on_receipt) co_return Reject(Error::Of("storage_unavailable", "this process does not deliver"));
+    recorded = co_await AwaitCallback<bool>([&](auto done) {
+      options_.on_receipt(carrier, std::move(*receipt), std::move(done));
+    });
+  } else {
+    auto inbound = ParseCallbackInbound(request);
+    if (!inbound.ok()) co_return Reject(inbound.error());
+    if (!options_.on_inbound) co_return Reject(Error::Of("storage_unavailable", "this process does not deliver"));
+    recorded = co_await AwaitCallback<bool>([&](auto done) {
+      options_.on_inbound(carrier, std::move(*inbound), std::move(done));
+    });
+  }
+  if (!recorded) co_return Reject(Error::Of("storage_unavailable", "the callback could not be recorded"));
+  co_return JsonResponse(200, R"({"status":"recorded"})");
+}
+
+awaitable<Response> Api::ListCarriers(Context&) {
+  if (!options_.carriers_json) co_return JsonResponse(200, R"({"data":[],"queue_depth":0})");
+  co_return JsonResponse(200, options_.carriers_json());
 }
 
 Response Api::Metrics() {

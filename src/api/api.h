@@ -4,14 +4,17 @@
 // parsed requests. Handle() may run concurrently on several I/O threads.
 #include <boost/asio/awaitable.hpp>
 
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 
 #include "api/authenticator.h"
+#include "api/carrier_callbacks.h"
 #include "api/http_types.h"
 #include "api/rate_limiter.h"
 #include "common/clock.h"
 #include "metrics/metrics.h"
+#include "queue/queue.h"
 #include "store/store.h"
 #include "validation/request.h"
 
@@ -21,6 +24,20 @@ struct ApiOptions {
   RateLimits rate_limits;
   int64_t queue_high_water = 1'000'000;
   double delivery_tps = 0;  // total carrier throughput, for estimated_processing_ms; 0 = unknown
+
+  // Set when this process delivers (serve --role all or worker); empty otherwise.
+  // Hands committed messages to the delivery queue. Called on an I/O thread.
+  std::function<void(std::vector<queue::Delivery>)> publish;
+  // The body of GET /v1/admin/carriers. Any thread.
+  std::function<std::string()> carriers_json;
+  // Carriers with a link up, for /readyz. Any thread.
+  std::function<int()> carriers_up;
+
+  // Carrier callbacks (POST /v1/dlr/{carrier}, /v1/inbound/{carrier}): who may call, and
+  // where the parsed callback goes; `done(true)` once it is durable. Any thread.
+  std::vector<CallbackAuth> carrier_callbacks;
+  std::function<void(std::string carrier, CallbackReceipt, std::function<void(bool)> done)> on_receipt;
+  std::function<void(std::string carrier, CallbackInbound, std::function<void(bool)> done)> on_inbound;
 };
 
 class Api {
@@ -65,12 +82,18 @@ class Api {
   boost::asio::awaitable<Response> PutSuppression(Context& ctx);
   boost::asio::awaitable<Response> DeleteSuppression(Context& ctx);
   boost::asio::awaitable<Response> ListAudit(Context& ctx);
+  boost::asio::awaitable<Response> ListCarriers(Context& ctx);
 
+  // POST /v1/dlr/{carrier} and /v1/inbound/{carrier}: no API key, the carrier's own auth.
+  boost::asio::awaitable<Response> CarrierCallback(Request& request, std::string_view kind,
+                                                   std::string carrier, const std::string& source_ip);
   Response Healthz();
   Response Readyz();
   Response Metrics();
 
   Result<store::MessageQuery> ParseMessageQuery(std::string_view query, const Caller& caller);
+  // Hands the messages created now to the delivery queue.
+  void PublishCreated(const std::vector<Result<store::InsertResult>>& results);
   void FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out);
   Response RejectMessage(const Error& error);  // also counts the rejection
   static Error Suppressed();

@@ -95,6 +95,17 @@ awaitable<void> HttpServer::AcceptLoop() {
   }
 }
 
+// An answer before the request was read whole (too large): the connection cannot be
+// reused, so answer, drain what the client still sends, and close.
+awaitable<void> HttpServer::RejectAndClose(beast::tcp_stream& stream, int status,
+                                           std::string_view code, std::string detail) {
+  api_.CountTransportError(status);
+  beast::error_code ec;
+  co_await http::async_write(stream, TransportProblem(code, std::move(detail)),
+                             asio::redirect_error(use_awaitable, ec));
+  co_await LingeringClose(stream);
+}
+
 awaitable<void> HttpServer::Serve(tcp::socket socket) {
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
@@ -110,17 +121,11 @@ awaitable<void> HttpServer::Serve(tcp::socket socket) {
     stream.expires_after(limits_.idle_timeout);
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (ec == http::error::header_limit) {
-      api_.CountTransportError(431);
-      co_await http::async_write(stream, TransportProblem("headers_too_large", "request headers are too large"),
-                                 asio::redirect_error(use_awaitable, ec));
-      co_await LingeringClose(stream);
+      co_await RejectAndClose(stream, 431, "headers_too_large", "request headers are too large");
       co_return;
     }
-    if (ec == http::error::body_limit) {
-      api_.CountTransportError(413);
-      co_await http::async_write(stream, TransportProblem("payload_too_large", "the body is too large"),
-                                 asio::redirect_error(use_awaitable, ec));
-      co_await LingeringClose(stream);
+    if (ec == http::error::body_limit) {  // Content-Length over every route's limit
+      co_await RejectAndClose(stream, 413, "payload_too_large", "the body is too large");
       co_return;
     }
     if (ec) break;  // closed, idle timeout, or garbage: nothing to answer
@@ -137,12 +142,8 @@ awaitable<void> HttpServer::Serve(tcp::socket socket) {
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     }
     if (ec == http::error::body_limit) {
-      api_.CountTransportError(413);
-      co_await http::async_write(
-          stream,
-          TransportProblem("payload_too_large", fmt::format("the body exceeds {} bytes", limit)),
-          asio::redirect_error(use_awaitable, ec));
-      co_await LingeringClose(stream);
+      co_await RejectAndClose(stream, 413, "payload_too_large",
+                              fmt::format("the body exceeds {} bytes", limit));
       co_return;
     }
     if (ec) break;

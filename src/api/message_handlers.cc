@@ -74,6 +74,7 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
       [&](auto done) { store_.InsertMessages(std::move(batch), std::move(done)); });
   Result<store::InsertResult>& result = results.front();
   if (!result.ok()) co_return StorageFailure(result.error(), ctx.caller.request_id);
+  PublishCreated(results);
 
   const store::MessageRecord& record = result->record;
   switch (result->outcome) {
@@ -129,11 +130,23 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
   if (!batch.empty()) {
     InsertResults inserted = co_await AwaitCallback<InsertResults>(
         [&](auto done) { store_.InsertMessages(std::move(batch), std::move(done)); });
+    PublishCreated(inserted);
     for (size_t k = 0; k < inserted.size(); ++k) {
       FillBatchResult(inserted[k], results[positions[k]]);
     }
   }
   co_return JsonResponse(207, Dump({{"results", std::move(results)}}));
+}
+
+void Api::PublishCreated(const std::vector<Result<store::InsertResult>>& results) {
+  if (!options_.publish) return;
+  std::vector<queue::Delivery> deliveries;
+  for (const auto& r : results) {
+    if (!r.ok() || r->outcome != store::InsertOutcome::kCreated) continue;
+    const store::MessageRecord& m = r->record;
+    deliveries.push_back(queue::Delivery{m.id, m.to, m.priority, m.created_at_ms, 0});
+  }
+  if (!deliveries.empty()) options_.publish(std::move(deliveries));
 }
 
 void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out) {

@@ -11,7 +11,8 @@ namespace deliverer {
 
 struct Error {
   std::string code;    // stable machine-readable code
-  std::string detail;  // human-readable, safe to show the client (no PII, no secrets)
+  std::string detail;  // human-readable, for the client who sent the request: it may quote
+                      // their own input, so logs use code and field, never detail
   std::string field;   // the request field it concerns, or empty
 
   static Error Of(std::string code, std::string detail, std::string field = {}) {

@@ -1,4 +1,5 @@
-// Readers for the arrays of tables: [[carriers]] and [[routes]].
+// Reader for [[carriers]] (the SMPP wire keys are in carrier_smpp.cc) and the syntax
+// helpers shared with the [[routes]] reader.
 #include <arpa/inet.h>
 #include <fmt/format.h>
 
@@ -13,35 +14,15 @@ namespace deliverer::config::internal {
 namespace {
 
 constexpr size_t kMaxSystemIdLength = 15;  // SMPP 3.4: C-Octet String of at most 16
-constexpr size_t kMaxE164Digits = 15;
-
-bool IsArrayOfTables(const toml::node& node) {
-  const toml::array* array = node.as_array();
-  if (array == nullptr) return false;
-  return std::all_of(array->begin(), array->end(),
-                     [](const toml::node& element) { return element.is_table(); });
-}
 
 bool IsUpperAlpha(char c) { return c >= 'A' && c <= 'Z'; }
 bool IsDigit(char c) { return c >= '0' && c <= '9'; }
-
-bool IsRegion(std::string_view text) {
-  return text.size() == 2 && IsUpperAlpha(text[0]) && IsUpperAlpha(text[1]);
-}
 
 std::string Upper(std::string text) {
   for (char& c : text) {
     if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
   }
   return text;
-}
-
-// Ids appear in metric labels, logs and URLs, so they stay plain.
-bool IsValidId(std::string_view id) {
-  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
-    return IsDigit(c) || IsUpperAlpha(c) || (c >= 'a' && c <= 'z') || c == '-' || c == '_' ||
-           c == '.';
-  });
 }
 
 // "[[carriers]] \"sim-a\"" when the id reads well, else "[[carriers]] #2".
@@ -127,8 +108,19 @@ void ReadCreated(TableReader& reader, CarrierConfig& out) {
       std::chrono::duration_cast<std::chrono::seconds>(midnight.time_since_epoch()).count();
 }
 
-CarrierConfig ReadCarrier(const toml::table& table, size_t index, Diagnostics& diags) {
+// `circuit_breaker = { … }` overrides some of the [circuit_breaker] values.
+void ReadCarrierBreaker(TableReader& reader, CarrierConfig& out) {
+  const toml::table* table = reader.Subtable("circuit_breaker");
+  if (table == nullptr) return;
+  TableReader breaker(*table, reader.section() + " circuit_breaker", reader.diags());
+  ReadCircuitBreaker(breaker, out.circuit_breaker);
+  breaker.ReportUnknownKeys();
+}
+
+CarrierConfig ReadCarrier(const toml::table& table, size_t index,
+                          const CircuitBreakerConfig& breaker, Diagnostics& diags) {
   CarrierConfig out;
+  out.circuit_breaker = breaker;
   TableReader reader(table, CarrierSection(table, index), diags);
   ReadId(reader, out);
   reader.OneOf("protocol", out.protocol, {"smpp", "http"});
@@ -147,6 +139,8 @@ CarrierConfig ReadCarrier(const toml::table& table, size_t index, Diagnostics& d
   reader.Secret("dlr_token", out.dlr_token);
   ReadStrings(reader, "dlr_allow", "CIDRs such as \"10.0.0.0/8\"", out.dlr_allow, NormalizeCidr);
   ReadCreated(reader, out);
+  ReadCarrierSmpp(reader, out);
+  ReadCarrierBreaker(reader, out);
   if (out.protocol == "http" && out.url.empty() && table.get("url") == nullptr) {
     reader.AddError(table, "protocol = \"http\" needs url");
   }
@@ -154,83 +148,31 @@ CarrierConfig ReadCarrier(const toml::table& table, size_t index, Diagnostics& d
   return out;
 }
 
-// Route "match": "*", an ISO region, or "+" and 1 to 15 digits.
-bool IsValidMatch(std::string_view match) {
-  if (match == "*" || IsRegion(match)) return true;
-  if (match.size() < 2 || match.size() > kMaxE164Digits + 1 || match[0] != '+') return false;
-  return std::all_of(match.begin() + 1, match.end(), IsDigit);
+}  // namespace
+
+bool IsRegion(std::string_view text) {
+  return text.size() == 2 && IsUpperAlpha(text[0]) && IsUpperAlpha(text[1]);
 }
 
-void ReadMatch(TableReader& reader, RouteConfig& out) {
-  const toml::node* node = reader.Find("match");
-  if (node == nullptr) return;
-  const std::optional<std::string> match = node->value_exact<std::string>();
-  if (!match || !IsValidMatch(*match)) {
-    reader.Fail(*node, "match", "\"*\", an ISO region (\"GB\") or a prefix (\"+4477\")");
-    return;
-  }
-  out.match = *match;
+// Ids appear in metric labels, logs and URLs, so they stay plain.
+bool IsValidId(std::string_view id) {
+  return !id.empty() && std::all_of(id.begin(), id.end(), [](char c) {
+    return IsDigit(c) || IsUpperAlpha(c) || (c >= 'a' && c <= 'z') || c == '-' || c == '_' ||
+           c == '.';
+  });
 }
 
-// Every entry names a carrier, once.
-void ReadRouteCarriers(TableReader& reader, const std::vector<CarrierConfig>& carriers,
-                       RouteConfig& out) {
-  const toml::node* node = reader.table().get("carriers");
-  if (!reader.StringArray("carriers", out.carriers)) return;
-  if (node == nullptr || out.carriers.empty()) {
-    reader.AddError(node != nullptr ? *node : reader.table(), "needs a non-empty carriers list");
-    return;
-  }
-  for (size_t i = 0; i < out.carriers.size(); ++i) {
-    const std::string& id = out.carriers[i];
-    const toml::node& element = *node->as_array()->get(i);
-    const bool known = std::any_of(carriers.begin(), carriers.end(),
-                                   [&](const CarrierConfig& c) { return c.id == id; });
-    if (!known) reader.AddError(element, fmt::format("carriers: unknown carrier '{}'", id));
-    if (std::find(out.carriers.begin(), out.carriers.begin() + i, id) != out.carriers.begin() + i) {
-      reader.AddError(element, fmt::format("carriers: '{}' is listed twice", id));
-    }
-  }
+bool IsArrayOfTables(const toml::node& node) {
+  const toml::array* array = node.as_array();
+  if (array == nullptr) return false;
+  return std::all_of(array->begin(), array->end(),
+                     [](const toml::node& element) { return element.is_table(); });
 }
 
-void ReadWeights(TableReader& reader, bool policy_ok, RouteConfig& out) {
-  const toml::node* node = reader.table().get("weights");
-  if (!reader.IntArray("weights", out.weights, 0, 1'000'000) || !policy_ok) return;
-  const bool weighted = out.policy == "weighted";
-  if (!weighted && node != nullptr) {
-    reader.AddError(*node, "weights only apply to policy = \"weighted\"");
-  } else if (weighted && node == nullptr) {
-    reader.AddError(*reader.table().get("policy"), "policy = \"weighted\" needs weights");
-  } else if (weighted && out.weights.size() != out.carriers.size()) {
-    reader.AddError(*node, fmt::format("weights must have one entry per carrier ({} carriers, "
-                                       "{} weights)",
-                                       out.carriers.size(), out.weights.size()));
-  } else if (weighted &&
-             std::all_of(out.weights.begin(), out.weights.end(), [](int w) { return w == 0; })) {
-    reader.AddError(*node, "weights must not all be 0");
-  }
-}
-
-RouteConfig ReadRoute(const toml::table& table, size_t index,
-                      const std::vector<CarrierConfig>& carriers, Diagnostics& diags) {
-  RouteConfig out;
-  TableReader reader(table, fmt::format("[[routes]] #{}", index), diags);
-  ReadMatch(reader, out);
-  const bool policy_ok =
-      reader.OneOf("policy", out.policy, {"priority", "failover", "weighted", "least_cost"});
-  ReadRouteCarriers(reader, carriers, out);
-  ReadWeights(reader, policy_ok, out);
-  reader.ReportUnknownKeys();
-  return out;
-}
-
-// The node that best locates `key` of `table`: the value, else the table itself.
 const toml::node& Locate(const toml::table& table, std::string_view key) {
   const toml::node* node = table.get(key);
   return node != nullptr ? *node : table;
 }
-
-}  // namespace
 
 std::optional<std::string> NormalizeCidr(std::string_view text) {
   const size_t slash = text.find('/');
@@ -252,7 +194,8 @@ std::optional<std::string> NormalizeCidr(std::string_view text) {
   return std::string(text);
 }
 
-void ReadCarriers(const toml::node& node, Diagnostics& diags, std::vector<CarrierConfig>& out) {
+void ReadCarriers(const toml::node& node, const CircuitBreakerConfig& breaker, Diagnostics& diags,
+                  std::vector<CarrierConfig>& out) {
   if (!IsArrayOfTables(node)) {
     diags.Add(node, "carriers must be an array of tables ([[carriers]])");
     return;
@@ -261,7 +204,7 @@ void ReadCarriers(const toml::node& node, Diagnostics& diags, std::vector<Carrie
   size_t index = 0;
   for (const toml::node& element : *node.as_array()) {
     const toml::table& table = *element.as_table();
-    CarrierConfig carrier = ReadCarrier(table, ++index, diags);
+    CarrierConfig carrier = ReadCarrier(table, ++index, breaker, diags);
     if (carrier.id.empty()) continue;
     const auto [it, inserted] = first_line.emplace(carrier.id, table.source().begin.line);
     if (!inserted) {
@@ -270,27 +213,6 @@ void ReadCarriers(const toml::node& node, Diagnostics& diags, std::vector<Carrie
           fmt::format("[[carriers]] duplicate id '{}' (first at line {})", carrier.id, it->second));
     }
     out.push_back(std::move(carrier));
-  }
-}
-
-void ReadRoutes(const toml::node& node, const std::vector<CarrierConfig>& carriers,
-                Diagnostics& diags, std::vector<RouteConfig>& out) {
-  if (!IsArrayOfTables(node)) {
-    diags.Add(node, "routes must be an array of tables ([[routes]])");
-    return;
-  }
-  std::map<std::string, size_t> first_index;  // match → index of the route that has it
-  size_t index = 0;
-  for (const toml::node& element : *node.as_array()) {
-    const toml::table& table = *element.as_table();
-    RouteConfig route = ReadRoute(table, ++index, carriers, diags);
-    const auto [it, inserted] = first_index.emplace(route.match, index);
-    if (!inserted) {
-      diags.Add(Locate(table, "match"), fmt::format("[[routes]] #{} repeats match \"{}\" of "
-                                                    "[[routes]] #{}",
-                                                    index, route.match, it->second));
-    }
-    out.push_back(std::move(route));
   }
 }
 

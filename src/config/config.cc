@@ -16,7 +16,8 @@ namespace {
 using internal::Diagnostics;
 using internal::TableReader;
 
-// The single-table sections, in the order operations.md lists them.
+// The single-table sections, in the order operations.md lists them; [circuit_breaker]
+// comes before [[carriers]], whose own circuit_breaker tables start from it.
 struct Section {
   std::string_view name;
   void (*read)(TableReader& reader, Config& config);
@@ -32,6 +33,8 @@ constexpr Section kSections[] = {
     {"content", [](TableReader& r, Config& c) { internal::ReadContent(r, c.content); }},
     {"webhooks", [](TableReader& r, Config& c) { internal::ReadWebhooks(r, c.webhooks); }},
     {"logging", [](TableReader& r, Config& c) { internal::ReadLogging(r, c.logging); }},
+    {"circuit_breaker",
+     [](TableReader& r, Config& c) { internal::ReadCircuitBreaker(r, c.circuit_breaker); }},
 };
 
 void ReadSection(TableReader& top, const Section& section, Config& config) {
@@ -51,7 +54,7 @@ Config ReadConfig(const toml::table& root, Diagnostics& diags) {
   TableReader top(root, "", diags);
   for (const Section& section : kSections) ReadSection(top, section, config);
   if (const toml::node* carriers = top.Find("carriers")) {
-    internal::ReadCarriers(*carriers, diags, config.carriers);
+    internal::ReadCarriers(*carriers, config.circuit_breaker, diags, config.carriers);
   }
   if (const toml::node* routes = top.Find("routes")) {
     internal::ReadRoutes(*routes, config.carriers, diags, config.routes);

@@ -1,12 +1,14 @@
 #pragma once
-// Deliverer's configuration: one TOML file (operations.md, "Configuration").
-// Loading rejects unknown keys and bad values with "file:line:column: reason".
-// Every section has defaults so the smallest config (even an empty file) works.
+// Deliverer's configuration: one TOML file (operations.md, "Configuration"; every key is
+// listed in docs/configuration.md). Loading rejects unknown keys and bad values with
+// "file:line:column: reason". Every section has defaults so the smallest config (even an
+// empty file) works.
 // Secrets may come from the file, from `<key>_file` (a path, relative to the working
 // directory; its content less one trailing newline) or `<key>_env` (a variable); at most
 // one of the three. Secrets: [storage] url, [queue] url, [webhooks] signing_secret and the
 // carriers' password, token and dlr_token. Fields below hold the resolved values.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -60,6 +62,28 @@ struct DeliveryConfig {
   int backoff_cap_ms = 60000;             // ≥ backoff_base_ms
   int receipt_wait_s = 0;                 // 0 = the message's TTL
   int64_t queue_high_water = 1'000'000;   // above it, POST answers 503 overloaded
+  // Ordering partitions (hash of the destination); messages of one partition are
+  // submitted in acceptance order. 1 … 4096.
+  int partitions = 64;
+  int workers = 1;                        // delivery threads sharing the partitions, 1 … 256
+  int drain_timeout_s = 10;               // SIGTERM: in-flight submits get this long, 0 … 3600
+  int webhook_max_age_h = 24;             // an undelivered webhook event is dropped after this
+};
+
+// Per-carrier circuit breaker (delivery.md "Routing"). Closed → open after
+// `consecutive_failures` failures in a row, or when at least `min_volume` results in the
+// last `window_s` seconds hold a failure share ≥ `failure_ratio`, or on a dead link. Open
+// for `open_s`, doubled after every failed probe up to `max_open_s`; then half-open with up
+// to `half_open_probes` messages in flight.
+struct CircuitBreakerConfig {
+  bool enabled = true;                    // false: the carrier is never cut off
+  int consecutive_failures = 20;          // ≥ 1
+  double failure_ratio = 0.5;             // > 0 and ≤ 1
+  int window_s = 10;                      // 1 … 3600
+  int min_volume = 20;                    // ≥ 1
+  int open_s = 5;                         // 1 … 3600
+  int max_open_s = 60;                    // ≥ open_s, ≤ 86400
+  int half_open_probes = 3;               // 1 … 1000
 };
 
 struct ContentConfig {
@@ -73,6 +97,29 @@ struct WebhooksConfig {
 struct LoggingConfig {
   std::string level = "info";             // trace | debug | info | warn | error
   std::string format = "json";            // json | text
+};
+
+// How a failed submit is treated; see smpp/status.h.
+enum class FailureClass : uint8_t { kTransient, kPermanent };
+
+// One row of a carrier's `status_overrides`: `command_status` (never 0, ESME_ROK) is
+// treated as `failure` instead of what the built-in table says.
+struct StatusOverride {
+  uint32_t command_status = 0;
+  FailureClass failure = FailureClass::kTransient;
+};
+
+// An SMPP address's type of number and numbering plan indicator.
+struct TonNpi {
+  uint8_t ton = 0;                        // 0 … 6
+  uint8_t npi = 0;                        // 0 … 18
+};
+
+// source_addr TON/NPI by the kind of sender (delivery.md "Addressing").
+struct SourceAddressing {
+  TonNpi alphanumeric{5, 0};
+  TonNpi e164{1, 1};
+  TonNpi short_code{3, 0};
 };
 
 struct CarrierConfig {
@@ -95,6 +142,44 @@ struct CarrierConfig {
   // When the credentials were issued (TOML date `credentials_created = 2026-01-31`), as
   // Unix seconds at 00:00 UTC; 0 = unknown. Lets /readyz and a metric report aging ones.
   int64_t credentials_created_unix = 0;
+
+  // Any protocol: server certificate checks (SMPP over TLS, HTTPS) and receipt ids.
+  bool tls_verify = true;                 // verify the server's certificate and host name
+  std::string tls_ca_file;                // "" = the system's trust store; SMPP: needs tls
+  // How submit_sm_resp ids relate to receipt ids: "exact" (identical), "tolerant" (hex or
+  // decimal, any case, leading zeros: smpp::CarrierIdMatch::kAuto), "case_insensitive",
+  // "decimal_to_hex", "hex_to_decimal" (for carriers whose hex ids may be all digits).
+  std::string receipt_id_match = "tolerant";
+
+  // SMPP only (rejected on an http carrier): the knobs of smpp::SessionConfig and
+  // smpp::ClientEndpoint, and the submit_sm addressing and status handling.
+  std::string bind_mode = "transceiver";  // "transceiver" | "transmitter_receiver"
+  std::string system_type;                // at most 12 characters
+  bool tls = false;
+  int enquire_link_s = 30;                // idle time before an enquire_link, 1 … 3600
+  int response_timeout_s = 10;            // submit_sm / enquire_link answer, 1 … 600
+  int reconnect_min_ms = 500;             // first reconnect backoff, 1 … 3600000
+  int reconnect_max_ms = 30000;           // ≥ reconnect_min_ms, ≤ 3600000
+  int64_t max_pdu_bytes = 64 * 1024;      // larger PDUs break the link, 1024 … 16 MiB
+  SourceAddressing source;                // `source_ton` / `source_npi` tables by sender kind
+  TonNpi dest{1, 1};                      // `dest_ton` / `dest_npi`
+  std::vector<StatusOverride> status_overrides;  // sorted by command_status, unique
+  FailureClass unknown_status = FailureClass::kTransient;  // statuses not in the table
+  int data_coding_gsm7 = 0;               // data_coding for GSM-7 text: 0 or 1
+
+  // [circuit_breaker] with this carrier's `circuit_breaker = { … }` applied on top.
+  CircuitBreakerConfig circuit_breaker;
+};
+
+// A percentage of a route's traffic sent another way, to roll a route change out
+// (delivery.md "Routing"). The arm is chosen by a stable hash of the flag and the message
+// id, so a message (and its retries) always takes the same arm.
+struct CanaryConfig {
+  std::string flag;                       // names the roll-out in logs and metrics; required
+  double percent = 0;                     // 0 … 100 of the route's messages
+  std::string policy;                     // as RouteConfig::policy; the route's when absent
+  std::vector<std::string> carriers;      // non-empty, known ids, no repeats
+  std::vector<int> weights;               // iff policy is weighted, one per carrier
 };
 
 struct RouteConfig {
@@ -102,6 +187,7 @@ struct RouteConfig {
   std::string policy = "failover";        // priority | failover | weighted | least_cost
   std::vector<std::string> carriers;      // non-empty, known ids, no repeats
   std::vector<int> weights;               // one per carrier iff policy = weighted, else empty
+  std::optional<CanaryConfig> canary;     // `canary = { flag, percent, carriers, … }`
 };
 
 struct Config {
@@ -115,6 +201,7 @@ struct Config {
   ContentConfig content;
   WebhooksConfig webhooks;
   LoggingConfig logging;
+  CircuitBreakerConfig circuit_breaker;   // defaults for every carrier
   std::vector<CarrierConfig> carriers;
   std::vector<RouteConfig> routes;
 };

@@ -104,6 +104,10 @@ void DescribeDelivery(const Config& c, std::string& out) {
   Line(out, "backoff_cap_ms", fmt::format("{}", c.delivery.backoff_cap_ms));
   Line(out, "receipt_wait_s", fmt::format("{}", c.delivery.receipt_wait_s));
   Line(out, "queue_high_water", fmt::format("{}", c.delivery.queue_high_water));
+  Line(out, "partitions", fmt::format("{}", c.delivery.partitions));
+  Line(out, "workers", fmt::format("{}", c.delivery.workers));
+  Line(out, "drain_timeout_s", fmt::format("{}", c.delivery.drain_timeout_s));
+  Line(out, "webhook_max_age_h", fmt::format("{}", c.delivery.webhook_max_age_h));
   out += "\n[content]\n";
   Line(out, "disallowed", List(c.content.disallowed));
   out += "\n[webhooks]\n";
@@ -111,6 +115,62 @@ void DescribeDelivery(const Config& c, std::string& out) {
   out += "\n[logging]\n";
   Line(out, "level", Quote(c.logging.level));
   Line(out, "format", Quote(c.logging.format));
+}
+
+void DescribeBreakerKeys(const CircuitBreakerConfig& b, std::string& out) {
+  Line(out, "enabled", Bool(b.enabled));
+  Line(out, "consecutive_failures", fmt::format("{}", b.consecutive_failures));
+  Line(out, "failure_ratio", fmt::format("{}", b.failure_ratio));
+  Line(out, "window_s", fmt::format("{}", b.window_s));
+  Line(out, "min_volume", fmt::format("{}", b.min_volume));
+  Line(out, "open_s", fmt::format("{}", b.open_s));
+  Line(out, "max_open_s", fmt::format("{}", b.max_open_s));
+  Line(out, "half_open_probes", fmt::format("{}", b.half_open_probes));
+}
+
+std::string_view FailureName(FailureClass failure) {
+  return failure == FailureClass::kPermanent ? "permanent" : "transient";
+}
+
+std::string StatusOverrides(const std::vector<StatusOverride>& overrides) {
+  std::string out = "{";
+  for (const StatusOverride& o : overrides) {
+    out += fmt::format("{} \"0x{:08X}\" = \"{}\"", out.size() > 1 ? "," : "", o.command_status,
+                       FailureName(o.failure));
+  }
+  return out + (out.size() > 1 ? " }" : "}");
+}
+
+std::string SourceTable(const SourceAddressing& s, uint8_t TonNpi::*field) {
+  return fmt::format("{{ alphanumeric = {}, e164 = {}, short_code = {} }}", s.alphanumeric.*field,
+                     s.e164.*field, s.short_code.*field);
+}
+
+// The keys only SMPP carriers take (http ones reject them).
+void DescribeCarrierSmpp(const CarrierConfig& c, std::string& out) {
+  Line(out, "bind_mode", Quote(c.bind_mode));
+  Line(out, "system_type", Quote(c.system_type));
+  Line(out, "tls", Bool(c.tls));
+  Line(out, "enquire_link_s", fmt::format("{}", c.enquire_link_s));
+  Line(out, "response_timeout_s", fmt::format("{}", c.response_timeout_s));
+  Line(out, "reconnect_min_ms", fmt::format("{}", c.reconnect_min_ms));
+  Line(out, "reconnect_max_ms", fmt::format("{}", c.reconnect_max_ms));
+  Line(out, "max_pdu_bytes", fmt::format("{}", c.max_pdu_bytes));
+  Line(out, "source_ton", SourceTable(c.source, &TonNpi::ton));
+  Line(out, "source_npi", SourceTable(c.source, &TonNpi::npi));
+  Line(out, "dest_ton", fmt::format("{}", c.dest.ton));
+  Line(out, "dest_npi", fmt::format("{}", c.dest.npi));
+  Line(out, "status_overrides", StatusOverrides(c.status_overrides));
+  Line(out, "unknown_status", Quote(FailureName(c.unknown_status)));
+  Line(out, "data_coding_gsm7", fmt::format("{}", c.data_coding_gsm7));
+}
+
+std::string InlineBreaker(const CircuitBreakerConfig& b) {
+  return fmt::format(
+      "{{ enabled = {}, consecutive_failures = {}, failure_ratio = {}, window_s = {}, "
+      "min_volume = {}, open_s = {}, max_open_s = {}, half_open_probes = {} }}",
+      Bool(b.enabled), b.consecutive_failures, b.failure_ratio, b.window_s, b.min_volume, b.open_s,
+      b.max_open_s, b.half_open_probes);
 }
 
 void DescribeCarrier(const CarrierConfig& c, std::string& out) {
@@ -132,6 +192,11 @@ void DescribeCarrier(const CarrierConfig& c, std::string& out) {
   Line(out, "dlr_token", SecretState(c.dlr_token));
   Line(out, "dlr_allow", List(c.dlr_allow));
   Line(out, "credentials_created", Date(c.credentials_created_unix));
+  Line(out, "tls_verify", Bool(c.tls_verify));
+  Line(out, "tls_ca_file", Quote(c.tls_ca_file));
+  Line(out, "receipt_id_match", Quote(c.receipt_id_match));
+  if (c.protocol == "smpp") DescribeCarrierSmpp(c, out);
+  Line(out, "circuit_breaker", InlineBreaker(c.circuit_breaker));
 }
 
 void DescribeRoute(const RouteConfig& r, std::string& out) {
@@ -140,6 +205,12 @@ void DescribeRoute(const RouteConfig& r, std::string& out) {
   Line(out, "policy", Quote(r.policy));
   Line(out, "carriers", List(r.carriers));
   Line(out, "weights", List(r.weights));
+  if (!r.canary) return;
+  const CanaryConfig& k = *r.canary;
+  Line(out, "canary",
+       fmt::format("{{ flag = {}, percent = {}, policy = {}, carriers = {}, "
+                   "weights = {} }}",
+                   Quote(k.flag), k.percent, Quote(k.policy), List(k.carriers), List(k.weights)));
 }
 
 }  // namespace
@@ -151,6 +222,8 @@ std::string Describe(const Config& config) {
   DescribeBackends(config, out);
   DescribeSecurity(config, out);
   DescribeDelivery(config, out);
+  out += "\n[circuit_breaker]\n";
+  DescribeBreakerKeys(config.circuit_breaker, out);
   if (config.carriers.empty()) out += "\n# no [[carriers]]\n";
   for (const CarrierConfig& carrier : config.carriers) DescribeCarrier(carrier, out);
   if (config.routes.empty()) out += "\n# no [[routes]]\n";

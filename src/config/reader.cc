@@ -152,6 +152,32 @@ bool TableReader::Number(std::string_view key, double& out, double min) {
   return true;
 }
 
+bool TableReader::Number(std::string_view key, double& out, double min, double max,
+                         bool min_exclusive) {
+  const toml::node* node = Find(key);
+  if (node == nullptr) return true;
+  std::optional<double> number;
+  if (const auto* integer = node->as_integer()) number = static_cast<double>(integer->get());
+  if (const auto* floating = node->as_floating_point()) number = floating->get();
+  const bool low = number && (min_exclusive ? *number <= min : *number < min);
+  if (!number || !std::isfinite(*number) || low || *number > max) {
+    return Fail(*node, key,
+                fmt::format("a number {} {} and ≤ {}", min_exclusive ? ">" : "≥", min, max));
+  }
+  out = *number;
+  return true;
+}
+
+const toml::table* TableReader::Subtable(std::string_view key) {
+  const toml::node* node = Find(key);
+  if (node == nullptr) return nullptr;
+  if (!node->is_table()) {
+    Fail(*node, key, "a table");
+    return nullptr;
+  }
+  return node->as_table();
+}
+
 bool TableReader::StringArray(std::string_view key, std::vector<std::string>& out) {
   const toml::node* node = Find(key);
   if (node == nullptr) return true;

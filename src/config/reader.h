@@ -71,8 +71,13 @@ class TableReader {
     out = static_cast<T>(value);
     return true;
   }
-  // An integer or a float, ≥ min.
+  // An integer or a float, ≥ min (and ≤ max; above min when `min_exclusive`).
   bool Number(std::string_view key, double& out, double min);
+  bool Number(std::string_view key, double& out, double min, double max,
+              bool min_exclusive = false);
+  // The table nested under `key` (e.g. `circuit_breaker = { … }`), marked as read; nullptr
+  // when absent, or when not a table (then with an error recorded).
+  const toml::table* Subtable(std::string_view key);
   bool StringArray(std::string_view key, std::vector<std::string>& out);
   bool IntArray(std::string_view key, std::vector<int>& out, int64_t min, int64_t max);
 

@@ -132,6 +132,10 @@ void ReadDelivery(TableReader& reader, DeliveryConfig& out) {
   const bool cap_ok = reader.Int("backoff_cap_ms", out.backoff_cap_ms, 0);
   reader.Int("receipt_wait_s", out.receipt_wait_s, 0);
   reader.Int("queue_high_water", out.queue_high_water, 1);
+  reader.Int("partitions", out.partitions, 1, 4096);
+  reader.Int("workers", out.workers, 1, 256);
+  reader.Int("drain_timeout_s", out.drain_timeout_s, 0, 3600);
+  reader.Int("webhook_max_age_h", out.webhook_max_age_h, 1, 24 * 365);
   if (base_ok && cap_ok && out.backoff_cap_ms < out.backoff_base_ms) {
     const toml::node* cap = reader.table().get("backoff_cap_ms");
     reader.Fail(cap != nullptr ? *cap : *reader.table().get("backoff_base_ms"), "backoff_cap_ms",
@@ -145,6 +149,22 @@ void ReadContent(TableReader& reader, ContentConfig& out) {
 
 void ReadWebhooks(TableReader& reader, WebhooksConfig& out) {
   reader.Secret("signing_secret", out.signing_secret);
+}
+
+void ReadCircuitBreaker(TableReader& reader, CircuitBreakerConfig& out) {
+  reader.Bool("enabled", out.enabled);
+  reader.Int("consecutive_failures", out.consecutive_failures, 1, 1'000'000);
+  reader.Number("failure_ratio", out.failure_ratio, 0, 1, /*min_exclusive=*/true);
+  reader.Int("window_s", out.window_s, 1, 3600);
+  reader.Int("min_volume", out.min_volume, 1, 1'000'000);
+  const bool open_ok = reader.Int("open_s", out.open_s, 1, 3600);
+  const bool max_ok = reader.Int("max_open_s", out.max_open_s, 1, 86400);
+  reader.Int("half_open_probes", out.half_open_probes, 1, 1000);
+  if (open_ok && max_ok && out.max_open_s < out.open_s) {
+    const toml::node* max = reader.table().get("max_open_s");
+    reader.Fail(max != nullptr ? *max : *reader.table().get("open_s"), "max_open_s",
+                fmt::format("≥ open_s ({})", out.open_s));
+  }
 }
 
 void ReadLogging(TableReader& reader, LoggingConfig& out) {

@@ -24,14 +24,27 @@ void ReadDelivery(TableReader& reader, DeliveryConfig& out);
 void ReadContent(TableReader& reader, ContentConfig& out);
 void ReadWebhooks(TableReader& reader, WebhooksConfig& out);
 void ReadLogging(TableReader& reader, LoggingConfig& out);
+// [circuit_breaker], and a carrier's `circuit_breaker = { … }` on top of it.
+void ReadCircuitBreaker(TableReader& reader, CircuitBreakerConfig& out);
+// The SMPP connection and addressing keys of one [[carriers]] table (carrier_smpp.cc).
+void ReadCarrierSmpp(TableReader& reader, CarrierConfig& out);
 
-// `node` is the value of the top-level key "carriers" / "routes".
-void ReadCarriers(const toml::node& node, Diagnostics& diags, std::vector<CarrierConfig>& out);
+// `node` is the value of the top-level key "carriers" / "routes". Carriers start from
+// `breaker` (the [circuit_breaker] section) for their own circuit_breaker table.
+void ReadCarriers(const toml::node& node, const CircuitBreakerConfig& breaker, Diagnostics& diags,
+                  std::vector<CarrierConfig>& out);
 void ReadRoutes(const toml::node& node, const std::vector<CarrierConfig>& carriers,
                 Diagnostics& diags, std::vector<RouteConfig>& out);
 
 // "host:port" or "[v6]:port", port 0-65535; the host is returned without brackets.
 bool ParseListen(std::string_view text, std::string& host, uint16_t& port);
+// Route `match` and carrier `id` syntax, shared by the carrier and route readers.
+bool IsValidId(std::string_view id);
+bool IsRegion(std::string_view text);
+bool IsArrayOfTables(const toml::node& node);
+// The node that best locates `key` of `table`: the value, else the table itself.
+const toml::node& Locate(const toml::table& table, std::string_view key);
+
 // "10.0.0.0/8", "::1/128", or a bare address (given /32 or /128); nullopt when malformed.
 std::optional<std::string> NormalizeCidr(std::string_view text);
 

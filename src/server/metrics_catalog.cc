@@ -18,6 +18,8 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_webhook_deliveries_total", "Producer webhook attempts");
   r.DeclareCounter("deliverer_http_requests_total", "HTTP requests answered");
   r.DeclareHistogram("deliverer_http_request_duration_seconds", "HTTP request duration");
+  r.DeclareCounter("deliverer_carrier_callbacks_refused_total", "Carrier callbacks refused (401)");
+  r.DeclareCounter("deliverer_circuit_fallbacks_total", "Messages routed past an open circuit");
   r.DeclareHistogram("deliverer_submit_latency_seconds", "Accept to carrier accepted");
   r.DeclareHistogram("deliverer_delivery_latency_seconds", "Accept to delivered");
 }

@@ -13,6 +13,8 @@
 #include "auth/api_key.h"
 #include "common/log.h"
 #include "server/components.h"
+#include "server/delivery_runtime.h"
+#include "store/delivery_store.h"
 #include "server/metrics_catalog.h"
 
 namespace deliverer::server {
@@ -34,12 +36,26 @@ api::HttpLimits LimitsOf(const config::ServerConfig& s) {
                          std::chrono::seconds(s.request_timeout_s)};
 }
 
-api::ApiOptions ApiOptionsOf(const config::Config& c) {
+api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery) {
   api::ApiOptions o;
   o.rate_limits = {c.rate_limits.per_key_rps, c.rate_limits.per_key_burst,
                    c.rate_limits.global_rps, c.rate_limits.global_burst};
   o.queue_high_water = c.delivery.queue_high_water;
   for (const auto& carrier : c.carriers) o.delivery_tps += carrier.tps;
+  if (delivery != nullptr) {
+    o.publish = [delivery](std::vector<queue::Delivery> d) { delivery->queue().Publish(std::move(d)); };
+    o.carriers_json = [delivery] { return delivery->CarriersJson(); };
+    o.carriers_up = [delivery] { return delivery->engine().CarriersUp(); };
+    o.on_receipt = [delivery](std::string carrier, api::CallbackReceipt r, std::function<void(bool)> done) {
+      delivery->OnHttpReceipt(carrier, std::move(r), std::move(done));
+    };
+    o.on_inbound = [delivery](std::string carrier, api::CallbackInbound in, std::function<void(bool)> done) {
+      delivery->OnHttpInbound(carrier, std::move(in), std::move(done));
+    };
+  }
+  for (const auto& carrier : c.carriers) {
+    o.carrier_callbacks.push_back(api::CallbackAuth{carrier.id, carrier.dlr_allow, carrier.dlr_token});
+  }
   return o;
 }
 
@@ -66,22 +82,47 @@ Status PrintDemoKey(store::Store& store, Clock& clock, const std::string& base_u
   return Status::Ok();
 }
 
+// SIGHUP: re-read the configuration; routes and circuit breaker settings take effect
+// without dropping traffic. A bad file changes nothing.
+void ReloadRoutes(const std::string& path, DeliveryRuntime* delivery, store::Store& store, Clock& clock) {
+  auto loaded = LoadConfig(path);
+  Status s = loaded.ok() ? (delivery != nullptr ? delivery->Reload(*loaded) : Status::Ok())
+                         : Status(loaded.error());
+  if (!s.ok()) {
+    log::Error("server", "configuration not reloaded: {}", s.error().detail);
+    return;
+  }
+  const int64_t now = clock.NowUnixMillis();
+  store.AppendAudit(store::AuditEntry{0, now, "", "", "local", "config.reload", path, ""}, [](Status) {});
+}
+
 // Stops accepting, lets requests in flight finish (bounded), then stops the I/O loop.
-void DrainAndStop(asio::io_context& io, api::HttpServer& http) {
-  http.Stop();
-  auto timer = std::make_shared<asio::steady_timer>(io);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  auto poll = std::make_shared<std::function<void()>>();
-  *poll = [&io, &http, timer, deadline, poll] {
-    if (http.InFlight() == 0 || std::chrono::steady_clock::now() >= deadline) {
-      io.stop();
+// Lives on Serve's stack, which outlasts the loop it polls on.
+class Drainer {
+ public:
+  Drainer(asio::io_context& io, api::HttpServer& http) : io_(io), http_(http), timer_(io) {}
+
+  void Start() {
+    http_.Stop();
+    deadline_ = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    Poll();
+  }
+
+ private:
+  void Poll() {
+    if (http_.InFlight() == 0 || std::chrono::steady_clock::now() >= deadline_) {
+      io_.stop();
       return;
     }
-    timer->expires_after(std::chrono::milliseconds(20));
-    timer->async_wait([poll](const boost::system::error_code&) { (*poll)(); });
-  };
-  (*poll)();
-}
+    timer_.expires_after(std::chrono::milliseconds(20));
+    timer_.async_wait([this](const boost::system::error_code&) { Poll(); });
+  }
+
+  asio::io_context& io_;
+  api::HttpServer& http_;
+  asio::steady_timer timer_;
+  std::chrono::steady_clock::time_point deadline_;
+};
 
 }  // namespace
 
@@ -118,13 +159,29 @@ int Serve(const ServeOptions& options) {
 
   metrics::Registry registry;
   DeclareMetrics(registry);
+  std::unique_ptr<DeliveryRuntime> delivery;
+  if (options.role != "api") {
+    auto* delivery_store = dynamic_cast<store::DeliveryStore*>(store->get());
+    auto created = DeliveryRuntime::Create(config, options.demo, **store, *delivery_store, registry, clock);
+    if (!created.ok()) {
+      std::cerr << created.error().detail << "\n";
+      return created.error().code == "invalid_config" ? kExitUsage : kExitFailure;
+    }
+    delivery = std::move(*created);
+  }
   asio::io_context io;
-  api::Api api(**store, **validator, registry, clock, ApiOptionsOf(config));
+  api::Api api(**store, **validator, registry, clock, ApiOptionsOf(config, delivery.get()));
   api::HttpServer http(io, api, LimitsOf(config.server));
   auto endpoint = http.Listen(config.server.listen_host, config.server.listen_port);
   if (!endpoint.ok()) {
     log::Error("server", "{}", endpoint.error().detail);
     return kExitFailure;
+  }
+  if (delivery) {
+    if (Status s = delivery->Start(); !s.ok()) {
+      log::Error("server", "cannot start delivery: {}", s.error().detail);
+      return kExitFailure;
+    }
   }
   const std::string base_url = fmt::format("http://{}:{}", endpoint->address().to_string(),
                                            endpoint->port());
@@ -141,16 +198,29 @@ int Serve(const ServeOptions& options) {
   http.Start();
   log::Info("server", "listening on {}", base_url);
 
+  Drainer drainer(io, http);
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signal) {
     if (ec) return;
     log::Info("server", "signal {} received: draining", signal);
-    DrainAndStop(io, http);
+    drainer.Start();
   });
+  asio::signal_set reload(io, SIGHUP);
+  std::function<void()> wait_reload = [&] {
+    reload.async_wait([&](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      ReloadRoutes(options.config_path, delivery.get(), **store, clock);
+      wait_reload();
+    });
+  };
+  wait_reload();
 
-  // One I/O thread: connections share the io_context's executor without strands
-  // (docs/architecture.md); the store's writer has a thread of its own.
+  // One HTTP I/O thread: connections share the io_context's executor without strands
+  // (docs/architecture.md); the store's writer and the delivery engine have threads of
+  // their own.
   io.run();
+  // HTTP is closed: no new messages. Now drain the carriers and unbind.
+  if (delivery) delivery->Stop();
   log::Info("server", "stopped");
   return kExitOk;
 }

@@ -27,13 +27,18 @@ std::string E164Region(std::string_view number) {
   PhoneNumber parsed;
   const std::string input(number);
   if (util.Parse(input, "ZZ", &parsed) != PhoneNumberUtil::NO_PARSING_ERROR) return {};
-  if (!util.IsValidNumber(parsed) || !util.CanBeInternationallyDialled(parsed)) return {};
   std::string formatted;
   util.Format(parsed, PhoneNumberUtil::E164, &formatted);
   if (formatted != input) return {};
+  // IsValidNumber is GetRegionCodeForNumber + IsValidNumberForRegion; finding the region
+  // is the expensive part (regular expressions per candidate region), so do it once.
   std::string region;
   util.GetRegionCodeForNumber(parsed, &region);
-  return region.empty() ? "ZZ" : region;
+  if (region.empty() || region == "ZZ") return {};
+  if (!util.IsValidNumberForRegion(parsed, region) || !util.CanBeInternationallyDialled(parsed)) {
+    return {};
+  }
+  return region;
 }
 
 bool IsShortCode(std::string_view s) {

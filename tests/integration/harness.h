@@ -127,7 +127,13 @@ class TempDir {
 // carrier "sim-a" on 127.0.0.1:1 (nothing listens there, so messages stay queued) and a
 // catch-all failover route to it, followed by `extra_toml`, which must begin with a table
 // header and must not repeat [server], [storage] or [webhooks].
-std::string BaseConfig(const std::string& data_dir, const std::string& extra_toml = "");
+// `carriers_toml`, when given, replaces that carrier and route ([[carriers]] and [[routes]]
+// tables, e.g. from SmppCarrierToml).
+std::string BaseConfig(const std::string& data_dir, const std::string& extra_toml = "",
+                       const std::string& carriers_toml = "");
+// One [[carriers]] table for an SMPP carrier on 127.0.0.1:`port` with the harness's
+// credentials, followed by `extra_keys` (TOML lines for the same table).
+std::string SmppCarrierToml(const std::string& id, uint16_t port, const std::string& extra_keys = "");
 
 struct CommandResult {
   int exit_code = -1;  // -1 when it died of a signal or was killed at the timeout
@@ -150,7 +156,7 @@ CommandResult RunDeliverer(const std::vector<std::string>& args,
 // process exits or stays silent for 30 s instead.
 class DelivererProcess {
  public:
-  explicit DelivererProcess(std::string extra_toml = "");
+  explicit DelivererProcess(std::string extra_toml = "", std::string carriers_toml = "");
   // SIGKILLs the process if it still runs and removes the directory. When the current
   // test failed, prints the directory and the tail of the log first.
   ~DelivererProcess();
@@ -164,6 +170,11 @@ class DelivererProcess {
   bool Running() const { return pid_ > 0; }
   // Everything the process (and its earlier runs, see Restart) wrote so far.
   std::string Log() const;
+
+  // Sends `signal` (e.g. SIGHUP) to the running process.
+  void Signal(int signal) const;
+  // Waits until the log holds `needle`.
+  bool WaitForLog(const std::string& needle, Millis timeout = Millis(30'000)) const;
 
   // SIGKILL, then reap. No-op when not running. Kill9, Terminate, Restart and the
   // destructor record a test failure when the process had already ended on its own
@@ -217,7 +228,7 @@ class DelivererProcess {
   uint16_t port_ = 0;
 
   mutable std::mutex log_mutex_;
-  std::condition_variable log_changed_;
+  mutable std::condition_variable log_changed_;
   std::string log_;
   bool output_closed_ = false;  // the reader saw EOF on the current run's pipe
   std::atomic<bool> stop_reader_{false};

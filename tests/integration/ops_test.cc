@@ -49,11 +49,14 @@ int LineOf(const std::string& text, const std::string& needle) {
   return 1 + static_cast<int>(std::count(text.begin(), text.begin() + at, '\n'));
 }
 
-TEST(HealthTest, HealthzAndReadyzAnswer200WithoutAKey) {
-  DelivererProcess server;
+TEST(HealthTest, HealthzAnswers200AndReadyzSaysNoCarrierIsBound) {
+  DelivererProcess server;  // its only carrier listens nowhere
 
   EXPECT_TRUE(HasStatus(server.Get("/healthz"), 200));
-  EXPECT_TRUE(HasStatus(server.Get("/readyz"), 200));
+  HttpResponse ready = server.Get("/readyz");
+  EXPECT_TRUE(HasStatus(ready, 503));
+  EXPECT_EQ(ready.json["checks"]["storage"], "ok");
+  EXPECT_EQ(ready.json["checks"]["carriers"], "none_bound");
 }
 
 TEST(MetricsTest, EveryMetricIsDeclaredFromStartUp) {

@@ -166,29 +166,33 @@ std::string TempDir::WriteFile(const std::string& name, const std::string& conte
 // ---------------------------------------------------------------------------------------
 // Configuration and commands
 
-std::string BaseConfig(const std::string& data_dir, const std::string& extra_toml) {
+std::string SmppCarrierToml(const std::string& id, uint16_t port, const std::string& extra_keys) {
+  return "[[carriers]]\nid = " + TomlString(id) +
+         "\nprotocol = \"smpp\"\nhost = \"127.0.0.1\"\nport = " + std::to_string(port) +
+         "\nsystem_id = \"deliverer\"\npassword = \"secret\"\n" + extra_keys + "\n";
+}
+
+std::string BaseConfig(const std::string& data_dir, const std::string& extra_toml,
+                       const std::string& carriers_toml) {
   std::string config = R"([server]
 listen = "127.0.0.1:0"
 
 [webhooks]
 signing_secret = "integration-test-signing-secret"
 
-[[carriers]]
-id = "sim-a"
-protocol = "smpp"
-host = "127.0.0.1"
-port = 1
-system_id = "deliverer"
-password = "secret"
-
+)";
+  if (carriers_toml.empty()) {
+    config += SmppCarrierToml("sim-a", 1) + R"(
 [[routes]]
 match = "*"
 policy = "failover"
 carriers = ["sim-a"]
 
-[storage]
 )";
-  config += "path = " + TomlString(data_dir) + "\n\n";
+  } else {
+    config += carriers_toml + "\n";
+  }
+  config += "[storage]\npath = " + TomlString(data_dir) + "\n\n";
   return config + extra_toml + "\n";
 }
 
@@ -213,9 +217,9 @@ CommandResult RunDeliverer(const std::vector<std::string>& args, std::chrono::se
 // ---------------------------------------------------------------------------------------
 // DelivererProcess: lifecycle
 
-DelivererProcess::DelivererProcess(std::string extra_toml)
+DelivererProcess::DelivererProcess(std::string extra_toml, std::string carriers_toml)
     : data_dir_(dir_.path() + "/data"),
-      config_path_(dir_.WriteFile("deliverer.toml", BaseConfig(data_dir_, extra_toml))) {
+      config_path_(dir_.WriteFile("deliverer.toml", BaseConfig(data_dir_, extra_toml, carriers_toml))) {
   Start();
 }
 
@@ -320,6 +324,15 @@ void DelivererProcess::ReportUnexpectedEnd(int wait_status) {
   ADD_FAILURE() << "deliverer (pid " << pid_ << ") ended on its own: " << how;
   pid_ = -1;
   StopReader();
+}
+
+void DelivererProcess::Signal(int signal) const {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
+bool DelivererProcess::WaitForLog(const std::string& needle, Millis timeout) const {
+  std::unique_lock lock(log_mutex_);
+  return log_changed_.wait_for(lock, timeout, [&] { return log_.find(needle) != std::string::npos; });
 }
 
 void DelivererProcess::Kill9() {

@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 1> kMigrations = {
+constexpr std::array<std::string_view, 2> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -79,6 +79,57 @@ CREATE TABLE audit (
   action          TEXT NOT NULL,
   target          TEXT NOT NULL,
   correlation_id  TEXT NOT NULL
+);
+)sql",
+    // 2: delivery: carrier ids per segment, parked receipts, the webhook outbox, inbound.
+    R"sql(
+ALTER TABLE messages ADD COLUMN receipt_due_at INTEGER;
+CREATE INDEX messages_queued ON messages(created_at, id) WHERE status <= 1;
+CREATE INDEX messages_receipt_due ON messages(receipt_due_at) WHERE status = 2;
+CREATE INDEX messages_by_dst ON messages(dst, created_at);
+CREATE TABLE submits (
+  carrier     TEXT NOT NULL,
+  match_key   TEXT NOT NULL,
+  message_id  TEXT NOT NULL,
+  segment     INTEGER NOT NULL,
+  carrier_id  TEXT NOT NULL,
+  state       INTEGER NOT NULL,
+  at          INTEGER NOT NULL,
+  PRIMARY KEY (carrier, match_key)
+) WITHOUT ROWID;
+CREATE INDEX submits_by_message ON submits(message_id);
+CREATE TABLE receipts_parked (
+  carrier       TEXT NOT NULL,
+  match_key     TEXT NOT NULL,
+  carrier_id    TEXT NOT NULL,
+  status        INTEGER NOT NULL,
+  carrier_code  TEXT NOT NULL,
+  at            INTEGER NOT NULL
+);
+CREATE INDEX receipts_parked_by_key ON receipts_parked(carrier, match_key);
+CREATE TABLE webhooks (
+  event_id         TEXT PRIMARY KEY,
+  message_id       TEXT NOT NULL,
+  status           INTEGER NOT NULL,
+  previous_status  INTEGER NOT NULL,
+  at               INTEGER NOT NULL,
+  carrier          TEXT NOT NULL,
+  error_code       TEXT,
+  error_detail     TEXT,
+  carrier_code     TEXT,
+  attempts         INTEGER NOT NULL DEFAULT 0,
+  next_at          INTEGER NOT NULL,
+  state            INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhooks_due ON webhooks(next_at) WHERE state = 0;
+CREATE TABLE inbound (
+  id              TEXT PRIMARY KEY,
+  carrier         TEXT NOT NULL,
+  src             TEXT NOT NULL,
+  dst             TEXT NOT NULL,
+  body            BLOB,
+  at              INTEGER NOT NULL,
+  keyword_action  TEXT NOT NULL
 );
 )sql",
 };

@@ -61,6 +61,24 @@ Status InsertAudit(Connection& db, const AuditEntry& e) {
   return stmt->Run();
 }
 
+Status UpsertSuppression(Connection& db, const Suppression& s) {
+  auto stmt = db.Prepare(
+      "INSERT INTO suppressions (account, number, reason, source, created_at)"
+      " VALUES (?,?,?,?,?) ON CONFLICT (account, number) DO UPDATE SET reason = excluded.reason");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, s.account).Bind(2, s.number).Bind(3, s.reason).Bind(4, s.source);
+  stmt->Bind(5, s.created_at_ms);
+  return stmt->Run();
+}
+
+Result<bool> RemoveSuppression(Connection& db, const std::string& account, const std::string& number) {
+  auto stmt = db.Prepare("DELETE FROM suppressions WHERE account = ? AND number = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, account).Bind(2, number);
+  if (auto r = stmt->Run(); !r.ok()) return r.error();
+  return db.Changes() > 0;
+}
+
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id) {
   auto stmt = db.Prepare(
       "SELECT status, at, carrier, detail FROM events WHERE message_id = ? ORDER BY rowid");

@@ -18,6 +18,10 @@ MessageRecord ReadMessage(const Statement& row);
 Status InsertMessageRow(Connection& db, const NewMessage& m);
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event);
 Status InsertAudit(Connection& db, const AuditEntry& entry);
+// Puts a number on a suppression list (or updates its reason).
+Status UpsertSuppression(Connection& db, const Suppression& s);
+// False when the number was not on the list.
+Result<bool> RemoveSuppression(Connection& db, const std::string& account, const std::string& number);
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id);
 
 }  // namespace deliverer::store::sqlite

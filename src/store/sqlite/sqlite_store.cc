@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <future>
 
+#include "store/sqlite/jobs.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/rows.h"
 
@@ -16,28 +17,6 @@ SqliteStore::Reader::~Reader() {
 
 namespace {
 
-// A write job whose outcome is one Status, for the synchronous and single-row writes.
-class StatusJob final : public WriteJob {
- public:
-  StatusJob(std::function<Status(Connection&)> apply, Store::StatusCallback done)
-      : apply_(std::move(apply)), done_(std::move(done)) {}
-
-  void Apply(Connection& db) override {
-    if (auto s = db.Exec("SAVEPOINT job"); !s.ok()) {
-      result_ = s;
-      return;
-    }
-    result_ = apply_(db);
-    if (!result_.ok()) (void)db.Exec("ROLLBACK TO job");
-    (void)db.Exec("RELEASE job");
-  }
-  void Finish(const Status& commit) override { done_(commit.ok() ? result_ : commit); }
-
- private:
-  std::function<Status(Connection&)> apply_;
-  Store::StatusCallback done_;
-  Status result_;
-};
 
 }  // namespace
 
@@ -54,8 +33,9 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   if (!db.ok()) return db.take_error();
   if (auto s = Migrate(**db); !s.ok()) return s.error();
 
-  // Messages accepted but not terminal: statuses queued, sending, sent.
-  auto count = (*db)->Prepare("SELECT count(*) FROM messages WHERE status <= 2");
+  // Messages waiting to be submitted (queued, sending): the queue depth for back-pressure.
+  // Sent ones wait on the carrier, not on us.
+  auto count = (*db)->Prepare("SELECT count(*) FROM messages WHERE status <= 1");
   if (!count.ok()) return count.take_error();
   if (auto row = count->Step(); !row.ok()) return row.take_error();
   const int64_t pending = count->Int(0);
@@ -96,13 +76,7 @@ Status SqliteStore::WriteAndWait(std::function<Status(Connection&)> apply) {
 
 void SqliteStore::PutSuppression(Suppression s, AuditEntry audit, StatusCallback done) {
   auto apply = [s = std::move(s), audit = std::move(audit)](Connection& db) -> Status {
-    auto stmt = db.Prepare(
-        "INSERT INTO suppressions (account, number, reason, source, created_at)"
-        " VALUES (?,?,?,?,?) ON CONFLICT (account, number) DO UPDATE SET reason = excluded.reason");
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, s.account).Bind(2, s.number).Bind(3, s.reason).Bind(4, s.source);
-    stmt->Bind(5, s.created_at_ms);
-    if (auto r = stmt->Run(); !r.ok()) return r;
+    if (auto r = UpsertSuppression(db, s); !r.ok()) return r;
     return InsertAudit(db, audit);
   };
   writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
@@ -112,11 +86,9 @@ void SqliteStore::DeleteSuppression(std::string account, std::string number, Aud
                                     StatusCallback done) {
   auto apply = [account = std::move(account), number = std::move(number),
                 audit = std::move(audit)](Connection& db) -> Status {
-    auto stmt = db.Prepare("DELETE FROM suppressions WHERE account = ? AND number = ?");
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, account).Bind(2, number);
-    if (auto r = stmt->Run(); !r.ok()) return r;
-    if (db.Changes() == 0) return Error::Of("not_found", "not on the suppression list");
+    auto removed = RemoveSuppression(db, account, number);
+    if (!removed.ok()) return removed.error();
+    if (!*removed) return Error::Of("not_found", "not on the suppression list");
     return InsertAudit(db, audit);
   };
   writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));

@@ -10,6 +10,7 @@
 #include "common/clock.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
+#include "store/delivery_store.h"
 #include "store/store.h"
 
 namespace deliverer::store::sqlite {
@@ -19,8 +20,10 @@ struct SqliteOptions {
   size_t max_batch = 1000;  // jobs per group commit at most
 };
 
-class SqliteStore final : public Store {
+class SqliteStore final : public Store, public DeliveryStore {
  public:
+  using StatusCallback = Store::StatusCallback;  // the same type in both interfaces
+
   // Creates the directory and database as needed and applies migrations.
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options, Clock& clock);
   ~SqliteStore() override;
@@ -45,6 +48,23 @@ class SqliteStore final : public Store {
   int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
   Status Ping() override;
 
+  // DeliveryStore
+  Result<std::optional<DeliveryRecord>> GetForDelivery(const std::string& id) override;
+  Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
+                                            int limit) override;
+  void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) override;
+  void ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) override;
+  Result<std::vector<std::string>> ListExpiredQueued(int64_t now_ms, int limit) override;
+  Result<std::vector<std::string>> ListReceiptOverdue(int64_t now_ms, int limit) override;
+  Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit) override;
+  void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
+  Result<int64_t> PendingWebhooks() override;
+  void RecordInbound(InboundRecord inbound, std::optional<Suppression> suppression,
+                     StatusCallback done) override;
+  Result<std::string> LastSenderAccount(const std::string& subscriber,
+                                        const std::string& sender) override;
+  Result<int64_t> UnmatchedReceipts() override;
+
   const std::string& path() const { return path_; }
 
  private:
@@ -65,6 +85,8 @@ class SqliteStore final : public Store {
     std::unique_ptr<Connection> db_;
   };
   Result<Reader> Borrow();
+  Result<int64_t> CountWhere(std::string_view table, std::string_view where);
+  Result<std::vector<std::string>> Ids(std::string_view sql, int64_t now_ms, int limit);
   // Runs a synchronous write through the group-commit thread and waits for its commit.
   Status WriteAndWait(std::function<Status(Connection&)> apply);
 

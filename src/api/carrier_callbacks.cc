@@ -1,0 +1,138 @@
+#include "api/carrier_callbacks.h"
+
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/network_v4.hpp>
+#include <boost/asio/ip/network_v6.hpp>
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+#include <openssl/hmac.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <map>
+
+#include "api/request_helpers.h"
+#include "auth/api_key.h"
+
+namespace deliverer::api {
+
+namespace ip = boost::asio::ip;
+
+namespace {
+
+constexpr int64_t kSignatureMaxAgeS = 300;
+
+bool InNetwork(const ip::address& address, const std::string& cidr) {
+  boost::system::error_code ec;
+  if (address.is_v4()) {
+    const auto network = ip::make_network_v4(cidr, ec);
+    if (ec) return false;
+    return ip::network_v4(address.to_v4(), network.prefix_length()).canonical() == network.canonical();
+  }
+  const auto network = ip::make_network_v6(cidr, ec);
+  if (ec) return false;
+  return ip::network_v6(address.to_v6(), network.prefix_length()).canonical() == network.canonical();
+}
+
+std::string HmacHex(std::string_view key, std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
+  std::string hex;
+  for (unsigned int i = 0; i < length; ++i) fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
+  return hex;
+}
+
+bool SignatureValid(std::string_view header, std::string_view secret, std::string_view body, int64_t now_s) {
+  // t=<seconds>,v1=<hex>
+  const size_t comma = header.find(',');
+  if (!header.starts_with("t=") || comma == std::string_view::npos) return false;
+  const std::string t(header.substr(2, comma - 2));
+  std::string_view rest = header.substr(comma + 1);
+  if (!rest.starts_with("v1=")) return false;
+  char* end = nullptr;
+  const long long stamp = std::strtoll(t.c_str(), &end, 10);
+  if (t.empty() || *end != '\0' || std::llabs(now_s - stamp) > kSignatureMaxAgeS) return false;
+  return auth::ConstantTimeEqual(rest.substr(3), HmacHex(secret, t + "." + std::string(body)));
+}
+
+// Field name → value, from a JSON object of strings or a form-encoded body.
+Result<std::map<std::string, std::string>> Fields(const Request& request) {
+  const std::string type(request[http::field::content_type]);
+  std::map<std::string, std::string> fields;
+  if (type.starts_with("application/x-www-form-urlencoded")) {
+    std::string body = request.body();
+    std::replace(body.begin(), body.end(), '+', ' ');  // form encoding: '+' is a space
+    auto query = ParseQuery(body);
+    if (!query.ok()) return query.take_error();
+    for (auto& [name, value] : *query) fields[name] = value;
+    return fields;
+  }
+  const auto json = nlohmann::json::parse(request.body(), nullptr, false);
+  if (json.is_discarded() || !json.is_object()) {
+    return Error::Of("invalid_json", "the body is not a JSON object");
+  }
+  for (const auto& [name, value] : json.items()) {
+    if (value.is_string()) fields[name] = value.get<std::string>();
+    else if (value.is_number_integer()) fields[name] = std::to_string(value.get<int64_t>());
+  }
+  return fields;
+}
+
+Result<std::string> Required(const std::map<std::string, std::string>& fields, const std::string& name) {
+  auto it = fields.find(name);
+  if (it == fields.end() || it->second.empty()) {
+    return Error::Of("invalid_field", name + " is required", name);
+  }
+  return it->second;
+}
+
+}  // namespace
+
+bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, std::string_view peer_ip,
+                          int64_t now_unix_s) {
+  if (auth.allow.empty() && auth.token.empty()) return false;
+  if (!auth.allow.empty()) {
+    boost::system::error_code ec;
+    const auto address = ip::make_address(std::string(peer_ip), ec);
+    if (ec) return false;
+    bool allowed = false;
+    for (const std::string& cidr : auth.allow) allowed = allowed || InNetwork(address, cidr);
+    if (!allowed) return false;
+  }
+  if (auth.token.empty()) return true;
+  if (auto token = request.find("X-Carrier-Token"); token != request.end()) {
+    return auth::ConstantTimeEqual(std::string_view(token->value().data(), token->value().size()), auth.token);
+  }
+  if (auto signature = request.find("X-Carrier-Signature"); signature != request.end()) {
+    return SignatureValid(std::string_view(signature->value().data(), signature->value().size()), auth.token,
+                          request.body(), now_unix_s);
+  }
+  return false;
+}
+
+Result<CallbackReceipt> ParseCallbackReceipt(const Request& request) {
+  auto fields = Fields(request);
+  if (!fields.ok()) return fields.take_error();
+  auto id = Required(*fields, "carrier_message_id");
+  if (!id.ok()) return id.take_error();
+  auto status = Required(*fields, "status");
+  if (!status.ok()) return status.take_error();
+  return CallbackReceipt{std::move(*id), std::move(*status),
+                         fields->contains("error_code") ? fields->at("error_code") : ""};
+}
+
+Result<CallbackInbound> ParseCallbackInbound(const Request& request) {
+  auto fields = Fields(request);
+  if (!fields.ok()) return fields.take_error();
+  CallbackInbound in;
+  for (auto [name, target] : {std::pair{"from", &in.from}, std::pair{"to", &in.to}, std::pair{"text", &in.text}}) {
+    auto value = Required(*fields, name);
+    if (!value.ok()) return value.take_error();
+    *target = std::move(*value);
+  }
+  return in;
+}
+
+}  // namespace deliverer::api

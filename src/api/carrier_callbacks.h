@@ -1,0 +1,46 @@
+#pragma once
+// Carrier callbacks without an API key (api.md "Carrier callbacks"): POST /v1/dlr/{carrier}
+// and POST /v1/inbound/{carrier}. Authentication per carrier (reliability.md S5): the
+// source address must be in the carrier's allowlist when one is configured, and the
+// request must carry the shared secret, either as `X-Carrier-Token: <secret>` or as
+// `X-Carrier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`
+// signed within the last 5 minutes. A carrier with neither an allowlist nor a secret
+// accepts no callbacks. Pure functions; thread-safe.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "api/http_types.h"
+#include "common/result.h"
+
+namespace deliverer::api {
+
+struct CallbackAuth {
+  std::string carrier;
+  std::vector<std::string> allow;  // CIDRs ("10.0.0.0/8", "::1/128")
+  std::string token;               // the shared secret; "" = none
+};
+
+// True when the request from `peer_ip` is the carrier's.
+bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, std::string_view peer_ip,
+                          int64_t now_unix_s);
+
+struct CallbackReceipt {
+  std::string carrier_message_id;
+  std::string status;      // DELIVRD, UNDELIV, … (or their long forms, any case)
+  std::string error_code;  // the carrier's, may be empty
+};
+
+struct CallbackInbound {
+  std::string from;
+  std::string to;
+  std::string text;
+};
+
+// JSON {"carrier_message_id","status","error_code","done_at"} or the same fields
+// form-encoded. Errors: invalid_json / invalid_field (with the field).
+Result<CallbackReceipt> ParseCallbackReceipt(const Request& request);
+// JSON or form {"from","to","text"}.
+Result<CallbackInbound> ParseCallbackInbound(const Request& request);
+
+}  // namespace deliverer::api

@@ -1,0 +1,266 @@
+// The delivery engine: lifecycle, taking work off the queue, routing and submitting.
+// Outcomes, receipts and inbound messages are in engine_outcomes.cc.
+#include "delivery/engine.h"
+
+#include <boost/asio/post.hpp>
+
+#include "common/log.h"
+#include "delivery/engine_internal.h"
+
+namespace deliverer::delivery {
+
+namespace asio = boost::asio;
+
+Engine::Engine(asio::io_context& io, EngineOptions options, store::Store& store,
+               store::DeliveryStore& delivery_store, queue::Queue& queue,
+               routing::RouterHolder& router, routing::CircuitBoard& circuits,
+               metrics::Registry& metrics, const Clock& clock)
+    : io_(io),
+      options_(std::move(options)),
+      store_(store),
+      delivery_store_(delivery_store),
+      queue_(queue),
+      router_(router),
+      circuits_(circuits),
+      metrics_(metrics),
+      clock_(clock),
+      keywords_(options_.extra_opt_out_keywords),
+      random_(static_cast<uint64_t>(clock.NowUnixMillis())),
+      retry_timer_(io),
+      sweep_timer_(io) {
+  queue_.Subscribe(this);
+}
+
+Engine::~Engine() { queue_.Subscribe(nullptr); }
+
+void Engine::AddCarrier(std::unique_ptr<carriers::Carrier> carrier) {
+  std::string id = carrier->id();
+  carriers_.emplace(std::move(id), std::move(carrier));
+}
+
+Status Engine::Recover() {
+  std::optional<std::pair<int64_t, std::string>> after;
+  size_t total = 0;
+  for (;;) {
+    auto page = delivery_store_.ListQueued(after, 5000);
+    if (!page.ok()) return page.error();
+    if (page->empty()) break;
+    std::vector<queue::Delivery> deliveries;
+    deliveries.reserve(page->size());
+    for (const store::QueuedRef& ref : *page) {
+      deliveries.push_back(queue::Delivery{ref.id, ref.to, ref.priority, ref.created_at_ms, ref.attempts});
+    }
+    after = std::make_pair(page->back().created_at_ms, page->back().id);
+    total += deliveries.size();
+    queue_.Publish(std::move(deliveries));
+  }
+  if (total > 0) log::Info("delivery", "recovered {} queued messages", total);
+  return Status::Ok();
+}
+
+void Engine::Start() {
+  for (auto& [id, carrier] : carriers_) carrier->Start();
+  RefreshSnapshot();
+  Sweep();
+  Notify();
+}
+
+void Engine::Stop(Millis drain, std::function<void()> done) {
+  Post([this, drain, done = std::move(done)]() mutable {
+    stopping_ = true;
+    retry_timer_.cancel();
+    sweep_timer_.cancel();
+    on_drained_ = std::move(done);
+    auto remaining = std::make_shared<size_t>(carriers_.size());
+    auto all_stopped = [this] { WaitForWrites(Millis(2'000)); };
+    if (*remaining == 0) return all_stopped();
+    for (auto& [id, carrier] : carriers_) {
+      carrier->Stop(drain, [remaining, all_stopped] {
+        if (--*remaining == 0) all_stopped();
+      });
+    }
+  });
+}
+
+// The carriers answered every submit; their outcomes' store writes may still be on the
+// way. Wait for them (bounded), so a restart finds every retry scheduled.
+void Engine::WaitForWrites(Millis budget) {
+  if (in_flight_ == 0 || budget <= Millis(0)) {
+    if (on_drained_) std::exchange(on_drained_, nullptr)();
+    return;
+  }
+  sweep_timer_.expires_after(Millis(20));
+  sweep_timer_.async_wait([this, budget](boost::system::error_code) { WaitForWrites(budget - Millis(20)); });
+}
+
+// ---------------------------------------------------------------------------------------
+// Taking work
+
+void Engine::Notify() {
+  if (!pump_posted_.exchange(true)) {
+    Post([this] {
+      pump_posted_ = false;
+      Pump();
+    });
+  }
+}
+
+bool Engine::AnyCarrierCanSubmit() const {
+  for (const auto& [id, carrier] : carriers_) {
+    if (carrier->CanSubmit()) return true;
+  }
+  return false;
+}
+
+void Engine::Pump() {
+  if (stopping_) return;
+  while (in_flight_ < options_.max_in_flight && AnyCarrierCanSubmit()) {
+    const size_t budget = std::min<size_t>(options_.max_in_flight - in_flight_, 256);
+    std::vector<queue::Delivery> batch = queue_.Take(clock_.NowUnixMillis(), budget);
+    if (batch.empty()) break;
+    for (queue::Delivery& delivery : batch) Dispatch(std::move(delivery));
+  }
+  ArmRetryTimer();
+}
+
+void Engine::ArmRetryTimer() {
+  const std::optional<int64_t> next = queue_.NextRetryAt();
+  if (!next || *next >= retry_timer_at_ || stopping_) return;
+  retry_timer_at_ = *next;
+  retry_timer_.expires_after(Millis(std::max<int64_t>(0, *next - clock_.NowUnixMillis())));
+  retry_timer_.async_wait([this](boost::system::error_code ec) {
+    if (ec) return;
+    retry_timer_at_ = INT64_MAX;
+    Pump();
+  });
+}
+
+void Engine::Dispatch(queue::Delivery delivery) {
+  ++in_flight_;
+  const int64_t now_ms = clock_.NowUnixMillis();
+  auto found = delivery_store_.GetForDelivery(delivery.message_id);
+  if (!found.ok()) {
+    log::WarnFor("delivery", delivery.message_id, "cannot read the message: {}", found.error().code);
+    Requeue(std::move(delivery), now_ms + options_.no_carrier_retry.count());
+    return;
+  }
+  if (!found->has_value() || (*found)->status >= model::Status::kSent) {
+    --in_flight_;  // finished already (e.g. recovered twice): nothing to do
+    queue_.Ack(delivery);
+    return;
+  }
+  store::DeliveryRecord record = std::move(**found);
+  if (now_ms >= record.expires_at_ms) {
+    return Finish(std::move(delivery), Terminal(record, model::Status::kExpired, now_ms, "",
+                                                 {"ttl_expired", "the TTL passed before it could be sent", ""}));
+  }
+  auto suppressed = store_.IsSuppressed(record.account, record.to);
+  if (suppressed.ok() && *suppressed) {
+    return Finish(std::move(delivery),
+                  Terminal(record, model::Status::kRejected, now_ms, "",
+                           {"recipient_suppressed", "the recipient opted out after it was accepted", ""}));
+  }
+  const auto router = router_.Get();
+  const auto health = circuits_.ViewAt(clock_.Now());
+  std::uniform_real_distribution<double> uniform(0.0, 1.0);
+  const routing::Plan plan = router->Route(
+      routing::RouteRequest{record.to, record.to_region, record.segments, uniform(random_), record.id},
+      health);
+  if (plan.status == routing::PlanStatus::kNoRoute || plan.status == routing::PlanStatus::kNoCarrier) {
+    return Finish(std::move(delivery),
+                  Terminal(record, model::Status::kFailed, now_ms, "",
+                           {"no_route", std::string("no carrier serves this destination (") +
+                                            std::string(routing::ToString(plan.status)) + ")", ""}));
+  }
+  if (plan.circuit_fallback) {
+    metrics_.Counter("deliverer_circuit_fallbacks_total", "Messages routed past an open circuit",
+                     {{"route", plan.route}}).Inc();
+  }
+  carriers::Carrier* carrier = PickCarrier(plan, delivery.message_id);
+  if (carrier == nullptr) {
+    // Every candidate is down or full: wait without spending an attempt; the TTL check
+    // above ends the wait.
+    Requeue(std::move(delivery), now_ms + options_.no_carrier_retry.count());
+    return;
+  }
+  SubmitTo(*carrier, std::move(delivery), std::move(record));
+}
+
+carriers::Carrier* Engine::PickCarrier(const routing::Plan& plan, const std::string& message_id) {
+  const auto failed = last_failed_carrier_.find(message_id);
+  carriers::Carrier* fallback = nullptr;
+  for (const routing::Candidate& candidate : plan.candidates) {
+    auto it = carriers_.find(candidate.carrier);
+    if (it == carriers_.end() || !it->second->CanSubmit()) continue;
+    // After a failure, prefer the next carrier of the route; the same one only if alone.
+    if (failed != last_failed_carrier_.end() && failed->second == candidate.carrier) {
+      if (fallback == nullptr) fallback = it->second.get();
+      continue;
+    }
+    return it->second.get();
+  }
+  return fallback;
+}
+
+void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record) {
+  const int64_t now_ms = clock_.NowUnixMillis();
+  std::uniform_int_distribution<uint32_t> reference(0, 0xFFFF);
+  auto encoded = text::Encode(record.body, static_cast<uint16_t>(reference(random_)));
+  if (!encoded.ok() || encoded->segments.empty()) {
+    return Finish(std::move(delivery), Terminal(record, model::Status::kFailed, now_ms, "",
+                                                 {"encoding_error", "the body cannot be encoded", ""}));
+  }
+  routing::Permit permit = circuits_.Acquire(carrier.id(), clock_.Now());
+  if (!permit.allowed) {
+    Requeue(std::move(delivery), now_ms + options_.no_carrier_retry.count());
+    return;
+  }
+  carriers::CarrierSubmit submit;
+  submit.message_id = record.id;
+  submit.from = record.from;
+  submit.to = record.to;
+  submit.encoding = encoded->encoding;
+  submit.flash = record.type == model::MessageType::kFlash;
+  submit.segments = std::move(encoded->segments);
+  submit.validity_s = std::max<int64_t>(1, (record.expires_at_ms - now_ms) / 1000);
+  submitting_.insert(record.id);
+  auto flight = std::make_shared<InFlight>(
+      InFlight{std::move(delivery), std::move(record), carrier.id(), permit, now_ms});
+  carrier.Submit(std::move(submit), [this, flight](carriers::SubmitReport report) {
+    OnSubmitted(flight, std::move(report));
+  });
+}
+
+void Engine::Requeue(queue::Delivery delivery, int64_t at_ms) {
+  --in_flight_;
+  queue_.Retry(std::move(delivery), at_ms);
+}
+
+// ---------------------------------------------------------------------------------------
+// Snapshot for the admin API and gauges
+
+void Engine::RefreshSnapshot() {
+  std::vector<CarrierView> views;
+  const auto circuits = circuits_.Snapshot(clock_.Now());
+  int up = 0;
+  for (const auto& [id, carrier] : carriers_) {
+    CarrierView view{carrier->State(), {}};
+    for (const auto& c : circuits) {
+      if (c.carrier == id) view.circuit = c.snapshot;
+    }
+    if (view.state.links_up > 0) ++up;
+    metrics_.Gauge("deliverer_circuit_open", "1 while a carrier's circuit is open", {{"carrier", id}})
+        .Set(view.circuit.state == routing::CircuitState::kClosed ? 0 : 1);
+    views.push_back(std::move(view));
+  }
+  carriers_up_ = up;
+  std::lock_guard lock(snapshot_mutex_);
+  snapshot_ = std::move(views);
+}
+
+std::vector<CarrierView> Engine::Snapshot() const {
+  std::lock_guard lock(snapshot_mutex_);
+  return snapshot_;
+}
+
+}  // namespace deliverer::delivery

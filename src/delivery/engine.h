@@ -1,0 +1,140 @@
+#pragma once
+// The delivery engine: takes committed messages off the Queue, routes them, submits them
+// through a Carrier, and records every outcome in the store (delivery.md; api.md
+// "Statuses"). Also turns receipts and inbound messages from the carriers into store
+// writes, closes messages whose receipt never came, and feeds the circuit breakers.
+//
+// Threading: the engine and its carriers run on one io_context thread, the delivery
+// thread (docs/architecture.md). Store callbacks arrive on the store's thread and are
+// posted back. The Queue's Notify and Snapshot() may be called from any thread.
+//
+// Guarantees: every message taken from the queue ends with exactly one store change that
+// either makes it terminal, marks it sent, or schedules a retry; a message is never
+// submitted after its TTL; a delivery is acked (freeing its partition) only after its
+// change is durable, so a crash re-sends at most what was in flight.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "carriers/carrier.h"
+#include "common/clock.h"
+#include "compliance/keywords.h"
+#include "metrics/metrics.h"
+#include "queue/queue.h"
+#include "routing/circuit_board.h"
+#include "routing/router_holder.h"
+#include "store/delivery_store.h"
+#include "store/store.h"
+
+namespace deliverer::delivery {
+
+struct EngineOptions {
+  int max_attempts = 5;
+  Millis backoff_base{500};
+  Millis backoff_cap{60'000};
+  int64_t receipt_wait_s = 0;          // 0 = the message's TTL
+  size_t max_in_flight = 4096;         // deliveries taken and not yet recorded
+  Millis no_carrier_retry{1'000};      // recheck delay when no carrier can take a message now
+  Millis sweep_interval{1'000};        // receipt-wait sweep
+  std::vector<std::string> extra_opt_out_keywords;
+};
+
+// Per carrier, for GET /v1/admin/carriers and the gauges.
+struct CarrierView {
+  carriers::CarrierState state;
+  routing::BreakerSnapshot circuit;
+};
+
+class Engine final : public queue::Consumer, public carriers::CarrierListener {
+ public:
+  Engine(boost::asio::io_context& io, EngineOptions options, store::Store& store,
+         store::DeliveryStore& delivery_store, queue::Queue& queue, routing::RouterHolder& router,
+         routing::CircuitBoard& circuits, metrics::Registry& metrics, const Clock& clock);
+  ~Engine() override;
+
+  // Carriers are built by server/ on this engine's io_context, with the engine as listener.
+  void AddCarrier(std::unique_ptr<carriers::Carrier> carrier);
+  // Republishes every queued message from the store (call once, before Start).
+  Status Recover();
+  void Start();
+  // Stops taking work, lets in-flight submits finish within `drain`, unbinds every
+  // carrier, then calls `done` on the delivery thread.
+  void Stop(Millis drain, std::function<void()> done);
+
+  // queue::Consumer (any thread)
+  void Notify() override;
+
+  // carriers::CarrierListener (delivery thread)
+  void OnReceipt(const std::string& carrier, carriers::CarrierReceipt receipt, carriers::Ack ack) override;
+  void OnInbound(const std::string& carrier, carriers::CarrierInbound inbound, carriers::Ack ack) override;
+  void OnLinkChange(const std::string& carrier, int links_up) override;
+
+  // A copy refreshed on the delivery thread at least every second; any thread.
+  std::vector<CarrierView> Snapshot() const;
+  // Carriers with at least one link up (for /readyz); any thread.
+  int CarriersUp() const { return carriers_up_.load(); }
+
+ private:
+  struct InFlight;
+
+  void Pump();
+  bool AnyCarrierCanSubmit() const;
+  void Dispatch(queue::Delivery delivery);
+  carriers::Carrier* PickCarrier(const routing::Plan& plan, const std::string& message_id);
+  void SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record);
+  void OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::SubmitReport report);
+  void RetryLater(const std::shared_ptr<InFlight>& flight, const carriers::SubmitReport& report);
+  // Records `change`; once durable, acks the delivery (frees its partition) and counts it.
+  void Finish(queue::Delivery delivery, store::StatusChange change);
+  // Brings the delivery back at `at_ms` without a store write.
+  void Requeue(queue::Delivery delivery, int64_t at_ms);
+  void ArmRetryTimer();
+  void Sweep();
+  void ExpireAll(const std::vector<std::string>& ids, model::Status from, store::MessageError error,
+                 int64_t now_ms);
+  void WaitForWrites(Millis budget);
+  void RefreshSnapshot();
+  void CountFinal(const store::StatusChange& change);
+  void OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t);
+  template <class F>
+  void Post(F&& f) {
+    boost::asio::post(io_, std::forward<F>(f));
+  }
+
+  boost::asio::io_context& io_;
+  const EngineOptions options_;
+  store::Store& store_;
+  store::DeliveryStore& delivery_store_;
+  queue::Queue& queue_;
+  routing::RouterHolder& router_;
+  routing::CircuitBoard& circuits_;
+  metrics::Registry& metrics_;
+  const Clock& clock_;
+  const compliance::KeywordClassifier keywords_;
+
+  std::map<std::string, std::unique_ptr<carriers::Carrier>, std::less<>> carriers_;
+  std::unordered_map<std::string, std::string> last_failed_carrier_;  // message id → carrier
+  std::unordered_set<std::string> submitting_;  // message ids at a carrier right now
+  std::mt19937_64 random_;
+  boost::asio::steady_timer retry_timer_;
+  boost::asio::steady_timer sweep_timer_;
+  int64_t retry_timer_at_ = INT64_MAX;
+  size_t in_flight_ = 0;
+  bool stopping_ = false;
+  std::atomic<bool> pump_posted_{false};
+  std::atomic<int> carriers_up_{0};
+  std::function<void()> on_drained_;
+
+  mutable std::mutex snapshot_mutex_;
+  std::vector<CarrierView> snapshot_;  // guarded by snapshot_mutex_
+};
+
+}  // namespace deliverer::delivery

@@ -1,0 +1,30 @@
+#pragma once
+// Shared by engine.cc and engine_outcomes.cc only.
+#include "delivery/engine.h"
+
+namespace deliverer::delivery {
+
+struct Engine::InFlight {
+  queue::Delivery delivery;
+  store::DeliveryRecord record;
+  std::string carrier;
+  routing::Permit permit;
+  int64_t started_ms = 0;
+};
+
+// A change that ends the message with `status` and `error`.
+inline store::StatusChange Terminal(const store::DeliveryRecord& record, model::Status status,
+                                    int64_t at_ms, std::string carrier, store::MessageError error,
+                                    int attempts = 0) {
+  store::StatusChange change;
+  change.message_id = record.id;
+  change.status = status;
+  change.at_ms = at_ms;
+  change.carrier = std::move(carrier);
+  change.attempts = attempts;
+  change.detail = error.code;
+  change.error = std::move(error);
+  return change;
+}
+
+}  // namespace deliverer::delivery

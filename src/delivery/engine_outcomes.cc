@@ -1,0 +1,278 @@
+// The delivery engine: what happens after a submit, receipts, inbound messages, link
+// changes and the receipt-wait sweep.
+#include <boost/asio/post.hpp>
+
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/mask.h"
+#include "delivery/backoff.h"
+#include "delivery/engine.h"
+#include "delivery/engine_internal.h"
+
+namespace deliverer::delivery {
+
+namespace {
+
+std::vector<store::SegmentSubmit> Segments(const std::vector<carriers::AcceptedSegment>& accepted) {
+  std::vector<store::SegmentSubmit> out;
+  out.reserve(accepted.size());
+  for (const auto& a : accepted) out.push_back(store::SegmentSubmit{a.index, a.carrier_id, a.match_key});
+  return out;
+}
+
+std::string_view StatusLabel(model::Status status) {
+  return status == model::Status::kSent ? "intermediate" : model::ToString(status);
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Submit outcomes
+
+void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::SubmitReport report) {
+  submitting_.erase(flight->record.id);
+  const TimePoint now = clock_.Now();
+  const int64_t now_ms = clock_.NowUnixMillis();
+  const std::string& carrier = flight->carrier;
+  const store::DeliveryRecord& record = flight->record;
+  using Kind = carriers::SubmitReport::Kind;
+  if (report.kind != Kind::kAccepted && !report.carrier_code.empty()) {
+    metrics_.Counter("deliverer_carrier_errors_total", "Carrier errors by command_status",
+                     {{"carrier", carrier}, {"code", report.carrier_code}}).Inc();
+  }
+  switch (report.kind) {
+    case Kind::kAccepted: {
+      OnTransition(carrier, circuits_.OnSuccess(carrier, flight->permit, now));
+      last_failed_carrier_.erase(record.id);
+      const int64_t ttl_ms = record.expires_at_ms - record.created_at_ms;
+      store::StatusChange change;
+      change.message_id = record.id;
+      change.status = model::Status::kSent;
+      change.at_ms = now_ms;
+      change.carrier = carrier;
+      change.attempts = record.attempts + 1;
+      change.segments = Segments(report.accepted);
+      change.receipt_due_ms =
+          now_ms + (options_.receipt_wait_s > 0 ? options_.receipt_wait_s * 1000 : ttl_ms);
+      metrics_.Counter("deliverer_segments_sent_total", "Segments accepted by a carrier",
+                       {{"carrier", carrier}}).Inc(static_cast<double>(report.accepted.size()));
+      metrics_.Histogram("deliverer_submit_latency_seconds", "Accept to carrier accepted",
+                         {{"carrier", carrier}})
+          .Observe(static_cast<double>(now_ms - record.created_at_ms) / 1000.0);
+      return Finish(std::move(flight->delivery), std::move(change));
+    }
+    case Kind::kPermanent:
+      // The carrier answered: the link is sound even if this message is not.
+      OnTransition(carrier, circuits_.OnSuccess(carrier, flight->permit, now));
+      return Finish(std::move(flight->delivery),
+                    Terminal(record, model::Status::kFailed, now_ms, carrier,
+                             {"carrier_permanent_error", report.detail, report.carrier_code},
+                             record.attempts + 1));
+    case Kind::kTransient:
+    case Kind::kUnknown:
+      OnTransition(carrier, circuits_.OnFailure(carrier, flight->permit, now));
+      return RetryLater(flight, report);
+    case Kind::kNotSent:
+      // Nothing reached the carrier: try again at once, preferably elsewhere.
+      circuits_.Release(carrier, flight->permit);
+      last_failed_carrier_[record.id] = carrier;
+      return Requeue(std::move(flight->delivery), now_ms);
+  }
+}
+
+void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers::SubmitReport& report) {
+  const store::DeliveryRecord& record = flight->record;
+  const int64_t now_ms = clock_.NowUnixMillis();
+  const int attempts = record.attempts + 1;
+  const store::MessageError error{"carrier_transient_error", report.detail, report.carrier_code};
+  last_failed_carrier_[record.id] = flight->carrier;
+  if (attempts >= options_.max_attempts) {
+    last_failed_carrier_.erase(record.id);
+    return Finish(std::move(flight->delivery),
+                  Terminal(record, model::Status::kFailed, now_ms, flight->carrier,
+                           {"attempts_exhausted", report.detail, report.carrier_code}, attempts));
+  }
+  const int64_t at_ms =
+      now_ms + FullJitter(attempts, options_.backoff_base, options_.backoff_cap, random_).count();
+  if (at_ms >= record.expires_at_ms) {
+    last_failed_carrier_.erase(record.id);
+    return Finish(std::move(flight->delivery),
+                  Terminal(record, model::Status::kExpired, now_ms, flight->carrier,
+                           {"ttl_expired", "the TTL passes before the next attempt", report.carrier_code},
+                           attempts));
+  }
+  metrics_.Counter("deliverer_retries_total", "Submit retries", {{"carrier", flight->carrier}}).Inc();
+  store::StatusChange change;
+  change.message_id = record.id;
+  change.status = model::Status::kQueued;
+  change.at_ms = now_ms;
+  change.attempts = attempts;
+  change.error = error;
+  queue::Delivery delivery = std::move(flight->delivery);
+  delivery.attempt = attempts;
+  delivery_store_.RecordChanges({std::move(change)}, [this, delivery = std::move(delivery), at_ms](auto results) mutable {
+    Post([this, delivery = std::move(delivery), at_ms, ok = results[0].ok()]() mutable {
+      // Even when the write failed the message is still queued in the store, so the
+      // retry goes ahead; the attempt is counted again next time.
+      if (!ok) log::WarnFor("delivery", delivery.message_id, "cannot record the retry");
+      Requeue(std::move(delivery), at_ms);
+    });
+  });
+}
+
+void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {
+  delivery_store_.RecordChanges({change}, [this, delivery = std::move(delivery), change](auto results) mutable {
+    Post([this, delivery = std::move(delivery), change = std::move(change), ok = results[0].ok()]() mutable {
+      --in_flight_;
+      if (!ok) {
+        // Not durable: the message keeps its old status; try the whole step again.
+        log::WarnFor("delivery", delivery.message_id, "cannot record status {}", model::ToString(change.status));
+        queue_.Retry(std::move(delivery), clock_.NowUnixMillis() + options_.no_carrier_retry.count());
+        return;
+      }
+      CountFinal(change);
+      queue_.Ack(delivery);
+    });
+  });
+}
+
+void Engine::CountFinal(const store::StatusChange& change) {
+  switch (change.status) {
+    case model::Status::kSent:
+      metrics_.Counter("deliverer_messages_sent_total", "Messages accepted by a carrier",
+                       {{"carrier", change.carrier}}).Inc();
+      break;
+    case model::Status::kFailed:
+    case model::Status::kRejected:
+      metrics_.Counter("deliverer_messages_failed_total", "Messages failed",
+                       {{"carrier", change.carrier}, {"reason", change.error ? change.error->code : ""}})
+          .Inc();
+      break;
+    case model::Status::kExpired:
+      metrics_.Counter("deliverer_messages_expired_total", "Messages expired").Inc();
+      break;
+    default:
+      break;
+  }
+}
+
+void Engine::OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t) {
+  if (!t) return;
+  if (t->to == routing::CircuitState::kOpen) {
+    log::Warn("delivery", "circuit open for carrier {} ({}), traffic moves to the next carrier for {} ms",
+              carrier, routing::ToString(t->reason), t->cool_down.count());
+  } else if (t->to == routing::CircuitState::kClosed) {
+    log::Info("delivery", "circuit closed again for carrier {}", carrier);
+  }
+  metrics_.Gauge("deliverer_circuit_open", "1 while a carrier's circuit is open", {{"carrier", carrier}})
+      .Set(t->to == routing::CircuitState::kClosed ? 0 : 1);
+}
+
+// ---------------------------------------------------------------------------------------
+// From the carriers
+
+void Engine::OnReceipt(const std::string& carrier, carriers::CarrierReceipt receipt, carriers::Ack ack) {
+  const model::Status status = receipt.status;
+  store::ReceiptIn in{carrier, std::move(receipt.carrier_id), std::move(receipt.match_key), status,
+                      std::move(receipt.carrier_code), clock_.NowUnixMillis()};
+  delivery_store_.ApplyReceipts({std::move(in)}, [this, carrier, status, ack = std::move(ack)](auto results) {
+    const bool ok = results[0].ok();
+    ack(ok);  // deliver_sm_resp only now: the receipt is durable (R10)
+    if (!ok) return;
+    Post([this, carrier, status, result = std::move(*results[0])] {
+      metrics_.Counter("deliverer_dlr_received_total", "Delivery receipts received",
+                       {{"carrier", carrier}, {"status", std::string(StatusLabel(status))}}).Inc();
+      if (result.kind == store::ReceiptResult::Kind::kParked) {
+        metrics_.Counter("deliverer_dlr_unmatched_total", "Delivery receipts for unknown ids",
+                         {{"carrier", carrier}}).Inc();
+      }
+      if (result.kind != store::ReceiptResult::Kind::kApplied) return;
+      if (result.status == model::Status::kDelivered) {
+        metrics_.Counter("deliverer_messages_delivered_total", "Messages delivered", {{"carrier", carrier}}).Inc();
+        metrics_.Histogram("deliverer_delivery_latency_seconds", "Accept to delivered", {{"carrier", carrier}})
+            .Observe(static_cast<double>(clock_.NowUnixMillis() - result.created_at_ms) / 1000.0);
+      } else {
+        CountFinal(store::StatusChange{.message_id = result.message_id, .status = result.status,
+                                       .carrier = carrier,
+                                       .error = store::MessageError{"receipt", "", ""}});
+      }
+    });
+  });
+}
+
+void Engine::OnInbound(const std::string& carrier, carriers::CarrierInbound inbound, carriers::Ack ack) {
+  const int64_t now_ms = clock_.NowUnixMillis();
+  const compliance::KeywordAction action = keywords_.Classify(inbound.text);
+  store::InboundRecord record{NewUuidV7(now_ms), carrier, inbound.from, inbound.to, inbound.text, now_ms,
+                              std::string(compliance::ToString(action))};
+  std::optional<store::Suppression> change;
+  if (action == compliance::KeywordAction::kOptOut || action == compliance::KeywordAction::kOptIn) {
+    // The account that last wrote to this subscriber from the number the MO went to;
+    // none: the global list (api.md "Suppressions").
+    auto account = delivery_store_.LastSenderAccount(inbound.from, inbound.to);
+    change = store::Suppression{account.ok() ? *account : "", inbound.from,
+                                action == compliance::KeywordAction::kOptOut ? "stop_keyword" : "",
+                                "mo", now_ms};
+    log::InfoFor("delivery", record.id, "inbound {} from {} via {}", compliance::ToString(action),
+                 MaskNumber(inbound.from), carrier);
+  }
+  delivery_store_.RecordInbound(std::move(record), std::move(change),
+                                [ack = std::move(ack)](Status s) { ack(s.ok()); });
+}
+
+void Engine::OnLinkChange(const std::string& carrier, int links_up) {
+  if (links_up == 0 && !stopping_) OnTransition(carrier, circuits_.OnLinkDown(carrier, clock_.Now()));
+  RefreshSnapshot();
+  if (links_up > 0) Pump();
+}
+
+// ---------------------------------------------------------------------------------------
+// Receipt wait and TTL
+
+void Engine::ExpireAll(const std::vector<std::string>& ids, model::Status from, store::MessageError error,
+                       int64_t now_ms) {
+  if (ids.empty()) return;
+  std::vector<store::StatusChange> changes;
+  for (const std::string& id : ids) {
+    store::StatusChange change;
+    change.message_id = id;
+    change.status = model::Status::kExpired;
+    change.only_from = from;
+    change.at_ms = now_ms;
+    change.error = error;
+    change.detail = error.code;
+    changes.push_back(std::move(change));
+  }
+  delivery_store_.RecordChanges(std::move(changes), [this](auto results) {
+    size_t applied = 0;
+    for (const auto& r : results) applied += (r.ok() && *r == store::ChangeOutcome::kApplied) ? 1 : 0;
+    if (applied == 0) return;
+    Post([this, applied] {
+      metrics_.Counter("deliverer_messages_expired_total", "Messages expired").Inc(static_cast<double>(applied));
+    });
+  });
+}
+
+void Engine::Sweep() {
+  if (stopping_) return;
+  const int64_t now_ms = clock_.NowUnixMillis();
+  // Sent, and no receipt within the wait: expired / no_receipt (delivery.md).
+  if (auto overdue = delivery_store_.ListReceiptOverdue(now_ms, 1000); overdue.ok()) {
+    ExpireAll(*overdue, model::Status::kSent,
+              {"no_receipt", "no delivery receipt came within the receipt wait", ""}, now_ms);
+  }
+  // Still queued past the TTL because no carrier could take them: expired (R4). Those
+  // being submitted now went out before their TTL; their outcome decides.
+  if (auto late = delivery_store_.ListExpiredQueued(now_ms, 1000); late.ok()) {
+    std::erase_if(*late, [this](const std::string& id) { return submitting_.contains(id); });
+    ExpireAll(*late, model::Status::kQueued, {"ttl_expired", "the TTL passed before it could be sent", ""},
+              now_ms);
+  }
+  RefreshSnapshot();
+  sweep_timer_.expires_after(options_.sweep_interval);
+  sweep_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) Sweep();
+  });
+}
+
+}  // namespace deliverer::delivery

@@ -1,0 +1,87 @@
+#include "routing/router.h"
+
+#include <algorithm>
+
+#include "routing/canary.h"
+#include "routing/plan_builder.h"
+
+namespace deliverer::routing {
+namespace {
+
+std::string Upper(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  }
+  return out;
+}
+
+bool Matches(const RouteRule& rule, std::string_view e164, std::string_view region) {
+  switch (rule.kind) {
+    case MatchKind::kPrefix:
+      return e164.starts_with(rule.match);
+    case MatchKind::kRegion:
+      return region == rule.match;
+    case MatchKind::kAny:
+      return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool CarrierProfile::Serves(std::string_view region) const {
+  return std::any_of(countries.begin(), countries.end(), [&](const std::string& country) {
+    return country == "*" || (!region.empty() && country == region);
+  });
+}
+
+std::string_view ToString(PlanStatus status) {
+  switch (status) {
+    case PlanStatus::kOk:
+      return "ok";
+    case PlanStatus::kNoRoute:
+      return "no_route";
+    case PlanStatus::kNoCarrier:
+      return "no_carrier";
+    case PlanStatus::kAllCircuitsOpen:
+      return "all_circuits_open";
+  }
+  return "?";
+}
+
+const RouteRule* Router::Match(std::string_view e164, std::string_view region) const {
+  const std::string upper = Upper(region);
+  for (const RouteRule& rule : routes_) {
+    if (Matches(rule, e164, upper)) return &rule;
+  }
+  return nullptr;
+}
+
+const CarrierProfile* Router::FindCarrier(std::string_view id) const {
+  for (const CarrierProfile& carrier : carriers_) {
+    if (carrier.id == id) return &carrier;
+  }
+  return nullptr;
+}
+
+Plan Router::Route(const RouteRequest& request, const HealthView& health) const {
+  const std::string region = Upper(request.region);
+  const RouteRule* rule = Match(request.e164, region);
+  if (rule == nullptr) return Plan{};
+  internal::PlanBuilder builder(carriers_, request, region, health);
+  builder.plan().route = rule->match;
+  const bool canary =
+      rule->canary && TakesCanary(rule->canary->flag, rule->canary->percent, request.message_id);
+  if (canary) {
+    builder.plan().canary_flag = rule->canary->flag;
+    builder.plan().policy = rule->canary->selection.policy;
+    builder.AddArm(rule->canary->selection);
+  } else {
+    builder.plan().policy = rule->selection.policy;
+  }
+  builder.AddArm(rule->selection);
+  return std::move(builder).Finish();
+}
+
+}  // namespace deliverer::routing

@@ -1,0 +1,228 @@
+#include "server/delivery_runtime.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/post.hpp>
+#include <nlohmann/json.hpp>
+
+#include <future>
+
+#include "carriers/smpp/smpp_carrier.h"
+#include "common/log.h"
+#include "routing/router.h"
+#include "smpp/receipt.h"
+
+namespace deliverer::server {
+
+namespace {
+
+constexpr const char* kDemoCarrier = "demo-sim";
+
+deliverer::smpp::StatusPolicy PolicyOf(const config::CarrierConfig& c) {
+  auto klass = [](config::FailureClass f) {
+    return f == config::FailureClass::kPermanent ? deliverer::smpp::StatusClass::kPermanent
+                                                 : deliverer::smpp::StatusClass::kTransient;
+  };
+  deliverer::smpp::StatusPolicy policy;
+  policy.unknown = klass(c.unknown_status);
+  for (const auto& o : c.status_overrides) policy.overrides.emplace_back(o.command_status, klass(o.failure));
+  return policy;
+}
+
+deliverer::smpp::CarrierIdMatch IdMatchOf(const std::string& setting) {
+  if (setting == "exact") return deliverer::smpp::CarrierIdMatch::kAsIs;
+  if (setting == "tolerant") return deliverer::smpp::CarrierIdMatch::kAuto;
+  return deliverer::smpp::ParseCarrierIdMatch(setting).value_or(deliverer::smpp::CarrierIdMatch::kAuto);
+}
+
+carriers::smpp::SmppCarrierOptions SmppOptionsOf(const config::CarrierConfig& c) {
+  carriers::smpp::SmppCarrierOptions o;
+  o.id = c.id;
+  o.endpoint.host = c.host;
+  o.endpoint.port = c.port;
+  o.endpoint.tls = c.tls;
+  o.endpoint.tls_verify = c.tls_verify;
+  o.endpoint.tls_ca_file = c.tls_ca_file;
+  o.endpoint.reconnect_min = Millis(c.reconnect_min_ms);
+  o.endpoint.reconnect_max = Millis(c.reconnect_max_ms);
+  o.endpoint.max_pdu_len = static_cast<size_t>(c.max_pdu_bytes);
+  o.session.system_id = c.system_id;
+  o.session.password = c.password;
+  o.session.system_type = c.system_type;
+  o.session.window = static_cast<uint32_t>(c.window);
+  o.session.response_timeout = Millis(int64_t{c.response_timeout_s} * 1000);
+  o.session.enquire_link_interval = Millis(int64_t{c.enquire_link_s} * 1000);
+  o.session.status_policy = PolicyOf(c);
+  o.binds = c.binds;
+  o.transmitter_receiver = c.bind_mode == "transmitter_receiver";
+  o.tps = c.tps;
+  o.addressing.alnum_ton = c.source.alphanumeric.ton;
+  o.addressing.alnum_npi = c.source.alphanumeric.npi;
+  o.addressing.e164_ton = c.source.e164.ton;
+  o.addressing.e164_npi = c.source.e164.npi;
+  o.addressing.short_ton = c.source.short_code.ton;
+  o.addressing.short_npi = c.source.short_code.npi;
+  o.addressing.dest_ton = c.dest.ton;
+  o.addressing.dest_npi = c.dest.npi;
+  o.addressing.data_coding_gsm7 = static_cast<uint8_t>(c.data_coding_gsm7);
+  o.id_match = IdMatchOf(c.receipt_id_match);
+  return o;
+}
+
+delivery::EngineOptions EngineOptionsOf(const config::Config& c) {
+  delivery::EngineOptions o;
+  o.max_attempts = c.delivery.max_attempts;
+  o.backoff_base = Millis(c.delivery.backoff_base_ms);
+  o.backoff_cap = Millis(c.delivery.backoff_cap_ms);
+  o.receipt_wait_s = c.delivery.receipt_wait_s;
+  return o;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config config, bool demo,
+                                                                   store::Store& store,
+                                                                   store::DeliveryStore& delivery_store,
+                                                                   metrics::Registry& metrics,
+                                                                   const Clock& clock) {
+  std::unique_ptr<DeliveryRuntime> rt(new DeliveryRuntime());
+  rt->config_ = std::move(config);
+  rt->demo_ = demo;
+  rt->clock_ = &clock;
+  if (demo) {
+    if (Status s = rt->StartDemoCarrier(); !s.ok()) return s.error();
+  }
+  auto router = routing::Router::Create(rt->config_);
+  if (!router.ok()) return router.take_error();
+  rt->router_ = std::make_unique<routing::RouterHolder>(std::make_shared<const routing::Router>(std::move(*router)));
+  rt->circuits_ = std::make_unique<routing::CircuitBoard>(rt->config_.carriers);
+  rt->queue_ = std::make_unique<queue::EmbeddedQueue>(static_cast<size_t>(rt->config_.delivery.partitions));
+  rt->engine_ = std::make_unique<delivery::Engine>(rt->io_, EngineOptionsOf(rt->config_), store, delivery_store,
+                                                   *rt->queue_, *rt->router_, *rt->circuits_, metrics, clock);
+  for (const config::CarrierConfig& c : rt->config_.carriers) {
+    if (!c.enabled) continue;
+    if (c.protocol != "smpp") {
+      log::Warn("server", "carrier {}: protocol {} is not served yet; it takes no traffic", c.id, c.protocol);
+      continue;
+    }
+    rt->engine_->AddCarrier(std::make_unique<carriers::smpp::SmppCarrier>(
+        rt->io_.get_executor(), SmppOptionsOf(c), *rt->engine_, clock));
+  }
+  webhooks::DispatcherOptions hooks;
+  hooks.signing_secret = rt->config_.webhooks.signing_secret;
+  hooks.allow_private = rt->config_.security.allow_private_callbacks;
+  hooks.max_age = Millis(int64_t{rt->config_.delivery.webhook_max_age_h} * 3600 * 1000);
+  rt->webhooks_ = std::make_unique<webhooks::Dispatcher>(hooks, delivery_store, metrics, clock);
+  return rt;
+}
+
+// --demo: a simulator answering like a perfect carrier, with receipts after a moment, and
+// one carrier profile pointing at it.
+Status DeliveryRuntime::StartDemoCarrier() {
+  sim::SimOptions options;
+  options.config.receipts.delay_ms_min = 200;
+  options.config.receipts.delay_ms_max = 800;
+  sim_ = std::make_unique<sim::Simulator>(sim_io_, options);
+  auto ports = sim_->Start();
+  if (!ports.ok()) return ports.error();
+  sim_thread_ = std::thread([this] { sim_io_.run(); });
+  config::CarrierConfig carrier;
+  carrier.id = kDemoCarrier;
+  carrier.port = ports->smpp;
+  carrier.system_id = "demo";
+  carrier.password = "demo";
+  carrier.binds = 1;
+  config_.carriers = {carrier};
+  config_.routes = {config::RouteConfig{"*", "failover", {kDemoCarrier}, {}, std::nullopt}};
+  log::Info("server", "demo carrier: the built-in simulator on 127.0.0.1:{} (control on :{})",
+            ports->smpp, ports->control);
+  return Status::Ok();
+}
+
+DeliveryRuntime::~DeliveryRuntime() {
+  Stop();
+  if (sim_) {
+    boost::asio::post(sim_io_, [this] { sim_->Stop(); });
+    if (sim_thread_.joinable()) sim_thread_.join();
+    sim_.reset();
+  }
+}
+
+Status DeliveryRuntime::Start() {
+  if (Status s = engine_->Recover(); !s.ok()) return s;
+  boost::asio::post(io_, [this] { engine_->Start(); });
+  thread_ = std::thread([this] {
+    auto guard = boost::asio::make_work_guard(io_);
+    io_.run();
+  });
+  webhooks_->Start();
+  return Status::Ok();
+}
+
+void DeliveryRuntime::Stop() {
+  if (!thread_.joinable()) return;
+  std::promise<void> drained;
+  engine_->Stop(Millis(int64_t{config_.delivery.drain_timeout_s} * 1000), [&] { drained.set_value(); });
+  drained.get_future().wait();
+  io_.stop();
+  thread_.join();
+  webhooks_->Stop();
+}
+
+Status DeliveryRuntime::Reload(const config::Config& config) {
+  if (demo_) return Status::Ok();  // the demo's routes are its own
+  if (Status s = router_->Reload(config); !s.ok()) return s;
+  circuits_->Reconfigure(config.carriers);
+  log::Info("server", "routes reloaded (generation {})", router_->generation());
+  return Status::Ok();
+}
+
+void DeliveryRuntime::OnHttpReceipt(const std::string& carrier, api::CallbackReceipt r,
+                                    std::function<void(bool)> done) {
+  deliverer::smpp::CarrierIdMatch match = deliverer::smpp::CarrierIdMatch::kAuto;
+  for (const config::CarrierConfig& c : config_.carriers) {
+    if (c.id == carrier) match = IdMatchOf(c.receipt_id_match);
+  }
+  carriers::CarrierReceipt receipt;
+  receipt.carrier_id = r.carrier_message_id;
+  receipt.match_key = deliverer::smpp::NormalizeCarrierId(r.carrier_message_id, deliverer::smpp::ReceiptIdForm(match));
+  const auto state = deliverer::smpp::ParseStat(r.status);
+  switch (deliverer::smpp::MapReceiptState(state)) {
+    case deliverer::smpp::ReceiptOutcome::kDelivered: receipt.status = model::Status::kDelivered; break;
+    case deliverer::smpp::ReceiptOutcome::kExpired: receipt.status = model::Status::kExpired; break;
+    case deliverer::smpp::ReceiptOutcome::kFailed: receipt.status = model::Status::kFailed; break;
+    case deliverer::smpp::ReceiptOutcome::kRejected: receipt.status = model::Status::kRejected; break;
+    default: receipt.status = model::Status::kSent; break;
+  }
+  receipt.carrier_code = r.error_code.empty() ? r.status : r.status + "/" + r.error_code;
+  boost::asio::post(io_, [this, carrier, receipt = std::move(receipt), done = std::move(done)]() mutable {
+    engine_->OnReceipt(carrier, std::move(receipt), std::move(done));
+  });
+}
+
+void DeliveryRuntime::OnHttpInbound(const std::string& carrier, api::CallbackInbound in,
+                                    std::function<void(bool)> done) {
+  carriers::CarrierInbound inbound{std::move(in.from), std::move(in.to), std::move(in.text)};
+  boost::asio::post(io_, [this, carrier, inbound = std::move(inbound), done = std::move(done)]() mutable {
+    engine_->OnInbound(carrier, std::move(inbound), std::move(done));
+  });
+}
+
+std::string DeliveryRuntime::CarriersJson() const {
+  nlohmann::json list = nlohmann::json::array();
+  for (const delivery::CarrierView& view : engine_->Snapshot()) {
+    list.push_back({{"id", view.state.id},
+                    {"protocol", view.state.protocol},
+                    {"binds", view.state.links},
+                    {"binds_up", view.state.links_up},
+                    {"circuit", std::string(routing::ToString(view.circuit.state))},
+                    {"tps_limit", view.state.tps_limit},
+                    {"tps_current", view.state.tps_current},
+                    {"in_flight", view.state.in_flight},
+                    {"submitted", view.state.submitted},
+                    {"accepted", view.state.accepted},
+                    {"failed", view.state.failed}});
+  }
+  return nlohmann::json{{"data", list}, {"queue_depth", queue_->Depth()}}.dump();
+}
+
+}  // namespace deliverer::server

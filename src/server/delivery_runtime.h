@@ -1,0 +1,72 @@
+#pragma once
+// The delivering half of `deliverer serve`: the delivery thread (its io_context runs the
+// engine and every carrier connection), the embedded queue, the router and circuit
+// breakers, the webhook dispatcher, and for --demo an in-process simulator on a thread of
+// its own acting as the carrier. Composition only: each part documents itself.
+#include <boost/asio/io_context.hpp>
+
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "api/carrier_callbacks.h"
+#include "config/config.h"
+#include "delivery/engine.h"
+#include "metrics/metrics.h"
+#include "queue/embedded/embedded_queue.h"
+#include "routing/circuit_board.h"
+#include "routing/router_holder.h"
+#include "sim/simulator.h"
+#include "store/delivery_store.h"
+#include "store/store.h"
+#include "webhooks/dispatcher.h"
+
+namespace deliverer::server {
+
+class DeliveryRuntime {
+ public:
+  // Errors: "invalid_config" (routes), or the simulator's when --demo cannot start it.
+  static Result<std::unique_ptr<DeliveryRuntime>> Create(config::Config config, bool demo,
+                                                         store::Store& store,
+                                                         store::DeliveryStore& delivery_store,
+                                                         metrics::Registry& metrics, const Clock& clock);
+  ~DeliveryRuntime();
+
+  queue::Queue& queue() { return *queue_; }
+  delivery::Engine& engine() { return *engine_; }
+  // Recovers queued messages, connects the carriers, starts the threads.
+  Status Start();
+  // SIGTERM: drains in-flight submits within the configured deadline, unbinds, stops.
+  void Stop();
+  // SIGHUP: routes and circuit breaker settings from `config`; carriers stay connected.
+  Status Reload(const config::Config& config);
+
+  // GET /v1/admin/carriers body.
+  std::string CarriersJson() const;
+
+  // A receipt or an inbound message that a carrier POSTed (api/carrier_callbacks.h);
+  // `done(true)` once durable. Any thread.
+  void OnHttpReceipt(const std::string& carrier, api::CallbackReceipt receipt, std::function<void(bool)> done);
+  void OnHttpInbound(const std::string& carrier, api::CallbackInbound inbound, std::function<void(bool)> done);
+
+ private:
+  DeliveryRuntime() = default;
+  Status StartDemoCarrier();
+
+  config::Config config_;
+  bool demo_ = false;
+  const Clock* clock_ = nullptr;
+  boost::asio::io_context io_;
+  std::unique_ptr<queue::EmbeddedQueue> queue_;
+  std::unique_ptr<routing::RouterHolder> router_;
+  std::unique_ptr<routing::CircuitBoard> circuits_;
+  std::unique_ptr<delivery::Engine> engine_;
+  std::unique_ptr<webhooks::Dispatcher> webhooks_;
+  std::thread thread_;
+  // --demo: the simulator on its own io_context and thread.
+  boost::asio::io_context sim_io_;
+  std::unique_ptr<sim::Simulator> sim_;
+  std::thread sim_thread_;
+};
+
+}  // namespace deliverer::server

@@ -1,0 +1,130 @@
+#pragma once
+// What the delivery side reads and writes: plain value types shared by every backend.
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "store/records.h"
+
+namespace deliverer::store {
+
+// Everything a worker needs to submit one message.
+struct DeliveryRecord {
+  std::string id;
+  std::string account;
+  std::string from;
+  std::string to;
+  std::string to_region;
+  std::string body;
+  model::Status status = model::Status::kQueued;
+  model::MessageType type = model::MessageType::kSms;
+  model::Priority priority = model::Priority::kNormal;
+  model::Encoding encoding = model::Encoding::kGsm7;
+  int segments = 1;
+  int attempts = 0;
+  int64_t created_at_ms = 0;
+  int64_t expires_at_ms = 0;
+};
+
+// A message waiting to be submitted, as start-up recovery republishes it.
+struct QueuedRef {
+  std::string id;
+  std::string to;
+  model::Priority priority = model::Priority::kNormal;
+  int64_t created_at_ms = 0;
+  int attempts = 0;
+};
+
+// One segment the carrier accepted.
+struct SegmentSubmit {
+  int index = 0;           // 0-based
+  std::string carrier_id;  // as the carrier wrote it
+  std::string match_key;   // smpp::NormalizeCarrierId of it, for receipts
+};
+
+// A status change decided by the delivery engine.
+//   kQueued   a failed attempt that will be retried: attempts and error are updated,
+//             the status stays queued (api.md: "queued also covers waiting for a retry")
+//   kSent     every segment accepted: `segments` holds the carrier ids
+//   terminal  delivered / expired / failed / rejected
+// A change never moves a message that is already terminal (reliability.md R9), and a
+// change with `only_from` set applies only while the message has that status.
+struct StatusChange {
+  std::string message_id;
+  model::Status status = model::Status::kQueued;
+  std::optional<model::Status> only_from;
+  int64_t at_ms = 0;
+  std::string carrier;
+  int attempts = 0;  // total submit attempts after this change
+  std::optional<MessageError> error;
+  std::string detail;  // the event's detail
+  std::vector<SegmentSubmit> segments;
+  int64_t receipt_due_ms = 0;  // kSent: when to stop waiting for receipts
+};
+
+enum class ChangeOutcome : uint8_t {
+  kApplied,
+  kIgnored,  // the message is terminal already, unknown, or not in `only_from`
+};
+
+// A delivery receipt, from SMPP deliver_sm or POST /v1/dlr/{carrier}.
+struct ReceiptIn {
+  std::string carrier;
+  std::string carrier_id;
+  std::string match_key;
+  // delivered / expired / failed / rejected; kSent for an intermediate state (ACCEPTD,
+  // ENROUTE) or UNKNOWN, which change nothing now.
+  model::Status status = model::Status::kSent;
+  std::string carrier_code;  // "DELIVRD/000"
+  int64_t at_ms = 0;
+};
+
+struct ReceiptResult {
+  enum class Kind : uint8_t {
+    kApplied,   // the message changed status
+    kNoChange,  // matched, but nothing to change (intermediate, a duplicate, terminal already,
+                // or another segment still outstanding)
+    kParked,    // no submit with this id yet: kept, and applied when the submit is recorded
+  };
+  Kind kind = Kind::kNoChange;
+  std::string message_id;
+  model::Status status = model::Status::kSent;  // the message's status afterwards
+  int64_t created_at_ms = 0;                    // when it was accepted (for latency)
+};
+
+// A webhook due for (re)delivery: the outbox row and what the payload needs.
+struct WebhookJob {
+  std::string event_id;
+  std::string message_id;
+  std::string account;
+  std::string url;
+  model::Status status = model::Status::kSent;
+  model::Status previous_status = model::Status::kQueued;
+  int64_t at_ms = 0;
+  std::string carrier;
+  std::optional<MessageError> error;
+  int segments = 1;
+  std::string client_ref;
+  int attempts = 0;  // deliveries tried so far
+  int64_t created_at_ms = 0;
+};
+
+struct WebhookDone {
+  std::string event_id;
+  bool delivered = false;
+  int64_t next_at_ms = 0;  // when not delivered: the next try; 0 = give up
+};
+
+// An inbound (MO) message from a carrier.
+struct InboundRecord {
+  std::string id;
+  std::string carrier;
+  std::string from;  // the subscriber
+  std::string to;    // our number or short code
+  std::string body;
+  int64_t at_ms = 0;
+  std::string keyword_action;  // "", "opt_out", "opt_in", "help", "review"
+};
+
+}  // namespace deliverer::store

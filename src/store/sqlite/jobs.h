@@ -1,0 +1,83 @@
+#pragma once
+// Write jobs shared by the SQLite store's write paths (see writer.h for the contract).
+#include <atomic>
+#include <functional>
+#include <vector>
+
+#include "store/sqlite/writer.h"
+
+namespace deliverer::store::sqlite {
+
+// A job whose outcome is one Status, for the synchronous and single-row writes.
+class StatusJob final : public WriteJob {
+ public:
+  StatusJob(std::function<Status(Connection&)> apply, std::function<void(Status)> done)
+      : apply_(std::move(apply)), done_(std::move(done)) {}
+
+  void Apply(Connection& db) override {
+    if (auto s = db.Exec("SAVEPOINT job"); !s.ok()) {
+      result_ = s;
+      return;
+    }
+    result_ = apply_(db);
+    if (!result_.ok()) (void)db.Exec("ROLLBACK TO job");
+    (void)db.Exec("RELEASE job");
+  }
+  void Finish(const Status& commit) override { done_(commit.ok() ? result_ : commit); }
+
+ private:
+  std::function<Status(Connection&)> apply_;
+  std::function<void(Status)> done_;
+  Status result_;
+};
+
+// A job over many items, each in its own savepoint so one failure leaves the others.
+// `apply` may add to `pending_delta` (messages leaving or entering the queued states);
+// the sum reaches `pending` only if the commit succeeds.
+template <class Item, class Out>
+class BatchJob final : public WriteJob {
+ public:
+  using ApplyOne = std::function<Result<Out>(Connection&, Item&, int64_t& pending_delta)>;
+  using Done = std::function<void(std::vector<Result<Out>>)>;
+
+  BatchJob(std::vector<Item> items, ApplyOne apply, Done done, std::atomic<int64_t>* pending)
+      : items_(std::move(items)), apply_(std::move(apply)), done_(std::move(done)), pending_(pending) {}
+
+  void Apply(Connection& db) override {
+    results_.reserve(items_.size());
+    for (Item& item : items_) {
+      if (auto s = db.Exec("SAVEPOINT item"); !s.ok()) {
+        results_.push_back(s.error());
+        continue;
+      }
+      int64_t delta = 0;
+      Result<Out> result = apply_(db, item, delta);
+      if (result.ok()) {
+        delta_ += delta;
+      } else {
+        (void)db.Exec("ROLLBACK TO item");
+      }
+      (void)db.Exec("RELEASE item");
+      results_.push_back(std::move(result));
+    }
+  }
+
+  void Finish(const Status& commit) override {
+    if (!commit.ok()) {
+      for (auto& r : results_) r = commit.error();
+    } else if (pending_ != nullptr && delta_ != 0) {
+      pending_->fetch_add(delta_, std::memory_order_relaxed);
+    }
+    done_(std::move(results_));
+  }
+
+ private:
+  std::vector<Item> items_;
+  ApplyOne apply_;
+  Done done_;
+  std::atomic<int64_t>* pending_;
+  int64_t delta_ = 0;
+  std::vector<Result<Out>> results_;
+};
+
+}  // namespace deliverer::store::sqlite

@@ -1,0 +1,458 @@
+// SqliteStore: the delivery side (DeliveryStore): status changes with their events and
+// webhook outbox rows, receipts (matched, parked, reconciled), overdue receipts.
+// Every rule that decides a message's status runs on the writer thread inside the
+// commit, so concurrent receipts and submits can never interleave halfway.
+#include <fmt/format.h>
+
+#include "common/ids.h"
+#include "common/mask.h"
+#include "store/sqlite/jobs.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::store::sqlite {
+namespace {
+
+using MsgStatus = model::Status;
+using deliverer::Status;
+
+int64_t Code(MsgStatus s) { return static_cast<int>(s); }
+
+struct Current {
+  MsgStatus status = MsgStatus::kQueued;
+  std::string callback_url;
+  int segments = 1;
+  int64_t created_at_ms = 0;
+};
+
+Result<std::optional<Current>> ReadCurrent(Connection& db, const std::string& id) {
+  auto stmt = db.Prepare("SELECT status, callback_url, segments, created_at FROM messages WHERE id = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return std::optional<Current>();
+  return std::optional<Current>(
+      Current{static_cast<MsgStatus>(stmt->Int(0)), stmt->Text(1), static_cast<int>(stmt->Int(2)),
+              stmt->Int(3)});
+}
+
+// The outbox row announcing a change, in the same commit (R11).
+Status InsertWebhook(Connection& db, const std::string& message_id, MsgStatus status, MsgStatus previous,
+                     int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error) {
+  auto stmt = db.Prepare(
+      "INSERT INTO webhooks (event_id, message_id, status, previous_status, at, carrier,"
+      " error_code, error_detail, carrier_code, next_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, NewUuidV7(at_ms)).Bind(2, message_id).Bind(3, Code(status)).Bind(4, Code(previous));
+  stmt->Bind(5, at_ms).Bind(6, carrier);
+  if (error) {
+    stmt->Bind(7, error->code).Bind(8, error->detail).Bind(9, error->carrier_code);
+  } else {
+    stmt->BindNull(7).BindNull(8).BindNull(9);
+  }
+  stmt->Bind(10, at_ms);
+  return stmt->Run();
+}
+
+// Moves a message to `status` with its event (and outbox row when it has a callback).
+Status Transition(Connection& db, const std::string& id, const Current& current, MsgStatus status,
+                  int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
+                  const std::string& detail, int attempts) {
+  auto stmt = db.Prepare(
+      "UPDATE messages SET status = ?, updated_at = ?,"
+      " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END,"
+      " attempts = max(attempts, ?4),"
+      " done_at = CASE WHEN ?1 >= 3 THEN ?2 ELSE done_at END,"
+      " error_code = coalesce(?5, error_code), error_detail = coalesce(?6, error_detail),"
+      " carrier_code = coalesce(?7, carrier_code) WHERE id = ?8");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, Code(status)).Bind(2, at_ms).Bind(3, carrier).Bind(4, int64_t{attempts});
+  if (error) {
+    stmt->Bind(5, error->code).Bind(6, error->detail).Bind(7, error->carrier_code);
+  } else {
+    stmt->BindNull(5).BindNull(6).BindNull(7);
+  }
+  stmt->Bind(8, id);
+  if (auto s = stmt->Run(); !s.ok()) return s;
+  if (auto s = InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail}); !s.ok()) return s;
+  if (current.callback_url.empty()) return Status::Ok();
+  return InsertWebhook(db, id, status, current.status, at_ms, carrier, error);
+}
+
+int64_t PendingDelta(MsgStatus from, MsgStatus to) {
+  const bool was_waiting = from <= MsgStatus::kSending;
+  const bool is_waiting = to <= MsgStatus::kSending;
+  return was_waiting == is_waiting ? 0 : (is_waiting ? 1 : -1);
+}
+
+MessageError ReceiptError(MsgStatus status, const std::string& carrier_code) {
+  switch (status) {
+    case MsgStatus::kExpired: return MessageError{"carrier_expired", "the carrier reported the message expired", carrier_code};
+    case MsgStatus::kRejected: return MessageError{"carrier_rejected", "the carrier rejected the message", carrier_code};
+    default: return MessageError{"undeliverable", "the carrier could not deliver the message", carrier_code};
+  }
+}
+
+// A receipt whose submit is known: updates the segment and decides the message.
+Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id, const ReceiptIn& r,
+                                   int64_t& pending_delta) {
+  ReceiptResult result{ReceiptResult::Kind::kNoChange, message_id, MsgStatus::kSent};
+  auto current = ReadCurrent(db, message_id);
+  if (!current.ok()) return current.take_error();
+  if (!current->has_value()) return result;
+  const Current& cur = **current;
+  result.status = cur.status;
+  result.created_at_ms = cur.created_at_ms;
+  if (r.status == MsgStatus::kSent || model::IsTerminal(cur.status)) return result;  // intermediate or late
+  {
+    auto seg = db.Prepare("UPDATE submits SET state = ? WHERE carrier = ? AND match_key = ?");
+    if (!seg.ok()) return seg.take_error();
+    seg->Bind(1, Code(r.status)).Bind(2, r.carrier).Bind(3, r.match_key);
+    if (auto s = seg->Run(); !s.ok()) return s.error();
+  }
+  std::optional<MessageError> error;
+  if (r.status == MsgStatus::kDelivered) {
+    auto count = db.Prepare(
+        "SELECT count(DISTINCT segment) FROM submits WHERE message_id = ? AND state = ?");
+    if (!count.ok()) return count.take_error();
+    count->Bind(1, message_id).Bind(2, Code(MsgStatus::kDelivered));
+    if (auto row = count->Step(); !row.ok()) return row.take_error();
+    if (count->Int(0) < cur.segments) return result;  // other segments still on their way
+  } else {
+    error = ReceiptError(r.status, r.carrier_code);
+  }
+  if (auto s = Transition(db, message_id, cur, r.status, r.at_ms, r.carrier, error, r.carrier_code, 0);
+      !s.ok()) {
+    return s.error();
+  }
+  pending_delta += PendingDelta(cur.status, r.status);
+  result.kind = ReceiptResult::Kind::kApplied;
+  result.status = r.status;
+  return result;
+}
+
+// Receipts that arrived before their submit was recorded (R9: early receipts).
+Status ReconcileParked(Connection& db, const std::string& carrier, const SegmentSubmit& segment,
+                       const std::string& message_id, int64_t& pending_delta) {
+  std::vector<ReceiptIn> parked;
+  {
+    auto stmt = db.Prepare(
+        "SELECT carrier_id, status, carrier_code, at FROM receipts_parked"
+        " WHERE carrier = ? AND match_key = ? ORDER BY rowid");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, carrier).Bind(2, segment.match_key);
+    for (;;) {
+      auto row = stmt->Step();
+      if (!row.ok()) return row.take_error();
+      if (!*row) break;
+      parked.push_back(ReceiptIn{carrier, stmt->Text(0), segment.match_key,
+                                 static_cast<MsgStatus>(stmt->Int(1)), stmt->Text(2), stmt->Int(3)});
+    }
+  }
+  if (parked.empty()) return Status::Ok();
+  for (const ReceiptIn& r : parked) {
+    auto applied = ApplyMatched(db, message_id, r, pending_delta);
+    if (!applied.ok()) return applied.error();
+  }
+  auto del = db.Prepare("DELETE FROM receipts_parked WHERE carrier = ? AND match_key = ?");
+  if (!del.ok()) return del.take_error();
+  del->Bind(1, carrier).Bind(2, segment.match_key);
+  return del->Run();
+}
+
+Status InsertSubmits(Connection& db, const StatusChange& c) {
+  for (const SegmentSubmit& segment : c.segments) {
+    auto stmt = db.Prepare(
+        "INSERT OR REPLACE INTO submits (carrier, match_key, message_id, segment, carrier_id,"
+        " state, at) VALUES (?,?,?,?,?,?,?)");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, c.carrier).Bind(2, segment.match_key).Bind(3, c.message_id);
+    stmt->Bind(4, int64_t{segment.index}).Bind(5, segment.carrier_id).Bind(6, Code(MsgStatus::kSent));
+    stmt->Bind(7, c.at_ms);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<ChangeOutcome> ApplyRetryWait(Connection& db, const StatusChange& c) {
+  auto stmt = db.Prepare(
+      "UPDATE messages SET attempts = ?, updated_at = ?,"
+      " error_code = ?, error_detail = ?, carrier_code = ? WHERE id = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, int64_t{c.attempts}).Bind(2, c.at_ms);
+  if (c.error) {
+    stmt->Bind(3, c.error->code).Bind(4, c.error->detail).Bind(5, c.error->carrier_code);
+  } else {
+    stmt->BindNull(3).BindNull(4).BindNull(5);
+  }
+  stmt->Bind(6, c.message_id);
+  if (auto s = stmt->Run(); !s.ok()) return s.error();
+  return ChangeOutcome::kApplied;
+}
+
+Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Current& cur,
+                                int64_t& pending_delta) {
+  if (auto s = Transition(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt,
+                          c.detail, c.attempts);
+      !s.ok()) {
+    return s.error();
+  }
+  auto stmt = db.Prepare(
+      "UPDATE messages SET sent_at = ?, receipt_due_at = ?, error_code = NULL,"
+      " error_detail = NULL, carrier_code = NULL WHERE id = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, c.at_ms).Bind(2, c.receipt_due_ms).Bind(3, c.message_id);
+  if (auto s = stmt->Run(); !s.ok()) return s.error();
+  pending_delta += PendingDelta(cur.status, MsgStatus::kSent);
+  if (auto s = InsertSubmits(db, c); !s.ok()) return s.error();
+  for (const SegmentSubmit& segment : c.segments) {
+    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, pending_delta); !s.ok()) {
+      return s.error();
+    }
+  }
+  return ChangeOutcome::kApplied;
+}
+
+Result<ChangeOutcome> ApplyChange(Connection& db, StatusChange& c, int64_t& pending_delta) {
+  auto current = ReadCurrent(db, c.message_id);
+  if (!current.ok()) return current.take_error();
+  if (!current->has_value()) return ChangeOutcome::kIgnored;
+  const Current& cur = **current;
+  if (model::IsTerminal(cur.status)) return ChangeOutcome::kIgnored;
+  if (c.only_from && cur.status != *c.only_from) return ChangeOutcome::kIgnored;
+  switch (c.status) {
+    case MsgStatus::kQueued:
+    case MsgStatus::kSending:
+      if (cur.status == MsgStatus::kSent) return ChangeOutcome::kIgnored;
+      return ApplyRetryWait(db, c);
+    case MsgStatus::kSent:
+      if (cur.status == MsgStatus::kSent) return ChangeOutcome::kIgnored;
+      return ApplySent(db, c, cur, pending_delta);
+    default:
+      if (auto s = Transition(db, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail,
+                              c.attempts);
+          !s.ok()) {
+        return s.error();
+      }
+      pending_delta += PendingDelta(cur.status, c.status);
+      return ChangeOutcome::kApplied;
+  }
+}
+
+Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pending_delta) {
+  std::string message_id;
+  {
+    auto stmt = db.Prepare("SELECT message_id FROM submits WHERE carrier = ? AND match_key = ?");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, r.carrier).Bind(2, r.match_key);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (*row) message_id = stmt->Text(0);
+  }
+  if (!message_id.empty()) return ApplyMatched(db, message_id, r, pending_delta);
+  auto park = db.Prepare(
+      "INSERT INTO receipts_parked (carrier, match_key, carrier_id, status, carrier_code, at)"
+      " VALUES (?,?,?,?,?,?)");
+  if (!park.ok()) return park.take_error();
+  park->Bind(1, r.carrier).Bind(2, r.match_key).Bind(3, r.carrier_id).Bind(4, Code(r.status));
+  park->Bind(5, r.carrier_code).Bind(6, r.at_ms);
+  if (auto s = park->Run(); !s.ok()) return s.error();
+  return ReceiptResult{ReceiptResult::Kind::kParked, {}, MsgStatus::kSent};
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
+// Writes
+
+void SqliteStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
+  writer_->Submit(std::make_unique<BatchJob<StatusChange, ChangeOutcome>>(
+      std::move(changes), ApplyChange, std::move(done), &pending_));
+}
+
+void SqliteStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {
+  writer_->Submit(std::make_unique<BatchJob<ReceiptIn, ReceiptResult>>(
+      std::move(receipts), ApplyReceipt, std::move(done), &pending_));
+}
+
+void SqliteStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) {
+  auto apply = [done = std::move(done)](Connection& db) -> Status {
+    for (const WebhookDone& d : done) {
+      auto stmt = db.Prepare(
+          "UPDATE webhooks SET attempts = attempts + 1,"
+          " state = CASE WHEN ?1 THEN 1 WHEN ?2 = 0 THEN 2 ELSE 0 END,"
+          " next_at = CASE WHEN ?2 = 0 THEN next_at ELSE ?2 END WHERE event_id = ?3");
+      if (!stmt.ok()) return stmt.take_error();
+      stmt->Bind(1, int64_t{d.delivered ? 1 : 0}).Bind(2, d.next_at_ms).Bind(3, d.event_id);
+      if (auto s = stmt->Run(); !s.ok()) return s;
+    }
+    return Status::Ok();
+  };
+  writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(callback)));
+}
+
+void SqliteStore::RecordInbound(InboundRecord inbound, std::optional<Suppression> suppression,
+                                StatusCallback done) {
+  auto apply = [in = std::move(inbound), sup = std::move(suppression)](Connection& db) -> Status {
+    auto stmt = db.Prepare(
+        "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action)"
+        " VALUES (?,?,?,?,?,?,?)");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, in.id).Bind(2, in.carrier).Bind(3, in.from).Bind(4, in.to);
+    stmt->BindBlob(5, in.body).Bind(6, in.at_ms).Bind(7, in.keyword_action);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+    if (!sup) return Status::Ok();
+    const bool opt_in = sup->reason.empty();
+    if (opt_in) {
+      if (auto removed = RemoveSuppression(db, sup->account, sup->number); !removed.ok()) {
+        return removed.error();
+      }
+    } else if (auto s = UpsertSuppression(db, *sup); !s.ok()) {
+      return s;
+    }
+    return InsertAudit(db, AuditEntry{0, in.at_ms, "", sup->account, "",
+                                      opt_in ? "suppression.delete" : "suppression.put",
+                                      MaskNumber(sup->number), in.id});
+  };
+  writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
+}
+
+// ---------------------------------------------------------------------------------------
+// Reads
+
+Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::string& id) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT id, account, src, dst, dst_region, body, status, type, priority, encoding,"
+      " segments, attempts, created_at, expires_at FROM messages WHERE id = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return std::optional<DeliveryRecord>();
+  DeliveryRecord d;
+  d.id = stmt->Text(0);
+  d.account = stmt->Text(1);
+  d.from = stmt->Text(2);
+  d.to = stmt->Text(3);
+  d.to_region = stmt->Text(4);
+  d.body = stmt->Text(5);
+  d.status = static_cast<MsgStatus>(stmt->Int(6));
+  d.type = static_cast<model::MessageType>(stmt->Int(7));
+  d.priority = static_cast<model::Priority>(stmt->Int(8));
+  d.encoding = static_cast<model::Encoding>(stmt->Int(9));
+  d.segments = static_cast<int>(stmt->Int(10));
+  d.attempts = static_cast<int>(stmt->Int(11));
+  d.created_at_ms = stmt->Int(12);
+  d.expires_at_ms = stmt->Int(13);
+  return std::optional<DeliveryRecord>(std::move(d));
+}
+
+Result<std::vector<QueuedRef>> SqliteStore::ListQueued(
+    std::optional<std::pair<int64_t, std::string>> after, int limit) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT id, dst, priority, created_at, attempts FROM messages WHERE status <= 1"
+      " AND (created_at > ?1 OR (created_at = ?1 AND id > ?2)) ORDER BY created_at, id LIMIT ?3");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, after ? after->first : int64_t{-1}).Bind(2, after ? after->second : std::string());
+  stmt->Bind(3, int64_t{limit});
+  std::vector<QueuedRef> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    out.push_back(QueuedRef{stmt->Text(0), stmt->Text(1), static_cast<model::Priority>(stmt->Int(2)),
+                            stmt->Int(3), static_cast<int>(stmt->Int(4))});
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::ListReceiptOverdue(int64_t now_ms, int limit) {
+  return Ids("SELECT id FROM messages WHERE status = 2 AND receipt_due_at <= ? ORDER BY receipt_due_at LIMIT ?",
+             now_ms, limit);
+}
+
+Result<std::vector<std::string>> SqliteStore::ListExpiredQueued(int64_t now_ms, int limit) {
+  return Ids("SELECT id FROM messages WHERE status <= 1 AND expires_at <= ? LIMIT ?", now_ms, limit);
+}
+
+Result<std::vector<std::string>> SqliteStore::Ids(std::string_view sql, int64_t now_ms, int limit) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(sql);
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, now_ms).Bind(2, int64_t{limit});
+  std::vector<std::string> ids;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    ids.push_back(stmt->Text(0));
+  }
+  return ids;
+}
+
+Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int limit) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT w.event_id, w.message_id, m.account, m.callback_url, w.status, w.previous_status,"
+      " w.at, w.carrier, w.error_code, w.error_detail, w.carrier_code, m.segments, m.client_ref,"
+      " w.attempts, m.created_at FROM webhooks w JOIN messages m ON m.id = w.message_id"
+      " WHERE w.state = 0 AND w.next_at <= ? ORDER BY w.next_at LIMIT ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, now_ms).Bind(2, int64_t{limit});
+  std::vector<WebhookJob> jobs;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    WebhookJob j;
+    j.event_id = stmt->Text(0);
+    j.message_id = stmt->Text(1);
+    j.account = stmt->Text(2);
+    j.url = stmt->Text(3);
+    j.status = static_cast<MsgStatus>(stmt->Int(4));
+    j.previous_status = static_cast<MsgStatus>(stmt->Int(5));
+    j.at_ms = stmt->Int(6);
+    j.carrier = stmt->Text(7);
+    if (!stmt->IsNull(8)) j.error = MessageError{stmt->Text(8), stmt->Text(9), stmt->Text(10)};
+    j.segments = static_cast<int>(stmt->Int(11));
+    j.client_ref = stmt->Text(12);
+    j.attempts = static_cast<int>(stmt->Int(13));
+    j.created_at_ms = stmt->Int(14);
+    jobs.push_back(std::move(j));
+  }
+  return jobs;
+}
+
+Result<int64_t> SqliteStore::PendingWebhooks() { return CountWhere("webhooks", "state = 0"); }
+Result<int64_t> SqliteStore::UnmatchedReceipts() { return CountWhere("receipts_parked", "1"); }
+
+Result<int64_t> SqliteStore::CountWhere(std::string_view table, std::string_view where) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(fmt::format("SELECT count(*) FROM {} WHERE {}", table, where));
+  if (!stmt.ok()) return stmt.take_error();
+  if (auto row = stmt->Step(); !row.ok()) return row.take_error();
+  return stmt->Int(0);
+}
+
+Result<std::string> SqliteStore::LastSenderAccount(const std::string& subscriber,
+                                                   const std::string& sender) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT account FROM messages WHERE dst = ? AND src = ? ORDER BY created_at DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, subscriber).Bind(2, sender);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  return *row ? stmt->Text(0) : std::string();
+}
+
+}  // namespace deliverer::store::sqlite

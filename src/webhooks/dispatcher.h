@@ -1,0 +1,63 @@
+#pragma once
+// Delivers the webhook outbox (store/delivery_store.h) to producers: each due event is
+// POSTed, signed (webhooks/signature.h); a 2xx marks it delivered, anything else schedules
+// a retry with exponential backoff and full jitter, for up to `max_age` after the event,
+// then it is given up (and counted). At-least-once: a crash between the POST and its
+// record re-sends the event with the same event_id (reliability.md R11).
+//
+// Runs on its own thread with its own io_context; Start/Stop from any thread.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+
+#include "common/clock.h"
+#include "metrics/metrics.h"
+#include "store/delivery_store.h"
+
+namespace deliverer::webhooks {
+
+struct DispatcherOptions {
+  std::string signing_secret;
+  bool allow_private = false;
+  std::chrono::seconds timeout{10};
+  Millis poll_interval{200};
+  Millis backoff_base{1'000};
+  Millis backoff_cap{3'600'000};
+  Millis max_age{24LL * 3600 * 1000};
+  size_t max_concurrent = 32;
+};
+
+class Dispatcher {
+ public:
+  Dispatcher(DispatcherOptions options, store::DeliveryStore& store, metrics::Registry& metrics,
+             const Clock& clock);
+  ~Dispatcher();
+
+  void Start();
+  // Finishes the POSTs under way (bounded by the timeout), then stops the thread.
+  void Stop();
+
+ private:
+  void Poll();
+  void Deliver(store::WebhookJob job);
+  void Done(const store::WebhookJob& job, bool delivered, const std::string& why);
+
+  const DispatcherOptions options_;
+  store::DeliveryStore& store_;
+  metrics::Registry& metrics_;
+  const Clock& clock_;
+  boost::asio::io_context io_;
+  boost::asio::ssl::context tls_;
+  boost::asio::steady_timer timer_;
+  std::mt19937_64 random_;
+  std::set<std::string> in_flight_;  // event ids; io_ thread only
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace deliverer::webhooks

@@ -1,0 +1,30 @@
+#include "webhooks/payload.h"
+
+#include <nlohmann/json.hpp>
+
+#include "common/time_format.h"
+
+namespace deliverer::webhooks {
+
+std::string PayloadJson(const store::WebhookJob& job) {
+  nlohmann::json body = {
+      {"event_id", job.event_id},
+      {"message_id", job.message_id},
+      {"status", std::string(model::ToString(job.status))},
+      {"previous_status", std::string(model::ToString(job.previous_status))},
+      {"at", FormatRfc3339(job.at_ms)},
+      {"segments", job.segments},
+      {"carrier", job.carrier.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.carrier)},
+      {"error", nullptr},
+      {"client_ref", job.client_ref.empty() ? nlohmann::json(nullptr) : nlohmann::json(job.client_ref)},
+  };
+  if (job.error) {
+    body["error"] = {{"code", job.error->code}, {"detail", job.error->detail},
+                     {"carrier_code", job.error->carrier_code.empty()
+                                          ? nlohmann::json(nullptr)
+                                          : nlohmann::json(job.error->carrier_code)}};
+  }
+  return body.dump();
+}
+
+}  // namespace deliverer::webhooks

@@ -1,0 +1,51 @@
+#pragma once
+// Shared by the routing tests: configs from TOML, and a HealthView with chosen carriers open.
+#include <gtest/gtest.h>
+
+#include <set>
+#include <string>
+#include <string_view>
+
+#include "config/config.h"
+#include "routing/health.h"
+#include "routing/router.h"
+
+namespace deliverer::routing::testing {
+
+inline config::Config ConfigFrom(std::string_view toml) {
+  Result<config::Config> config = config::LoadString(toml, "routing-test.toml");
+  EXPECT_TRUE(config.ok()) << (config.ok() ? "" : config.error().detail);
+  return config.ok() ? std::move(config).value() : config::Config{};
+}
+
+inline Router RouterFrom(std::string_view toml) {
+  Result<Router> router = Router::Create(ConfigFrom(toml));
+  EXPECT_TRUE(router.ok()) << (router.ok() ? "" : router.error().detail);
+  if (!router.ok()) std::abort();
+  return std::move(router).value();
+}
+
+// Carriers listed in `open` have an open circuit; every other one is healthy. Counts
+// questions so tests can check each carrier is asked once.
+class FakeHealth final : public HealthView {
+ public:
+  FakeHealth() = default;
+  FakeHealth(std::initializer_list<std::string> open) : open_(open) {}
+  bool AllowsTraffic(std::string_view carrier) const override {
+    ++asked_;
+    return !open_.contains(std::string(carrier));
+  }
+  int asked() const { return asked_; }
+
+ private:
+  std::set<std::string> open_;
+  mutable int asked_ = 0;
+};
+
+inline std::vector<std::string> Ids(const Plan& plan) {
+  std::vector<std::string> ids;
+  for (const Candidate& candidate : plan.candidates) ids.push_back(candidate.carrier);
+  return ids;
+}
+
+}  // namespace deliverer::routing::testing

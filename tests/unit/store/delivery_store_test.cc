@@ -1,0 +1,234 @@
+// The SQLite store's delivery side: status changes, receipts and the webhook outbox.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+
+#include "common/clock.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::store::sqlite {
+namespace {
+
+using model::Status;
+
+class DeliveryStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("deliverer-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    auto store = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    store_ = std::move(*store);
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Insert(const std::string& id, int segments = 1, std::string callback = "") {
+    NewMessage m;
+    m.id = id;
+    m.account = "acme";
+    m.from = "Deliverer";
+    m.to = "+447911123456";
+    m.to_region = "GB";
+    m.body = "hello";
+    m.segments = segments;
+    m.callback_url = std::move(callback);
+    m.payload_hash = "h" + id;
+    m.created_at_ms = clock_.NowUnixMillis();
+    std::promise<std::vector<Result<InsertResult>>> done;
+    store_->InsertMessages({m}, [&](auto results) { done.set_value(std::move(results)); });
+    auto results = done.get_future().get();
+    ASSERT_TRUE(results[0].ok());
+  }
+
+  std::vector<Result<ChangeOutcome>> Change(std::vector<StatusChange> changes) {
+    std::promise<std::vector<Result<ChangeOutcome>>> done;
+    store_->RecordChanges(std::move(changes), [&](auto r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  }
+
+  ReceiptResult Receipt(const std::string& key, Status status, std::string code = "DELIVRD/000") {
+    std::promise<std::vector<Result<ReceiptResult>>> done;
+    store_->ApplyReceipts({ReceiptIn{"sim-a", key, key, status, std::move(code), 2000}},
+                          [&](auto r) { done.set_value(std::move(r)); });
+    auto results = done.get_future().get();
+    EXPECT_TRUE(results[0].ok());
+    return results[0].ok() ? *results[0] : ReceiptResult{};
+  }
+
+  StatusChange Sent(const std::string& id, std::vector<std::string> keys) {
+    StatusChange c{.message_id = id, .status = Status::kSent, .at_ms = 1500, .carrier = "sim-a",
+                   .attempts = 1, .receipt_due_ms = 100'000};
+    for (size_t i = 0; i < keys.size(); ++i) {
+      c.segments.push_back(SegmentSubmit{static_cast<int>(i), keys[i], keys[i]});
+    }
+    return c;
+  }
+
+  Status StatusOf(const std::string& id) {
+    auto m = store_->GetMessage(id, false);
+    return (m.ok() && m->has_value()) ? (*m)->status : Status::kQueued;
+  }
+
+  std::vector<Status> EventsOf(const std::string& id) {
+    auto m = store_->GetMessage(id, true);
+    std::vector<Status> out;
+    for (const auto& e : (*m)->events) out.push_back(e.status);
+    return out;
+  }
+
+  FakeClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(DeliveryStoreTest, SentThenDeliveredWithEvents) {
+  Insert("m1");
+  EXPECT_EQ(store_->PendingCount(), 1);
+  ASSERT_EQ(*Change({Sent("m1", {"a1"})})[0], ChangeOutcome::kApplied);
+  EXPECT_EQ(store_->PendingCount(), 0) << "sent messages no longer wait on us";
+  auto r = Receipt("a1", Status::kDelivered);
+  EXPECT_EQ(r.kind, ReceiptResult::Kind::kApplied);
+  EXPECT_EQ(r.message_id, "m1");
+  EXPECT_EQ(StatusOf("m1"), Status::kDelivered);
+  EXPECT_EQ(EventsOf("m1"), (std::vector<Status>{Status::kQueued, Status::kSent, Status::kDelivered}));
+  auto record = store_->GetMessage("m1", false);
+  EXPECT_EQ((*record)->carrier, "sim-a");
+  EXPECT_EQ((*record)->attempts, 1);
+  EXPECT_TRUE((*record)->done_at_ms.has_value());
+}
+
+TEST_F(DeliveryStoreTest, MultipartIsDeliveredOnlyWhenEverySegmentIs) {
+  Insert("m2", 3);
+  Change({Sent("m2", {"b1", "b2", "b3"})});
+  EXPECT_EQ(Receipt("b1", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(Receipt("b1", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange) << "duplicate";
+  EXPECT_EQ(Receipt("b3", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(StatusOf("m2"), Status::kSent);
+  EXPECT_EQ(Receipt("b2", Status::kDelivered).kind, ReceiptResult::Kind::kApplied);
+  EXPECT_EQ(StatusOf("m2"), Status::kDelivered);
+}
+
+TEST_F(DeliveryStoreTest, OneFailedSegmentFailsTheMessage) {
+  Insert("m3", 2);
+  Change({Sent("m3", {"c1", "c2"})});
+  Receipt("c1", Status::kDelivered);
+  EXPECT_EQ(Receipt("c2", Status::kFailed, "UNDELIV/001").kind, ReceiptResult::Kind::kApplied);
+  auto record = store_->GetMessage("m3", false);
+  EXPECT_EQ((*record)->status, Status::kFailed);
+  ASSERT_TRUE((*record)->error.has_value());
+  EXPECT_EQ((*record)->error->code, "undeliverable");
+  EXPECT_EQ((*record)->error->carrier_code, "UNDELIV/001");
+}
+
+TEST_F(DeliveryStoreTest, EarlyReceiptIsParkedThenAppliedWhenTheSubmitIsRecorded) {
+  Insert("m4");
+  auto r = Receipt("d1", Status::kDelivered);
+  EXPECT_EQ(r.kind, ReceiptResult::Kind::kParked);
+  EXPECT_EQ(*store_->UnmatchedReceipts(), 1);
+  Change({Sent("m4", {"d1"})});
+  EXPECT_EQ(StatusOf("m4"), Status::kDelivered);
+  EXPECT_EQ(*store_->UnmatchedReceipts(), 0);
+}
+
+TEST_F(DeliveryStoreTest, TerminalMessagesNeverMove) {
+  Insert("m5");
+  Change({Sent("m5", {"e1"})});
+  Receipt("e1", Status::kFailed, "UNDELIV/001");
+  EXPECT_EQ(Receipt("e1", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(StatusOf("m5"), Status::kFailed);
+  auto outcome = Change({StatusChange{.message_id = "m5", .status = Status::kExpired, .at_ms = 9}});
+  EXPECT_EQ(*outcome[0], ChangeOutcome::kIgnored);
+}
+
+TEST_F(DeliveryStoreTest, IntermediateReceiptChangesNothing) {
+  Insert("m6");
+  Change({Sent("m6", {"f1"})});
+  EXPECT_EQ(Receipt("f1", Status::kSent, "ENROUTE/000").kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(StatusOf("m6"), Status::kSent);
+}
+
+TEST_F(DeliveryStoreTest, RetryWaitKeepsQueuedAndCountsAttempts) {
+  Insert("m7");
+  auto outcome = Change({StatusChange{.message_id = "m7", .status = Status::kQueued, .at_ms = 5,
+                                      .attempts = 2,
+                                      .error = MessageError{"carrier_transient_error", "busy", "0x00000058"}}});
+  EXPECT_EQ(*outcome[0], ChangeOutcome::kApplied);
+  auto record = store_->GetMessage("m7", true);
+  EXPECT_EQ((*record)->status, Status::kQueued);
+  EXPECT_EQ((*record)->attempts, 2);
+  EXPECT_EQ((*record)->events.size(), 1u) << "a retry is not a status change";
+  auto queued = store_->ListQueued(std::nullopt, 10);
+  ASSERT_EQ(queued->size(), 1u);
+  EXPECT_EQ((*queued)[0].attempts, 2);
+}
+
+TEST_F(DeliveryStoreTest, OnlyFromGuardsReceiptWaitExpiry) {
+  Insert("m8");
+  Insert("m9");
+  Change({Sent("m8", {"g1"}), Sent("m9", {"g2"})});
+  Receipt("g2", Status::kDelivered);
+  auto overdue = store_->ListReceiptOverdue(200'000, 10);
+  EXPECT_EQ(*overdue, std::vector<std::string>{"m8"});
+  auto outcome = Change({StatusChange{.message_id = "m9", .status = Status::kExpired,
+                                      .only_from = Status::kSent, .at_ms = 200'000}});
+  EXPECT_EQ(*outcome[0], ChangeOutcome::kIgnored);
+}
+
+TEST_F(DeliveryStoreTest, WebhookOutboxRowsComeWithTheirChange) {
+  Insert("w1", 1, "http://127.0.0.1:9/hook");
+  Insert("w2");  // no callback: no outbox row
+  Change({Sent("w1", {"h1"}), Sent("w2", {"h2"})});
+  Receipt("h1", Status::kDelivered);
+  auto due = store_->DueWebhooks(1'000'000'000'000'000, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 2u);
+  EXPECT_EQ((*due)[0].status, Status::kSent);
+  EXPECT_EQ((*due)[0].previous_status, Status::kQueued);
+  EXPECT_EQ((*due)[1].status, Status::kDelivered);
+  EXPECT_EQ((*due)[1].previous_status, Status::kSent);
+  EXPECT_NE((*due)[0].event_id, (*due)[1].event_id);
+  EXPECT_EQ((*due)[1].url, "http://127.0.0.1:9/hook");
+
+  std::promise<deliverer::Status> done;
+  store_->CompleteWebhooks({WebhookDone{(*due)[0].event_id, true, 0},
+                            WebhookDone{(*due)[1].event_id, false, 5'000}},
+                           [&](deliverer::Status s) { done.set_value(s); });
+  ASSERT_TRUE(done.get_future().get().ok());
+  EXPECT_EQ(*store_->PendingWebhooks(), 1);
+  EXPECT_TRUE(store_->DueWebhooks(4'999, 10)->empty());
+  auto retry = store_->DueWebhooks(5'000, 10);
+  ASSERT_EQ(retry->size(), 1u);
+  EXPECT_EQ((*retry)[0].attempts, 1);
+}
+
+TEST_F(DeliveryStoreTest, InboundOptOutSuppressesAndOptInRemoves) {
+  InboundRecord mo{.id = "mo1", .carrier = "sim-a", .from = "+447911123456", .to = "12345",
+                   .body = "STOP", .at_ms = 10, .keyword_action = "opt_out"};
+  std::promise<deliverer::Status> first;
+  store_->RecordInbound(mo, Suppression{"acme", "+447911123456", "stop_keyword", "mo", 10},
+                        [&](deliverer::Status s) { first.set_value(s); });
+  ASSERT_TRUE(first.get_future().get().ok());
+  EXPECT_TRUE(*store_->IsSuppressed("acme", "+447911123456"));
+  mo.id = "mo2";
+  mo.body = "START";
+  std::promise<deliverer::Status> second;
+  store_->RecordInbound(mo, Suppression{"acme", "+447911123456", "", "mo", 11},
+                        [&](deliverer::Status s) { second.set_value(s); });
+  ASSERT_TRUE(second.get_future().get().ok());
+  EXPECT_FALSE(*store_->IsSuppressed("acme", "+447911123456"));
+}
+
+TEST_F(DeliveryStoreTest, LastSenderAccountFindsWhoWroteToTheSubscriber) {
+  Insert("x1");
+  EXPECT_EQ(*store_->LastSenderAccount("+447911123456", "Deliverer"), "acme");
+  EXPECT_EQ(*store_->LastSenderAccount("+447911123456", "Other"), "");
+}
+
+}  // namespace
+}  // namespace deliverer::store::sqlite
