@@ -205,6 +205,7 @@ bool SimProcess::WaitForStat(const std::string& name, uint64_t value) const {
 }
 
 std::vector<Json> SimProcess::RecordLines() const {
+  Stats();  // flushes the record, so every submit answered so far is in the file
   std::ifstream in(record_path_);
   std::vector<Json> lines;
   for (std::string line; std::getline(in, line);) {

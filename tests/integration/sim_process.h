@@ -44,7 +44,7 @@ class SimProcess {
   Json Stats() const;
   // Polls GET /stats until counter `name` reaches `value` (true) or 15 s pass (false).
   bool WaitForStat(const std::string& name, uint64_t value) const;
-  // The record's lines as JSON (after GET /stats flushed it).
+  // The record's lines as JSON; flushes the record first (GET /stats).
   std::vector<Json> RecordLines() const;
 
  private:
