@@ -3,16 +3,14 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
-#include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <openssl/hmac.h>
 
 #include <algorithm>
-#include <cstdlib>
 #include <map>
 
 #include "api/request_helpers.h"
 #include "auth/api_key.h"
+#include "auth/signature.h"
 
 namespace deliverer::api {
 
@@ -32,29 +30,6 @@ bool InNetwork(const ip::address& address, const std::string& cidr) {
   const auto network = ip::make_network_v6(cidr, ec);
   if (ec) return false;
   return ip::network_v6(address.to_v6(), network.prefix_length()).canonical() == network.canonical();
-}
-
-std::string HmacHex(std::string_view key, std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
-  std::string hex;
-  for (unsigned int i = 0; i < length; ++i) fmt::format_to(std::back_inserter(hex), "{:02x}", digest[i]);
-  return hex;
-}
-
-bool SignatureValid(std::string_view header, std::string_view secret, std::string_view body, int64_t now_s) {
-  // t=<seconds>,v1=<hex>
-  const size_t comma = header.find(',');
-  if (!header.starts_with("t=") || comma == std::string_view::npos) return false;
-  const std::string t(header.substr(2, comma - 2));
-  std::string_view rest = header.substr(comma + 1);
-  if (!rest.starts_with("v1=")) return false;
-  char* end = nullptr;
-  const long long stamp = std::strtoll(t.c_str(), &end, 10);
-  if (t.empty() || *end != '\0' || std::llabs(now_s - stamp) > kSignatureMaxAgeS) return false;
-  return auth::ConstantTimeEqual(rest.substr(3), HmacHex(secret, t + "." + std::string(body)));
 }
 
 // Field name → value, from a JSON object of strings or a form-encoded body.
@@ -106,8 +81,8 @@ bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, std:
     return auth::ConstantTimeEqual(std::string_view(token->value().data(), token->value().size()), auth.token);
   }
   if (auto signature = request.find("X-Carrier-Signature"); signature != request.end()) {
-    return SignatureValid(std::string_view(signature->value().data(), signature->value().size()), auth.token,
-                          request.body(), now_unix_s);
+    return auth::VerifySignatureHeader(std::string_view(signature->value().data(), signature->value().size()),
+                                       auth.token, request.body(), now_unix_s, kSignatureMaxAgeS);
   }
   return false;
 }

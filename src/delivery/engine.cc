@@ -225,7 +225,7 @@ void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, stor
   submit.validity_s = std::max<int64_t>(1, (record.expires_at_ms - now_ms) / 1000);
   submitting_.insert(record.id);
   auto flight = std::make_shared<InFlight>(
-      InFlight{std::move(delivery), std::move(record), carrier.id(), permit, now_ms});
+      InFlight{std::move(delivery), std::move(record), carrier.id(), permit});
   carrier.Submit(std::move(submit), [this, flight](carriers::SubmitReport report) {
     OnSubmitted(flight, std::move(report));
   });

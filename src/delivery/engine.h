@@ -102,7 +102,9 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
                  int64_t now_ms);
   void WaitForWrites(Millis budget);
   void RefreshSnapshot();
-  void CountFinal(const store::StatusChange& change);
+  // Counts messages that reached `status` (sent or terminal) in the metrics.
+  void CountFinal(model::Status status, const std::string& carrier, const std::string& reason,
+                  double count = 1);
   void OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t);
   template <class F>
   void Post(F&& f) {

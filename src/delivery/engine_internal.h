@@ -9,7 +9,6 @@ struct Engine::InFlight {
   store::DeliveryRecord record;
   std::string carrier;
   routing::Permit permit;
-  int64_t started_ms = 0;
 };
 
 // A change that ends the message with `status` and `error`.

@@ -5,7 +5,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/mask.h"
-#include "delivery/backoff.h"
+#include "common/backoff.h"
 #include "delivery/engine.h"
 #include "delivery/engine_internal.h"
 
@@ -130,26 +130,26 @@ void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {
         queue_.Retry(std::move(delivery), clock_.NowUnixMillis() + options_.no_carrier_retry.count());
         return;
       }
-      CountFinal(change);
+      CountFinal(change.status, change.carrier, change.error ? change.error->code : "");
       queue_.Ack(delivery);
     });
   });
 }
 
-void Engine::CountFinal(const store::StatusChange& change) {
-  switch (change.status) {
+void Engine::CountFinal(model::Status status, const std::string& carrier, const std::string& reason,
+                        double count) {
+  switch (status) {
     case model::Status::kSent:
       metrics_.Counter("deliverer_messages_sent_total", "Messages accepted by a carrier",
-                       {{"carrier", change.carrier}}).Inc();
+                       {{"carrier", carrier}}).Inc(count);
       break;
     case model::Status::kFailed:
     case model::Status::kRejected:
       metrics_.Counter("deliverer_messages_failed_total", "Messages failed",
-                       {{"carrier", change.carrier}, {"reason", change.error ? change.error->code : ""}})
-          .Inc();
+                       {{"carrier", carrier}, {"reason", reason}}).Inc(count);
       break;
     case model::Status::kExpired:
-      metrics_.Counter("deliverer_messages_expired_total", "Messages expired").Inc();
+      metrics_.Counter("deliverer_messages_expired_total", "Messages expired").Inc(count);
       break;
     default:
       break;
@@ -192,9 +192,7 @@ void Engine::OnReceipt(const std::string& carrier, carriers::CarrierReceipt rece
         metrics_.Histogram("deliverer_delivery_latency_seconds", "Accept to delivered", {{"carrier", carrier}})
             .Observe(static_cast<double>(clock_.NowUnixMillis() - result.created_at_ms) / 1000.0);
       } else {
-        CountFinal(store::StatusChange{.message_id = result.message_id, .status = result.status,
-                                       .carrier = carrier,
-                                       .error = store::MessageError{"receipt", "", ""}});
+        CountFinal(result.status, carrier, "receipt");
       }
     });
   });
@@ -247,9 +245,7 @@ void Engine::ExpireAll(const std::vector<std::string>& ids, model::Status from, 
     size_t applied = 0;
     for (const auto& r : results) applied += (r.ok() && *r == store::ChangeOutcome::kApplied) ? 1 : 0;
     if (applied == 0) return;
-    Post([this, applied] {
-      metrics_.Counter("deliverer_messages_expired_total", "Messages expired").Inc(static_cast<double>(applied));
-    });
+    Post([this, applied] { CountFinal(model::Status::kExpired, "", "", static_cast<double>(applied)); });
   });
 }
 

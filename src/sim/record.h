@@ -28,7 +28,7 @@ struct Concat {
 
 struct SubmitContent {
   std::optional<Concat> concat;
-  std::string text;              // the user data after any UDH, decoded (see DecodeUserText)
+  std::string text;              // the user data after any UDH, decoded (see text::DecodeUserText)
   bool message_payload = false;  // the user data came in the message_payload TLV
 };
 
@@ -36,10 +36,6 @@ struct SubmitContent {
 SubmitContent ReadSubmitContent(const smpp::SubmitSm& submit,
                                 size_t max_payload_octets = static_cast<size_t>(-1));
 
-// UTF-8 text of user data by data_coding: 0 and 1 as GSM-7 unpacked septets, 3 as
-// Latin-1, 8 as UCS-2 (UTF-16BE); 0x10..0x3F and 0xF0..0xFF by their alphabet bits;
-// anything else as lower-case hex of the octets.
-std::string DecodeUserText(uint8_t data_coding, std::span<const uint8_t> octets);
 
 // What the simulator did with the submit, for its record line.
 struct RecordMeta {

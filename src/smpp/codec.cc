@@ -198,17 +198,22 @@ DecodeResult Decode(std::span<const uint8_t> buffer, size_t max_pdu_len) {
 }
 
 std::vector<uint8_t> Encode(const Pdu& pdu) {
-  assert(Validate(pdu).ok());
   std::vector<uint8_t> out;
   out.reserve(64);
+  EncodeTo(pdu, out);
+  return out;
+}
+
+void EncodeTo(const Pdu& pdu, std::vector<uint8_t>& out) {
+  assert(Validate(pdu).ok());
+  const size_t start = out.size();
   BodyWriter writer(out);
   writer.PutU32(0);  // command_length, patched below
   writer.PutU32(pdu.command_id());
   writer.PutU32(pdu.header.command_status);
   writer.PutU32(pdu.header.sequence_number);
   std::visit([&](const auto& body) { body.VisitFields(body, writer); }, pdu.body);
-  PatchU32(out, 0, static_cast<uint32_t>(out.size()));
-  return out;
+  PatchU32(out, start, static_cast<uint32_t>(out.size() - start));
 }
 
 void Decoder::OnData(std::span<const uint8_t> data) {

@@ -68,6 +68,8 @@ DecodeResult Decode(std::span<const uint8_t> buffer, size_t max_pdu_len = kDefau
 // Precondition: Validate(pdu).ok() (asserted in debug builds). Every PDU that Decode
 // returned satisfies it, and Encode reproduces its bytes exactly.
 std::vector<uint8_t> Encode(const Pdu& pdu);
+// The same, appended to `out`: a writer batching PDUs encodes straight into its buffer.
+void EncodeTo(const Pdu& pdu, std::vector<uint8_t>& out);
 
 // Receives the outcomes of a streaming Decoder. Callbacks run synchronously inside
 // Decoder::OnData; they MUST NOT destroy the Decoder nor call OnData re-entrantly.

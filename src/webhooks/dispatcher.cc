@@ -4,11 +4,11 @@
 #include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
+#include "auth/signature.h"
 #include "common/log.h"
-#include "delivery/backoff.h"
+#include "common/backoff.h"
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
-#include "webhooks/signature.h"
 
 namespace deliverer::webhooks {
 
@@ -70,7 +70,7 @@ void Dispatcher::Deliver(store::WebhookJob job) {
     request.url = job.url;
     request.body = PayloadJson(job);
     request.event_id = job.event_id;
-    request.signature = SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body);
+    request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body);
     PostOutcome outcome = co_await Post(request, tls_, options_.allow_private, options_.timeout);
     Done(job, outcome.ok(), outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
   };
@@ -82,7 +82,7 @@ void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::s
   int64_t next_at = 0;
   std::string outcome = delivered ? "delivered" : "failed";
   if (!delivered) {
-    const int64_t delay = delivery::FullJitter(job.attempts + 1, options_.backoff_base, options_.backoff_cap,
+    const int64_t delay = FullJitter(job.attempts + 1, options_.backoff_base, options_.backoff_cap,
                                                random_).count();
     if (now_ms + delay - job.at_ms <= options_.max_age.count()) {
       next_at = now_ms + std::max<int64_t>(delay, 100);

@@ -36,22 +36,7 @@ std::string DecodeText(const wire::DeliverSm& pdu) {
   if ((pdu.esm_class & 0x40) != 0 && !octets.empty() && octets[0] + 1u <= octets.size()) {
     octets = octets.subspan(octets[0] + 1u);  // skip the UDH
   }
-  switch (pdu.data_coding & 0x0F) {
-    case 0x08: return text::DecodeUcs2(octets);
-    case 0x03: {  // Latin-1
-      std::string out;
-      for (uint8_t c : octets) {
-        if (c < 0x80) {
-          out.push_back(static_cast<char>(c));
-        } else {
-          out.push_back(static_cast<char>(0xC0 | (c >> 6)));
-          out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
-        }
-      }
-      return out;
-    }
-    default: return text::DecodeGsm7(octets);
-  }
+  return text::DecodeUserText(pdu.data_coding, octets);
 }
 
 }  // namespace

@@ -90,9 +90,9 @@ awaitable<ReadEvent> Channel::Read() {
 }
 
 void Channel::Send(const Pdu& pdu) {
-  if (closed_) return;
-  const std::vector<uint8_t> bytes = Encode(pdu);
-  SendRaw(bytes);
+  if (closed_ || close_after_flush_) return;
+  EncodeTo(pdu, pending_);  // no intermediate buffer per PDU
+  StartWriter();
 }
 
 void Channel::SendRaw(std::span<const uint8_t> bytes) {

@@ -11,6 +11,7 @@
 
 #include <algorithm>
 
+#include "common/backoff.h"
 #include "common/log.h"
 
 namespace deliverer::smpp::net {
@@ -103,13 +104,10 @@ Millis SmppClient::NextBackoff() {
     bind_refused_ = false;
     return endpoint_.reconnect_max;
   }
-  // Full jitter: uniform in [min/2, ceiling], the ceiling doubling with each failure.
-  const int doublings = std::min(failures_, 16);
-  const int64_t ceiling = std::min<int64_t>(endpoint_.reconnect_max.count(),
-                                            endpoint_.reconnect_min.count() << doublings);
-  const int64_t floor = std::min(ceiling, endpoint_.reconnect_min.count() / 2);
-  std::uniform_int_distribution<int64_t> pick(floor, ceiling);
-  return Millis(pick(random_));
+  // Full jitter, the ceiling doubling with each failure, but never under half the
+  // minimum: a flapping link must not reconnect in a hot loop.
+  return FullJitter(failures_ + 1, endpoint_.reconnect_min, endpoint_.reconnect_max, random_,
+                    endpoint_.reconnect_min / 2);
 }
 
 awaitable<std::shared_ptr<Channel>> SmppClient::Connect() {

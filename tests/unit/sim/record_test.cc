@@ -99,14 +99,14 @@ TEST(SimSubmitContentTest, UdhiWithoutAValidUdhKeepsTheWholeUserData) {
 
 TEST(SimDecodeUserTextTest, ByDataCoding) {
   const std::vector<uint8_t> hi = {'h', 'i'};
-  EXPECT_EQ(DecodeUserText(0x00, hi), "hi");
-  EXPECT_EQ(DecodeUserText(0x01, hi), "hi");
-  EXPECT_EQ(DecodeUserText(0x03, std::vector<uint8_t>{'c', 0xE9}), "c\xC3\xA9");
-  EXPECT_EQ(DecodeUserText(0x08, std::vector<uint8_t>{0x00, 'h', 0x00, 'i'}), "hi");
-  EXPECT_EQ(DecodeUserText(0x10, hi), "hi");                                          // flash GSM
-  EXPECT_EQ(DecodeUserText(0x18, std::vector<uint8_t>{0x00, 'h', 0x00, 'i'}), "hi");  // flash UCS-2
-  EXPECT_EQ(DecodeUserText(0x04, std::vector<uint8_t>{0xDE, 0xAD}), "dead");
-  EXPECT_EQ(DecodeUserText(0x02, std::vector<uint8_t>{0x01}), "01");
+  EXPECT_EQ(text::DecodeUserText(0x00, hi), "hi");
+  EXPECT_EQ(text::DecodeUserText(0x01, hi), "hi");
+  EXPECT_EQ(text::DecodeUserText(0x03, std::vector<uint8_t>{'c', 0xE9}), "c\xC3\xA9");
+  EXPECT_EQ(text::DecodeUserText(0x08, std::vector<uint8_t>{0x00, 'h', 0x00, 'i'}), "hi");
+  EXPECT_EQ(text::DecodeUserText(0x10, hi), "hi");                                          // flash GSM
+  EXPECT_EQ(text::DecodeUserText(0x18, std::vector<uint8_t>{0x00, 'h', 0x00, 'i'}), "hi");  // flash UCS-2
+  EXPECT_EQ(text::DecodeUserText(0x04, std::vector<uint8_t>{0xDE, 0xAD}), "dead");
+  EXPECT_EQ(text::DecodeUserText(0x02, std::vector<uint8_t>{0x01}), "01");
 }
 
 TEST(SimRecordLineTest, HoldsEveryField) {

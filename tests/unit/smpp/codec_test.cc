@@ -244,3 +244,24 @@ TEST(CodecValidate, AcceptsFieldsAtTheirMaximum) {
 
 }  // namespace
 }  // namespace deliverer::smpp
+
+namespace deliverer::smpp {
+namespace {
+
+TEST(EncodeToTest, AppendsTheSameBytesAfterWhatIsThere) {
+  const Pdu first = MakePdu(EnquireLink{}, 7);
+  SubmitSm sm;
+  sm.destination_addr = "447911123456";
+  sm.short_message = {'h', 'i'};
+  const Pdu second = MakePdu(sm, 8);
+  std::vector<uint8_t> buffer;
+  EncodeTo(first, buffer);
+  EncodeTo(second, buffer);
+  std::vector<uint8_t> expected = Encode(first);
+  const std::vector<uint8_t> tail = Encode(second);
+  expected.insert(expected.end(), tail.begin(), tail.end());
+  EXPECT_EQ(buffer, expected) << "command_length is patched at each PDU's own start";
+}
+
+}  // namespace
+}  // namespace deliverer::smpp

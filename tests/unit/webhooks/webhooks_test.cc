@@ -4,20 +4,20 @@
 
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
-#include "webhooks/signature.h"
+#include "auth/signature.h"
 
 namespace deliverer::webhooks {
 namespace {
 
 TEST(SignatureTest, HmacSha256MatchesRfc4231) {
   // RFC 4231 test case 2.
-  EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
+  EXPECT_EQ(auth::HmacSha256Hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
 }
 
 TEST(SignatureTest, HeaderSignsTimestampDotBody) {
-  EXPECT_EQ(SignatureHeader("secret", 1700000000, "{}"),
-            "t=1700000000,v1=" + HmacSha256Hex("secret", "1700000000.{}"));
+  EXPECT_EQ(auth::SignatureHeader("secret", 1700000000, "{}"),
+            "t=1700000000,v1=" + auth::HmacSha256Hex("secret", "1700000000.{}"));
 }
 
 TEST(ParseUrlTest, SplitsSchemeHostPortAndTarget) {
