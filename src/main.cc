@@ -1,6 +1,7 @@
 // deliverer: subcommand dispatch only; each command lives in its component.
 #include <CLI/CLI.hpp>
 
+#include "loadgen/cli.h"
 #include "server/cli.h"
 #include "server/server.h"
 #include "sim/cli.h"
@@ -18,6 +19,7 @@ void AddSimOptions(CLI::App* sim, deliverer::sim::SimCliOptions& o) {
   sim->add_option("--smpp-port", o.smpp_port, "SMPP port (0: a free one)")->default_val(o.smpp_port);
   sim->add_option("--control-port", o.control_port, "Control API port (0: a free one)")
       ->default_val(o.control_port);
+  sim->add_option("--http-port", o.http_port, "HTTP carrier port (0: a free one; default: none)");
   sim->add_option("--record", o.record_path, "Write every submit_sm received to FILE (JSONL)");
   sim->add_option("--seed", o.seed, "Random seed (0: a fresh one)");
   sim->add_option("--config-json", o.config_json, "Behaviour as partial JSON (docs/simulator.md)");
@@ -35,6 +37,10 @@ void AddSimOptions(CLI::App* sim, deliverer::sim::SimCliOptions& o) {
   sim->add_flag("--no-receipts", o.no_receipts, "Never send delivery receipts");
   sim->add_flag("--refuse-binds", o.refuse_binds, "Refuse every bind (0x0D)");
   sim->add_flag("--black-hole", o.black_hole, "Read everything, answer nothing");
+  sim->add_option("--http-token", o.http_token, "POST /send needs Authorization: Bearer TOKEN");
+  sim->add_option("--dlr-url", o.dlr_url, "Where the HTTP carrier posts receipts");
+  sim->add_option("--dlr-token", o.dlr_token, "X-Carrier-Token sent with receipts and MO posts");
+  sim->add_option("--inbound-url", o.inbound_url, "Where the HTTP carrier posts MO");
 }
 
 }  // namespace
@@ -55,6 +61,11 @@ int main(int argc, char** argv) {
   auto* sim_cmd = app.add_subcommand("sim", "Run the carrier simulator (SMPP server + control API)");
   AddSimOptions(sim_cmd, sim);
   sim_cmd->callback([&] { exit_code = deliverer::sim::RunSim(sim); });
+
+  deliverer::loadgen::BenchOptions bench;
+  auto* bench_cmd = app.add_subcommand("bench", "Load generator: drive the HTTP API, report rates and latencies");
+  deliverer::loadgen::AddBenchOptions(bench_cmd, bench);
+  bench_cmd->callback([&] { exit_code = deliverer::loadgen::RunBench(bench); });
 
   std::string config_path, account, scopes, expires_in, key_id;
   auto* keys = app.add_subcommand("keys", "Manage API keys");

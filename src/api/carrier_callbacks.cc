@@ -37,9 +37,7 @@ Result<std::map<std::string, std::string>> Fields(const Request& request) {
   const std::string type(request[http::field::content_type]);
   std::map<std::string, std::string> fields;
   if (type.starts_with("application/x-www-form-urlencoded")) {
-    std::string body = request.body();
-    std::replace(body.begin(), body.end(), '+', ' ');  // form encoding: '+' is a space
-    auto query = ParseQuery(body);
+    auto query = ParseQuery(request.body(), /*plus_is_space=*/true);
     if (!query.ok()) return query.take_error();
     for (auto& [name, value] : *query) fields[name] = value;
     return fields;

@@ -19,39 +19,15 @@ bool MatchPath(std::string_view path, std::string_view prefix, bool has_param,
   return true;
 }
 
-std::optional<std::string> PercentDecode(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] != '%') {
-      out.push_back(text[i]);
-      continue;
-    }
-    if (i + 2 >= text.size() || !std::isxdigit(static_cast<unsigned char>(text[i + 1])) ||
-        !std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
-      return std::nullopt;
-    }
-    out.push_back(static_cast<char>(std::stoi(std::string(text.substr(i + 1, 2)), nullptr, 16)));
-    i += 2;
-  }
-  return out;
-}
-
-Result<QueryParams> ParseQuery(std::string_view query) {
+Result<QueryParams> ParseQuery(std::string_view query, bool plus_is_space) {
+  auto pairs = ParseUrlEncoded(query, plus_is_space);
+  if (!pairs) return Error::Of("invalid_field", "malformed query string");
   QueryParams params;
-  while (!query.empty()) {
-    const size_t amp = query.find('&');
-    const std::string_view pair = query.substr(0, amp);
-    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
-    if (pair.empty()) continue;
-    const size_t eq = pair.find('=');
-    auto name = PercentDecode(pair.substr(0, eq));
-    auto value = PercentDecode(eq == std::string_view::npos ? "" : pair.substr(eq + 1));
-    if (!name || !value) return Error::Of("invalid_field", "malformed query string");
+  for (auto& [name, value] : *pairs) {
     const bool repeated = std::any_of(params.begin(), params.end(),
-                                      [&](const auto& p) { return p.first == *name; });
-    if (repeated) return Error::Of("invalid_field", "'" + *name + "' given twice", *name);
-    params.emplace_back(std::move(*name), std::move(*value));
+                                      [&](const auto& p) { return p.first == name; });
+    if (repeated) return Error::Of("invalid_field", "'" + name + "' given twice", name);
+    params.emplace_back(std::move(name), std::move(value));
   }
   return params;
 }

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "api/http_types.h"
+#include "common/url_encoding.h"
 
 namespace deliverer::api {
 
@@ -22,12 +23,10 @@ namespace deliverer::api {
 bool MatchPath(std::string_view path, std::string_view prefix, bool has_param,
                std::string* param);
 
-// Percent-decoding; '+' stays '+' (RFC 3986: E.164 numbers keep their plus sign).
-std::optional<std::string> PercentDecode(std::string_view text);
-
-using QueryParams = std::vector<std::pair<std::string, std::string>>;
-// Fails with invalid_field for a malformed escape or a repeated parameter.
-Result<QueryParams> ParseQuery(std::string_view query);
+using QueryParams = UrlPairs;
+// A query string (or, with `plus_is_space`, a form body). Fails with invalid_field for a
+// malformed escape or a repeated parameter.
+Result<QueryParams> ParseQuery(std::string_view query, bool plus_is_space = false);
 
 // True for application/json with optional parameters (charset=utf-8).
 bool IsJsonContentType(std::string_view content_type);

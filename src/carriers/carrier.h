@@ -29,6 +29,7 @@ struct CarrierSubmit {
   std::string message_id;  // correlation for logs
   std::string from;
   std::string to;          // E.164 with '+'
+  std::string text;        // the whole body, UTF-8 (HTTP carriers segment it themselves)
   model::Encoding encoding = model::Encoding::kGsm7;
   bool flash = false;
   std::vector<text::Segment> segments;  // each with its UDH when concatenated
@@ -37,7 +38,9 @@ struct CarrierSubmit {
 };
 
 struct AcceptedSegment {
-  int index = 0;
+  // The whole message under one carrier id (HTTP carriers): one receipt completes it.
+  static constexpr int kWholeMessage = -1;
+  int index = 0;  // the segment, or kWholeMessage
   std::string carrier_id;  // as the carrier wrote it
   std::string match_key;   // the key receipts are matched by (carrier_id.h)
 };

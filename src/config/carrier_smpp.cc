@@ -18,8 +18,7 @@ constexpr int64_t kMaxBackoffMs = 3'600'000;
 
 constexpr std::string_view kSmppOnlyKeys[] = {
     "bind_mode",        "system_type",        "tls",
-    "enquire_link_s",   "response_timeout_s", "reconnect_min_ms",
-    "reconnect_max_ms", "max_pdu_bytes",      "source_ton",
+    "enquire_link_s",   "max_pdu_bytes",      "source_ton",
     "source_npi",       "dest_ton",           "dest_npi",
     "status_overrides", "unknown_status",     "data_coding_gsm7"};
 

@@ -140,6 +140,7 @@ CarrierConfig ReadCarrier(const toml::table& table, size_t index,
   ReadStrings(reader, "dlr_allow", "CIDRs such as \"10.0.0.0/8\"", out.dlr_allow, NormalizeCidr);
   ReadCreated(reader, out);
   ReadCarrierSmpp(reader, out);
+  ReadCarrierHttp(reader, out);
   ReadCarrierBreaker(reader, out);
   if (out.protocol == "http" && out.url.empty() && table.get("url") == nullptr) {
     reader.AddError(table, "protocol = \"http\" needs url");

@@ -92,6 +92,7 @@ struct ContentConfig {
 
 struct WebhooksConfig {
   std::string signing_secret;             // resolved from _file / _env when given so
+  std::string ops_url;                    // operators' webhook for circuit changes; "" = none
 };
 
 struct LoggingConfig {
@@ -122,6 +123,30 @@ struct SourceAddressing {
   TonNpi short_code{3, 0};
 };
 
+// How an http carrier's API is spoken (delivery.md "HTTP carrier connector"); the
+// defaults speak the simulator's HTTP carrier mode (docs/simulator.md).
+struct HttpFieldNames {                   // the carrier's name for each of our fields; "" omits it
+  std::string from = "from";
+  std::string to = "to";
+  std::string text = "text";
+  std::string reference = "reference";    // our message id
+  std::string receipt = "receipt";        // whether a receipt is wanted
+  std::string validity_s = "validity_s";  // the remaining TTL in seconds
+};
+
+struct HttpCarrierConfig {
+  std::string format = "json";            // "json" | "form" request bodies
+  std::string auth_header = "Authorization";
+  std::string auth_scheme = "Bearer";     // "" sends the token alone
+  HttpFieldNames fields;                  // `fields = { to = "msisdn", … }`, any subset
+  std::string id_field = "message_id";    // dotted path of the id in a JSON answer ("data.0.id")
+  std::string error_field = "error";      // dotted path of the carrier's error code, for logs
+  // Non-2xx answers that blame the message (never retried); every other one is transient.
+  std::vector<int> permanent_statuses = {400, 409, 410, 413, 422};
+  int connections = 4;                    // keep-alive connections, one request each, 1 … 256
+  bool allow_private = false;             // may the URL resolve to loopback/private addresses
+};
+
 struct CarrierConfig {
   std::string id;
   std::string protocol = "smpp";          // "smpp" | "http"
@@ -139,6 +164,7 @@ struct CarrierConfig {
   std::string token;                      // resolved from token / token_file / token_env
   std::string dlr_token;                  // resolved from dlr_token / _file / _env
   std::vector<std::string> dlr_allow;     // CIDRs; a bare address is stored as /32 or /128
+  HttpCarrierConfig http;                 // http carriers only (rejected on smpp ones)
   // When the credentials were issued (TOML date `credentials_created = 2026-01-31`), as
   // Unix seconds at 00:00 UTC; 0 = unknown. Lets /readyz and a metric report aging ones.
   int64_t credentials_created_unix = 0;
@@ -157,7 +183,7 @@ struct CarrierConfig {
   std::string system_type;                // at most 12 characters
   bool tls = false;
   int enquire_link_s = 30;                // idle time before an enquire_link, 1 … 3600
-  int response_timeout_s = 10;            // submit_sm / enquire_link answer, 1 … 600
+  int response_timeout_s = 10;            // any protocol: a submit's answer, 1 … 600
   int reconnect_min_ms = 500;             // first reconnect backoff, 1 … 3600000
   int reconnect_max_ms = 30000;           // ≥ reconnect_min_ms, ≤ 3600000
   int64_t max_pdu_bytes = 64 * 1024;      // larger PDUs break the link, 1024 … 16 MiB

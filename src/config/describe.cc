@@ -152,7 +152,6 @@ void DescribeCarrierSmpp(const CarrierConfig& c, std::string& out) {
   Line(out, "system_type", Quote(c.system_type));
   Line(out, "tls", Bool(c.tls));
   Line(out, "enquire_link_s", fmt::format("{}", c.enquire_link_s));
-  Line(out, "response_timeout_s", fmt::format("{}", c.response_timeout_s));
   Line(out, "reconnect_min_ms", fmt::format("{}", c.reconnect_min_ms));
   Line(out, "reconnect_max_ms", fmt::format("{}", c.reconnect_max_ms));
   Line(out, "max_pdu_bytes", fmt::format("{}", c.max_pdu_bytes));
@@ -163,6 +162,24 @@ void DescribeCarrierSmpp(const CarrierConfig& c, std::string& out) {
   Line(out, "status_overrides", StatusOverrides(c.status_overrides));
   Line(out, "unknown_status", Quote(FailureName(c.unknown_status)));
   Line(out, "data_coding_gsm7", fmt::format("{}", c.data_coding_gsm7));
+}
+
+// The keys only http carriers take (smpp ones reject them).
+void DescribeCarrierHttp(const CarrierConfig& c, std::string& out) {
+  const HttpCarrierConfig& h = c.http;
+  Line(out, "format", Quote(h.format));
+  Line(out, "auth_header", Quote(h.auth_header));
+  Line(out, "auth_scheme", Quote(h.auth_scheme));
+  const HttpFieldNames& f = h.fields;
+  Line(out, "fields",
+       fmt::format("{{ from = {}, to = {}, text = {}, reference = {}, receipt = {}, validity_s = {} }}",
+                   Quote(f.from), Quote(f.to), Quote(f.text), Quote(f.reference), Quote(f.receipt),
+                   Quote(f.validity_s)));
+  Line(out, "id_field", Quote(h.id_field));
+  Line(out, "error_field", Quote(h.error_field));
+  Line(out, "permanent_statuses", List(h.permanent_statuses));
+  Line(out, "connections", fmt::format("{}", h.connections));
+  Line(out, "allow_private", Bool(h.allow_private));
 }
 
 std::string InlineBreaker(const CircuitBreakerConfig& b) {
@@ -195,7 +212,9 @@ void DescribeCarrier(const CarrierConfig& c, std::string& out) {
   Line(out, "tls_verify", Bool(c.tls_verify));
   Line(out, "tls_ca_file", Quote(c.tls_ca_file));
   Line(out, "receipt_id_match", Quote(c.receipt_id_match));
+  Line(out, "response_timeout_s", fmt::format("{}", c.response_timeout_s));
   if (c.protocol == "smpp") DescribeCarrierSmpp(c, out);
+  if (c.protocol == "http") DescribeCarrierHttp(c, out);
   Line(out, "circuit_breaker", InlineBreaker(c.circuit_breaker));
 }
 

@@ -28,6 +28,8 @@ void ReadLogging(TableReader& reader, LoggingConfig& out);
 void ReadCircuitBreaker(TableReader& reader, CircuitBreakerConfig& out);
 // The SMPP connection and addressing keys of one [[carriers]] table (carrier_smpp.cc).
 void ReadCarrierSmpp(TableReader& reader, CarrierConfig& out);
+// The HTTP API keys of one [[carriers]] table (carrier_http.cc).
+void ReadCarrierHttp(TableReader& reader, CarrierConfig& out);
 
 // `node` is the value of the top-level key "carriers" / "routes". Carriers start from
 // `breaker` (the [circuit_breaker] section) for their own circuit_breaker table.

@@ -145,7 +145,8 @@ void Engine::Dispatch(queue::Delivery delivery) {
     return;
   }
   if (!found->has_value() || (*found)->status >= model::Status::kSent) {
-    --in_flight_;  // finished already (e.g. recovered twice): nothing to do
+    --in_flight_;  // finished already (e.g. recovered twice, or expired while waiting)
+    failed_carriers_.erase(delivery.message_id);
     queue_.Ack(delivery);
     return;
   }
@@ -186,20 +187,32 @@ void Engine::Dispatch(queue::Delivery delivery) {
   SubmitTo(*carrier, std::move(delivery), std::move(record));
 }
 
+// After failures, the route's first carrier that has not failed this message; when all
+// of those that can take it have, the one whose failure is oldest, so retries rotate.
 carriers::Carrier* Engine::PickCarrier(const routing::Plan& plan, const std::string& message_id) {
-  const auto failed = last_failed_carrier_.find(message_id);
+  const auto failed = failed_carriers_.find(message_id);
   carriers::Carrier* fallback = nullptr;
+  size_t fallback_rank = SIZE_MAX;
   for (const routing::Candidate& candidate : plan.candidates) {
     auto it = carriers_.find(candidate.carrier);
     if (it == carriers_.end() || !it->second->CanSubmit()) continue;
-    // After a failure, prefer the next carrier of the route; the same one only if alone.
-    if (failed != last_failed_carrier_.end() && failed->second == candidate.carrier) {
-      if (fallback == nullptr) fallback = it->second.get();
-      continue;
+    if (failed == failed_carriers_.end()) return it->second.get();
+    const auto& list = failed->second;
+    const auto at = std::find(list.begin(), list.end(), candidate.carrier);
+    if (at == list.end()) return it->second.get();
+    const size_t rank = static_cast<size_t>(at - list.begin());
+    if (rank < fallback_rank) {
+      fallback = it->second.get();
+      fallback_rank = rank;
     }
-    return it->second.get();
   }
   return fallback;
+}
+
+void Engine::NoteFailure(const std::string& message_id, const std::string& carrier) {
+  auto& list = failed_carriers_[message_id];
+  std::erase(list, carrier);
+  list.push_back(carrier);  // the most recent failure goes last
 }
 
 void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record) {
@@ -219,6 +232,7 @@ void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, stor
   submit.message_id = record.id;
   submit.from = record.from;
   submit.to = record.to;
+  submit.text = record.body;
   submit.encoding = encoded->encoding;
   submit.flash = record.type == model::MessageType::kFlash;
   submit.segments = std::move(encoded->segments);

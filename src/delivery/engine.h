@@ -45,6 +45,10 @@ struct EngineOptions {
   Millis no_carrier_retry{1'000};      // recheck delay when no carrier can take a message now
   Millis sweep_interval{1'000};        // receipt-wait sweep
   std::vector<std::string> extra_opt_out_keywords;
+  // Told when a carrier's circuit opens or closes again (the operators' webhook); called
+  // on the delivery thread, so it must hand the work off.
+  std::function<void(const std::string& carrier, bool open, std::string_view reason, Millis cool_down)>
+      on_circuit_change;
 };
 
 // Per carrier, for GET /v1/admin/carriers and the gauges.
@@ -88,6 +92,7 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   void Pump();
   bool AnyCarrierCanSubmit() const;
   void Dispatch(queue::Delivery delivery);
+  void NoteFailure(const std::string& message_id, const std::string& carrier);
   carriers::Carrier* PickCarrier(const routing::Plan& plan, const std::string& message_id);
   void SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record);
   void OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::SubmitReport report);
@@ -123,7 +128,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   const compliance::KeywordClassifier keywords_;
 
   std::map<std::string, std::unique_ptr<carriers::Carrier>, std::less<>> carriers_;
-  std::unordered_map<std::string, std::string> last_failed_carrier_;  // message id → carrier
+  // Message id → the carriers that failed it, oldest first; dropped once it is finished.
+  std::unordered_map<std::string, std::vector<std::string>> failed_carriers_;
   std::unordered_set<std::string> submitting_;  // message ids at a carrier right now
   std::mt19937_64 random_;
   boost::asio::steady_timer retry_timer_;

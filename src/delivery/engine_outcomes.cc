@@ -43,7 +43,6 @@ void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::Subm
   switch (report.kind) {
     case Kind::kAccepted: {
       OnTransition(carrier, circuits_.OnSuccess(carrier, flight->permit, now));
-      last_failed_carrier_.erase(record.id);
       const int64_t ttl_ms = record.expires_at_ms - record.created_at_ms;
       store::StatusChange change;
       change.message_id = record.id;
@@ -72,11 +71,17 @@ void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::Subm
     case Kind::kUnknown:
       OnTransition(carrier, circuits_.OnFailure(carrier, flight->permit, now));
       return RetryLater(flight, report);
-    case Kind::kNotSent:
-      // Nothing reached the carrier: try again at once, preferably elsewhere.
+    case Kind::kNotSent: {
+      // Nothing reached the carrier: try again at once, preferably elsewhere. The same
+      // carrier saying so twice in a row waits, so a carrier that claims room it does not
+      // have cannot keep the delivery thread spinning.
       circuits_.Release(carrier, flight->permit);
-      last_failed_carrier_[record.id] = carrier;
-      return Requeue(std::move(flight->delivery), now_ms);
+      const auto failed = failed_carriers_.find(record.id);
+      const bool again = failed != failed_carriers_.end() && !failed->second.empty() &&
+                         failed->second.back() == carrier;
+      NoteFailure(record.id, carrier);
+      return Requeue(std::move(flight->delivery), now_ms + (again ? options_.no_carrier_retry.count() : 0));
+    }
   }
 }
 
@@ -85,9 +90,8 @@ void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers:
   const int64_t now_ms = clock_.NowUnixMillis();
   const int attempts = record.attempts + 1;
   const store::MessageError error{"carrier_transient_error", report.detail, report.carrier_code};
-  last_failed_carrier_[record.id] = flight->carrier;
+  NoteFailure(record.id, flight->carrier);
   if (attempts >= options_.max_attempts) {
-    last_failed_carrier_.erase(record.id);
     return Finish(std::move(flight->delivery),
                   Terminal(record, model::Status::kFailed, now_ms, flight->carrier,
                            {"attempts_exhausted", report.detail, report.carrier_code}, attempts));
@@ -95,7 +99,6 @@ void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers:
   const int64_t at_ms =
       now_ms + FullJitter(attempts, options_.backoff_base, options_.backoff_cap, random_).count();
   if (at_ms >= record.expires_at_ms) {
-    last_failed_carrier_.erase(record.id);
     return Finish(std::move(flight->delivery),
                   Terminal(record, model::Status::kExpired, now_ms, flight->carrier,
                            {"ttl_expired", "the TTL passes before the next attempt", report.carrier_code},
@@ -121,6 +124,7 @@ void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers:
 }
 
 void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {
+  failed_carriers_.erase(delivery.message_id);  // it is sent or final: no more retries
   delivery_store_.RecordChanges({change}, [this, delivery = std::move(delivery), change](auto results) mutable {
     Post([this, delivery = std::move(delivery), change = std::move(change), ok = results[0].ok()]() mutable {
       --in_flight_;
@@ -166,6 +170,11 @@ void Engine::OnTransition(const std::string& carrier, const std::optional<routin
   }
   metrics_.Gauge("deliverer_circuit_open", "1 while a carrier's circuit is open", {{"carrier", carrier}})
       .Set(t->to == routing::CircuitState::kClosed ? 0 : 1);
+  const bool opened = t->to == routing::CircuitState::kOpen && t->from != routing::CircuitState::kHalfOpen;
+  const bool closed = t->to == routing::CircuitState::kClosed;
+  if (options_.on_circuit_change && (opened || closed)) {
+    options_.on_circuit_change(carrier, opened, routing::ToString(t->reason), t->cool_down);
+  }
 }
 
 // ---------------------------------------------------------------------------------------

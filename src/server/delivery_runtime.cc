@@ -6,6 +6,7 @@
 
 #include <future>
 
+#include "carriers/http/http_carrier.h"
 #include "carriers/smpp/smpp_carrier.h"
 #include "common/log.h"
 #include "routing/router.h"
@@ -68,6 +69,22 @@ carriers::smpp::SmppCarrierOptions SmppOptionsOf(const config::CarrierConfig& c)
   return o;
 }
 
+carriers::http::HttpCarrierOptions HttpOptionsOf(const config::CarrierConfig& c) {
+  carriers::http::HttpCarrierOptions o;
+  o.id = c.id;
+  o.url = c.url;
+  o.token = c.token;
+  o.api = c.http;
+  o.tps = c.tps;
+  o.timeout = Millis(int64_t{c.response_timeout_s} * 1000);
+  o.reconnect_min = Millis(c.reconnect_min_ms);
+  o.reconnect_max = Millis(c.reconnect_max_ms);
+  o.tls_verify = c.tls_verify;
+  o.tls_ca_file = c.tls_ca_file;
+  o.id_match = IdMatchOf(c.receipt_id_match);
+  return o;
+}
+
 delivery::EngineOptions EngineOptionsOf(const config::Config& c) {
   delivery::EngineOptions o;
   o.max_attempts = c.delivery.max_attempts;
@@ -96,12 +113,20 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   rt->router_ = std::make_unique<routing::RouterHolder>(std::make_shared<const routing::Router>(std::move(*router)));
   rt->circuits_ = std::make_unique<routing::CircuitBoard>(rt->config_.carriers);
   rt->queue_ = std::make_unique<queue::EmbeddedQueue>(static_cast<size_t>(rt->config_.delivery.partitions));
-  rt->engine_ = std::make_unique<delivery::Engine>(rt->io_, EngineOptionsOf(rt->config_), store, delivery_store,
+  delivery::EngineOptions engine_options = EngineOptionsOf(rt->config_);
+  engine_options.on_circuit_change = [runtime = rt.get()](const std::string& carrier, bool open,
+                                                          std::string_view reason, Millis cool_down) {
+    runtime->webhooks_->NotifyOps(webhooks::CircuitEvent{carrier, open, std::string(reason), cool_down.count(),
+                                                         runtime->clock_->NowUnixMillis()});
+  };
+  rt->engine_ = std::make_unique<delivery::Engine>(rt->io_, std::move(engine_options), store, delivery_store,
                                                    *rt->queue_, *rt->router_, *rt->circuits_, metrics, clock);
   for (const config::CarrierConfig& c : rt->config_.carriers) {
     if (!c.enabled) continue;
-    if (c.protocol != "smpp") {
-      log::Warn("server", "carrier {}: protocol {} is not served yet; it takes no traffic", c.id, c.protocol);
+    if (c.protocol == "http") {
+      auto carrier = carriers::http::HttpCarrier::Create(rt->io_.get_executor(), HttpOptionsOf(c), *rt->engine_, clock);
+      if (!carrier.ok()) return carrier.take_error();
+      rt->engine_->AddCarrier(std::move(*carrier));
       continue;
     }
     rt->engine_->AddCarrier(std::make_unique<carriers::smpp::SmppCarrier>(
@@ -109,6 +134,7 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   }
   webhooks::DispatcherOptions hooks;
   hooks.signing_secret = rt->config_.webhooks.signing_secret;
+  hooks.ops_url = rt->config_.webhooks.ops_url;
   hooks.allow_private = rt->config_.security.allow_private_callbacks;
   hooks.max_age = Millis(int64_t{rt->config_.delivery.webhook_max_age_h} * 3600 * 1000);
   rt->webhooks_ = std::make_unique<webhooks::Dispatcher>(hooks, delivery_store, metrics, clock);

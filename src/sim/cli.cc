@@ -51,6 +51,10 @@ Result<Json> FlagsPatch(const SimCliOptions& o) {
   if (o.disconnect_after_pdus) patch["faults"]["disconnect_after_pdus"] = *o.disconnect_after_pdus;
   if (o.refuse_binds) patch["faults"]["refuse_binds"] = true;
   if (o.black_hole) patch["faults"]["black_hole"] = true;
+  if (o.http_token) patch["http"]["token"] = *o.http_token;
+  if (o.dlr_url) patch["http"]["dlr_url"] = *o.dlr_url;
+  if (o.dlr_token) patch["http"]["dlr_token"] = *o.dlr_token;
+  if (o.inbound_url) patch["http"]["inbound_url"] = *o.inbound_url;
   return patch;
 }
 
@@ -94,6 +98,7 @@ int RunSim(const SimCliOptions& o) {
   options.host = o.host;
   options.smpp_port = o.smpp_port;
   options.control_port = o.control_port;
+  options.http_port = o.http_port;
   options.record_path = o.record_path;
   options.seed = o.seed;
   options.config = std::move(*config);
@@ -104,6 +109,8 @@ int RunSim(const SimCliOptions& o) {
     return ports.error().code == "invalid_config" ? kSimExitUsage : kSimExitFailure;
   }
   log::Info("sim", "smpp on {}:{}", o.host, ports->smpp);
+  // Before "control on": a test that has read the control port finds this line too.
+  if (o.http_port) log::Info("sim", "http on {}:{}", o.host, ports->http);
   log::Info("sim", "control on {}:{}", o.host, ports->control);
 
   boost::asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -20,6 +20,7 @@ struct SimCliOptions {
   std::string host = "127.0.0.1";
   uint16_t smpp_port = 2775;    // 0: a free port
   uint16_t control_port = 2776; // 0: a free port
+  std::optional<uint16_t> http_port;  // the HTTP carrier; 0: a free port; none: no listener
   std::string record_path;
   uint64_t seed = 0;
   std::string config_json;  // a partial SimConfig, merged onto the defaults
@@ -36,6 +37,10 @@ struct SimCliOptions {
   std::optional<std::string> receipt_delay_ms;  // "MS" or "MIN-MAX"
   std::optional<double> disconnect_every_s;
   std::optional<uint32_t> disconnect_after_pdus;
+  std::optional<std::string> http_token;
+  std::optional<std::string> dlr_url;
+  std::optional<std::string> dlr_token;
+  std::optional<std::string> inbound_url;
   bool no_receipts = false;
   bool refuse_binds = false;
   bool black_hole = false;

@@ -2,8 +2,11 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
+
+#include "httpc/url.h"
 
 namespace deliverer::sim {
 namespace {
@@ -11,6 +14,10 @@ namespace {
 using Json = nlohmann::json;
 
 constexpr uint32_t kMaxMillis = 24 * 3600 * 1000;
+constexpr size_t kMaxUrlChars = 2048;
+constexpr size_t kMaxTokenChars = 256;
+constexpr uint32_t kMaxDlrConnections = 64;
+constexpr std::array<std::string_view, 2> kHttpSecrets = {"token", "dlr_token"};
 constexpr double kMaxSeconds = 366.0 * 24 * 3600;
 
 constexpr std::array<std::string_view, 4> kIdFormNames = {"same", "decimal", "lower",
@@ -57,6 +64,35 @@ class Reader {
       return Fail(key, fmt::format("a string of at most {} characters", max_chars));
     }
     out = v->get<std::string>();
+  }
+
+  void Url(std::string_view key, std::string& out) {
+    std::string url = out;
+    Text(key, url, kMaxUrlChars);
+    if (!url.empty() && !httpc::ParseUrl(url)) {
+      return Fail(key, "\"\" or an http:// or https:// URL");
+    }
+    out = std::move(url);
+  }
+
+  // Goes into a header as it is: printable ASCII, no spaces.
+  void Token(std::string_view key, std::string& out) {
+    std::string token = out;
+    Text(key, token, kMaxTokenChars);
+    auto printable = [](char c) { return c > ' ' && c < 0x7F; };
+    if (!std::all_of(token.begin(), token.end(), printable)) {
+      return Fail(key, "printable ASCII without spaces");
+    }
+    out = std::move(token);
+  }
+
+  void Range(std::string_view key, uint32_t& out, uint32_t min, uint32_t max) {
+    const Json* v = Get(key);
+    if (!v) return;
+    if (!v->is_number_unsigned() || v->get<uint64_t>() < min || v->get<uint64_t>() > max) {
+      return Fail(key, fmt::format("an integer from {} to {}", min, max));
+    }
+    out = static_cast<uint32_t>(v->get<uint64_t>());
   }
 
   void Code(std::string_view key, uint32_t& out) {
@@ -223,6 +259,32 @@ void ReadFaults(Reader& r, FaultsConfig& c) {
   ReadOutages(r, c.outages);
 }
 
+void ReadHttp(Reader& r, HttpConfig& c) {
+  r.Token("token", c.token);
+  r.Url("dlr_url", c.dlr_url);
+  r.Token("dlr_token", c.dlr_token);
+  r.Url("inbound_url", c.inbound_url);
+  r.Range("dlr_connections", c.dlr_connections, 1, kMaxDlrConnections);
+}
+
+// The patch without the secrets it gives as kMaskedSecret, which keep their value.
+Json WithoutMaskedSecrets(const Json& patch) {
+  Json out = patch;
+  if (!out.is_object() || !out.contains("http") || !out["http"].is_object()) return out;
+  for (std::string_view key : kHttpSecrets) {
+    auto it = out["http"].find(key);
+    if (it != out["http"].end() && it->is_string() &&
+        it->get_ref<const std::string&>() == kMaskedSecret) {
+      out["http"].erase(it);
+    }
+  }
+  return out;
+}
+
+std::string Shown(const std::string& secret, Secrets secrets) {
+  return secrets == Secrets::kMask && !secret.empty() ? std::string(kMaskedSecret) : secret;
+}
+
 // Merges `patch` into `target` in place, refusing keys `target` lacks. Objects merge;
 // anything else replaces (type checks come when the result is read).
 Status MergeInto(Json& target, const Json& patch, const std::string& prefix) {
@@ -259,7 +321,7 @@ std::optional<IdForm> ParseIdForm(std::string_view text) {
   return std::nullopt;
 }
 
-Json ToJson(const SimConfig& c) {
+Json ToJson(const SimConfig& c, Secrets secrets) {
   Json outages = Json::array();
   for (const Outage& o : c.faults.outages) {
     outages.push_back({{"start_s", o.start_s}, {"duration_s", o.duration_s}});
@@ -292,12 +354,18 @@ Json ToJson(const SimConfig& c) {
         {"refuse_binds", c.faults.refuse_binds},
         {"bind_refuse_status", c.faults.bind_refuse_status},
         {"outages", outages}}},
+      {"http",
+       {{"token", Shown(c.http.token, secrets)},
+        {"dlr_url", c.http.dlr_url},
+        {"dlr_token", Shown(c.http.dlr_token, secrets)},
+        {"inbound_url", c.http.inbound_url},
+        {"dlr_connections", c.http.dlr_connections}}},
   };
 }
 
 Result<SimConfig> MergeConfig(const SimConfig& base, const Json& patch) {
   Json merged = ToJson(base);
-  if (Status s = MergeInto(merged, patch, ""); !s.ok()) return s.error();
+  if (Status s = MergeInto(merged, WithoutMaskedSecrets(patch), ""); !s.ok()) return s.error();
   SimConfig out;
   Status status;
   Reader root(merged, "", status);
@@ -308,6 +376,7 @@ Result<SimConfig> MergeConfig(const SimConfig& base, const Json& patch) {
   root.Section("submit", [&](Reader& r) { ReadSubmit(r, out.submit); });
   root.Section("receipts", [&](Reader& r) { ReadReceipts(r, out.receipts); });
   root.Section("faults", [&](Reader& r) { ReadFaults(r, out.faults); });
+  root.Section("http", [&](Reader& r) { ReadHttp(r, out.http); });
   if (!status.ok()) return status.error();
   return out;
 }

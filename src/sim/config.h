@@ -81,19 +81,41 @@ struct FaultsConfig {
   bool operator==(const FaultsConfig&) const = default;
 };
 
+// The HTTP carrier (docs/simulator.md "HTTP carrier"): who may submit, and where its
+// receipts and MO go. URLs are empty or parse with httpc::ParseUrl; tokens are printable
+// ASCII without spaces, so they fit in a header as they are.
+struct HttpConfig {
+  std::string token;        // POST /send needs "Authorization: Bearer <token>"; empty: no check
+  std::string dlr_url;      // receipts of HTTP submits go here; empty: they are not sent
+  std::string dlr_token;    // X-Carrier-Token on receipts and MO posts; empty: no header
+  std::string inbound_url;  // MO injected with "via":"http" goes here
+  uint32_t dlr_connections = 4;  // kept-alive connections to dlr_url, 1 to 64
+
+  bool operator==(const HttpConfig&) const = default;
+};
+
+// Written in place of a set secret by ToJson(config, Secrets::kMask); merged back, it keeps
+// the current value, so a GET /config can be edited and PATCHed back.
+inline constexpr std::string_view kMaskedSecret = "***";
+
 struct SimConfig {
   AuthConfig auth;
   SubmitConfig submit;
   ReceiptsConfig receipts;
   FaultsConfig faults;
+  HttpConfig http;
 
   bool operator==(const SimConfig&) const = default;
 };
 
-nlohmann::json ToJson(const SimConfig& config);
+enum class Secrets : uint8_t { kShow, kMask };
 
-// `patch` merged onto `base`. Errors: code "unknown_key" or "invalid_value", with the
-// dotted path of the key in Error::field and a sentence in Error::detail.
+// Every field; with Secrets::kMask the http tokens read kMaskedSecret when set.
+nlohmann::json ToJson(const SimConfig& config, Secrets secrets = Secrets::kShow);
+
+// `patch` merged onto `base`; a secret given as kMaskedSecret keeps its value. Errors:
+// code "unknown_key" or "invalid_value", with the dotted path of the key in Error::field
+// and a sentence in Error::detail.
 Result<SimConfig> MergeConfig(const SimConfig& base, const nlohmann::json& patch);
 
 // Whether `t` (seconds since start) falls inside one of the outages.

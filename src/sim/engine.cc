@@ -36,7 +36,11 @@ Engine::Engine(asio::io_context& io, SimOptions options)
       rng_(SeedOf(options_.seed)),
       scheduler_(io),
       desk_(links_, scheduler_, stats_, config_),
-      control_(io, *this),
+      dlr_poster_(io),
+      inbound_poster_(io),
+      http_desk_(dlr_poster_, scheduler_, stats_, config_),
+      control_(io, "control", [this](const HttpRequest& r) { return HandleControl(r); }),
+      carrier_(io, "http", [this](const HttpRequest& r) { return HandleCarrier(r); }),
       acceptor_(io) {
   bucket_.SetRate(config_.submit.max_tps);
   scheduler_.SetHandler(Due::kTick, [this](uint64_t, uint32_t) { OnTick(); });
@@ -53,6 +57,12 @@ Result<Ports> Engine::Start() {
   if (!smpp.ok()) return smpp.error();
   auto control = control_.Listen(options_.host, options_.control_port);
   if (!control.ok()) return control.error();
+  uint16_t http_port = 0;
+  if (options_.http_port) {
+    auto http = carrier_.Listen(options_.host, *options_.http_port);
+    if (!http.ok()) return http.error();
+    http_port = http->port();
+  }
   started_at_ = Steady::now();
   next_carrier_id_ = options_.first_carrier_id != 0
                          ? options_.first_carrier_id
@@ -60,8 +70,12 @@ Result<Ports> Engine::Start() {
   started_ = true;
   asio::co_spawn(io_, [self = shared_from_this()] { return self->AcceptLoop(); }, asio::detached);
   control_.Start(shared_from_this());
+  if (options_.http_port) carrier_.Start(shared_from_this());
+  dlr_poster_.Start(weak_from_this());
+  inbound_poster_.Start(weak_from_this());
+  ApplyHttpConfig();
   scheduler_.AddAfter(kTickInterval, Due::kTick, 0);
-  return Ports{smpp->port(), control->port()};
+  return Ports{smpp->port(), control->port(), http_port};
 }
 
 void Engine::Stop() {
@@ -70,6 +84,10 @@ void Engine::Stop() {
   boost::system::error_code ignored;
   acceptor_.close(ignored);
   control_.Close();
+  carrier_.Close();
+  dlr_poster_.Close();
+  inbound_poster_.Close();
+  http_desk_.Clear();
   scheduler_.Stop();
   for (const auto& link : links_.Snapshot()) {
     link->closing = true;
@@ -84,6 +102,7 @@ Result<SimConfig> Engine::PatchConfig(const nlohmann::json& patch) {
   if (!merged.ok()) return merged.error();
   config_ = *merged;
   bucket_.SetRate(config_.submit.max_tps);
+  ApplyHttpConfig();
   log::Info("sim", "config changed");
   return config_;
 }
@@ -159,8 +178,10 @@ void Engine::OnTick() {
   const FaultsConfig& faults = config_.faults;
   const bool outage = InOutage(faults, SecondsSinceStart());
   if (outage && !in_outage_) {
-    log::Warn("sim", "outage begins: dropping {} connections, refusing binds", links_.size());
+    log::Warn("sim", "outage begins: dropping {} connections, refusing binds",
+              links_.size() + carrier_.connections());
     links_.ForEach([&](Link& link) { Disconnect(link, faults.cut_pdu); });
+    stats_.disconnects += carrier_.DropConnections();
   } else if (!outage && in_outage_) {
     log::Info("sim", "outage ends");
   }

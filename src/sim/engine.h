@@ -1,8 +1,8 @@
 #pragma once
 // Internal to the sim component: the simulator's state and behaviour behind Simulator
 // (simulator.h has the contract). engine.cc holds the lifecycle, the accept loop and the
-// faults; engine_pdus.cc what the SMSC answers to each PDU; engine_control.cc the control
-// API's operations.
+// faults; engine_pdus.cc what the SMSC answers to each PDU; engine_http.cc what the HTTP
+// carrier answers to each request; engine_control.cc the control API's operations.
 //
 // Not thread-safe: everything runs on the io_context's one thread. Shared so that every
 // coroutine and handler it starts can keep it alive until it has run.
@@ -15,8 +15,11 @@
 #include <vector>
 
 #include "common/clock.h"
-#include "sim/control_server.h"
 #include "sim/decide.h"
+#include "sim/http_poster.h"
+#include "sim/http_receipts.h"
+#include "sim/http_server.h"
+#include "sim/http_wire.h"
 #include "sim/links.h"
 #include "sim/mo.h"
 #include "sim/receipt_desk.h"
@@ -28,12 +31,12 @@
 
 namespace deliverer::sim {
 
-class Engine final : public std::enable_shared_from_this<Engine>, public ControlHandler {
+class Engine final : public std::enable_shared_from_this<Engine> {
  public:
   static constexpr std::chrono::milliseconds kTickInterval{100};
 
   Engine(boost::asio::io_context& io, SimOptions options);
-  ~Engine() override;
+  ~Engine();
 
   Result<Ports> Start();
   void Stop();
@@ -43,12 +46,16 @@ class Engine final : public std::enable_shared_from_this<Engine>, public Control
   Stats StatsNow();
 
   // Control operations (engine_control.cc).
-  ControlReply HandleControl(std::string_view method, std::string_view path,
-                             const std::string& body) override;
+  boost::asio::awaitable<HttpReply> HandleControl(const HttpRequest& request);
   // The number of deliver_sm sent; error "no_receiver" when no receiver-capable bind exists.
   Result<int> InjectMo(const MoRequest& request);
+  // POSTs the MO to http.inbound_url; the control API's reply.
+  boost::asio::awaitable<HttpReply> InjectMoHttp(const MoRequest& request);
   int DisconnectAll();
   void ResetStats() { stats_ = Stats{}; }
+
+  // The HTTP carrier's requests (engine_http.cc).
+  boost::asio::awaitable<HttpReply> HandleCarrier(const HttpRequest& request);
 
  private:
   // A submit_sm_resp held back by submit.latency_ms, with the receipts that follow it.
@@ -93,6 +100,16 @@ class Engine final : public std::enable_shared_from_this<Engine>, public Control
               const SubmitContent* content);
   void CountPdu(Link& link);
 
+  // engine_http.cc. `early` receives the receipts to post before the answer is written.
+  HttpReply CarrierReply(const HttpRequest& request, std::vector<uint64_t>& early);
+  HttpReply BlackHole(const HttpRequest& request);
+  HttpReply SubmitHttp(const SendRequest& send, uint64_t connection, std::vector<uint64_t>& early);
+  std::vector<uint64_t> MakeHttpReceipts(const SubmitDecision& decision, uint64_t counter);
+  void RecordHttp(uint64_t connection, const SendRequest& send, std::string_view carrier_id,
+                  std::optional<unsigned> status, std::string_view answer);
+  void ApplyHttpConfig();
+  bool Unavailable() const;
+
   boost::asio::io_context& io_;
   SimOptions options_;
   SimConfig config_;
@@ -103,9 +120,13 @@ class Engine final : public std::enable_shared_from_this<Engine>, public Control
   Scheduler scheduler_;
   LinkTable links_;
   ReceiptDesk desk_;
+  HttpPoster dlr_poster_;
+  HttpPoster inbound_poster_;
+  HttpReceiptDesk http_desk_;
   TokenBucket bucket_;
   RecordWriter record_;
-  ControlServer control_;
+  HttpServer control_;
+  HttpServer carrier_;
   boost::asio::ip::tcp::acceptor acceptor_;
   Steady::time_point started_at_{};
   uint64_t next_carrier_id_ = 0;

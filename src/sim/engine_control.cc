@@ -9,29 +9,43 @@ namespace deliverer::sim {
 namespace {
 
 using Json = nlohmann::json;
+using boost::asio::awaitable;
 
-ControlReply Reply(unsigned status, const Json& body) { return {status, body.dump()}; }
+HttpReply Reply(unsigned status, const Json& body) {
+  HttpReply reply;
+  reply.status = status;
+  reply.body = body.dump(-1, ' ', false, Json::error_handler_t::replace);
+  return reply;
+}
 
-ControlReply ErrorReply(unsigned status, const Error& error) {
+HttpReply ErrorReply(unsigned status, const Error& error) {
   Json body = {{"error", error.code}, {"detail", error.detail}};
   if (!error.field.empty()) body["key"] = error.field;
   return Reply(status, body);
 }
 
-Result<Json> ParseBody(const std::string& body) {
+Result<Json> ParseBody(std::string_view body) {
   Json parsed = Json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded()) return Error::Of("invalid_json", "the body is not JSON");
   return parsed;
 }
 
-Result<MoRequest> ParseMo(const Json& body) {
-  if (!body.is_object()) return Error::Of("invalid_value", "the body must be a JSON object");
+// POST /mo: "via" is "smpp" (deliver_sm, the default) or "http" (a post to inbound_url).
+struct MoCall {
   MoRequest request;
+  std::string via = "smpp";
+};
+
+Result<MoCall> ParseMo(const Json& body) {
+  if (!body.is_object()) return Error::Of("invalid_value", "the body must be a JSON object");
+  MoCall call;
+  MoRequest& request = call.request;
   for (const auto& [key, value] : body.items()) {
     std::string* field = key == "from"        ? &request.from
                          : key == "to"        ? &request.to
                          : key == "text"      ? &request.text
                          : key == "system_id" ? &request.system_id
+                         : key == "via"       ? &call.via
                                               : nullptr;
     if (field == nullptr) {
       return Error::Of("unknown_key", fmt::format("unknown key '{}'", key), key);
@@ -41,46 +55,55 @@ Result<MoRequest> ParseMo(const Json& body) {
     }
     *field = value.get<std::string>();
   }
-  return request;
+  if (call.via != "smpp" && call.via != "http") {
+    return Error::Of("invalid_value", "'via' must be \"smpp\" or \"http\"", "via");
+  }
+  return call;
+}
+
+HttpReply MoReply(const Result<int>& sent) {
+  if (sent.ok()) return Reply(200, {{"sent", *sent}});
+  return ErrorReply(sent.error().code == "no_receiver" ? 409 : 400, sent.error());
 }
 
 }  // namespace
 
-ControlReply Engine::HandleControl(std::string_view method, std::string_view path,
-                                   const std::string& body) {
+awaitable<HttpReply> Engine::HandleControl(const HttpRequest& request) {
+  const std::string_view method = request.method, path = request.path;
   const bool get = method == "GET", post = method == "POST";
-  if (path == "/healthz" && get) return Reply(200, {{"ok", true}});
-  if (path == "/config" && get) return Reply(200, ToJson(config_));
+  if (path == "/healthz" && get) co_return Reply(200, {{"ok", true}});
+  if (path == "/config" && get) co_return Reply(200, ToJson(config_, Secrets::kMask));
   if (path == "/config" && method == "PATCH") {
-    auto patch = ParseBody(body);
-    if (!patch.ok()) return ErrorReply(400, patch.error());
+    auto patch = ParseBody(request.body);
+    if (!patch.ok()) co_return ErrorReply(400, patch.error());
     auto updated = PatchConfig(*patch);
-    return updated.ok() ? Reply(200, ToJson(*updated)) : ErrorReply(400, updated.error());
+    if (!updated.ok()) co_return ErrorReply(400, updated.error());
+    co_return Reply(200, ToJson(*updated, Secrets::kMask));
   }
   if (path == "/stats" && get) {
     Json stats = ToJson(StatsNow());
     stats["connections"] = links_.size();
     stats["bound"] = links_.bound();
-    stats["receipts_pending"] = desk_.pending();
-    return Reply(200, stats);
+    stats["receipts_pending"] = desk_.pending() + http_desk_.pending();
+    stats["http_connections"] = carrier_.connections();
+    co_return Reply(200, stats);
   }
   if (path == "/mo" && post) {
-    auto parsed = ParseBody(body);
-    auto request = parsed.ok() ? ParseMo(*parsed) : Result<MoRequest>(parsed.error());
-    if (!request.ok()) return ErrorReply(400, request.error());
-    auto sent = InjectMo(*request);
-    if (sent.ok()) return Reply(200, {{"sent", *sent}});
-    return ErrorReply(sent.error().code == "no_receiver" ? 409 : 400, sent.error());
+    auto parsed = ParseBody(request.body);
+    auto call = parsed.ok() ? ParseMo(*parsed) : Result<MoCall>(parsed.error());
+    if (!call.ok()) co_return ErrorReply(400, call.error());
+    if (call->via == "http") co_return co_await InjectMoHttp(call->request);
+    co_return MoReply(InjectMo(call->request));
   }
-  if (path == "/disconnect" && post) return Reply(200, {{"disconnected", DisconnectAll()}});
+  if (path == "/disconnect" && post) co_return Reply(200, {{"disconnected", DisconnectAll()}});
   if (path == "/reset" && post) {
     ResetStats();
-    return Reply(200, ToJson(stats_));
+    co_return Reply(200, ToJson(stats_));
   }
   const bool known = path == "/healthz" || path == "/config" || path == "/stats" || path == "/mo" ||
                      path == "/disconnect" || path == "/reset";
-  if (known) return ErrorReply(405, Error::Of("method_not_allowed", "method not allowed"));
-  return ErrorReply(404, Error::Of("not_found", "no such route"));
+  if (known) co_return ErrorReply(405, Error::Of("method_not_allowed", "method not allowed"));
+  co_return ErrorReply(404, Error::Of("not_found", "no such route"));
 }
 
 Result<int> Engine::InjectMo(const MoRequest& request) {
@@ -102,6 +125,32 @@ Result<int> Engine::InjectMo(const MoRequest& request) {
   return static_cast<int>(pdus->size());
 }
 
+awaitable<HttpReply> Engine::InjectMoHttp(const MoRequest& request) {
+  if (!inbound_poster_.has_url()) {
+    co_return ErrorReply(409, Error::Of("no_inbound_url", "http.inbound_url is not set"));
+  }
+  const char* missing = request.from.empty() ? "from"
+                        : request.to.empty()   ? "to"
+                        : request.text.empty() ? "text"
+                                               : nullptr;
+  if (missing != nullptr) {
+    co_return ErrorReply(400, Error::Of("invalid_field", fmt::format("{} is required", missing),
+                                        missing));
+  }
+  const httpc::Outcome outcome =
+      co_await inbound_poster_.PostNow(InboundBody(request.from, request.to, request.text));
+  log::Info("sim", "MO from {} to {} by http: {}", MaskNumber(request.from), MaskNumber(request.to),
+            outcome.status != 0 ? fmt::format("answered {}", outcome.status) : outcome.error);
+  if (outcome.ok()) {
+    ++stats_.http_mo_sent;
+    co_return Reply(200, {{"sent", 1}, {"status", outcome.status}});
+  }
+  if (outcome.status != 0) {
+    co_return Reply(502, {{"error", "inbound_refused"}, {"status", outcome.status}});
+  }
+  co_return ErrorReply(502, Error::Of("inbound_failed", outcome.error));
+}
+
 int Engine::DisconnectAll() {
   int count = 0;
   links_.ForEach([&](Link& link) {
@@ -109,6 +158,9 @@ int Engine::DisconnectAll() {
     Disconnect(link, config_.faults.cut_pdu);
     ++count;
   });
+  const size_t http = carrier_.DropConnections();
+  stats_.disconnects += http;
+  count += static_cast<int>(http);
   log::Info("sim", "control: {} connections dropped", count);
   return count;
 }

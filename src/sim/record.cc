@@ -188,6 +188,40 @@ void AppendRecordLine(std::string& out, const RecordMeta& meta, const smpp::Subm
   out += content.message_payload ? ",\"message_payload\":true}\n" : ",\"message_payload\":false}\n";
 }
 
+void AppendHttpRecordLine(std::string& out, const HttpRecordMeta& meta, const SendRequest& send) {
+  out += "{\"t\":\"";
+  AppendTime(out, meta.unix_ms);
+  out += "\",\"via\":\"http\"";
+  Number(out, "conn", meta.connection);
+  if (meta.carrier_id.empty()) {
+    out += ",\"carrier_id\":null";
+  } else {
+    Field(out, "carrier_id", meta.carrier_id);
+  }
+  if (meta.status) {
+    Number(out, "status", *meta.status);
+  } else {
+    out += ",\"status\":null";
+  }
+  Key(out, "answer");
+  out += meta.answer.empty() ? "null" : meta.answer;
+  Field(out, "from", send.from);
+  Field(out, "to", send.to);
+  Field(out, "text", send.text);
+  if (send.reference) {
+    Field(out, "reference", *send.reference);
+  } else {
+    out += ",\"reference\":null";
+  }
+  out += send.receipt ? ",\"receipt\":true" : ",\"receipt\":false";
+  if (send.validity_s) {
+    Number(out, "validity_s", *send.validity_s);
+  } else {
+    out += ",\"validity_s\":null";
+  }
+  out += "}\n";
+}
+
 RecordWriter::~RecordWriter() { Close(); }
 
 Status RecordWriter::Open(const std::string& path) {

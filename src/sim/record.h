@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "sim/http_wire.h"
 #include "smpp/pdu.h"
 
 namespace deliverer::sim {
@@ -52,6 +53,19 @@ struct RecordMeta {
 // message_payload. Octets that are not UTF-8 in the address fields become U+FFFD.
 void AppendRecordLine(std::string& out, const RecordMeta& meta, const smpp::SubmitSm& submit,
                       const SubmitContent& content);
+
+// What the HTTP carrier did with one POST /send, for its record line.
+struct HttpRecordMeta {
+  int64_t unix_ms = 0;             // when it arrived
+  uint64_t connection = 0;         // the HTTP connection's number, from 1
+  std::string_view carrier_id;     // "" when not accepted: written as null
+  std::optional<unsigned> status;  // the HTTP status answered; nullopt when none (black hole)
+  std::string_view answer;         // the answer's JSON body, written as it is; "": null
+};
+
+// Appends one JSON object and '\n' to `out`: t, "via":"http", conn, carrier_id, status,
+// answer, from, to, text, reference (or null), receipt, validity_s (or null).
+void AppendHttpRecordLine(std::string& out, const HttpRecordMeta& meta, const SendRequest& send);
 
 // Appends `s` as a JSON string (with quotes); invalid UTF-8 becomes U+FFFD.
 void AppendJsonString(std::string& out, std::string_view s);

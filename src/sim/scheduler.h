@@ -2,7 +2,8 @@
 // Everything the simulator does later (delayed answers, receipts, resends, ack deadlines,
 // the housekeeping tick) goes through one Scheduler: a min-heap of due entries (plus a
 // FIFO for those that arrive in order) behind ONE steady_timer, so no PDU ever owns a
-// timer of its own.
+// timer of its own. (An HTTP answer's latency waits on its connection's timer instead:
+// HTTP/1.1 answers a connection's requests in order, so each connection has one.)
 //
 // An entry is (due time, kind, key, aux); the handler registered for its kind runs on the
 // io_context's thread when it is due, in due-time order and, for equal times, in the
@@ -32,6 +33,7 @@ enum class Due : uint8_t {
   kReceipt,       // key: receipt id, aux: generation (first send after its delay)
   kAckDeadline,   // key: receipt id, aux: generation
   kResend,        // key: receipt id, aux: generation
+  kHttpReceipt,   // key: HTTP receipt id (its first post after its delay, and resends)
   kTick,          // housekeeping: record flush, outages, disconnect_every_s
   kCount,
 };

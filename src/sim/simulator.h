@@ -1,7 +1,7 @@
 #pragma once
 // The carrier simulator (delivery.md "Carrier simulator", docs/simulator.md): an SMSC
-// speaking SMPP 3.4 as a server, plus an HTTP control API on loopback, in one
-// io_context. `deliverer sim` runs it as a process; `deliverer serve --demo` can run it
+// speaking SMPP 3.4 as a server, optionally an HTTP carrier (POST /send, receipts and MO
+// posted back), plus an HTTP control API on loopback, in one io_context. `deliverer sim` runs it as a process; `deliverer serve --demo` can run it
 // in-process on its own io_context.
 //
 // Threading: everything runs on the io_context given to the constructor, which must be
@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <memory>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <string>
 
 #include "common/clock.h"
@@ -29,6 +30,8 @@ struct SimOptions {
   std::string host = "127.0.0.1";
   uint16_t smpp_port = 0;     // 0: a free port
   uint16_t control_port = 0;  // 0: a free port
+  // The HTTP carrier's port (0: a free one); nullopt: no HTTP carrier listens.
+  std::optional<uint16_t> http_port;
   std::string record_path;    // JSONL record of every submit_sm; empty: none
   uint64_t seed = 0;          // 0: from std::random_device
   // The first carrier message id; 0: derived from the clock, so a restarted simulator
@@ -42,6 +45,7 @@ struct SimOptions {
 struct Ports {
   uint16_t smpp = 0;
   uint16_t control = 0;
+  uint16_t http = 0;  // 0 when no HTTP carrier listens
 };
 
 class Engine;

@@ -38,7 +38,7 @@ struct QueuedRef {
 
 // One segment the carrier accepted.
 struct SegmentSubmit {
-  int index = 0;           // 0-based
+  int index = 0;           // 0-based; -1: the whole message under one id (HTTP carriers)
   std::string carrier_id;  // as the carrier wrote it
   std::string match_key;   // smpp::NormalizeCarrierId of it, for receipts
 };

@@ -7,6 +7,7 @@
 #include "auth/signature.h"
 #include "common/log.h"
 #include "common/backoff.h"
+#include "common/ids.h"
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
 
@@ -45,8 +46,47 @@ void Dispatcher::Stop() {
   thread_.join();
 }
 
+void Dispatcher::NotifyOps(const CircuitEvent& event) {
+  if (options_.ops_url.empty()) return;
+  const std::string event_id = NewUuidV7(event.at_ms);
+  std::string body = OpsEventJson(event, event_id);
+  asio::post(io_, [this, event_id, body = std::move(body)]() mutable {
+    if (stopping_) return;
+    ops_.push_back(OpsEvent{event_id, std::move(body), 0, 0, false});
+  });
+}
+
+void Dispatcher::DeliverOps(OpsEvent& event) {
+  event.in_flight = true;
+  auto run = [this, &event]() -> asio::awaitable<void> {
+    PostRequest request;
+    request.url = options_.ops_url;
+    request.body = event.body;
+    request.event_id = event.event_id;
+    request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body);
+    PostOutcome outcome = co_await Post(request, tls_, options_.allow_private, options_.timeout);
+    event.in_flight = false;
+    ++event.attempts;
+    metrics_.Counter("deliverer_ops_webhook_deliveries_total", "Operators' webhook attempts",
+                     {{"outcome", outcome.ok() ? "delivered" : "failed"}}).Inc();
+    if (outcome.ok() || event.attempts >= kOpsAttempts) {
+      if (!outcome.ok()) log::Warn("webhooks", "ops event {} given up after {} attempts", event.event_id, event.attempts);
+      ops_.remove_if([&](const OpsEvent& e) { return &e == &event; });
+      co_return;
+    }
+    event.next_at_ms = clock_.NowUnixMillis() + FullJitter(event.attempts, options_.backoff_base, Millis(30'000), random_).count();
+  };
+  asio::co_spawn(io_, std::move(run), asio::detached);
+}
+
 void Dispatcher::Poll() {
   if (stopping_) return;
+  // Collected first: a delivery that fails at once removes its event from the list.
+  std::vector<OpsEvent*> due;
+  for (OpsEvent& event : ops_) {
+    if (!event.in_flight && event.next_at_ms <= clock_.NowUnixMillis()) due.push_back(&event);
+  }
+  for (OpsEvent* event : due) DeliverOps(*event);
   if (in_flight_.size() < options_.max_concurrent) {
     auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(options_.max_concurrent * 2));
     if (due.ok()) {

@@ -5,11 +5,16 @@
 // then it is given up (and counted). At-least-once: a crash between the POST and its
 // record re-sends the event with the same event_id (reliability.md R11).
 //
-// Runs on its own thread with its own io_context; Start/Stop from any thread.
+// Operators' events (NotifyOps: circuit changes, to [webhooks] ops_url) go out the same
+// way, signed alike, but are kept in memory only and tried kOpsAttempts times: they are
+// alerts, and the log line and metric of the same event are the record.
+//
+// Runs on its own thread with its own io_context; Start/Stop/NotifyOps from any thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <list>
 #include <random>
 #include <set>
 #include <string>
@@ -18,11 +23,13 @@
 #include "common/clock.h"
 #include "metrics/metrics.h"
 #include "store/delivery_store.h"
+#include "webhooks/payload.h"
 
 namespace deliverer::webhooks {
 
 struct DispatcherOptions {
   std::string signing_secret;
+  std::string ops_url;  // "" = operators' events are dropped
   bool allow_private = false;
   std::chrono::seconds timeout{10};
   Millis poll_interval{200};
@@ -42,8 +49,19 @@ class Dispatcher {
   // Finishes the POSTs under way (bounded by the timeout), then stops the thread.
   void Stop();
 
+  void NotifyOps(const CircuitEvent& event);
+  static constexpr int kOpsAttempts = 5;
+
  private:
+  struct OpsEvent {
+    std::string event_id;
+    std::string body;
+    int attempts = 0;
+    int64_t next_at_ms = 0;
+    bool in_flight = false;
+  };
   void Poll();
+  void DeliverOps(OpsEvent& event);
   void Deliver(store::WebhookJob job);
   void Done(const store::WebhookJob& job, bool delivered, const std::string& why);
 
@@ -56,6 +74,7 @@ class Dispatcher {
   boost::asio::steady_timer timer_;
   std::mt19937_64 random_;
   std::set<std::string> in_flight_;  // event ids; io_ thread only
+  std::list<OpsEvent> ops_;           // io_ thread only
   bool stopping_ = false;
   std::thread thread_;
 };

@@ -6,19 +6,9 @@
 #include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
-#include <optional>
 #include <string>
 
 namespace deliverer::webhooks {
-
-struct Url {
-  bool tls = false;
-  std::string host;  // without brackets for IPv6
-  std::string port;
-  std::string target;  // path and query, "/" at least
-};
-// Only http and https, with a host; nullopt otherwise.
-std::optional<Url> ParseUrl(std::string_view url);
 
 struct PostOutcome {
   int status = 0;      // the HTTP status; 0 when none came

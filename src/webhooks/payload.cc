@@ -27,4 +27,14 @@ std::string PayloadJson(const store::WebhookJob& job) {
   return body.dump();
 }
 
+std::string OpsEventJson(const CircuitEvent& event, const std::string& event_id) {
+  return nlohmann::json{{"event_id", event_id},
+                        {"type", event.open ? "circuit.open" : "circuit.closed"},
+                        {"carrier", event.carrier},
+                        {"reason", event.reason},
+                        {"cool_down_ms", event.cool_down_ms},
+                        {"at", FormatRfc3339(event.at_ms)}}
+      .dump();
+}
+
 }  // namespace deliverer::webhooks

@@ -10,22 +10,12 @@
 #include <map>
 #include <set>
 
+#include "integration/delivery_helpers.h"
 #include "integration/harness.h"
 #include "integration/sim_process.h"
 
 namespace deliverer::integration {
 namespace {
-
-// Fast retries and receipt waits, so failures resolve within a test's time.
-constexpr const char* kFastDelivery = R"([circuit_breaker]
-open_s = 1
-max_open_s = 2
-
-[delivery]
-backoff_base_ms = 20
-backoff_cap_ms = 200
-max_attempts = 5
-)";
 
 std::string OneCarrier(uint16_t port, const std::string& extra = "") {
   return SmppCarrierToml("sim-a", port, extra) +
@@ -34,49 +24,6 @@ std::string OneCarrier(uint16_t port, const std::string& extra = "") {
 
 Json Message(const std::string& to, const std::string& body) {
   return Json{{"from", "Deliverer"}, {"to", to}, {"body", body}};
-}
-
-// Sends and returns the message id (asserting 202).
-std::string Send(const DelivererProcess& server, const std::string& key, const Json& message) {
-  HttpResponse r = server.Post("/v1/messages", message, key);
-  EXPECT_TRUE(HasStatus(r, 202));
-  return r.json.value("message_id", "");
-}
-
-Json Fetch(const DelivererProcess& server, const std::string& key, const std::string& id) {
-  return server.Get("/v1/messages/" + id, key).json;
-}
-
-// Waits until every id reaches a terminal status; returns id → message.
-std::map<std::string, Json> AwaitTerminal(const DelivererProcess& server, const std::string& key,
-                                          const std::vector<std::string>& ids,
-                                          Millis timeout = Millis(60'000)) {
-  std::map<std::string, Json> final;
-  WaitFor([&] {
-    for (const std::string& id : ids) {
-      if (final.contains(id)) continue;
-      Json m = Fetch(server, key, id);
-      const std::string status = m.value("status", "");
-      if (status == "delivered" || status == "failed" || status == "expired" || status == "rejected") {
-        final[id] = std::move(m);
-      }
-    }
-    return final.size() == ids.size();
-  }, timeout, Millis(100));
-  return final;
-}
-
-double Metric(const DelivererProcess& server, const std::string& name) {
-  const std::string body = server.Get("/metrics").body;
-  double sum = 0;
-  size_t at = 0;
-  while ((at = body.find("\n" + name, at)) != std::string::npos) {
-    const size_t end = body.find('\n', at + 1);
-    const std::string line = body.substr(at + 1, end - at - 1);
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-    at = end;
-  }
-  return sum;
 }
 
 TEST(DeliveryTest, MixedMessagesAreAllDeliveredWithTheRightSegments) {
@@ -221,7 +168,10 @@ TEST(DeliveryTest, OutageOpensTheCircuitFailsOverAndRecovers) {
       SmppCarrierToml("sim-a", primary.SmppPort(), "reconnect_min_ms = 50\nreconnect_max_ms = 200") +
       SmppCarrierToml("sim-b", secondary.SmppPort()) +
       "\n[[routes]]\nmatch = \"*\"\npolicy = \"failover\"\ncarriers = [\"sim-a\", \"sim-b\"]\n";
-  DelivererProcess server(kFastDelivery, carriers);
+  WebhookReceiver ops(1);  // the operators' webhook; its first call fails and is retried
+  DelivererProcess server(std::string(kFastDelivery) + "[webhooks]\nsigning_secret = \"" + kSigningSecret +
+                              "\"\nops_url = \"" + ops.Url() + "\"\n[security]\nallow_private_callbacks = true\n",
+                          carriers);
   const std::string key = server.CreateKey("acme", kSendRead);
   ASSERT_TRUE(WaitFor([&] { return server.Get("/readyz").status == 200; }, Millis(15'000)));
   auto first = AwaitTerminal(server, key, {Send(server, key, Message(kTo, "before"))});
@@ -245,6 +195,22 @@ TEST(DeliveryTest, OutageOpensTheCircuitFailsOverAndRecovers) {
     auto done = AwaitTerminal(server, key, {Send(server, key, Message(kTo, "after"))});
     return done.begin()->second["carrier"] == "sim-a";
   }, Millis(30'000), Millis(200)));
+
+  // Operators were told both ways, signed like producer webhooks.
+  std::vector<std::string> types;
+  EXPECT_TRUE(WaitFor([&] {
+    types.clear();
+    for (const auto& [body, signature] : ops.Received()) {
+      const Json event = Json::parse(body);
+      EXPECT_TRUE(SignatureMatches(signature, kSigningSecret, body));
+      EXPECT_EQ(event["carrier"], "sim-a");
+      types.push_back(event["type"]);
+    }
+    return types.size() >= 2;
+  }, Millis(15'000), Millis(100)));
+  ASSERT_GE(types.size(), 2u);
+  EXPECT_EQ(types.front(), "circuit.open");
+  EXPECT_EQ(types.back(), "circuit.closed");
 }
 
 TEST(DeliveryTest, StopFromTheSubscriberSuppressesTheNumber) {
@@ -259,59 +225,6 @@ TEST(DeliveryTest, StopFromTheSubscriberSuppressesTheNumber) {
   }, Millis(15'000), Millis(100)));
   HttpResponse r = server.Post("/v1/messages", Message(kTo, "again"), key);
   EXPECT_TRUE(IsProblem(r, 422, "recipient_suppressed", "to"));
-}
-
-// A producer's webhook receiver that fails its first `failures` calls.
-class WebhookReceiver {
- public:
-  explicit WebhookReceiver(int failures) : failures_(failures) {
-    server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
-      std::lock_guard lock(mutex_);
-      if (calls_++ < failures_) {
-        res.status = 500;
-        return;
-      }
-      bodies_.push_back(req.body);
-      signatures_.push_back(req.get_header_value("Deliverer-Signature"));
-      res.status = 200;
-    });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-  }
-  ~WebhookReceiver() {
-    server_.stop();
-    thread_.join();
-  }
-  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-  std::vector<std::pair<std::string, std::string>> Received() {
-    std::lock_guard lock(mutex_);
-    std::vector<std::pair<std::string, std::string>> out;
-    for (size_t i = 0; i < bodies_.size(); ++i) out.emplace_back(bodies_[i], signatures_[i]);
-    return out;
-  }
-
- private:
-  httplib::Server server_;
-  int failures_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  int calls_ = 0;
-  std::vector<std::string> bodies_, signatures_;
-};
-
-std::string HmacHex(const std::string& key, const std::string& data) {
-  unsigned char digest[32];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-       reinterpret_cast<const unsigned char*>(data.data()), data.size(), digest, &length);
-  std::string hex;
-  for (unsigned i = 0; i < length; ++i) {
-    char b[3];
-    snprintf(b, sizeof b, "%02x", digest[i]);
-    hex += b;
-  }
-  return hex;
 }
 
 TEST(DeliveryTest, WebhooksArriveSignedAndOncePerEventAfterFailures) {
@@ -330,9 +243,7 @@ TEST(DeliveryTest, WebhooksArriveSignedAndOncePerEventAfterFailures) {
   ASSERT_TRUE(WaitFor([&] {
     for (const auto& [body, signature] : receiver.Received()) {
       const Json event = Json::parse(body);
-      const std::string t = signature.substr(2, signature.find(',') - 2);
-      EXPECT_EQ(signature.substr(signature.find("v1=") + 3),
-                HmacHex("integration-test-signing-secret", t + "." + body));
+      EXPECT_TRUE(SignatureMatches(signature, kSigningSecret, body));
       by_event[event["event_id"]] = event;
     }
     return by_event.size() == 2;  // sent, then delivered

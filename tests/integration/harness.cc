@@ -243,9 +243,76 @@ std::unique_ptr<httplib::Client> DelivererProcess::NewClient() const {
   return client;
 }
 
+namespace {
+
+// Enough to cover every test's distinct values; a 20,000-message run would make the
+// scan quadratic for no gain.
+constexpr size_t kMaxSensitive = 2000;
+
+void CollectSensitive(const Json& json, std::set<std::string>& out) {
+  if (json.is_array()) {
+    for (const Json& item : json) CollectSensitive(item, out);
+    return;
+  }
+  if (!json.is_object()) return;
+  for (const auto& [key, value] : json.items()) {
+    if (!value.is_string()) {
+      CollectSensitive(value, out);
+      continue;
+    }
+    const std::string text = value.get<std::string>();
+    if (key == "to" || key == "from" || key == "number") {
+      std::string digits;
+      for (char c : text) {
+        if (c >= '0' && c <= '9') digits.push_back(c);
+      }
+      if (digits.size() >= 8) out.insert(digits);  // also catches "+44…" and "0044…"
+    } else if ((key == "body" || key == "text") && text.size() >= 12) {
+      out.insert(text);
+    }
+  }
+}
+
+// E.164 numbers in a path ("/v1/suppressions/+4420…" or "%2B4420…"), digits only.
+void CollectPathNumbers(std::string_view path, std::set<std::string>& out) {
+  for (size_t at = 0; (at = path.find_first_of("+%", at)) != std::string_view::npos;) {
+    size_t digits_from = at + (path.substr(at).starts_with("%2B") ? 3 : 1);
+    size_t end = digits_from;
+    while (end < path.size() && path[end] >= '0' && path[end] <= '9') ++end;
+    if (end - digits_from >= 8) out.insert(std::string(path.substr(digits_from, end - digits_from)));
+    at = std::max(end, at + 1);
+  }
+}
+
+}  // namespace
+
+void DelivererProcess::NoteSensitive(const std::string& body, const httplib::Headers& headers,
+                                     const std::string& path) const {
+  std::lock_guard lock(sensitive_mutex_);
+  if (sensitive_.size() >= kMaxSensitive) return;
+  CollectPathNumbers(path, sensitive_);
+  for (const auto& [name, value] : headers) {
+    if (name == "Authorization" && value.starts_with("Bearer ") && value.size() > 20) sensitive_.insert(value.substr(7));
+  }
+  if (body.empty()) return;
+  const Json json = Json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (!json.is_discarded()) CollectSensitive(json, sensitive_);
+}
+
+void DelivererProcess::CheckLogHoldsNoSensitiveData() const {
+  const std::string log = Log();
+  std::lock_guard lock(sensitive_mutex_);
+  for (const std::string& value : sensitive_) {
+    if (log.find(value) != std::string::npos) {
+      ADD_FAILURE() << "S8: the log holds a full number, body or key secret: " << value;
+    }
+  }
+}
+
 HttpResponse DelivererProcess::Send(const std::string& method, const std::string& path,
                                     const httplib::Headers& headers, const std::string& body,
                                     const std::string& content_type) const {
+  NoteSensitive(body, headers, path);
   auto client = NewClient();
   if (method == "GET") return ToResponse(client->Get(path, headers));
   if (method == "POST") return ToResponse(client->Post(path, headers, body, content_type));

@@ -23,6 +23,7 @@
 #include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -37,6 +38,8 @@ using SysMillis = std::chrono::sys_time<Millis>;
 // Numbers that libphonenumber treats as valid and dialable.
 inline constexpr const char* kFrom = "+14155550100";
 inline constexpr const char* kTo = "+442071838750";
+// [webhooks] signing_secret of every test config.
+inline constexpr const char* kSigningSecret = "integration-test-signing-secret";
 inline constexpr const char* kToFr = "+33612345678";
 inline constexpr const char* kToDe = "+4915123456789";
 inline constexpr const char* kToUs = "+14155552671";
@@ -218,6 +221,11 @@ class DelivererProcess {
   void StopReader();
   // When the process has ended without being told to: reaps it, records a failure.
   bool ReapIfEnded();
+  // reliability.md S8: the numbers, bodies and keys this harness sent are remembered,
+  // and the destructor fails the test when the log holds any of them in full.
+  void NoteSensitive(const std::string& body, const httplib::Headers& headers,
+                     const std::string& path = "") const;
+  void CheckLogHoldsNoSensitiveData() const;
   void ReportUnexpectedEnd(int wait_status);
   CommandResult Cli(std::vector<std::string> args) const;
 
@@ -233,6 +241,9 @@ class DelivererProcess {
   bool output_closed_ = false;  // the reader saw EOF on the current run's pipe
   std::atomic<bool> stop_reader_{false};
   std::thread reader_;
+
+  mutable std::mutex sensitive_mutex_;
+  mutable std::set<std::string> sensitive_;
 };
 
 // Converts an httplib result into an HttpResponse.

@@ -14,6 +14,7 @@
 #include <future>
 #include <iostream>
 #include <optional>
+#include <algorithm>
 #include <stdexcept>
 #include <string_view>
 
@@ -89,6 +90,7 @@ httplib::Client Client(uint16_t port) {
 }  // namespace
 
 SimProcess::SimProcess(std::vector<std::string> args) : record_path_(dir_.path() + "/record.jsonl") {
+  const bool http = std::find(args.begin(), args.end(), "--http-port") != args.end();
   int fds[2];
   if (pipe2(fds, O_CLOEXEC) < 0) throw std::runtime_error("pipe2 failed");
   args.insert(args.begin(), {"sim", "--smpp-port", "0", "--control-port", "0", "--record",
@@ -97,7 +99,7 @@ SimProcess::SimProcess(std::vector<std::string> args) : record_path_(dir_.path()
   close(fds[1]);
   reader_ = std::thread([this, fd = fds[0]] { Drain(fd); });
   try {
-    WaitForListeners();
+    WaitForListeners(http);
   } catch (...) {
     kill(pid_, SIGKILL);
     WaitExit(pid_, std::chrono::seconds(10));
@@ -120,15 +122,17 @@ SimProcess::~SimProcess() {
   }
 }
 
-void SimProcess::WaitForListeners() {
+void SimProcess::WaitForListeners(bool http) {
   const auto deadline = std::chrono::steady_clock::now() + kStartupTimeout;
   std::unique_lock lock(mutex_);
   for (;;) {
     auto smpp = LoggedPort(log_, "smpp on ");
     auto control = LoggedPort(log_, "control on ");
-    if (smpp && control) {
+    auto http_port = LoggedPort(log_, "http on ");
+    if (smpp && control && (http_port || !http)) {
       smpp_port_ = *smpp;
       control_port_ = *control;
+      http_port_ = http ? *http_port : 0;
       return;
     }
     if (closed_) throw std::runtime_error("deliverer sim exited before listening:\n" + log_);

@@ -1,7 +1,8 @@
 #pragma once
 // `deliverer sim` as a child process for integration tests: started on free ports (the
-// ports come from its `smpp on HOST:PORT` and `control on HOST:PORT` log lines, never
-// from a sleep), with a record file in its own temporary directory, and its control API.
+// ports come from its `smpp on HOST:PORT`, `control on HOST:PORT` and, with
+// `--http-port`, `http on HOST:PORT` log lines, never from a sleep), with a record file in
+// its own temporary directory, and its control API.
 //
 // Not thread-safe: one test thread drives a SimProcess. The control helpers open one
 // connection per call.
@@ -20,7 +21,7 @@ namespace deliverer::integration {
 class SimProcess {
  public:
   // `deliverer sim --smpp-port 0 --control-port 0 --record <dir>/record.jsonl ARGS…`.
-  // Returns once both listeners are logged; throws std::runtime_error (with the output)
+  // Returns once the listeners are logged; throws std::runtime_error (with the output)
   // when the process exits or stays silent for 30 s instead.
   explicit SimProcess(std::vector<std::string> args = {});
   // SIGKILLs the process if it still runs; prints its output when the test failed.
@@ -30,6 +31,8 @@ class SimProcess {
 
   uint16_t SmppPort() const { return smpp_port_; }
   uint16_t ControlPort() const { return control_port_; }
+  // The HTTP carrier's port; 0 when the process was started without --http-port.
+  uint16_t HttpPort() const { return http_port_; }
   const std::string& RecordPath() const { return record_path_; }
   std::string Log() const;
 
@@ -48,7 +51,7 @@ class SimProcess {
   std::vector<Json> RecordLines() const;
 
  private:
-  void WaitForListeners();
+  void WaitForListeners(bool http);
   void Drain(int fd);
 
   TempDir dir_;
@@ -56,6 +59,7 @@ class SimProcess {
   int pid_ = -1;
   uint16_t smpp_port_ = 0;
   uint16_t control_port_ = 0;
+  uint16_t http_port_ = 0;
   mutable std::mutex mutex_;
   std::condition_variable changed_;
   std::string log_;

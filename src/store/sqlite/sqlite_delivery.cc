@@ -113,12 +113,15 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
   }
   std::optional<MessageError> error;
   if (r.status == MsgStatus::kDelivered) {
+    // Segment -1 is a whole message under one id (an HTTP carrier segments it itself).
     auto count = db.Prepare(
-        "SELECT count(DISTINCT segment) FROM submits WHERE message_id = ? AND state = ?");
+        "SELECT count(DISTINCT segment), coalesce(max(segment < 0), 0) FROM submits"
+        " WHERE message_id = ? AND state = ?");
     if (!count.ok()) return count.take_error();
     count->Bind(1, message_id).Bind(2, Code(MsgStatus::kDelivered));
     if (auto row = count->Step(); !row.ok()) return row.take_error();
-    if (count->Int(0) < cur.segments) return result;  // other segments still on their way
+    const bool whole = count->Int(1) != 0;
+    if (!whole && count->Int(0) < cur.segments) return result;  // other segments still on their way
   } else {
     error = ReceiptError(r.status, r.carrier_code);
   }

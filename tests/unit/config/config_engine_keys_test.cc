@@ -213,6 +213,50 @@ TEST(ConfigEngineKeysTest, SmppKeysAreRejectedOnHttpCarriers) {
   EXPECT_EQ(config.carriers[0].receipt_id_match, "exact");
 }
 
+TEST(ConfigEngineKeysTest, HttpCarrierApiKeys) {
+  const Config config = Load(R"toml(
+[[carriers]]
+id = "h"
+protocol = "http"
+url = "https://api.example.com/v2/sms"
+format = "form"
+auth_header = "X-Api-Key"
+auth_scheme = ""
+fields = { to = "msisdn", reference = "" }
+id_field = "messages.0.id"
+error_field = "error.code"
+permanent_statuses = [400, 404]
+connections = 16
+allow_private = true
+response_timeout_s = 3
+)toml");
+  ASSERT_EQ(config.carriers.size(), 1u);
+  const HttpCarrierConfig& h = config.carriers[0].http;
+  EXPECT_EQ(h.format, "form");
+  EXPECT_EQ(h.auth_header, "X-Api-Key");
+  EXPECT_EQ(h.auth_scheme, "");
+  EXPECT_EQ(h.fields.to, "msisdn");
+  EXPECT_EQ(h.fields.from, "from");  // the rest keep their defaults
+  EXPECT_EQ(h.fields.reference, "");
+  EXPECT_EQ(h.id_field, "messages.0.id");
+  EXPECT_EQ(h.error_field, "error.code");
+  EXPECT_EQ(h.permanent_statuses, (std::vector<int>{400, 404}));
+  EXPECT_EQ(h.connections, 16);
+  EXPECT_TRUE(h.allow_private);
+  EXPECT_EQ(config.carriers[0].response_timeout_s, 3);
+}
+
+TEST(ConfigEngineKeysTest, HttpCarrierKeysAreCheckedAndRejectedOnSmpp) {
+  EXPECT_EQ(ErrorOf("[[carriers]]\nid = \"a\"\nconnections = 4\n"),
+            "deliverer.toml:3:15: [[carriers]] \"a\" connections only applies to protocol = \"http\"");
+  EXPECT_EQ(ErrorOf("[[carriers]]\nid = \"h\"\nprotocol = \"http\"\nurl = \"https://x/send\"\n"
+                    "auth_header = \"X-Key: 1\"\n"),
+            "deliverer.toml:5:15: [[carriers]] \"h\" auth_header must be an HTTP header name");
+  EXPECT_EQ(ErrorOf("[[carriers]]\nid = \"h\"\nprotocol = \"http\"\nurl = \"https://x/send\"\n"
+                    "fields = { text = \"\" }\n"),
+            "deliverer.toml:5:10: [[carriers]] \"h\" fields text cannot be empty");
+}
+
 // ---- circuit breaker ----------------------------------------------------------------
 
 TEST(ConfigEngineKeysTest, CircuitBreakerSectionAndCarrierOverride) {

@@ -63,5 +63,25 @@ TEST(SimCliTest, ErrorsNameTheCulprit) {
   EXPECT_EQ(ConfigFromOptions(rate).error().field, "submit.transient_rate");
 }
 
+TEST(SimCliTest, HttpFlagsFillTheHttpSection) {
+  SimCliOptions o;
+  o.config_json = R"({"http":{"dlr_connections":2}})";
+  o.http_token = "t0ken";
+  o.dlr_url = "http://127.0.0.1:8080/v1/dlr/sim-http";
+  o.dlr_token = "dlr-secret";
+  o.inbound_url = "http://127.0.0.1:8080/v1/inbound/sim-http";
+  auto config = ConfigFromOptions(o);
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->http.token, "t0ken");
+  EXPECT_EQ(config->http.dlr_url, "http://127.0.0.1:8080/v1/dlr/sim-http");
+  EXPECT_EQ(config->http.dlr_token, "dlr-secret");
+  EXPECT_EQ(config->http.inbound_url, "http://127.0.0.1:8080/v1/inbound/sim-http");
+  EXPECT_EQ(config->http.dlr_connections, 2u);
+
+  SimCliOptions bad;
+  bad.dlr_url = "ftp://example.com/dlr";
+  EXPECT_EQ(ConfigFromOptions(bad).error().field, "http.dlr_url");
+}
+
 }  // namespace
 }  // namespace deliverer::sim

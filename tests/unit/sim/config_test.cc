@@ -22,6 +22,10 @@ TEST(SimConfigTest, DefaultsAreAPerfectCarrier) {
   EXPECT_EQ(c.submit.transient_codes, (std::vector<uint32_t>{0x58, 0x14, 0x08}));
   EXPECT_EQ(c.faults.bind_refuse_status, 0x0Du);
   EXPECT_EQ(c.receipts.max_resends, 10u);
+  EXPECT_EQ(c.http, HttpConfig{});
+  EXPECT_TRUE(c.http.token.empty());
+  EXPECT_TRUE(c.http.dlr_url.empty());
+  EXPECT_EQ(c.http.dlr_connections, 4u);
 }
 
 TEST(SimConfigTest, ToJsonRoundTripsThroughMerge) {
@@ -31,6 +35,7 @@ TEST(SimConfigTest, ToJsonRoundTripsThroughMerge) {
   c.receipts.outcomes = {3, 1, 0, 0, 0, 0, 0, 0};
   c.faults.outages = {{10, 5}, {60, 1.5}};
   c.auth = {"acme", "secret"};
+  c.http = {"tok", "http://127.0.0.1:9/dlr", "dlr-tok", "https://example.com/in", 7};
   auto merged = MergeConfig(SimConfig{}, ToJson(c));
   ASSERT_TRUE(merged.ok()) << merged.error().detail;
   EXPECT_EQ(*merged, c);
@@ -114,6 +119,62 @@ TEST(SimConfigTest, NotAnObjectIsRejected) {
   auto merged = MergeConfig(SimConfig{}, Json::array());
   ASSERT_FALSE(merged.ok());
   EXPECT_EQ(merged.error().code, "invalid_value");
+}
+
+TEST(SimConfigTest, HttpKeysMergeAndAreChecked) {
+  auto merged =
+      Merge(R"({"http":{"dlr_url":"http://127.0.0.1:8080/v1/dlr/sim-http","token":"abc"}})");
+  ASSERT_TRUE(merged.ok()) << merged.error().detail;
+  EXPECT_EQ(merged->http.dlr_url, "http://127.0.0.1:8080/v1/dlr/sim-http");
+  EXPECT_EQ(merged->http.token, "abc");
+  EXPECT_EQ(merged->http.dlr_connections, 4u);  // the default, kept
+  EXPECT_TRUE(merged->http.inbound_url.empty());
+
+  auto cleared = Merge(R"({"http":{"dlr_url":""}})", *merged);
+  ASSERT_TRUE(cleared.ok());
+  EXPECT_TRUE(cleared->http.dlr_url.empty());
+  EXPECT_EQ(cleared->http.token, "abc");
+
+  struct Case {
+    const char* patch;
+    const char* key;
+  };
+  for (const Case& c : {Case{R"({"http":{"dlr_url":"ftp://x/y"}})", "http.dlr_url"},
+                        Case{R"({"http":{"inbound_url":"not a url"}})", "http.inbound_url"},
+                        Case{R"({"http":{"inbound_url":"http://u:p@host/"}})", "http.inbound_url"},
+                        Case{R"({"http":{"token":"two words"}})", "http.token"},
+                        Case{R"({"http":{"dlr_token":"line\nbreak"}})", "http.dlr_token"},
+                        Case{R"({"http":{"dlr_token":7}})", "http.dlr_token"},
+                        Case{R"({"http":{"dlr_connections":0}})", "http.dlr_connections"},
+                        Case{R"({"http":{"dlr_connections":65}})", "http.dlr_connections"}}) {
+    auto bad = Merge(c.patch);
+    ASSERT_FALSE(bad.ok()) << c.patch;
+    EXPECT_EQ(bad.error().code, "invalid_value") << c.patch;
+    EXPECT_EQ(bad.error().field, c.key) << c.patch;
+  }
+  auto unknown = Merge(R"({"http":{"url":"http://x/"}})");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.error().field, "http.url");
+}
+
+TEST(SimConfigTest, SecretsAreMaskedAndAMaskKeepsThem) {
+  SimConfig c;
+  c.http.token = "s3cret";
+  c.http.dlr_token = "dlr-s3cret";
+  const Json masked = ToJson(c, Secrets::kMask);
+  EXPECT_EQ(masked["http"]["token"], "***");
+  EXPECT_EQ(masked["http"]["dlr_token"], "***");
+  EXPECT_EQ(ToJson(SimConfig{}, Secrets::kMask)["http"]["token"], "");  // unset shows as unset
+  EXPECT_EQ(ToJson(c)["http"]["token"], "s3cret");
+
+  // GET /config edited and sent back keeps the secrets it shows masked.
+  Json edited = masked;
+  edited["http"]["dlr_url"] = "http://127.0.0.1:1/dlr";
+  auto merged = MergeConfig(c, edited);
+  ASSERT_TRUE(merged.ok()) << merged.error().detail;
+  EXPECT_EQ(merged->http.token, "s3cret");
+  EXPECT_EQ(merged->http.dlr_token, "dlr-s3cret");
+  EXPECT_EQ(merged->http.dlr_url, "http://127.0.0.1:1/dlr");
 }
 
 TEST(SimConfigTest, OutageWindows) {

@@ -178,6 +178,36 @@ TEST(SimRecordWriterTest, WritesOnFlushAndClose) {
   std::filesystem::remove(path);
 }
 
+TEST(SimRecordLineTest, HttpSendLine) {
+  SendRequest send{"+14155550100", "+442071838750", "Héllo \"x\"", "msg_1", true, 3600};
+  std::string out;
+  AppendHttpRecordLine(out,
+                       HttpRecordMeta{1'764'098'165'123, 3, "68E4A2B1000003", 200,
+                                      R"({"message_id":"68E4A2B1000003"})"},
+                       send);
+  ASSERT_EQ(out.find('\n'), out.size() - 1);
+  EXPECT_EQ(out,
+            R"({"t":"2025-11-25T19:16:05.123Z","via":"http","conn":3,"carrier_id":"68E4A2B1000003",)"
+            R"("status":200,"answer":{"message_id":"68E4A2B1000003"},"from":"+14155550100",)"
+            R"("to":"+442071838750","text":"Héllo \"x\"","reference":"msg_1","receipt":true,)"
+            R"("validity_s":3600})"
+            "\n");
+
+  // Not answered (a black hole), no reference, no validity.
+  send.reference.reset();
+  send.validity_s.reset();
+  send.receipt = false;
+  out.clear();
+  AppendHttpRecordLine(out, HttpRecordMeta{1'764'098'165'123, 1, "", std::nullopt, ""}, send);
+  const Json line = Json::parse(out);
+  EXPECT_TRUE(line["carrier_id"].is_null());
+  EXPECT_TRUE(line["status"].is_null());
+  EXPECT_TRUE(line["answer"].is_null());
+  EXPECT_TRUE(line["reference"].is_null());
+  EXPECT_TRUE(line["validity_s"].is_null());
+  EXPECT_EQ(line["receipt"], false);
+}
+
 TEST(SimRecordWriterTest, OpenFailsWithAReason) {
   RecordWriter writer;
   Status s = writer.Open("/nonexistent-dir/record.jsonl");

@@ -20,29 +20,6 @@ TEST(SignatureTest, HeaderSignsTimestampDotBody) {
             "t=1700000000,v1=" + auth::HmacSha256Hex("secret", "1700000000.{}"));
 }
 
-TEST(ParseUrlTest, SplitsSchemeHostPortAndTarget) {
-  auto u = ParseUrl("https://hooks.example.com/sms/status?x=1#frag");
-  ASSERT_TRUE(u);
-  EXPECT_TRUE(u->tls);
-  EXPECT_EQ(u->host, "hooks.example.com");
-  EXPECT_EQ(u->port, "443");
-  EXPECT_EQ(u->target, "/sms/status?x=1");
-  auto v = ParseUrl("http://127.0.0.1:8080");
-  ASSERT_TRUE(v);
-  EXPECT_EQ(v->port, "8080");
-  EXPECT_EQ(v->target, "/");
-  auto w = ParseUrl("http://[::1]:9000/h");
-  ASSERT_TRUE(w);
-  EXPECT_EQ(w->host, "::1");
-  EXPECT_EQ(w->port, "9000");
-}
-
-TEST(ParseUrlTest, RefusesOtherSchemesAndCredentials) {
-  EXPECT_FALSE(ParseUrl("ftp://example.com/"));
-  EXPECT_FALSE(ParseUrl("http://user:pass@example.com/"));
-  EXPECT_FALSE(ParseUrl("http:///path"));
-}
-
 TEST(PayloadTest, HasTheFieldsOfApiMd) {
   store::WebhookJob job;
   job.event_id = "e1";

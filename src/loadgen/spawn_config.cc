@@ -1,0 +1,87 @@
+#include "loadgen/spawn_config.h"
+
+#include <fmt/format.h>
+
+namespace deliverer::loadgen {
+namespace {
+
+std::string TomlString(std::string_view text) {
+  std::string out = "\"";
+  for (char c : text) {
+    if (c == '"' || c == '\\') out += '\\';
+    out += c;
+  }
+  return out + "\"";
+}
+
+bool AddressChar(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '.' ||
+         c == ':' || c == '[' || c == ']' || c == '-';
+}
+
+}  // namespace
+
+std::string SpawnConfigToml(const std::string& data_dir, uint16_t smpp_port,
+                            const std::string& webhook_secret) {
+  return fmt::format(R"([server]
+listen = "127.0.0.1:0"
+
+[storage]
+path = {}
+
+[security]
+allow_private_callbacks = true
+
+[rate_limits]
+per_key_rps = 0
+global_rps = 0
+
+[delivery]
+queue_high_water = 100000000
+
+[webhooks]
+signing_secret = {}
+
+[logging]
+level = "info"
+format = "text"
+
+[[carriers]]
+id = "bench-sim"
+protocol = "smpp"
+host = "127.0.0.1"
+port = {}
+system_id = "bench"
+password = "bench"
+binds = 2
+window = 128
+
+[[routes]]
+match = "*"
+policy = "failover"
+carriers = ["bench-sim"]
+)",
+                     TomlString(data_dir), TomlString(webhook_secret), smpp_port);
+}
+
+std::optional<Target> FindLoggedAddress(std::string_view log, std::string_view marker) {
+  const size_t at = log.find(marker);
+  if (at == std::string_view::npos) return std::nullopt;
+  std::string_view rest = log.substr(at + marker.size());
+  size_t end = 0;
+  while (end < rest.size() && AddressChar(rest[end])) ++end;
+  if (end == rest.size()) return std::nullopt;  // the line may still be being written
+  rest = rest.substr(0, end);
+  while (!rest.empty() && (rest.back() == '.' || rest.back() == ':')) rest.remove_suffix(1);
+  auto target = ParseHostPort(rest);
+  if (!target.ok() || target->port == 0) return std::nullopt;
+  return *target;
+}
+
+std::string LastLine(std::string_view output) {
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.remove_suffix(1);
+  const size_t newline = output.rfind('\n');
+  return std::string(newline == std::string_view::npos ? output : output.substr(newline + 1));
+}
+
+}  // namespace deliverer::loadgen

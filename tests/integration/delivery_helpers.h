@@ -1,0 +1,65 @@
+#pragma once
+// What the end-to-end delivery tests share: fast retry settings, sending and awaiting
+// final states through the API, reading a metric, verifying signatures, and a webhook
+// receiver. Not thread-safe except WebhookReceiver, which its server thread also uses.
+#include <httplib.h>
+
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "integration/harness.h"
+
+namespace deliverer::integration {
+
+// Fast retries and receipt waits, so failures resolve within a test's time.
+inline constexpr const char* kFastDelivery = R"([circuit_breaker]
+open_s = 1
+max_open_s = 2
+
+[delivery]
+backoff_base_ms = 20
+backoff_cap_ms = 200
+max_attempts = 5
+)";
+
+// Sends and returns the message id (asserting 202).
+std::string Send(const DelivererProcess& server, const std::string& key, const Json& message);
+Json Fetch(const DelivererProcess& server, const std::string& key, const std::string& id);
+// Waits until every id reaches a terminal status; returns id → message.
+std::map<std::string, Json> AwaitTerminal(const DelivererProcess& server, const std::string& key,
+                                          const std::vector<std::string>& ids, Millis timeout = Millis(60'000));
+// The sum of every series of metric `name` on /metrics.
+double Metric(const DelivererProcess& server, const std::string& name);
+// Lower-case hex HMAC-SHA256, computed here independently of the code under test.
+std::string HmacHex(const std::string& key, const std::string& data);
+// True when `header` ("t=…,v1=…") signs `body` with `secret`.
+bool SignatureMatches(const std::string& header, const std::string& secret, const std::string& body);
+
+// An HTTP receiver on loopback (producer webhooks, the operators' webhook) that fails its
+// first `failures` calls with 500 and records the rest.
+class WebhookReceiver {
+ public:
+  explicit WebhookReceiver(int failures = 0);
+  ~WebhookReceiver();
+  WebhookReceiver(const WebhookReceiver&) = delete;
+  WebhookReceiver& operator=(const WebhookReceiver&) = delete;
+
+  std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  // (body, Deliverer-Signature) of every call answered 200.
+  std::vector<std::pair<std::string, std::string>> Received();
+
+ private:
+  httplib::Server server_;
+  int failures_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  int calls_ = 0;
+  std::vector<std::string> bodies_, signatures_;
+};
+
+}  // namespace deliverer::integration

@@ -1,0 +1,143 @@
+#include "engine_fixture.h"
+
+#include <unistd.h>
+
+#include <atomic>
+#include <future>
+
+#include "text/text.h"
+
+namespace deliverer::delivery::testing {
+
+config::RouteConfig FailoverRoute(std::vector<std::string> carriers, std::string match) {
+  config::RouteConfig route;
+  route.match = std::move(match);
+  route.policy = "failover";
+  route.carriers = std::move(carriers);
+  return route;
+}
+
+EngineTest::EngineTest() : work_(io_.get_executor()) {}
+
+void EngineTest::SetUp() {
+  dir_ = std::filesystem::temp_directory_path() /
+         ("deliverer-engine-" + std::to_string(::getpid()) + "-" +
+          ::testing::UnitTest::GetInstance()->current_test_info()->name());
+  std::filesystem::remove_all(dir_);
+  auto store =
+      store::sqlite::SqliteStore::Open(store::sqlite::SqliteOptions{dir_.string()}, clock_);
+  ASSERT_TRUE(store.ok()) << store.error().detail;
+  store_ = std::move(*store);
+}
+
+void EngineTest::TearDown() {
+  // The store first: its writer drains, and the callbacks it runs post to the io_context
+  // through a live engine. Nothing runs the io_context afterwards.
+  store_.reset();
+  engine_.reset();
+  std::filesystem::remove_all(dir_);
+}
+
+void EngineTest::Start(EngineSetup setup) {
+  options_ = setup.options;
+  config::Config config;
+  for (const std::string& id : setup.carriers) {
+    config::CarrierConfig carrier;
+    carrier.id = id;
+    config.carriers.push_back(std::move(carrier));
+  }
+  config.routes = std::move(setup.routes);
+  auto router = routing::Router::Create(config);
+  ASSERT_TRUE(router.ok()) << router.error().detail;
+  router_ = std::make_unique<routing::RouterHolder>(
+      std::make_shared<const routing::Router>(std::move(router).value()));
+  circuits_ = std::make_unique<routing::CircuitBoard>(config.carriers);
+  engine_ = std::make_unique<Engine>(io_, options_, *store_, *store_, queue_, *router_, *circuits_,
+                                     metrics_, clock_);
+  for (const std::string& id : setup.carriers) {
+    auto fake = std::make_unique<FakeCarrier>(io_, id);
+    carriers_[id] = fake.get();
+    engine_->AddCarrier(std::move(fake));
+  }
+  engine_->Start();
+}
+
+void EngineTest::Insert(const std::string& id, MessageSpec spec) {
+  auto count = text::CountSegments(spec.body);
+  ASSERT_TRUE(count.ok());
+  store::NewMessage m;
+  m.id = id;
+  m.account = "acme";
+  m.from = "Deliverer";
+  m.to = spec.to.empty() ? "+44770090" + std::to_string(1000 + destinations_++) : spec.to;
+  m.to_region = "GB";
+  m.body = spec.body;
+  m.encoding = count->encoding;
+  m.segments = count->segments;
+  m.ttl_seconds = spec.ttl_seconds;
+  m.payload_hash = "hash-" + id;
+  m.created_at_ms = spec.created_at_ms >= 0 ? spec.created_at_ms : clock_.NowUnixMillis();
+  std::promise<std::vector<Result<store::InsertResult>>> done;
+  store_->InsertMessages({m}, [&done](auto results) { done.set_value(std::move(results)); });
+  auto results = done.get_future().get();
+  ASSERT_TRUE(results[0].ok());
+  ASSERT_EQ(results[0]->outcome, store::InsertOutcome::kCreated);
+  if (spec.publish) {
+    queue_.Publish({queue::Delivery{m.id, m.to, m.priority, m.created_at_ms, 0}});
+  }
+}
+
+store::MessageRecord EngineTest::Record(const std::string& id) {
+  auto m = store_->GetMessage(id, /*with_events=*/true);
+  EXPECT_TRUE(m.ok() && m->has_value()) << id;
+  return (m.ok() && m->has_value()) ? **m : store::MessageRecord{};
+}
+
+model::Status EngineTest::StatusOf(const std::string& id) { return Record(id).status; }
+
+std::vector<model::Status> EngineTest::EventsOf(const std::string& id) {
+  std::vector<model::Status> out;
+  for (const store::MessageEvent& e : Record(id).events) out.push_back(e.status);
+  return out;
+}
+
+bool EngineTest::RunUntil(const std::function<bool()>& done, std::chrono::seconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    io_.run_for(Millis(2));
+  }
+  return true;
+}
+
+bool EngineTest::RunThroughRetries(const std::function<bool()>& done) {
+  const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+  while (!done()) {
+    if (std::chrono::steady_clock::now() >= until) return false;
+    io_.run_for(Millis(2));
+    const std::optional<int64_t> next = queue_.NextRetryAt();
+    if (next && *next > clock_.NowUnixMillis()) clock_.Set(*next);
+  }
+  return true;
+}
+
+void EngineTest::SweepOnce() {
+  const std::string probe = "sweep-probe-" + std::to_string(++probes_);
+  Insert(probe,
+         MessageSpec{
+             .ttl_seconds = 1, .created_at_ms = clock_.NowUnixMillis() - 1000, .publish = false});
+  ASSERT_TRUE(RunUntil([&] { return StatusOf(probe) == model::Status::kExpired; }))
+      << "no sweep ran";
+}
+
+bool EngineTest::Receipt(const std::string& carrier, const std::string& carrier_id,
+                         model::Status status, const std::string& carrier_code) {
+  auto acked = std::make_shared<std::atomic<int>>(-1);  // the ack runs on the store's thread
+  engine_->OnReceipt(carrier,
+                     carriers::CarrierReceipt{carrier_id, carrier_id, status, carrier_code},
+                     [acked](bool recorded) { *acked = recorded ? 1 : 0; });
+  EXPECT_TRUE(RunUntil([&] { return *acked >= 0; })) << "the receipt was never acknowledged";
+  return *acked == 1;
+}
+
+}  // namespace deliverer::delivery::testing

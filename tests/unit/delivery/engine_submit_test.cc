@@ -1,0 +1,97 @@
+// The engine's normal path: take, route, submit, record `sent`, complete by receipt.
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "engine_fixture.h"
+
+namespace deliverer::delivery::testing {
+namespace {
+
+using model::Status;
+
+TEST_F(EngineTest, AcceptedMessageIsSentThenDeliveredByItsReceipt) {
+  Insert("m1", MessageSpec{.body = "hello", .to = "+447700900123"});
+  clock_.Advance(std::chrono::minutes(10));  // a tenth of its hour-long TTL has passed
+  ASSERT_NO_FATAL_FAILURE(Start());
+  FakeCarrier& a = carrier("A");
+  EXPECT_TRUE(a.started());
+
+  ASSERT_TRUE(RunUntil([&] { return StatusOf("m1") == Status::kSent; }));
+  ASSERT_EQ(a.submits().size(), 1u);
+  const carriers::CarrierSubmit& submit = a.submits()[0];
+  EXPECT_EQ(submit.message_id, "m1");
+  EXPECT_EQ(submit.from, "Deliverer");
+  EXPECT_EQ(submit.to, "+447700900123");
+  EXPECT_EQ(submit.encoding, model::Encoding::kGsm7);
+  ASSERT_EQ(submit.segments.size(), 1u);
+  EXPECT_TRUE(submit.segments[0].udh.empty());
+  EXPECT_EQ(submit.validity_s, 3000) << "the TTL that remains, not the whole TTL";
+  store::MessageRecord sent = Record("m1");
+  EXPECT_EQ(sent.carrier, "A");
+  EXPECT_EQ(sent.attempts, 1);
+  EXPECT_EQ(sent.sent_at_ms, clock_.NowUnixMillis());
+
+  const std::vector<std::string> ids = a.CarrierIdsOf("m1");
+  ASSERT_EQ(ids.size(), 1u);
+  EXPECT_TRUE(Receipt("A", ids[0], Status::kDelivered, "DELIVRD/000"));
+  store::MessageRecord done = Record("m1");
+  EXPECT_EQ(done.status, Status::kDelivered);
+  EXPECT_FALSE(done.error.has_value());
+  EXPECT_EQ(EventsOf("m1"),
+            (std::vector<Status>{Status::kQueued, Status::kSent, Status::kDelivered}));
+  ASSERT_TRUE(RunUntil([&] { return queue_.Depth() == 0; })) << "the delivery was never acked";
+  EXPECT_EQ(a.submits().size(), 1u);
+}
+
+TEST_F(EngineTest, MultipartMessageIsDeliveredOnlyWhenEveryPartHasItsReceipt) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  Insert("long", MessageSpec{.body = std::string(200, 'a')});  // two GSM-7 segments
+  FakeCarrier& a = carrier("A");
+  ASSERT_TRUE(RunUntil([&] { return StatusOf("long") == Status::kSent; }));
+  ASSERT_EQ(a.submits().size(), 1u);
+  ASSERT_EQ(a.submits()[0].segments.size(), 2u);
+  EXPECT_FALSE(a.submits()[0].segments[0].udh.empty()) << "concatenated parts carry a UDH";
+
+  const std::vector<std::string> ids = a.CarrierIdsOf("long");
+  ASSERT_EQ(ids.size(), 2u);
+  EXPECT_TRUE(Receipt("A", ids[1], Status::kDelivered, "DELIVRD/000"));
+  EXPECT_EQ(StatusOf("long"), Status::kSent) << "one part is still on its way";
+  EXPECT_TRUE(Receipt("A", ids[0], Status::kDelivered, "DELIVRD/000"));
+  EXPECT_EQ(StatusOf("long"), Status::kDelivered);
+}
+
+TEST_F(EngineTest, ReceiptThatOvertakesTheSubmitAnswerIsAppliedWhenTheSubmitIsRecorded) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  FakeCarrier& a = carrier("A");
+  a.Hold();
+  Insert("early");
+  ASSERT_TRUE(RunUntil([&] { return a.held() == 1; }));
+  // The receipt comes (on another bind, say) before the submit's answer is handled.
+  const std::string carrier_id = a.NextCarrierId();
+  EXPECT_TRUE(Receipt("A", carrier_id, Status::kDelivered, "DELIVRD/000"));
+  EXPECT_EQ(StatusOf("early"), Status::kQueued);
+  EXPECT_EQ(*store_->UnmatchedReceipts(), 1);
+
+  a.ReleaseOldest(Kind::kAccepted);
+  EXPECT_EQ(a.CarrierIdsOf("early"), std::vector<std::string>{carrier_id});
+  ASSERT_TRUE(RunUntil([&] { return StatusOf("early") == Status::kDelivered; }));
+  EXPECT_EQ(EventsOf("early"),
+            (std::vector<Status>{Status::kQueued, Status::kSent, Status::kDelivered}));
+  EXPECT_EQ(*store_->UnmatchedReceipts(), 0);
+}
+
+TEST_F(EngineTest, DestinationWithoutRouteFailsWithoutASubmit) {
+  ASSERT_NO_FATAL_FAILURE(Start(EngineSetup{.routes = {FailoverRoute({"A"}, "+33")}}));
+  Insert("nowhere", MessageSpec{.to = "+447700900555"});
+  ASSERT_TRUE(RunUntil([&] { return StatusOf("nowhere") == Status::kFailed; }));
+  store::MessageRecord record = Record("nowhere");
+  ASSERT_TRUE(record.error.has_value());
+  EXPECT_EQ(record.error->code, "no_route");
+  EXPECT_EQ(record.attempts, 0);
+  ASSERT_TRUE(RunUntil([&] { return queue_.Depth() == 0; }));
+  EXPECT_TRUE(carrier("A").submits().empty());
+}
+
+}  // namespace
+}  // namespace deliverer::delivery::testing

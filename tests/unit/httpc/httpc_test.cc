@@ -1,0 +1,220 @@
+// The HTTP client connection: URL parsing, keep-alive reuse, what `written` says when
+// nothing could be sent, the SSRF guard, and timeouts; against a small loopback server.
+#include <gtest/gtest.h>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <functional>
+#include <optional>
+
+#include "httpc/connection.h"
+#include "httpc/url.h"
+
+namespace deliverer::httpc {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using asio::ip::tcp;
+
+TEST(ParseUrlTest, SplitsSchemeHostPortAndTarget) {
+  auto u = ParseUrl("https://hooks.example.com/sms/status?x=1#frag");
+  ASSERT_TRUE(u);
+  EXPECT_TRUE(u->tls);
+  EXPECT_EQ(u->host, "hooks.example.com");
+  EXPECT_EQ(u->port, "443");
+  EXPECT_EQ(u->target, "/sms/status?x=1");
+  auto v = ParseUrl("http://127.0.0.1:8080");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->port, "8080");
+  EXPECT_EQ(v->target, "/");
+  auto w = ParseUrl("http://[::1]:9000/h");
+  ASSERT_TRUE(w);
+  EXPECT_EQ(w->host, "::1");
+  EXPECT_EQ(w->port, "9000");
+}
+
+TEST(ParseUrlTest, RefusesOtherSchemesAndCredentials) {
+  EXPECT_FALSE(ParseUrl("ftp://example.com/"));
+  EXPECT_FALSE(ParseUrl("http://user:pass@example.com/"));
+  EXPECT_FALSE(ParseUrl("http:///path"));
+}
+
+TEST(MakePostTest, SetsHostWithPortOnlyWhenNotTheDefault) {
+  auto req = MakePost(*ParseUrl("http://127.0.0.1:9000/send"), "{}", "application/json");
+  EXPECT_EQ(req[http::field::host], "127.0.0.1:9000");
+  EXPECT_EQ(req.target(), "/send");
+  EXPECT_EQ(req[http::field::content_length], "2");
+  auto v6 = MakePost(*ParseUrl("https://[::1]/x"), "", "text/plain");
+  EXPECT_EQ(v6[http::field::host], "[::1]");
+}
+
+// Answers each request on a connection with `reply(request_count)`; counts connections.
+class LoopbackServer {
+ public:
+  using Reply = std::function<std::optional<http::response<http::string_body>>(int n, const std::string& body)>;
+
+  LoopbackServer(asio::io_context& io, Reply reply)
+      : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), reply_(std::move(reply)) {
+    asio::co_spawn(io, Accept(), asio::detached);
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  int connections = 0;
+  int requests = 0;
+
+ private:
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      ++connections;
+      asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)), asio::detached);
+    }
+  }
+  asio::awaitable<void> Serve(tcp::socket socket) {
+    beast::flat_buffer buffer;
+    for (;;) {
+      beast::error_code ec;
+      http::request<http::string_body> req;
+      co_await http::async_read(socket, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      auto res = reply_(++requests, req.body());
+      if (!res) co_return;  // hang up without answering
+      res->prepare_payload();
+      co_await http::async_write(socket, *res, asio::redirect_error(asio::use_awaitable, ec));
+      if (ec || !res->keep_alive()) co_return;
+    }
+  }
+
+  tcp::acceptor acceptor_;
+  Reply reply_;
+};
+
+http::response<http::string_body> Ok(std::string body) {
+  http::response<http::string_body> res{http::status::ok, 11};
+  res.body() = std::move(body);
+  res.keep_alive(true);
+  return res;
+}
+
+// Runs `exchanges` requests one after another on one Connection; returns their outcomes.
+std::vector<Outcome> RunExchanges(asio::io_context& io, ConnectionOptions options, int exchanges) {
+  std::vector<Outcome> outcomes;
+  auto connection = std::make_shared<Connection>(io.get_executor(), options);
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        for (int i = 0; i < exchanges; ++i) {
+          outcomes.push_back(co_await connection->Exchange(MakePost(options.url, "n" + std::to_string(i), "text/plain")));
+        }
+        connection->Close();
+        io.stop();
+      },
+      asio::detached);
+  io.run();
+  return outcomes;
+}
+
+ConnectionOptions Options(uint16_t port) {
+  ConnectionOptions options;
+  options.url = *ParseUrl("http://127.0.0.1:" + std::to_string(port) + "/send");
+  options.timeout = Millis{2000};
+  return options;
+}
+
+TEST(ConnectionTest, KeepsOneConnectionAliveAcrossExchanges) {
+  asio::io_context io;
+  LoopbackServer server(io, [](int n, const std::string& body) { return Ok(std::to_string(n) + ":" + body); });
+  auto outcomes = RunExchanges(io, Options(server.port()), 3);
+  ASSERT_EQ(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes[2].status, 200);
+  EXPECT_EQ(outcomes[2].body, "3:n2");
+  EXPECT_TRUE(outcomes[0].written);
+  EXPECT_EQ(server.connections, 1);
+}
+
+TEST(ConnectionTest, ReopensAfterThePeerAsksToClose) {
+  asio::io_context io;
+  LoopbackServer server(io, [](int, const std::string&) {
+    auto res = Ok("x");
+    res.keep_alive(false);
+    return res;
+  });
+  auto outcomes = RunExchanges(io, Options(server.port()), 2);
+  EXPECT_TRUE(outcomes[0].ok());
+  EXPECT_TRUE(outcomes[1].ok());
+  EXPECT_EQ(server.connections, 2);
+}
+
+TEST(ConnectionTest, NothingWrittenWhenTheConnectionIsRefused) {
+  asio::io_context io;
+  uint16_t closed_port = 0;
+  {
+    tcp::acceptor probe(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    closed_port = probe.local_endpoint().port();
+  }
+  auto outcomes = RunExchanges(io, Options(closed_port), 1);
+  EXPECT_EQ(outcomes[0].status, 0);
+  EXPECT_FALSE(outcomes[0].written);
+  EXPECT_TRUE(outcomes[0].error.starts_with("connect:")) << outcomes[0].error;
+}
+
+TEST(ConnectionTest, WrittenButUnansweredWhenThePeerHangsUp) {
+  asio::io_context io;
+  LoopbackServer server(io, [](int, const std::string&) { return std::nullopt; });
+  auto outcomes = RunExchanges(io, Options(server.port()), 1);
+  EXPECT_EQ(outcomes[0].status, 0);
+  EXPECT_TRUE(outcomes[0].written);
+  EXPECT_TRUE(outcomes[0].error.starts_with("read:")) << outcomes[0].error;
+}
+
+TEST(ConnectionTest, RefusesLoopbackWhenPrivateAddressesAreNotAllowed) {
+  asio::io_context io;
+  LoopbackServer server(io, [](int, const std::string&) { return Ok("x"); });
+  auto options = Options(server.port());
+  options.allow_private = false;
+  auto outcomes = RunExchanges(io, options, 1);
+  EXPECT_EQ(outcomes[0].error, "forbidden_address");
+  EXPECT_FALSE(outcomes[0].written);
+  EXPECT_EQ(server.connections, 0);
+}
+
+TEST(ConnectionTest, CloseCancelsAnExchangeInProgress) {
+  asio::io_context io;
+  // Reads the request and never answers: only Close() can end the exchange early.
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  tcp::socket held(io);
+  auto options = Options(acceptor.local_endpoint().port());
+  options.timeout = Millis{60'000};
+  auto connection = std::make_shared<Connection>(io.get_executor(), options);
+  std::optional<Outcome> outcome;
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        outcome = co_await connection->Exchange(MakePost(options.url, "x", "text/plain"));
+        io.stop();
+      },
+      asio::detached);
+  // The exchange is waiting for an answer once the server has the request's bytes.
+  std::array<char, 16> sink;
+  acceptor.async_accept(held, [&](beast::error_code) {
+    held.async_read_some(asio::buffer(sink), [&](beast::error_code, size_t) { connection->Close(); });
+  });
+  io.run();
+  ASSERT_TRUE(outcome);
+  EXPECT_EQ(outcome->status, 0);
+  EXPECT_TRUE(outcome->written);
+  EXPECT_TRUE(outcome->error.starts_with("read:")) << outcome->error;
+}
+
+}  // namespace
+}  // namespace deliverer::httpc

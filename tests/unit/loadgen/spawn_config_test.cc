@@ -1,0 +1,56 @@
+#include "loadgen/spawn_config.h"
+
+#include <gtest/gtest.h>
+
+#include "config/config.h"
+
+namespace deliverer::loadgen {
+namespace {
+
+TEST(SpawnConfigTest, TheGatewayLoadsItWithTheSettingsABenchNeeds) {
+  const std::string toml = SpawnConfigToml("/tmp/deliverer-bench-x/data", 34567, "0123abcd");
+  auto config = config::LoadString(toml, "bench.toml");
+  ASSERT_TRUE(config.ok()) << config.error().detail << "\n" << toml;
+  EXPECT_EQ(config->server.listen_port, 0);
+  EXPECT_TRUE(config->security.allow_private_callbacks);
+  EXPECT_EQ(config->rate_limits.per_key_rps, 0);
+  EXPECT_EQ(config->rate_limits.global_rps, 0);
+  EXPECT_EQ(config->webhooks.signing_secret, "0123abcd");
+  ASSERT_EQ(config->carriers.size(), 1U);
+  EXPECT_EQ(config->carriers[0].port, 34567);
+  ASSERT_EQ(config->routes.size(), 1U);
+}
+
+TEST(SpawnConfigTest, PathsWithQuotesAreEscaped) {
+  auto config = config::LoadString(SpawnConfigToml("/tmp/a \"b\\c", 1, "s"), "bench.toml");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->storage.path, "/tmp/a \"b\\c");
+}
+
+TEST(LoggedAddressTest, FindsTheAddressInTextAndJsonLogLines) {
+  auto sim = FindLoggedAddress("2026-11-26 10:00:00.000 info sim smpp on 127.0.0.1:41234\n", "smpp on ");
+  ASSERT_TRUE(sim);
+  EXPECT_EQ(sim->host, "127.0.0.1");
+  EXPECT_EQ(sim->port, 41234);
+  auto serve = FindLoggedAddress(
+      R"({"ts":"…","level":"info","component":"server","msg":"listening on http://127.0.0.1:39001"})",
+      "listening on http://");
+  ASSERT_TRUE(serve);
+  EXPECT_EQ(serve->port, 39001);
+}
+
+TEST(LoggedAddressTest, NothingUntilTheLineIsComplete) {
+  EXPECT_FALSE(FindLoggedAddress("starting\n", "smpp on "));
+  EXPECT_FALSE(FindLoggedAddress("smpp on 127.0.0.1:", "smpp on "));
+  EXPECT_FALSE(FindLoggedAddress("smpp on 127.0.0.1:0\n", "smpp on "));
+  EXPECT_FALSE(FindLoggedAddress("smpp on 127.0.0.1:41", "smpp on "));  // half written
+}
+
+TEST(LastLineTest, IsTheKeyLine) {
+  EXPECT_EQ(LastLine("created key for account bench\ndk_abc_def\n"), "dk_abc_def");
+  EXPECT_EQ(LastLine("only\r\n"), "only");
+  EXPECT_EQ(LastLine(""), "");
+}
+
+}  // namespace
+}  // namespace deliverer::loadgen
