@@ -33,6 +33,7 @@ fuzz:
 bench: build
 	scripts/install-deps --bench
 	scripts/bench-ingest $(BUILD)
+	scripts/bench-e2e $(BUILD)
 
 deps:
 	@scripts/install-deps

@@ -38,17 +38,19 @@ int RunSpawned(const Settings& settings) {
   Spawner spawner(OwnBinary());
   auto gateway = spawner.Start();
   if (!gateway.ok()) {
-    std::cerr << "deliverer bench: " << gateway.error().detail << "\n(logs kept in " << spawner.dir() << ")\n";
+    std::cerr << "deliverer bench: " << gateway.error().detail << "\n(logs kept in "
+              << spawner.dir() << ")\n";
     spawner.Stop(/*keep_dir=*/true);
     return kBenchExitFailure;
   }
-  std::cerr << "deliverer bench: spawned deliverer serve on " << gateway->target.ToUrl() << " and deliverer sim ("
-            << spawner.dir() << ")\n";
-  RunTarget target{gateway->target, gateway->api_key, gateway->webhook_secret, true, gateway->serve_pid,
-                   gateway->sim_pid};
+  std::cerr << "deliverer bench: spawned deliverer serve on " << gateway->target.ToUrl()
+            << " and deliverer sim (" << spawner.dir() << ")\n";
+  RunTarget target{gateway->target,    gateway->api_key, gateway->webhook_secret, true,
+                   gateway->serve_pid, gateway->sim_pid};
   const Result<Report> report = RunLoad(settings, target);
   const int code = Finish(report, settings.json);
-  if (code != kBenchExitOk) std::cerr << "---- serve.log (end) ----\n" << spawner.LogTail("serve.log") << "\n";
+  if (code != kBenchExitOk)
+    std::cerr << "---- serve.log (end) ----\n" << spawner.LogTail("serve.log") << "\n";
   spawner.Stop(/*keep_dir=*/code != kBenchExitOk);
   if (code != kBenchExitOk) std::cerr << "(logs kept in " << spawner.dir() << ")\n";
   return code;
@@ -60,28 +62,41 @@ void AddBenchOptions(CLI::App* bench, BenchOptions& o) {
   bench->add_option("--url", o.url, "The gateway to drive: http://HOST:PORT")->default_val(o.url);
   bench->add_option("--api-key-env", o.api_key_env, "Environment variable holding the API key")
       ->default_val(o.api_key_env);
-  bench->add_option("--api-key", o.api_key, "The API key itself (visible to other users: prefer --api-key-env)");
-  bench->add_option("--connections", o.connections, "Keep-alive connections")->default_val(o.connections);
+  bench->add_option("--api-key", o.api_key,
+                    "The API key itself (visible to other users: prefer --api-key-env)");
+  bench->add_option("--connections", o.connections, "Keep-alive connections")
+      ->default_val(o.connections);
   bench->add_option("--rate", o.rate, "Messages per second, open loop; 0: flat out (closed loop)")
       ->default_val(o.rate);
-  auto* duration = bench->add_option("--duration", o.duration_s, "Seconds to send for (default 10)");
+  auto* duration =
+      bench->add_option("--duration", o.duration_s, "Seconds to send for (default 10)");
   auto* count = bench->add_option("--count", o.count, "Messages to send");
   duration->excludes(count);
-  bench->add_option("--mix", o.mix, "Message kinds and weights: gsm7, ucs2 (emoji), multipart (3 segments)")
+  bench
+      ->add_option("--mix", o.mix,
+                   "Message kinds and weights: gsm7, ucs2 (emoji), multipart (3 segments)")
       ->default_val(o.mix);
   bench->add_option("--batch", o.batch, "Messages per POST /v1/messages/batch (0: single POSTs)")
       ->default_val(o.batch);
-  bench->add_option("--track", o.track, "delivered: time deliveries through webhooks; none: ingest only")
+  bench
+      ->add_option("--track", o.track,
+                   "delivered: time deliveries through webhooks; none: ingest only")
       ->default_val(o.track);
-  bench->add_option("--drain-timeout", o.drain_timeout_s, "Seconds to wait for webhooks after sending")
+  bench
+      ->add_option("--drain-timeout", o.drain_timeout_s,
+                   "Seconds to wait after sending for the deliveries still due")
       ->default_val(o.drain_timeout_s);
-  bench->add_option("--timeout", o.timeout_s, "Seconds a request may take")->default_val(o.timeout_s);
-  bench->add_option("--webhook-listen", o.webhook_listen, "HOST:PORT of the webhook receiver (0: a free port)")
+  bench->add_option("--timeout", o.timeout_s, "Seconds a request may take")
+      ->default_val(o.timeout_s);
+  bench
+      ->add_option("--webhook-listen", o.webhook_listen,
+                   "HOST:PORT of the webhook receiver (0: a free port)")
       ->default_val(o.webhook_listen);
   bench->add_option("--webhook-secret-env", o.webhook_secret_env,
                     "Environment variable holding the webhook signing secret, to check signatures");
   bench->add_flag("--json", o.json, "Print the report as one JSON object");
-  bench->add_flag("--spawn", o.spawn, "Start deliverer sim and deliverer serve for the run, stop them after");
+  bench->add_flag("--spawn", o.spawn,
+                  "Start deliverer sim and deliverer serve for the run, stop them after");
 }
 
 int RunBench(const BenchOptions& options) {

@@ -9,8 +9,9 @@
 namespace deliverer::loadgen {
 
 inline constexpr int kBenchExitOk = 0;
-inline constexpr int kBenchExitFailure = 1;  // unreachable/unready gateway, spawn failed, nothing accepted
-inline constexpr int kBenchExitUsage = 2;    // bad flags, no API key
+inline constexpr int kBenchExitFailure =
+    1;  // unreachable/unready gateway, spawn failed, nothing accepted
+inline constexpr int kBenchExitUsage = 2;  // bad flags, no API key
 
 void AddBenchOptions(CLI::App* bench, BenchOptions& options);
 int RunBench(const BenchOptions& options);

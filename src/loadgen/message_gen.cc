@@ -24,7 +24,8 @@ constexpr uint64_t kSpread = 7919;
 constexpr std::string_view kGsm7Head = "Your code is ";
 constexpr std::string_view kGsm7Tail = ". It expires in 10 minutes.";
 constexpr std::string_view kUcs2Head = "Votre code : ";
-constexpr std::string_view kUcs2Tail = " \xF0\x9F\x8E\x89 \xC3\xA0 bient\xC3\xB4t !";  // 🎉 à bientôt
+constexpr std::string_view kUcs2Tail =
+    " \xF0\x9F\x8E\x89 \xC3\xA0 bient\xC3\xB4t !";  // 🎉 à bientôt
 constexpr std::string_view kMultipartHead = "Your order 4711 has shipped. Tracking code ";
 constexpr std::string_view kMultipartTail =
     ". The parcel leaves our warehouse today and should reach you within two working days. "
@@ -53,7 +54,9 @@ void AppendUint(uint64_t value, std::string& out) {
 }  // namespace
 
 MessageGenerator::MessageGenerator(GeneratorOptions options)
-    : options_(std::move(options)), cycle_(options_.mix), ref_prefix_("lg" + options_.run_id + "-") {}
+    : options_(std::move(options)),
+      cycle_(options_.mix),
+      ref_prefix_("lg" + options_.run_id + "-") {}
 
 int MessageGenerator::SegmentsOf(uint64_t seq) const {
   return KindOf(seq) == MessageKind::kMultipart ? 3 : 1;
@@ -105,7 +108,8 @@ void MessageGenerator::AppendMessage(uint64_t seq, std::string& out) const {
   out += '}';
 }
 
-void MessageGenerator::WriteBody(uint64_t first_seq, uint32_t n, bool batch, std::string& out) const {
+void MessageGenerator::WriteBody(uint64_t first_seq, uint32_t n, bool batch,
+                                 std::string& out) const {
   out.clear();
   if (!batch) {
     AppendMessage(first_seq, out);
@@ -120,7 +124,8 @@ void MessageGenerator::WriteBody(uint64_t first_seq, uint32_t n, bool batch, std
 }
 
 std::optional<uint64_t> MessageGenerator::SeqOf(std::string_view client_ref) const {
-  if (client_ref.size() <= ref_prefix_.size() || client_ref.substr(0, ref_prefix_.size()) != ref_prefix_) {
+  if (client_ref.size() <= ref_prefix_.size() ||
+      client_ref.substr(0, ref_prefix_.size()) != ref_prefix_) {
     return std::nullopt;
   }
   const std::string_view digits = client_ref.substr(ref_prefix_.size());

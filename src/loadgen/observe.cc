@@ -14,7 +14,8 @@ namespace {
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r')) s.remove_suffix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\r'))
+    s.remove_suffix(1);
   return s;
 }
 
@@ -73,13 +74,15 @@ std::optional<uint64_t> CpuTicksFromStat(std::string_view stat) {
   return ticks;
 }
 
-GatewayFigures GatewayFiguresOf(const MetricSample& baseline, const std::vector<MetricSample>& samples) {
+GatewayFigures GatewayFiguresOf(const MetricSample& baseline,
+                                const std::vector<MetricSample>& samples) {
   GatewayFigures figures;
   if (samples.empty()) return figures;
   const MetricSample& last = samples.back();
   figures.accepted = static_cast<uint64_t>(std::max(0.0, last.accepted - baseline.accepted));
   figures.delivered = static_cast<uint64_t>(std::max(0.0, last.delivered - baseline.delivered));
-  figures.delivered_settled = samples.size() >= 2 && samples[samples.size() - 2].delivered == last.delivered;
+  figures.delivered_settled =
+      samples.size() >= 2 && samples[samples.size() - 2].delivered == last.delivered;
   double until_s = last.t_s;
   for (const MetricSample& sample : samples) {
     if (sample.delivered == last.delivered) {
@@ -87,14 +90,17 @@ GatewayFigures GatewayFiguresOf(const MetricSample& baseline, const std::vector<
       break;
     }
   }
-  if (figures.delivered > 0 && until_s > 0) figures.delivered_per_s = static_cast<double>(figures.delivered) / until_s;
+  if (figures.delivered > 0 && until_s > 0)
+    figures.delivered_per_s = static_cast<double>(figures.delivered) / until_s;
   return figures;
 }
 
 double SelfCpuSeconds() {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
   return seconds(usage.ru_utime) + seconds(usage.ru_stime);
 }
 

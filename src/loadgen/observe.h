@@ -33,7 +33,8 @@ struct MetricSample {
 // order, non-empty). The delivered rate runs from the start to the first sample that
 // shows the final count; when the last two samples still differ the counter had not
 // settled, and the rate runs to the last one.
-GatewayFigures GatewayFiguresOf(const MetricSample& baseline, const std::vector<MetricSample>& samples);
+GatewayFigures GatewayFiguresOf(const MetricSample& baseline,
+                                const std::vector<MetricSample>& samples);
 
 // CPU seconds used so far: by this process (all its threads), and by process `pid`
 // (nullopt when it cannot be read, e.g. it has exited).

@@ -53,7 +53,8 @@ GatewayWatch::GatewayWatch(asio::io_context& io, tcp::endpoint endpoint, std::st
 awaitable<bool> GatewayWatch::WaitReady(std::chrono::milliseconds within) {
   const auto deadline = std::chrono::steady_clock::now() + within;
   while (std::chrono::steady_clock::now() < deadline) {
-    if ((co_await HttpGet(endpoint_, host_header_, "/readyz", kProbeTimeout)).status == 200) co_return true;
+    if ((co_await HttpGet(endpoint_, host_header_, "/readyz", kProbeTimeout)).status == 200)
+      co_return true;
     beast::error_code ignored;
     timer_.expires_after(kReadyPoll);
     co_await timer_.async_wait(asio::redirect_error(use_awaitable, ignored));
@@ -66,7 +67,8 @@ awaitable<std::optional<MetricSample>> GatewayWatch::Sample() {
   const HttpAnswer answer = co_await HttpGet(endpoint_, host_header_, "/metrics", kProbeTimeout);
   if (answer.status != 200) co_return std::nullopt;
   // A family is declared (HELP and TYPE lines) before its first series exists: then 0.
-  if (answer.body.find("deliverer_messages_accepted_total") == std::string::npos) co_return std::nullopt;
+  if (answer.body.find("deliverer_messages_accepted_total") == std::string::npos)
+    co_return std::nullopt;
   const auto accepted = SumMetric(answer.body, "deliverer_messages_accepted_total");
   const auto delivered = SumMetric(answer.body, "deliverer_messages_delivered_total");
   const double t_s = std::chrono::duration<double>(asked - start_).count();
@@ -107,6 +109,12 @@ awaitable<void> GatewayWatch::Finish() {
 std::optional<GatewayFigures> GatewayWatch::Figures() const {
   if (!baseline_ || samples_.empty()) return std::nullopt;
   return GatewayFiguresOf(*baseline_, samples_);
+}
+
+std::optional<uint64_t> GatewayWatch::DeliveredSoFar() const {
+  const auto figures = Figures();
+  if (!figures) return std::nullopt;
+  return figures->delivered;
 }
 
 }  // namespace deliverer::loadgen

@@ -25,12 +25,14 @@ struct HttpAnswer {
 
 // GET `target` on a new connection to `endpoint`, within `timeout`.
 boost::asio::awaitable<HttpAnswer> HttpGet(const boost::asio::ip::tcp::endpoint& endpoint,
-                                           const std::string& host_header, const std::string& target,
+                                           const std::string& host_header,
+                                           const std::string& target,
                                            std::chrono::milliseconds timeout);
 
 class GatewayWatch {
  public:
-  GatewayWatch(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint, std::string host_header);
+  GatewayWatch(boost::asio::io_context& io, boost::asio::ip::tcp::endpoint endpoint,
+               std::string host_header);
 
   // Polls /readyz until it answers 200 (a spawned gateway has bound its carrier) or
   // `within` passes; false then.
@@ -44,6 +46,9 @@ class GatewayWatch {
   boost::asio::awaitable<void> Finish();
 
   std::optional<GatewayFigures> Figures() const;
+  // Messages the gateway counted delivered since the baseline, as of the last sample;
+  // nullopt without figures.
+  std::optional<uint64_t> DeliveredSoFar() const;
 
  private:
   boost::asio::awaitable<std::optional<MetricSample>> Sample();

@@ -19,7 +19,8 @@ std::string FallbackCode(int http_status) { return "http_" + std::to_string(http
 
 std::string ReplyParser::ProblemCode(int http_status, std::string_view body) {
   dom::object object;
-  if (parser_.parse(body.data(), body.size()).get_object().get(object)) return FallbackCode(http_status);
+  if (parser_.parse(body.data(), body.size()).get_object().get(object))
+    return FallbackCode(http_status);
   std::string code = StringMember(object, "code");
   return code.empty() ? FallbackCode(http_status) : code;
 }

@@ -20,13 +20,14 @@ double Millis(uint64_t micros) { return Round(static_cast<double>(micros) / 1000
 template <class Map>
 std::string JoinCounts(const Map& counts) {
   std::string out;
-  for (const auto& [name, n] : counts) out += fmt::format("{}{} {}", out.empty() ? "" : ", ", name, n);
+  for (const auto& [name, n] : counts)
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", name, n);
   return out.empty() ? "none" : out;
 }
 
 Json LatencyJson(const LatencySummary& s) {
-  return {{"count", s.count}, {"p50", s.p50_ms}, {"p90", s.p90_ms}, {"p99", s.p99_ms},
-          {"p99_9", s.p999_ms}, {"max", s.max_ms}};
+  return {{"count", s.count}, {"p50", s.p50_ms},    {"p90", s.p90_ms},
+          {"p99", s.p99_ms},  {"p99_9", s.p999_ms}, {"max", s.max_ms}};
 }
 
 std::string LatencyRow(std::string_view name, const LatencySummary& s) {
@@ -40,28 +41,36 @@ Json OptionalNumber(const std::optional<double>& value) {
 }
 
 std::string LoadLine(const Report& r) {
-  std::string mode = r.rate > 0 ? fmt::format("open loop at {:g} msg/s", r.rate) : "flat out (closed loop)";
-  std::string length = r.count > 0 ? fmt::format("{} messages", r.count) : fmt::format("{:g} s", r.duration_s);
+  std::string mode =
+      r.rate > 0 ? fmt::format("open loop at {:g} msg/s", r.rate) : "flat out (closed loop)";
+  std::string length =
+      r.count > 0 ? fmt::format("{} messages", r.count) : fmt::format("{:g} s", r.duration_s);
   std::string shape = r.batch > 0 ? fmt::format("batches of {}", r.batch) : "single POSTs";
-  return fmt::format("load        {}, {} connections, {}, {}, mix {}\n", mode, r.connections, length, shape,
-                     r.mix);
+  return fmt::format("load        {}, {} connections, {}, {}, mix {}\n", mode, r.connections,
+                     length, shape, r.mix);
 }
 
 std::string DeliveryLines(const Report& r) {
-  if (!r.track) return "delivery    not tracked (--track none)\n";
+  if (!r.track) {
+    return fmt::format(
+        "delivery    not tracked (--track none); waited {:.1f} s for the gateway's counter{}\n",
+        r.drain_s, r.drain_timed_out ? " (timed out)" : "");
+  }
   std::string out = fmt::format(
       "delivery    {} delivered = {:.1f}/s over {:.2f} s (first accept to last delivery); {} sent; "
       "{} outstanding after a {:.1f} s drain{}\n",
       r.delivered, r.delivered_per_s, r.delivery_window_s, r.sent_events, r.outstanding, r.drain_s,
       r.drain_timed_out ? " (timed out)" : "");
   if (r.outstanding > 0) {
-    out += "            (delivery figures cover only the messages whose webhooks came; see gateway)\n";
+    out +=
+        "            (delivery figures cover only the messages whose webhooks came; see gateway)\n";
   }
   out += fmt::format("statuses    {}\n", JoinCounts(r.final_statuses));
-  out += fmt::format("webhooks    {} received, {} duplicate, {} foreign, {}\n", r.webhooks_received,
-                     r.webhooks_duplicate, r.webhooks_foreign,
-                     r.signatures_checked ? fmt::format("{} bad signatures", r.webhooks_bad_signature)
-                                          : std::string("signatures not checked"));
+  out +=
+      fmt::format("webhooks    {} received, {} duplicate, {} foreign, {}\n", r.webhooks_received,
+                  r.webhooks_duplicate, r.webhooks_foreign,
+                  r.signatures_checked ? fmt::format("{} bad signatures", r.webhooks_bad_signature)
+                                       : std::string("signatures not checked"));
   return out;
 }
 
@@ -69,7 +78,8 @@ std::string GatewayLine(const Report& r) {
   if (!r.gateway) return "gateway     /metrics not read\n";
   const GatewayFigures& g = *r.gateway;
   return fmt::format("gateway     /metrics: +{} accepted, +{} delivered = {:.1f}/s{}\n", g.accepted,
-                     g.delivered, g.delivered_per_s, g.delivered_settled ? "" : " (still rising at the end)");
+                     g.delivered, g.delivered_per_s,
+                     g.delivered_settled ? "" : " (still rising at the end)");
 }
 
 std::string CpuLine(const Report& r) {
@@ -130,8 +140,11 @@ Json GatewayJson(const Report& r) {
 }  // namespace
 
 LatencySummary Summarize(const Histogram& micros) {
-  return LatencySummary{micros.count(), Millis(micros.Percentile(0.50)), Millis(micros.Percentile(0.90)),
-                        Millis(micros.Percentile(0.99)), Millis(micros.Percentile(0.999)),
+  return LatencySummary{micros.count(),
+                        Millis(micros.Percentile(0.50)),
+                        Millis(micros.Percentile(0.90)),
+                        Millis(micros.Percentile(0.99)),
+                        Millis(micros.Percentile(0.999)),
                         Millis(micros.max())};
 }
 
@@ -140,19 +153,21 @@ std::string FormatText(const Report& r) {
   for (const auto& entry : r.rejected) rejected_total += entry.second;
   std::string out = fmt::format("deliverer bench: {}{}\n", r.url, r.spawned ? " (spawned)" : "");
   out += LoadLine(r);
-  out += fmt::format("requests    {} sent, {} answered, {} transport errors, {} timeouts; HTTP {}\n",
-                     r.requests_sent, r.requests_answered, r.transport_errors, r.timeouts,
-                     JoinCounts(r.http_statuses));
-  out += fmt::format("messages    {} sent, {} accepted = {:.1f}/s over {:.2f} s, {} rejected", r.messages_sent,
-                     r.accepted, r.accepted_per_s, r.send_window_s, rejected_total);
+  out +=
+      fmt::format("requests    {} sent, {} answered, {} transport errors, {} timeouts; HTTP {}\n",
+                  r.requests_sent, r.requests_answered, r.transport_errors, r.timeouts,
+                  JoinCounts(r.http_statuses));
+  out +=
+      fmt::format("messages    {} sent, {} accepted = {:.1f}/s over {:.2f} s, {} rejected",
+                  r.messages_sent, r.accepted, r.accepted_per_s, r.send_window_s, rejected_total);
   out += rejected_total > 0 ? fmt::format(" ({})\n", JoinCounts(r.rejected)) : "\n";
   if (r.unsent_behind_schedule > 0) {
     out += fmt::format("behind      {} messages due within the duration were never sent\n",
                        r.unsent_behind_schedule);
   }
   out += DeliveryLines(r) + GatewayLine(r) + CpuLine(r);
-  out += fmt::format("\n  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)", "count", "p50", "p90",
-                     "p99", "p99.9", "max");
+  out += fmt::format("\n  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)", "count",
+                     "p50", "p90", "p99", "p99.9", "max");
   out += LatencyRow("accept", r.accept);
   if (r.track) {
     out += LatencyRow("accept to sent", r.accept_to_sent);

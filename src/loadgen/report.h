@@ -22,13 +22,13 @@ LatencySummary Summarize(const Histogram& micros);
 struct GatewayFigures {
   uint64_t accepted = 0;
   uint64_t delivered = 0;
-  double delivered_per_s = 0;  // delivered over first send → when the counter stopped moving
+  double delivered_per_s = 0;      // delivered over first send → when the counter stopped moving
   bool delivered_settled = false;  // the counter had stopped moving before the bench ended
 };
 
 struct CpuFigures {
-  double window_s = 0;       // the sending window the figures cover
-  double loadgen_cores = 0;  // this process: CPU seconds / window_s
+  double window_s = 0;                           // the sending window the figures cover
+  double loadgen_cores = 0;                      // this process: CPU seconds / window_s
   std::optional<double> serve_cores, sim_cores;  // spawned processes only
 };
 
@@ -36,7 +36,7 @@ struct Report {
   // What was asked.
   std::string url;
   uint32_t connections = 0;
-  double rate = 0;  // 0 = flat out
+  double rate = 0;        // 0 = flat out
   double duration_s = 0;  // 0 when the run was a count
   uint64_t count = 0;     // 0 when the run was a duration
   uint32_t batch = 0;     // 0 = single POSTs
@@ -54,9 +54,9 @@ struct Report {
   // Messages.
   uint64_t messages_sent = 0;
   uint64_t accepted = 0;
-  uint64_t unsent_behind_schedule = 0;  // open loop: due within the duration, never sent
+  uint64_t unsent_behind_schedule = 0;       // open loop: due within the duration, never sent
   std::map<std::string, uint64_t> rejected;  // by problem code
-  double send_window_s = 0;  // first send → last answer
+  double send_window_s = 0;                  // first send → last answer
   double accepted_per_s = 0;
 
   // Delivery, from webhooks.
@@ -75,10 +75,10 @@ struct Report {
   bool signatures_checked = false;
 
   // Latencies.
-  LatencySummary accept;             // scheduled send → 2xx answer, per request
-  LatencySummary accept_to_sent;     // 2xx answer → the `sent` event's `at`, per message
+  LatencySummary accept;               // scheduled send → 2xx answer, per request
+  LatencySummary accept_to_sent;       // 2xx answer → the `sent` event's `at`, per message
   LatencySummary accept_to_delivered;  // 2xx answer → the `delivered` event's `at`
-  LatencySummary webhook_lag;        // a terminal event's `at` → its webhook's arrival
+  LatencySummary webhook_lag;          // a terminal event's `at` → its webhook's arrival
 
   std::optional<GatewayFigures> gateway;
   CpuFigures cpu;

@@ -39,7 +39,9 @@ constexpr auto kDrainPoll = std::chrono::milliseconds(20);
 // How old a webhook signature may be; the gateway signs right before it POSTs.
 constexpr int64_t kSignatureMaxAgeS = 300;
 
-double Seconds(SteadyTime from, SteadyTime to) { return std::chrono::duration<double>(to - from).count(); }
+double Seconds(SteadyTime from, SteadyTime to) {
+  return std::chrono::duration<double>(to - from).count();
+}
 
 std::string RunId() {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -62,7 +64,8 @@ CpuSnapshot TakeCpu(const RunTarget& target) {
   return s;
 }
 
-std::optional<double> Cores(const std::optional<double>& from, const std::optional<double>& to, double window_s) {
+std::optional<double> Cores(const std::optional<double>& from, const std::optional<double>& to,
+                            double window_s) {
   if (!from || !to || window_s <= 0) return std::nullopt;
   return (*to - *from) / window_s;
 }
@@ -73,16 +76,19 @@ class Run {
       : settings_(settings),
         target_(target),
         schedule_(settings.plan),
-        receiver_(io_, [this](std::string_view body, std::string_view signature) { OnWebhook(body, signature); }),
+        receiver_(io_, [this](std::string_view body,
+                              std::string_view signature) { OnWebhook(body, signature); }),
         signals_(io_, SIGINT, SIGTERM) {}
 
   Result<Report> Go() {
     std::optional<Status> outcome;
     asio::co_spawn(io_, Main(), [&](std::exception_ptr error, Status status) {
-      outcome = error ? Status(Error::Of("internal", "the run failed unexpectedly")) : std::move(status);
+      outcome =
+          error ? Status(Error::Of("internal", "the run failed unexpectedly")) : std::move(status);
     });
     io_.run();
-    if (!outcome || !outcome->ok()) return outcome ? outcome->error() : Error::Of("internal", "the run did not end");
+    if (!outcome || !outcome->ok())
+      return outcome ? outcome->error() : Error::Of("internal", "the run did not end");
     return report_;
   }
 
@@ -93,6 +99,8 @@ class Run {
   void OnWebhook(std::string_view body, std::string_view signature);
   void WatchSignals();
   void FillConfig();
+  void FillFigures(SteadyTime start, SteadyTime send_end, const CpuSnapshot& cpu_start,
+                   const CpuSnapshot& cpu_end);
 
   const Settings& settings_;
   const RunTarget& target_;
@@ -139,9 +147,11 @@ void Run::OnWebhook(std::string_view body, std::string_view signature) {
 awaitable<Status> Run::Prepare(tcp::endpoint& endpoint) {
   tcp::resolver resolver(io_);
   boost::system::error_code ec;
-  auto resolved = co_await resolver.async_resolve(target_.target.host, std::to_string(target_.target.port),
-                                                  asio::redirect_error(use_awaitable, ec));
-  if (ec || resolved.empty()) co_return Error::Of("unreachable", "cannot resolve " + target_.target.host);
+  auto resolved =
+      co_await resolver.async_resolve(target_.target.host, std::to_string(target_.target.port),
+                                      asio::redirect_error(use_awaitable, ec));
+  if (ec || resolved.empty())
+    co_return Error::Of("unreachable", "cannot resolve " + target_.target.host);
   endpoint = resolved.begin()->endpoint();
   std::string callback_url;
   if (settings_.track) {
@@ -154,25 +164,35 @@ awaitable<Status> Run::Prepare(tcp::endpoint& endpoint) {
   const std::string host_header = target_.target.HostPort();
   watch_ = std::make_unique<GatewayWatch>(io_, endpoint, host_header);
   if (target_.spawned && !co_await watch_->WaitReady(kReadyWithin)) {
-    co_return Error::Of("not_ready", "the spawned gateway's /readyz did not answer 200 within 15 s");
+    co_return Error::Of("not_ready",
+                        "the spawned gateway's /readyz did not answer 200 within 15 s");
   }
   co_await watch_->Baseline();
-  SenderOptions options{endpoint, host_header, target_.api_key, settings_.connections, settings_.batch,
-                        settings_.timeout};
-  sender_ = std::make_unique<Sender>(io_, std::move(options), schedule_, *generator_, tracker_, time_base_);
+  SenderOptions options{endpoint,        host_header,      target_.api_key, settings_.connections,
+                        settings_.batch, settings_.timeout};
+  sender_ = std::make_unique<Sender>(io_, std::move(options), schedule_, *generator_, tracker_,
+                                     time_base_);
   co_return co_await sender_->Connect();
 }
 
+// Tracking: until every accepted message has its final webhook. Not tracking: until the
+// gateway's own delivered counter has grown by the messages accepted (other traffic on
+// the gateway may end this early), when /metrics can be read; else no wait.
 awaitable<void> Run::Drain(SteadyTime send_end) {
+  auto pending = [this] {
+    if (settings_.track) return tracker_.outstanding() > 0;
+    const auto delivered = watch_->DeliveredSoFar();
+    return delivered && *delivered < tracker_.accepted();
+  };
   asio::steady_timer timer(io_);
   const SteadyTime deadline = send_end + settings_.drain_timeout;
-  while (!stopping_ && tracker_.outstanding() > 0 && std::chrono::steady_clock::now() < deadline) {
+  while (!stopping_ && pending() && std::chrono::steady_clock::now() < deadline) {
     boost::system::error_code ignored;
     timer.expires_after(kDrainPoll);
     co_await timer.async_wait(asio::redirect_error(use_awaitable, ignored));
   }
   report_.drain_s = Seconds(send_end, std::chrono::steady_clock::now());
-  report_.drain_timed_out = !stopping_ && tracker_.outstanding() > 0;
+  report_.drain_timed_out = !stopping_ && pending();
 }
 
 awaitable<Status> Run::Main() {
@@ -190,15 +210,22 @@ awaitable<Status> Run::Main() {
   co_await sender_->Run(start);
   const SteadyTime send_end = std::chrono::steady_clock::now();
   const CpuSnapshot cpu_end = TakeCpu(target_);
-  if (settings_.track) co_await Drain(send_end);
+  co_await Drain(send_end);
   co_await watch_->Finish();
   receiver_.Close();
   signals_.cancel();
-
   FillConfig();
+  FillFigures(start, send_end, cpu_start, cpu_end);
+  co_return Status::Ok();
+}
+
+void Run::FillFigures(SteadyTime start, SteadyTime send_end, const CpuSnapshot& cpu_start,
+                      const CpuSnapshot& cpu_end) {
   tracker_.Fill(report_);
+  if (!settings_.track) report_.outstanding = 0;  // nothing was awaited per message
   report_.send_window_s = Seconds(start, sender_->last_answer());
-  report_.accepted_per_s = report_.send_window_s > 0 ? static_cast<double>(report_.accepted) / report_.send_window_s : 0;
+  report_.accepted_per_s =
+      report_.send_window_s > 0 ? static_cast<double>(report_.accepted) / report_.send_window_s : 0;
   const uint64_t due = schedule_.SlotsDueWithinDuration();
   if (!stopping_ && due > report_.requests_sent) {
     report_.unsent_behind_schedule = (due - report_.requests_sent) * schedule_.per_request();
@@ -209,7 +236,6 @@ awaitable<Status> Run::Main() {
   report_.cpu.loadgen_cores = window_s > 0 ? (cpu_end.self - cpu_start.self) / window_s : 0;
   report_.cpu.serve_cores = Cores(cpu_start.serve, cpu_end.serve, window_s);
   report_.cpu.sim_cores = Cores(cpu_start.sim, cpu_end.sim, window_s);
-  co_return Status::Ok();
 }
 
 void Run::FillConfig() {
@@ -218,7 +244,8 @@ void Run::FillConfig() {
   r.spawned = target_.spawned;
   r.connections = settings_.connections;
   r.rate = settings_.plan.rate;
-  r.duration_s = settings_.plan.duration ? std::chrono::duration<double>(*settings_.plan.duration).count() : 0;
+  r.duration_s =
+      settings_.plan.duration ? std::chrono::duration<double>(*settings_.plan.duration).count() : 0;
   r.count = settings_.plan.count.value_or(0);
   r.batch = settings_.batch ? settings_.plan.per_request : 0;
   r.mix = MixToString(settings_.mix);

@@ -20,7 +20,7 @@ struct RunTarget {
   std::string api_key;
   std::string webhook_secret;  // "" = signatures not checked
   bool spawned = false;
-  pid_t serve_pid = -1;        // spawned only: their CPU is reported
+  pid_t serve_pid = -1;  // spawned only: their CPU is reported
   pid_t sim_pid = -1;
 };
 

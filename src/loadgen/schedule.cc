@@ -33,7 +33,8 @@ bool Schedule::MayClaim(uint64_t slot, Nanos elapsed) const {
 uint64_t Schedule::SlotsDueWithinDuration() const {
   if (!open_loop() || !plan_.duration) return 0;
   // The smallest s with Due(s) >= duration; Due is monotonic, so step from the estimate.
-  auto s = static_cast<uint64_t>(std::ceil(static_cast<double>(plan_.duration->count()) / nanos_per_slot_));
+  auto s = static_cast<uint64_t>(
+      std::ceil(static_cast<double>(plan_.duration->count()) / nanos_per_slot_));
   while (s > 0 && Due(s - 1) >= *plan_.duration) --s;
   while (Due(s) < *plan_.duration) ++s;
   return s;

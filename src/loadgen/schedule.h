@@ -20,10 +20,10 @@ namespace deliverer::loadgen {
 using Nanos = std::chrono::nanoseconds;
 
 struct RunPlan {
-  double rate = 0;                 // messages per second; 0 = closed loop (flat out)
-  uint32_t per_request = 1;        // messages per request (1 unless batching)
-  std::optional<uint64_t> count;   // messages in all; when set, the run ends after them
-  std::optional<Nanos> duration;   // otherwise the run ends after this long
+  double rate = 0;                // messages per second; 0 = closed loop (flat out)
+  uint32_t per_request = 1;       // messages per request (1 unless batching)
+  std::optional<uint64_t> count;  // messages in all; when set, the run ends after them
+  std::optional<Nanos> duration;  // otherwise the run ends after this long
 };
 
 class Schedule {

@@ -31,7 +31,8 @@ constexpr auto kReopenPause = std::chrono::milliseconds(100);
 constexpr uint64_t kMaxAnswerBytes = 16 * 1024 * 1024;
 
 uint64_t MicrosBetween(SteadyTime from, SteadyTime to) {
-  return to > from ? static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::microseconds>(to - from).count())
+  return to > from ? static_cast<uint64_t>(
+                         std::chrono::duration_cast<std::chrono::microseconds>(to - from).count())
                    : 0;
 }
 
@@ -40,7 +41,8 @@ uint64_t MicrosBetween(SteadyTime from, SteadyTime to) {
 // The stream is typed on the io_context's own executor rather than the polymorphic
 // any_io_executor of beast::tcp_stream: copying and destroying that wrapper on every
 // operation showed in the bench's profile.
-using Stream = beast::basic_stream<tcp, asio::io_context::executor_type, beast::unlimited_rate_policy>;
+using Stream =
+    beast::basic_stream<tcp, asio::io_context::executor_type, beast::unlimited_rate_policy>;
 
 struct Sender::Link {
   explicit Link(asio::io_context& io) : stream(io.get_executor()), timer(io) {}
@@ -60,8 +62,8 @@ Sender::Sender(asio::io_context& io, SenderOptions options, const Schedule& sche
       generator_(generator),
       tracker_(tracker),
       time_base_(time_base),
-      head_(RequestHead(options_.batch ? "/v1/messages/batch" : "/v1/messages", options_.host_header,
-                        options_.api_key)),
+      head_(RequestHead(options_.batch ? "/v1/messages/batch" : "/v1/messages",
+                        options_.host_header, options_.api_key)),
       all_done_(io) {
   for (uint32_t i = 0; i < options_.connections; ++i) links_.push_back(std::make_unique<Link>(io_));
 }
@@ -151,12 +153,14 @@ awaitable<void> Sender::Exchange(Link& link, uint64_t slot, SteadyTime due) {
   const SteadyTime sent = schedule_.open_loop() ? due : std::chrono::steady_clock::now();
   beast::error_code ec;
   link.stream.expires_after(options_.timeout);
-  co_await asio::async_write(link.stream, asio::buffer(link.wire), asio::redirect_error(use_awaitable, ec));
+  co_await asio::async_write(link.stream, asio::buffer(link.wire),
+                             asio::redirect_error(use_awaitable, ec));
   std::optional<http::response_parser<http::string_body>> parser;
   if (!ec) {
     parser.emplace();
     parser->body_limit(kMaxAnswerBytes);
-    co_await http::async_read(link.stream, link.buffer, *parser, asio::redirect_error(use_awaitable, ec));
+    co_await http::async_read(link.stream, link.buffer, *parser,
+                              asio::redirect_error(use_awaitable, ec));
   }
   const SteadyTime received = std::chrono::steady_clock::now();
   if (ec) {
@@ -166,9 +170,10 @@ awaitable<void> Sender::Exchange(Link& link, uint64_t slot, SteadyTime due) {
   }
   const auto& response = parser->get();
   last_answer_ = std::max(last_answer_, received);
-  tracker_.OnAnswer(Answer{first, messages, options_.batch, static_cast<int>(response.result_int()),
-                           response.body(), MicrosBetween(sent, received), time_base_.UnixMicros(received)},
-                    parser_);
+  tracker_.OnAnswer(
+      Answer{first, messages, options_.batch, static_cast<int>(response.result_int()),
+             response.body(), MicrosBetween(sent, received), time_base_.UnixMicros(received)},
+      parser_);
   if (!response.keep_alive()) Close(link);
 }
 

@@ -18,7 +18,8 @@ Status CheckNumbers(const BenchOptions& o) {
   if (o.connections < 1 || o.connections > 10'000) {
     return Invalid("connections", "--connections takes 1 … 10000");
   }
-  if (!std::isfinite(o.rate) || o.rate < 0) return Invalid("rate", "--rate takes a number >= 0 (0: flat out)");
+  if (!std::isfinite(o.rate) || o.rate < 0)
+    return Invalid("rate", "--rate takes a number >= 0 (0: flat out)");
   if (o.duration_s && o.count) return Invalid("duration", "give --duration or --count, not both");
   if (o.duration_s && (!std::isfinite(*o.duration_s) || *o.duration_s <= 0)) {
     return Invalid("duration", "--duration takes seconds > 0");
@@ -28,7 +29,8 @@ Status CheckNumbers(const BenchOptions& o) {
   if (!std::isfinite(o.drain_timeout_s) || o.drain_timeout_s < 0) {
     return Invalid("drain-timeout", "--drain-timeout takes seconds >= 0");
   }
-  if (!std::isfinite(o.timeout_s) || o.timeout_s <= 0) return Invalid("timeout", "--timeout takes seconds > 0");
+  if (!std::isfinite(o.timeout_s) || o.timeout_s <= 0)
+    return Invalid("timeout", "--timeout takes seconds > 0");
   return Status::Ok();
 }
 
@@ -81,7 +83,8 @@ Result<Target> ParseTarget(std::string_view url) {
     return Invalid("url", "--url takes http://HOST:PORT without a path");
   }
   auto target = ParseHostPort(rest);
-  if (!target.ok() || target->port == 0) return Invalid("url", "--url takes http://HOST:PORT with a port");
+  if (!target.ok() || target->port == 0)
+    return Invalid("url", "--url takes http://HOST:PORT with a port");
   return target;
 }
 
@@ -105,8 +108,8 @@ Result<Settings> MakeSettings(const BenchOptions& o,
   if (!o.webhook_secret_env.empty()) {
     const char* secret = getenv(o.webhook_secret_env.c_str());
     if (secret == nullptr || *secret == '\0') {
-      return Invalid("webhook-secret-env", "--webhook-secret-env names " + o.webhook_secret_env +
-                                               ", which is not set");
+      return Invalid("webhook-secret-env",
+                     "--webhook-secret-env names " + o.webhook_secret_env + ", which is not set");
     }
     settings.webhook_secret = secret;
   }
@@ -127,8 +130,9 @@ Result<std::string> ResolveApiKey(const BenchOptions& o,
   if (!o.api_key.empty()) return o.api_key;
   const char* key = o.api_key_env.empty() ? nullptr : getenv(o.api_key_env.c_str());
   if (key == nullptr || *key == '\0') {
-    return Invalid("api-key-env", "no API key: set " + o.api_key_env +
-                                      " (or name another variable with --api-key-env), or use --spawn");
+    return Invalid("api-key-env",
+                   "no API key: set " + o.api_key_env +
+                       " (or name another variable with --api-key-env), or use --spawn");
   }
   return std::string(key);
 }

@@ -15,19 +15,19 @@ namespace deliverer::loadgen {
 
 struct BenchOptions {
   std::string url = "http://127.0.0.1:8080";
-  std::string api_key;                        // discouraged: argv is visible to every user
+  std::string api_key;  // discouraged: argv is visible to every user
   std::string api_key_env = "DELIVERER_API_KEY";
   uint32_t connections = 64;
-  double rate = 0;                            // messages/s; 0 = flat out
-  std::optional<double> duration_s;           // default 10 when neither this nor count
+  double rate = 0;                   // messages/s; 0 = flat out
+  std::optional<double> duration_s;  // default 10 when neither this nor count
   std::optional<uint64_t> count;
   std::string mix = "gsm7:70,ucs2:10,multipart:20";
-  uint32_t batch = 0;                         // 0 = single POSTs
-  std::string track = "delivered";            // delivered | none
+  uint32_t batch = 0;               // 0 = single POSTs
+  std::string track = "delivered";  // delivered | none
   double drain_timeout_s = 30;
-  double timeout_s = 10;                      // per request
+  double timeout_s = 10;  // per request
   std::string webhook_listen = "127.0.0.1:0";
-  std::string webhook_secret_env;             // verify signatures with this secret
+  std::string webhook_secret_env;  // verify signatures with this secret
   bool json = false;
   bool spawn = false;
 };
@@ -47,7 +47,7 @@ Result<Target> ParseTarget(std::string_view url);
 Result<Target> ParseHostPort(std::string_view text);
 
 struct Settings {
-  Target target;          // unused with spawn (the spawned gateway's address is used)
+  Target target;  // unused with spawn (the spawned gateway's address is used)
   bool spawn = false;
   uint32_t connections = 64;
   RunPlan plan;

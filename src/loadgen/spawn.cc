@@ -47,7 +47,8 @@ std::string RandomHex(size_t bytes) {
 
 // fork + exec of `binary args…` with stdin from /dev/null and stdout to `out_fd`,
 // stderr to `err_fd`. Between fork and exec only async-signal-safe calls are made.
-pid_t Launch(const std::string& binary, const std::vector<std::string>& args, int out_fd, int err_fd) {
+pid_t Launch(const std::string& binary, const std::vector<std::string>& args, int out_fd,
+             int err_fd) {
   std::vector<char*> argv{const_cast<char*>(binary.c_str())};
   for (const std::string& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
@@ -96,7 +97,8 @@ Spawner::~Spawner() { Stop(false); }
 Result<SpawnedGateway> Spawner::Start() {
   const char* base = std::getenv("TMPDIR");
   std::string pattern = std::string(base && *base ? base : "/tmp") + "/deliverer-bench-XXXXXX";
-  if (mkdtemp(pattern.data()) == nullptr) return Failure("cannot create " + pattern + ": " + std::strerror(errno));
+  if (mkdtemp(pattern.data()) == nullptr)
+    return Failure("cannot create " + pattern + ": " + std::strerror(errno));
   dir_ = pattern;
   auto sim = StartSim();
   if (!sim.ok()) return sim.error();
@@ -119,7 +121,8 @@ Result<Target> Spawner::StartSim() {
   const std::string log = dir_ + "/sim.log";
   const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Failure("cannot create " + log);
-  sim_pid_ = Launch(binary_, {"sim", "--smpp-port", "0", "--control-port", "0", "--log-format", "text"}, fd, fd);
+  sim_pid_ = Launch(
+      binary_, {"sim", "--smpp-port", "0", "--control-port", "0", "--log-format", "text"}, fd, fd);
   close(fd);
   if (sim_pid_ < 0) return Failure("cannot start deliverer sim");
   return WaitForAddress(sim_pid_, "sim.log", "smpp on ");
@@ -131,8 +134,8 @@ Result<std::string> Spawner::CreateKey(const std::string& config_path) {
   const std::string log = dir_ + "/keys.log";
   const int err_fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   const pid_t pid = Launch(binary_,
-                           {"keys", "create", "--config", config_path, "--account", "bench", "--scopes",
-                            "messages:send,messages:read"},
+                           {"keys", "create", "--config", config_path, "--account", "bench",
+                            "--scopes", "messages:send,messages:read"},
                            out[1], err_fd < 0 ? out[1] : err_fd);
   close(out[1]);
   if (err_fd >= 0) close(err_fd);
@@ -163,7 +166,8 @@ Result<Target> Spawner::StartServe(const std::string& config_path) {
   return WaitForAddress(serve_pid_, "serve.log", "listening on http://");
 }
 
-Result<Target> Spawner::WaitForAddress(pid_t pid, const std::string& log_name, std::string_view marker) {
+Result<Target> Spawner::WaitForAddress(pid_t pid, const std::string& log_name,
+                                       std::string_view marker) {
   const auto deadline = std::chrono::steady_clock::now() + kStartupTimeout;
   while (std::chrono::steady_clock::now() < deadline) {
     if (auto address = FindLoggedAddress(ReadFile(dir_ + "/" + log_name), marker)) return *address;
@@ -174,7 +178,8 @@ Result<Target> Spawner::WaitForAddress(pid_t pid, const std::string& log_name, s
     }
     std::this_thread::sleep_for(kPollInterval);
   }
-  return Failure(log_name + ": no '" + std::string(marker) + "' line within 30 s:\n" + LogTail(log_name));
+  return Failure(log_name + ": no '" + std::string(marker) + "' line within 30 s:\n" +
+                 LogTail(log_name));
 }
 
 void Spawner::Stop(bool keep_dir, std::chrono::seconds grace) {

@@ -79,7 +79,8 @@ std::optional<Target> FindLoggedAddress(std::string_view log, std::string_view m
 }
 
 std::string LastLine(std::string_view output) {
-  while (!output.empty() && (output.back() == '\n' || output.back() == '\r')) output.remove_suffix(1);
+  while (!output.empty() && (output.back() == '\n' || output.back() == '\r'))
+    output.remove_suffix(1);
   const size_t newline = output.rfind('\n');
   return std::string(newline == std::string_view::npos ? output : output.substr(newline + 1));
 }

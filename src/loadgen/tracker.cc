@@ -58,9 +58,7 @@ void Tracker::OnBatch(const Answer& answer, ReplyParser& parser) {
   if (counted < answer.messages) Reject("missing_batch_result", answer.messages - counted);
 }
 
-void Tracker::OnTransportError(bool timeout) {
-  ++(timeout ? timeouts_ : transport_errors_);
-}
+void Tracker::OnTransportError(bool timeout) { ++(timeout ? timeouts_ : transport_errors_); }
 
 void Tracker::Accept(uint64_t seq, int64_t at_us) {
   Track& track = tracks_[seq];
@@ -135,8 +133,10 @@ void Tracker::FillLatencies(Report& r) const {
   r.accept_to_delivered = Summarize(to_delivered);
   r.webhook_lag = Summarize(lag);
   if (r.delivered > 0) {
-    r.delivery_window_s = std::max<double>(0, static_cast<double>(last_delivered_ms * 1000 - first_accept_us_) / 1e6);
-    r.delivered_per_s = r.delivery_window_s > 0 ? static_cast<double>(r.delivered) / r.delivery_window_s : 0;
+    r.delivery_window_s =
+        std::max<double>(0, static_cast<double>(last_delivered_ms * 1000 - first_accept_us_) / 1e6);
+    r.delivered_per_s =
+        r.delivery_window_s > 0 ? static_cast<double>(r.delivered) / r.delivery_window_s : 0;
   }
 }
 

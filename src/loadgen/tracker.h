@@ -26,8 +26,8 @@ struct Answer {
   bool batch = false;
   int status = 0;
   std::string_view body;
-  uint64_t latency_us = 0;   // from the scheduled (open loop) or actual send
-  int64_t received_us = 0;   // Unix microseconds
+  uint64_t latency_us = 0;  // from the scheduled (open loop) or actual send
+  int64_t received_us = 0;  // Unix microseconds
 };
 
 enum class WebhookOutcome { kRecorded, kDuplicate, kForeign };
@@ -40,7 +40,8 @@ class Tracker {
   void OnTransportError(bool timeout);
   // A webhook for message `seq` with `status` as of `at_ms`. Repeats of an event already
   // seen (webhooks are at-least-once) and seqs never sent are not recorded.
-  WebhookOutcome OnWebhook(uint64_t seq, std::string_view status, int64_t at_ms, int64_t arrival_us);
+  WebhookOutcome OnWebhook(uint64_t seq, std::string_view status, int64_t at_ms,
+                           int64_t arrival_us);
   void OnForeignWebhook() { ++webhooks_received_, ++webhooks_foreign_; }
   void OnBadSignature() { ++bad_signatures_; }
 
@@ -66,11 +67,12 @@ class Tracker {
   void OnBatch(const Answer& answer, ReplyParser& parser);
   void FillLatencies(Report& report) const;
 
-  std::vector<Track> tracks_;  // by seq
+  std::vector<Track> tracks_;           // by seq
   std::vector<BatchItem> batch_items_;  // reused between batch answers
   uint64_t requests_sent_ = 0, answered_ = 0, transport_errors_ = 0, timeouts_ = 0;
   uint64_t messages_sent_ = 0, accepted_ = 0, terminal_accepted_ = 0;
-  uint64_t webhooks_received_ = 0, webhooks_duplicate_ = 0, webhooks_foreign_ = 0, bad_signatures_ = 0;
+  uint64_t webhooks_received_ = 0, webhooks_duplicate_ = 0, webhooks_foreign_ = 0,
+           bad_signatures_ = 0;
   int64_t first_accept_us_ = 0;
   std::map<int, uint64_t> http_statuses_;
   std::map<std::string, uint64_t> rejected_;

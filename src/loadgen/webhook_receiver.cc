@@ -35,8 +35,9 @@ Result<tcp::endpoint> WebhookReceiver::Listen(const Target& at) {
   if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
   if (!ec) acceptor_.bind(endpoint, ec);
   if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) return Error::Of("listen_failed", "webhook receiver: cannot listen on " + at.host + ":" +
-                                                std::to_string(at.port) + ": " + ec.message());
+  if (ec)
+    return Error::Of("listen_failed", "webhook receiver: cannot listen on " + at.host + ":" +
+                                          std::to_string(at.port) + ": " + ec.message());
   return acceptor_.local_endpoint();
 }
 
@@ -52,7 +53,8 @@ void WebhookReceiver::Close() {
 awaitable<void> WebhookReceiver::AcceptLoop() {
   while (!closed_) {
     beast::error_code ec;
-    tcp::socket socket = co_await acceptor_.async_accept(io_.get_executor(), asio::redirect_error(use_awaitable, ec));
+    tcp::socket socket = co_await acceptor_.async_accept(io_.get_executor(),
+                                                         asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (closed_ || ec == asio::error::operation_aborted) break;
       continue;  // e.g. out of descriptors for a moment: the gateway retries its webhook

@@ -87,18 +87,31 @@ void Dispatcher::Poll() {
     if (!event.in_flight && event.next_at_ms <= clock_.NowUnixMillis()) due.push_back(&event);
   }
   for (OpsEvent* event : due) DeliverOps(*event);
+  backlog_ = false;
   if (in_flight_.size() < options_.max_concurrent) {
-    auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(options_.max_concurrent * 2));
+    const size_t limit = options_.max_concurrent * 2;
+    auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(limit));
     if (due.ok()) {
       for (store::WebhookJob& job : *due) {
-        if (in_flight_.size() >= options_.max_concurrent) break;
+        if (in_flight_.size() >= options_.max_concurrent) {
+          backlog_ = true;
+          break;
+        }
         if (in_flight_.insert(job.event_id).second) Deliver(std::move(job));
       }
+      if (due->size() == limit) backlog_ = true;
     } else {
       log::Warn("webhooks", "cannot read the outbox: {}", due.error().code);
     }
+  } else {
+    backlog_ = true;
   }
-  timer_.expires_after(options_.poll_interval);
+  ArmPoll(options_.poll_interval);
+}
+
+void Dispatcher::ArmPoll(Millis delay) {
+  if (stopping_) return;
+  timer_.expires_after(delay);  // cancels the wait armed before, whose handler then returns
   timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) Poll();
   });
@@ -135,7 +148,14 @@ void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::s
   metrics_.Counter("deliverer_webhook_deliveries_total", "Producer webhook attempts", {{"outcome", outcome}}).Inc();
   store_.CompleteWebhooks({store::WebhookDone{job.event_id, delivered, next_at}},
                           [this, event_id = job.event_id](Status) {
-                            asio::post(io_, [this, event_id] { in_flight_.erase(event_id); });
+                            asio::post(io_, [this, event_id] {
+                              in_flight_.erase(event_id);
+                              // More are waiting: once half the slots are free, take them
+                              // now rather than at the next tick (one outbox read per batch).
+                              if (backlog_ && in_flight_.size() <= options_.max_concurrent / 2) {
+                                ArmPoll(Millis(0));
+                              }
+                            });
                           });
 }
 

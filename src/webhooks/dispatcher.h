@@ -36,7 +36,7 @@ struct DispatcherOptions {
   Millis backoff_base{1'000};
   Millis backoff_cap{3'600'000};
   Millis max_age{24LL * 3600 * 1000};
-  size_t max_concurrent = 32;
+  size_t max_concurrent = 128;
 };
 
 class Dispatcher {
@@ -61,6 +61,7 @@ class Dispatcher {
     bool in_flight = false;
   };
   void Poll();
+  void ArmPoll(Millis delay);
   void DeliverOps(OpsEvent& event);
   void Deliver(store::WebhookJob job);
   void Done(const store::WebhookJob& job, bool delivered, const std::string& why);
@@ -76,6 +77,7 @@ class Dispatcher {
   std::set<std::string> in_flight_;  // event ids; io_ thread only
   std::list<OpsEvent> ops_;           // io_ thread only
   bool stopping_ = false;
+  bool backlog_ = false;  // the last poll left due events behind: poll again as slots free
   std::thread thread_;
 };
 

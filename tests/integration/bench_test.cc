@@ -32,8 +32,8 @@ void ExpectOrderedPercentiles(const Json& latency, const std::string& name) {
 }
 
 TEST(BenchTest, SpawnedRunAcceptsAndDeliversEveryMessage) {
-  const CommandResult run =
-      RunDeliverer({"bench", "--spawn", "--count", "200", "--rate", "100", "--json"}, std::chrono::seconds(90));
+  const CommandResult run = RunDeliverer(
+      {"bench", "--spawn", "--count", "200", "--rate", "100", "--json"}, std::chrono::seconds(90));
   ASSERT_EQ(run.exit_code, 0) << run.Output();
   const Json report = Report(run);
   ASSERT_TRUE(report.is_object());
@@ -70,8 +70,9 @@ TEST(BenchTest, DrivesARunningGatewayInBatches) {
   DelivererProcess server;  // its carrier listens nowhere: messages stay queued
   const std::string key = server.CreateKey("acme", kSendRead);
   const std::string url = "http://127.0.0.1:" + std::to_string(server.Port());
-  const CommandResult run = RunDeliverer({"bench", "--url", url, "--api-key", key, "--count", "50", "--batch",
-                                          "10", "--connections", "2", "--track", "none", "--json"});
+  const CommandResult run =
+      RunDeliverer({"bench", "--url", url, "--api-key", key, "--count", "50", "--batch", "10",
+                    "--connections", "2", "--track", "none", "--json"});
   ASSERT_EQ(run.exit_code, 0) << run.Output();
   const Json report = Report(run);
   ASSERT_TRUE(report.is_object());
@@ -88,8 +89,9 @@ TEST(BenchTest, DrivesARunningGatewayInBatches) {
 TEST(BenchTest, RefusedKeyIsCountedAndFailsTheRun) {
   DelivererProcess server;
   const std::string url = "http://127.0.0.1:" + std::to_string(server.Port());
-  const CommandResult run = RunDeliverer({"bench", "--url", url, "--api-key", "dk_unknown_0000", "--count", "3",
-                                          "--connections", "1", "--track", "none", "--json"});
+  const CommandResult run =
+      RunDeliverer({"bench", "--url", url, "--api-key", "dk_unknown_0000", "--count", "3",
+                    "--connections", "1", "--track", "none", "--json"});
   EXPECT_EQ(run.exit_code, 1) << run.Output();
   const Json report = Report(run);
   ASSERT_TRUE(report.is_object());
@@ -99,7 +101,8 @@ TEST(BenchTest, RefusedKeyIsCountedAndFailsTheRun) {
 TEST(BenchTest, BadFlagsExitWithUsage) {
   EXPECT_EQ(RunDeliverer({"bench", "--count", "5", "--duration", "2"}).exit_code, 2);
   EXPECT_EQ(RunDeliverer({"bench", "--mix", "sms:10", "--spawn"}).exit_code, 2);
-  const CommandResult no_key = RunDeliverer({"bench", "--api-key-env", "DELIVERER_BENCH_TEST_UNSET", "--count", "1"});
+  const CommandResult no_key =
+      RunDeliverer({"bench", "--api-key-env", "DELIVERER_BENCH_TEST_UNSET", "--count", "1"});
   EXPECT_EQ(no_key.exit_code, 2) << no_key.Output();
   EXPECT_NE(no_key.err.find("DELIVERER_BENCH_TEST_UNSET"), std::string::npos) << no_key.Output();
 }

@@ -26,12 +26,20 @@ TEST(HistogramTest, SmallValuesAreExact) {
   }
   EXPECT_EQ(h.Percentile(0.5), 127U);  // rank 128 of 0 … 255
   EXPECT_EQ(h.Percentile(1.0), 255U);
-  EXPECT_EQ(h.Percentile(0.0), 0U);    // rank 1
+  EXPECT_EQ(h.Percentile(0.0), 0U);  // rank 1
 }
 
 TEST(HistogramTest, BucketsCoverEveryValueWithinOnePart128) {
-  const uint64_t values[] = {256, 257, 1000, 65'535, 65'536, 1'000'000, 123'456'789,
-                             (uint64_t{1} << 40) + 12345, UINT64_MAX / 3, UINT64_MAX};
+  const uint64_t values[] = {256,
+                             257,
+                             1000,
+                             65'535,
+                             65'536,
+                             1'000'000,
+                             123'456'789,
+                             (uint64_t{1} << 40) + 12345,
+                             UINT64_MAX / 3,
+                             UINT64_MAX};
   for (uint64_t v : values) {
     const size_t bucket = Histogram::BucketOf(v);
     ASSERT_LT(bucket, Histogram::kBucketCount) << v;

@@ -56,7 +56,8 @@ TEST(MessageGeneratorTest, EveryKindPassesTheGatewayValidatorWithItsSegmentCount
     ASSERT_TRUE(validated.ok()) << body << ": " << validated.error().detail;
     const MessageKind kind = gen.KindOf(seq * 999'983);
     EXPECT_EQ(validated->segments, gen.SegmentsOf(seq * 999'983)) << KindName(kind);
-    EXPECT_EQ(validated->encoding, kind == MessageKind::kUcs2 ? model::Encoding::kUcs2 : model::Encoding::kGsm7)
+    EXPECT_EQ(validated->encoding,
+              kind == MessageKind::kUcs2 ? model::Encoding::kUcs2 : model::Encoding::kGsm7)
         << KindName(kind);
     encodings.insert(validated->encoding);
   }

@@ -22,8 +22,9 @@ TEST(MixTest, OmittedKindsWeighNothingAndOrderIsFree) {
 }
 
 TEST(MixTest, RejectsMalformedMixes) {
-  for (const char* bad : {"", "gsm7", "gsm7:", "gsm7:x", "gsm7:-1", "gsm7:1.5", "sms:10", "gsm7:1,gsm7:2",
-                          "gsm7:0,ucs2:0", "gsm7:10,", ",gsm7:10", "gsm7:10001", "GSM7:10", "gsm7 :10"}) {
+  for (const char* bad :
+       {"", "gsm7", "gsm7:", "gsm7:x", "gsm7:-1", "gsm7:1.5", "sms:10", "gsm7:1,gsm7:2",
+        "gsm7:0,ucs2:0", "gsm7:10,", ",gsm7:10", "gsm7:10001", "GSM7:10", "gsm7 :10"}) {
     auto mix = ParseMix(bad);
     EXPECT_FALSE(mix.ok()) << "'" << bad << "' was accepted";
     if (!mix.ok()) {

@@ -18,7 +18,8 @@ deliverer_queue_depth 4
 
 TEST(SumMetricTest, SumsEverySeriesOfTheMetric) {
   EXPECT_EQ(SumMetric(kExposition, "deliverer_messages_accepted_total"), 3620.0);
-  EXPECT_EQ(SumMetric(kExposition, "deliverer_messages_delivered_total"), 7.0);  // timestamp ignored
+  EXPECT_EQ(SumMetric(kExposition, "deliverer_messages_delivered_total"),
+            7.0);  // timestamp ignored
   EXPECT_EQ(SumMetric(kExposition, "deliverer_queue_depth"), 4.0);
 }
 
@@ -30,8 +31,9 @@ TEST(SumMetricTest, AbsentMetricIsNullopt) {
 
 TEST(CpuTicksTest, ReadsUtimePlusStimeAfterTheCommandName) {
   // pid (comm) state ppid pgrp session tty tpgid flags minflt cminflt majflt cmajflt utime stime …
-  EXPECT_EQ(CpuTicksFromStat("4242 (deliverer) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3"),
-            300U);
+  EXPECT_EQ(
+      CpuTicksFromStat("4242 (deliverer) S 1 4242 4242 0 -1 4194560 100 0 0 0 250 50 0 0 20 0 3"),
+      300U);
   EXPECT_EQ(CpuTicksFromStat("7 (we ird) (name)) R 1 7 7 0 -1 0 0 0 0 0 11 22 0 0"), 33U);
   EXPECT_FALSE(CpuTicksFromStat("garbage"));
   EXPECT_FALSE(CpuTicksFromStat("1 (x) S 1 2"));

@@ -7,9 +7,10 @@ namespace {
 
 TEST(ReplyParserTest, ProblemCodeComesFromTheProblemBody) {
   ReplyParser parser;
-  EXPECT_EQ(parser.ProblemCode(429, R"({"type":"about:blank","title":"Too many requests","status":429,)"
-                                    R"("code":"rate_limited"})"),
-            "rate_limited");
+  EXPECT_EQ(
+      parser.ProblemCode(429, R"({"type":"about:blank","title":"Too many requests","status":429,)"
+                              R"("code":"rate_limited"})"),
+      "rate_limited");
   EXPECT_EQ(parser.ProblemCode(400, R"({"status":400,"code":"invalid_destination","field":"to"})"),
             "invalid_destination");
 }
@@ -60,7 +61,8 @@ TEST(ReplyParserTest, WebhookPayloadAsTheGatewaySendsIt) {
 
 TEST(ReplyParserTest, WebhookWithoutClientRefOrUnreadable) {
   ReplyParser parser;
-  auto event = parser.Webhook(R"({"status":"sent","at":"2026-11-25T19:16:05.123Z","client_ref":null})");
+  auto event =
+      parser.Webhook(R"({"status":"sent","at":"2026-11-25T19:16:05.123Z","client_ref":null})");
   ASSERT_TRUE(event);
   EXPECT_EQ(event->client_ref, "");
   EXPECT_FALSE(parser.Webhook(R"({"status":"sent"})"));

@@ -103,11 +103,15 @@ TEST(ReportTest, JsonOfACountRunWithoutGatewayFigures) {
 
 TEST(ReportTest, TextIsAShortTable) {
   const std::string text = FormatText(Sample());
-  EXPECT_NE(text.find("deliverer bench: http://127.0.0.1:8080 (spawned)"), std::string::npos) << text;
-  EXPECT_NE(text.find("open loop at 2500 msg/s, 64 connections, 20 s, single POSTs"), std::string::npos) << text;
+  EXPECT_NE(text.find("deliverer bench: http://127.0.0.1:8080 (spawned)"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("open loop at 2500 msg/s, 64 connections, 20 s, single POSTs"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("49990 accepted = 2499.0/s"), std::string::npos) << text;
   EXPECT_NE(text.find("10 rejected (rate_limited 10)"), std::string::npos) << text;
-  EXPECT_NE(text.find("990 outstanding after a 30.0 s drain (timed out)"), std::string::npos) << text;
+  EXPECT_NE(text.find("990 outstanding after a 30.0 s drain (timed out)"), std::string::npos)
+      << text;
   EXPECT_NE(text.find("+49990 delivered = 2400.5/s"), std::string::npos) << text;
   EXPECT_NE(text.find("loadgen 0.21 cores, serve 1.30, sim 0.05"), std::string::npos) << text;
   EXPECT_NE(text.find("p99.9"), std::string::npos) << text;

@@ -143,8 +143,8 @@ TEST(TargetTest, ParsesHttpUrls) {
   ASSERT_TRUE(v6.ok());
   EXPECT_EQ(v6->host, "::1");
   EXPECT_EQ(v6->ToUrl(), "http://[::1]:9000");
-  for (const char* bad : {"127.0.0.1:8080", "http://127.0.0.1", "http://127.0.0.1:0", "http://h:70000",
-                          "http://h:80/v1", "ftp://h:21", "http://:80"}) {
+  for (const char* bad : {"127.0.0.1:8080", "http://127.0.0.1", "http://127.0.0.1:0",
+                          "http://h:70000", "http://h:80/v1", "ftp://h:21", "http://:80"}) {
     EXPECT_FALSE(ParseTarget(bad).ok()) << bad;
   }
 }

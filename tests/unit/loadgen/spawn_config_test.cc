@@ -28,7 +28,8 @@ TEST(SpawnConfigTest, PathsWithQuotesAreEscaped) {
 }
 
 TEST(LoggedAddressTest, FindsTheAddressInTextAndJsonLogLines) {
-  auto sim = FindLoggedAddress("2026-11-26 10:00:00.000 info sim smpp on 127.0.0.1:41234\n", "smpp on ");
+  auto sim =
+      FindLoggedAddress("2026-11-26 10:00:00.000 info sim smpp on 127.0.0.1:41234\n", "smpp on ");
   ASSERT_TRUE(sim);
   EXPECT_EQ(sim->host, "127.0.0.1");
   EXPECT_EQ(sim->port, 41234);

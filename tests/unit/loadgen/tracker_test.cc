@@ -57,11 +57,15 @@ TEST_F(TrackerTest, CountsAcceptedAndRejectedByCode) {
 
 TEST_F(TrackerTest, BatchAnswersCountPerItem) {
   tracker_.OnRequestSent(0, 3);
-  const Answer batch{0, 3, true, 207,
+  const Answer batch{0,
+                     3,
+                     true,
+                     207,
                      R"({"results":[{"index":0,"status":202,"message_id":"a"},)"
                      R"({"index":1,"status":400,"error":{"code":"invalid_destination"}},)"
                      R"({"index":2,"status":202,"message_id":"c"}]})",
-                     2000, kT0us};
+                     2000,
+                     kT0us};
   tracker_.OnAnswer(batch, parser_);
   const Report r = Filled();
   EXPECT_EQ(r.accepted, 2U);
@@ -72,7 +76,8 @@ TEST_F(TrackerTest, BatchAnswersCountPerItem) {
 
 TEST_F(TrackerTest, BatchAnswerMissingItemsIsCounted) {
   tracker_.OnRequestSent(0, 3);
-  tracker_.OnAnswer(Answer{0, 3, true, 207, R"({"results":[{"index":0,"status":202}]})", 1, kT0us}, parser_);
+  tracker_.OnAnswer(Answer{0, 3, true, 207, R"({"results":[{"index":0,"status":202}]})", 1, kT0us},
+                    parser_);
   const Report r = Filled();
   EXPECT_EQ(r.accepted, 1U);
   EXPECT_EQ(r.rejected.at("missing_batch_result"), 2U);
