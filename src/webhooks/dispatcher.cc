@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/backoff.h"
 #include "common/ids.h"
+#include "httpc/tls_client.h"
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
 
@@ -15,19 +16,27 @@ namespace deliverer::webhooks {
 
 namespace asio = boost::asio;
 
+namespace {
+// Producers' endpoints are verified against the system's trust store, always.
+std::unique_ptr<asio::ssl::context> MakeTls() {
+  auto context = httpc::MakeClientTlsContext({.verify = true, .ca_file = ""});
+  if (context.ok()) return std::move(*context);
+  log::Error("webhooks", "{}; HTTPS callbacks will fail", context.error().detail);
+  auto fallback = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_client);
+  fallback->set_verify_mode(asio::ssl::verify_peer);
+  return fallback;
+}
+}  // namespace
+
 Dispatcher::Dispatcher(DispatcherOptions options, store::DeliveryStore& store,
                        metrics::Registry& metrics, const Clock& clock)
     : options_(std::move(options)),
       store_(store),
       metrics_(metrics),
       clock_(clock),
-      tls_(asio::ssl::context::tls_client),
+      tls_(MakeTls()),
       timer_(io_),
       random_(static_cast<uint64_t>(clock.NowUnixMillis())) {
-  tls_.set_default_verify_paths();
-  tls_.set_verify_mode(asio::ssl::verify_peer);
-  tls_.set_options(asio::ssl::context::no_sslv2 | asio::ssl::context::no_sslv3 |
-                   asio::ssl::context::no_tlsv1 | asio::ssl::context::no_tlsv1_1);
 }
 
 Dispatcher::~Dispatcher() { Stop(); }
@@ -64,7 +73,7 @@ void Dispatcher::DeliverOps(OpsEvent& event) {
     request.body = event.body;
     request.event_id = event.event_id;
     request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body);
-    PostOutcome outcome = co_await Post(request, tls_, options_.allow_private, options_.timeout);
+    PostOutcome outcome = co_await Post(request, *tls_, options_.allow_private, options_.timeout);
     event.in_flight = false;
     ++event.attempts;
     metrics_.Counter("deliverer_ops_webhook_deliveries_total", "Operators' webhook attempts",
@@ -124,7 +133,7 @@ void Dispatcher::Deliver(store::WebhookJob job) {
     request.body = PayloadJson(job);
     request.event_id = job.event_id;
     request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body);
-    PostOutcome outcome = co_await Post(request, tls_, options_.allow_private, options_.timeout);
+    PostOutcome outcome = co_await Post(request, *tls_, options_.allow_private, options_.timeout);
     Done(job, outcome.ok(), outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
   };
   asio::co_spawn(io_, std::move(run), asio::detached);

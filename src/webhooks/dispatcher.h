@@ -15,6 +15,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <list>
+#include <memory>
 #include <random>
 #include <set>
 #include <string>
@@ -71,7 +72,7 @@ class Dispatcher {
   metrics::Registry& metrics_;
   const Clock& clock_;
   boost::asio::io_context io_;
-  boost::asio::ssl::context tls_;
+  std::unique_ptr<boost::asio::ssl::context> tls_;
   boost::asio::steady_timer timer_;
   std::mt19937_64 random_;
   std::set<std::string> in_flight_;  // event ids; io_ thread only

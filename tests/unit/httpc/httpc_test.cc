@@ -14,8 +14,18 @@
 #include <functional>
 #include <optional>
 
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/ssl.hpp>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 #include "httpc/connection.h"
+#include "httpc/tls_client.h"
 #include "httpc/url.h"
+#include "unit/httpc/test_certificate.h"
 
 namespace deliverer::httpc {
 namespace {
@@ -214,6 +224,105 @@ TEST(ConnectionTest, CloseCancelsAnExchangeInProgress) {
   EXPECT_EQ(outcome->status, 0);
   EXPECT_TRUE(outcome->written);
   EXPECT_TRUE(outcome->error.starts_with("read:")) << outcome->error;
+}
+
+// An HTTPS server on loopback with a certificate made now; answers one request per
+// connection with 200 "tls".
+class TlsServer {
+ public:
+  TlsServer(asio::io_context& io, const testing::TestCertificate& cert)
+      : context_(asio::ssl::context::tls_server),
+        acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+    context_.use_certificate_chain(asio::buffer(cert.certificate_pem));
+    context_.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
+    asio::co_spawn(io, Accept(), asio::detached);
+  }
+  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+
+ private:
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      beast::error_code ec;
+      tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
+      if (ec) co_return;
+      asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)), asio::detached);
+    }
+  }
+  asio::awaitable<void> Serve(tcp::socket socket) {
+    beast::ssl_stream<tcp::socket> stream(std::move(socket), context_);
+    beast::error_code ec;
+    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;  // the client refused our certificate
+    beast::flat_buffer buffer;
+    http::request<http::string_body> req;
+    co_await http::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
+    if (ec) co_return;
+    auto res = Ok("tls");
+    res.keep_alive(false);
+    res.prepare_payload();
+    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+  }
+
+  asio::ssl::context context_;
+  tcp::acceptor acceptor_;
+};
+
+class HttpsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    cert_ = testing::MakeSelfSigned();
+    ca_path_ = std::filesystem::temp_directory_path() /
+               ("httpc-ca-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pem");
+    std::ofstream(ca_path_) << cert_.certificate_pem;
+  }
+  void TearDown() override { std::filesystem::remove(ca_path_); }
+
+  Outcome Exchange(TlsClientOptions tls_options, std::string host = "127.0.0.1") {
+    asio::io_context io;
+    TlsServer server(io, cert_);
+    auto context = MakeClientTlsContext(tls_options);
+    EXPECT_TRUE(context.ok());
+    ConnectionOptions options;
+    options.url = *ParseUrl("https://" + host + ":" + std::to_string(server.port()) + "/send");
+    options.tls = context->get();
+    options.tls_verify = tls_options.verify;
+    options.timeout = Millis{5000};
+    return RunExchanges(io, options, 1).at(0);
+  }
+
+  testing::TestCertificate cert_;
+  std::filesystem::path ca_path_;
+};
+
+TEST_F(HttpsTest, TrustedCertificateForTheHostIsAccepted) {
+  Outcome outcome = Exchange({.verify = true, .ca_file = ca_path_.string()});
+  EXPECT_EQ(outcome.status, 200) << outcome.error;
+  EXPECT_EQ(outcome.body, "tls");
+}
+
+TEST_F(HttpsTest, SelfSignedPeerIsRefusedUnlessTrusted) {
+  Outcome outcome = Exchange({.verify = true, .ca_file = ""});  // the system store only
+  EXPECT_EQ(outcome.status, 0);
+  EXPECT_FALSE(outcome.written) << "nothing is sent to an unverified peer";
+  EXPECT_TRUE(outcome.error.starts_with("tls:")) << outcome.error;
+}
+
+TEST_F(HttpsTest, CertificateForAnotherHostIsRefused) {
+  // Trusted, but issued for 127.0.0.1 and localhost: reaching it as 127.0.0.2 must fail.
+  Outcome outcome = Exchange({.verify = true, .ca_file = ca_path_.string()}, "127.0.0.2");
+  EXPECT_EQ(outcome.status, 0);
+  EXPECT_TRUE(outcome.error.starts_with("tls:") || outcome.error.starts_with("connect:")) << outcome.error;
+}
+
+TEST_F(HttpsTest, VerificationOffIsAnExplicitChoice) {
+  Outcome outcome = Exchange({.verify = false, .ca_file = ""});
+  EXPECT_EQ(outcome.status, 200) << outcome.error;
+}
+
+TEST(TlsClientTest, MissingTrustFileIsAnError) {
+  auto context = MakeClientTlsContext({.verify = true, .ca_file = "/nonexistent/ca.pem"});
+  ASSERT_FALSE(context.ok());
+  EXPECT_EQ(context.error().code, "tls_trust");
 }
 
 }  // namespace
