@@ -88,6 +88,30 @@ int main(int argc, char** argv) {
       ->required();
   revoke->callback([&] { exit_code = deliverer::server::KeysRevoke(config_path, key_id); });
 
+  deliverer::server::SuppressionTarget target;
+  std::string number, reason = "operator";
+  auto* suppressions = app.add_subcommand("suppressions", "Manage suppression lists (opt-outs)");
+  suppressions->require_subcommand(1);
+  auto add_target = [&](CLI::App* command) {
+    AddConfigOption(command, &config_path);
+    auto* account_opt = command->add_option("--account", target.account, "The account's list");
+    command->add_flag("--global", target.global, "The global list, which applies to every account")
+        ->excludes(account_opt);
+  };
+  auto* add = suppressions->add_subcommand("add", "Put a number on a list");
+  add_target(add);
+  add->add_option("--reason", reason, "Why (shown by list)")->default_val(reason);
+  add->add_option("NUMBER", number, "E.164 number, e.g. +442071838750")->required();
+  add->callback([&] { exit_code = deliverer::server::SuppressionsAdd(config_path, target, number, reason); });
+  auto* remove = suppressions->add_subcommand("remove", "Take a number off a list");
+  add_target(remove);
+  remove->add_option("NUMBER", number, "E.164 number, e.g. +442071838750")->required();
+  remove->callback([&] { exit_code = deliverer::server::SuppressionsRemove(config_path, target, number); });
+  auto* list_sup = suppressions->add_subcommand(
+      "list", "List entries: number, account (* = global), reason, source, created; every list by default");
+  add_target(list_sup);
+  list_sup->callback([&] { exit_code = deliverer::server::SuppressionsList(config_path, target); });
+
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand("check", "Validate a configuration and print it resolved");

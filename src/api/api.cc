@@ -32,6 +32,8 @@ const Api::Route Api::kRoutes[] = {
      "/v1/admin/audit"},
     {http::verb::get, "/v1/admin/carriers", false, auth::kScopeAdmin, &Api::ListCarriers,
      "/v1/admin/carriers"},
+    {http::verb::get, "/v1/admin/inbound", false, auth::kScopeAdmin, &Api::ListInbound,
+     "/v1/admin/inbound"},
 };
 
 Api::Api(store::Store& store, const validation::Validator& validator, metrics::Registry& metrics,

@@ -82,6 +82,7 @@ class Api {
   boost::asio::awaitable<Response> PutSuppression(Context& ctx);
   boost::asio::awaitable<Response> DeleteSuppression(Context& ctx);
   boost::asio::awaitable<Response> ListAudit(Context& ctx);
+  boost::asio::awaitable<Response> ListInbound(Context& ctx);
   boost::asio::awaitable<Response> ListCarriers(Context& ctx);
 
   // POST /v1/dlr/{carrier} and /v1/inbound/{carrier}: no API key, the carrier's own auth.

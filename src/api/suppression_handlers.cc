@@ -1,4 +1,6 @@
-// GET /v1/suppressions, PUT and DELETE /v1/suppressions/{number}, GET /v1/admin/audit.
+// GET /v1/suppressions, PUT and DELETE /v1/suppressions/{number}, GET /v1/admin/audit,
+// GET /v1/admin/inbound.
+#include <fmt/format.h>
 #include <simdjson.h>
 
 #include <charconv>
@@ -43,6 +45,62 @@ Result<std::string> ParseReason(const Request& request) {
     reason = std::string(text);
   }
   return reason;
+}
+
+// The `flag` filter of GET /v1/admin/inbound: a keyword action as stored, "none" for
+// messages without a keyword.
+std::optional<std::string> InboundFlag(std::string_view flag) {
+  for (std::string_view known : {"opt_out", "opt_out_all", "opt_in", "help", "review"}) {
+    if (flag == known) return std::string(flag);
+  }
+  if (flag == "none") return std::string();
+  return std::nullopt;
+}
+
+Result<int> ParseLimit(const std::string& value) {
+  int limit = 0;
+  auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+  if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 1000) {
+    return Error::Of("invalid_field", "'limit' must be an integer from 1 to 1000", "limit");
+  }
+  return limit;
+}
+
+Result<std::pair<int64_t, std::string>> ParseInboundCursor(const std::string& value) {
+  auto position = DecodeCursor(value);
+  const size_t colon = position ? position->find(':') : std::string::npos;
+  int64_t at = 0;
+  if (colon == std::string::npos ||
+      std::from_chars(position->data(), position->data() + colon, at).ec != std::errc()) {
+    return Error::Of("invalid_field", "invalid cursor", "cursor");
+  }
+  return std::make_pair(at, position->substr(colon + 1));
+}
+
+Result<store::InboundQuery> ParseInboundQuery(std::string_view text) {
+  auto params = ParseQuery(text);
+  if (!params.ok()) return params.take_error();
+  store::InboundQuery query;
+  for (auto& [name, value] : *params) {
+    if (name == "flag") {
+      query.keyword_action = InboundFlag(value);
+      if (!query.keyword_action) {
+        return Error::Of("invalid_field",
+                         "'flag' must be one of review, opt_out, opt_out_all, opt_in, help, none", name);
+      }
+    } else if (name == "limit") {
+      auto limit = ParseLimit(value);
+      if (!limit.ok()) return limit.take_error();
+      query.limit = *limit;
+    } else if (name == "cursor") {
+      auto after = ParseInboundCursor(value);
+      if (!after.ok()) return after.take_error();
+      query.after = std::move(*after);
+    } else {
+      return Error::Of("invalid_field", "unknown query parameter '" + name + "'", name);
+    }
+  }
+  return query;
 }
 
 store::AuditEntry Audit(const Caller& caller, std::string action, const std::string& number,
@@ -151,6 +209,23 @@ awaitable<Response> Api::ListAudit(Context& ctx) {
   }
   nlohmann::json data = nlohmann::json::array();
   for (const auto& e : *rows) data.push_back(AuditJson(e));
+  co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
+}
+
+awaitable<Response> Api::ListInbound(Context& ctx) {
+  auto query = ParseInboundQuery(ctx.query);
+  if (!query.ok()) co_return Reject(query.error());
+  const int limit = query->limit;
+  query->limit = limit + 1;  // one more tells whether a next page exists
+  auto rows = store_.ListInbound(*query);
+  if (!rows.ok()) co_return StorageFailure(rows.error(), ctx.caller.request_id);
+  nlohmann::json next = nullptr;
+  if (rows->size() > static_cast<size_t>(limit)) {
+    rows->pop_back();
+    next = EncodeCursor(fmt::format("{}:{}", rows->back().at_ms, rows->back().id));
+  }
+  nlohmann::json data = nlohmann::json::array();
+  for (const auto& in : *rows) data.push_back(InboundJson(in));
   co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
 }
 

@@ -78,6 +78,16 @@ nlohmann::json AuditJson(const store::AuditEntry& e) {
           {"correlation_id", e.correlation_id}};
 }
 
+nlohmann::json InboundJson(const store::InboundRecord& in) {
+  return {{"id", in.id},
+          {"carrier", in.carrier},
+          {"from", in.from},
+          {"to", in.to},
+          {"text", in.body},
+          {"flag", in.keyword_action.empty() ? "none" : in.keyword_action},
+          {"received_at", FormatRfc3339(in.at_ms)}};
+}
+
 std::string Dump(const nlohmann::json& json) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

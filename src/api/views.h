@@ -12,6 +12,8 @@ nlohmann::json MessageJson(const store::MessageRecord& message, bool with_events
 nlohmann::json AcceptedJson(const store::MessageRecord& message, int64_t estimated_ms);
 nlohmann::json SuppressionJson(const store::Suppression& suppression);
 nlohmann::json AuditJson(const store::AuditEntry& entry);
+// The items of GET /v1/admin/inbound (admin only: full numbers and the text).
+nlohmann::json InboundJson(const store::InboundRecord& inbound);
 
 std::string Dump(const nlohmann::json& json);
 

@@ -9,6 +9,8 @@ namespace {
 
 constexpr std::array<std::string_view, 9> kOptOut = {
     "STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT", "REVOKE", "OPTOUT", "OPT-OUT"};
+constexpr std::string_view kOptOutAll = "STOPALL";
+constexpr size_t kMaxExtraKeywordChars = 32;
 constexpr std::array<std::string_view, 3> kOptIn = {"START", "UNSTOP", "YES"};
 constexpr std::array<std::string_view, 2> kHelp = {"HELP", "INFO"};
 
@@ -64,11 +66,27 @@ std::string_view ToString(KeywordAction action) {
   switch (action) {
     case KeywordAction::kNone: return "";
     case KeywordAction::kOptOut: return "opt_out";
+    case KeywordAction::kOptOutAll: return "opt_out_all";
     case KeywordAction::kOptIn: return "opt_in";
     case KeywordAction::kHelp: return "help";
     case KeywordAction::kReview: return "review";
   }
   return "";
+}
+
+Status CheckExtraKeyword(std::string_view keyword) {
+  const std::string upper = Upper(keyword);
+  const bool word = !upper.empty() && upper.size() <= kMaxExtraKeywordChars &&
+                    std::all_of(upper.begin(), upper.end(), [](char c) {
+                      return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-';
+                    });
+  if (!word) {
+    return Error::Of("invalid_config", "an opt-out keyword is one word of 1 to 32 letters, digits or '-'");
+  }
+  if (In(kOptIn, upper) || In(kHelp, upper)) {
+    return Error::Of("invalid_config", "'" + upper + "' is an opt-in or help keyword, it cannot opt out");
+  }
+  return Status::Ok();
 }
 
 KeywordClassifier::KeywordClassifier(std::vector<std::string> extra_opt_out) {
@@ -86,6 +104,7 @@ bool KeywordClassifier::IsOptOut(std::string_view word) const {
 KeywordAction KeywordClassifier::Classify(std::string_view body) const {
   const std::string text = Upper(Trim(body));
   if (text.empty()) return KeywordAction::kNone;
+  if (text == kOptOutAll) return KeywordAction::kOptOutAll;
   if (IsOptOut(text)) return KeywordAction::kOptOut;
   if (In(kOptIn, text)) return KeywordAction::kOptIn;
   if (In(kHelp, text)) return KeywordAction::kHelp;

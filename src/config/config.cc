@@ -32,6 +32,7 @@ constexpr Section kSections[] = {
     {"delivery", [](TableReader& r, Config& c) { internal::ReadDelivery(r, c.delivery); }},
     {"content", [](TableReader& r, Config& c) { internal::ReadContent(r, c.content); }},
     {"webhooks", [](TableReader& r, Config& c) { internal::ReadWebhooks(r, c.webhooks); }},
+    {"compliance", [](TableReader& r, Config& c) { internal::ReadCompliance(r, c.compliance); }},
     {"logging", [](TableReader& r, Config& c) { internal::ReadLogging(r, c.logging); }},
     {"circuit_breaker",
      [](TableReader& r, Config& c) { internal::ReadCircuitBreaker(r, c.circuit_breaker); }},

@@ -8,11 +8,13 @@
 // one of the three. Secrets: [storage] url, [queue] url, [webhooks] signing_secret and the
 // carriers' password, token and dlr_token. Fields below hold the resolved values.
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "common/result.h"
+#include "compliance/replies.h"
 
 namespace deliverer::config {
 
@@ -93,6 +95,25 @@ struct ContentConfig {
 struct WebhooksConfig {
   std::string signing_secret;             // resolved from _file / _env when given so
   std::string ops_url;                    // operators' webhook for circuit changes; "" = none
+};
+
+// Replies to keyword MOs, by kind; nullopt = not set here (an account's table inherits
+// [compliance]'s). "" disables that reply.
+struct ComplianceReplies {
+  std::optional<std::string> opt_out_reply;
+  std::optional<std::string> opt_in_reply;
+  std::optional<std::string> help_reply;
+};
+
+// [compliance] (reliability.md S11): extra opt-out keywords and the confirmation texts,
+// with per-account overrides from [compliance.accounts.<account>]. Every text fits in
+// model::kMaxSegments segments.
+struct ComplianceConfig {
+  std::vector<std::string> opt_out_keywords;  // added to the built-in list; one word each
+  ComplianceReplies replies{std::string(compliance::kDefaultOptOutReply),
+                            std::string(compliance::kDefaultOptInReply),
+                            std::string(compliance::kDefaultHelpReply)};  // all three set
+  std::map<std::string, ComplianceReplies> accounts;
 };
 
 struct LoggingConfig {
@@ -226,6 +247,7 @@ struct Config {
   DeliveryConfig delivery;
   ContentConfig content;
   WebhooksConfig webhooks;
+  ComplianceConfig compliance;
   LoggingConfig logging;
   CircuitBreakerConfig circuit_breaker;   // defaults for every carrier
   std::vector<CarrierConfig> carriers;

@@ -97,6 +97,22 @@ void DescribeSecurity(const Config& c, std::string& out) {
   Line(out, "global_burst", fmt::format("{}", c.rate_limits.global_burst));
 }
 
+void DescribeReplies(const ComplianceReplies& r, std::string& out) {
+  if (r.opt_out_reply) Line(out, "opt_out_reply", Quote(*r.opt_out_reply));
+  if (r.opt_in_reply) Line(out, "opt_in_reply", Quote(*r.opt_in_reply));
+  if (r.help_reply) Line(out, "help_reply", Quote(*r.help_reply));
+}
+
+void DescribeCompliance(const ComplianceConfig& c, std::string& out) {
+  out += "\n[compliance]\n";
+  Line(out, "opt_out_keywords", List(c.opt_out_keywords));
+  DescribeReplies(c.replies, out);
+  for (const auto& [account, replies] : c.accounts) {
+    out += fmt::format("\n[compliance.accounts.{}]\n", Quote(account));
+    DescribeReplies(replies, out);
+  }
+}
+
 void DescribeDelivery(const Config& c, std::string& out) {
   out += "\n[delivery]\n";
   Line(out, "max_attempts", fmt::format("{}", c.delivery.max_attempts));
@@ -112,6 +128,7 @@ void DescribeDelivery(const Config& c, std::string& out) {
   Line(out, "disallowed", List(c.content.disallowed));
   out += "\n[webhooks]\n";
   Line(out, "signing_secret", SecretState(c.webhooks.signing_secret));
+  DescribeCompliance(c.compliance, out);
   out += "\n[logging]\n";
   Line(out, "level", Quote(c.logging.level));
   Line(out, "format", Quote(c.logging.format));

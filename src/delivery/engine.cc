@@ -155,11 +155,21 @@ void Engine::Dispatch(queue::Delivery delivery) {
     return Finish(std::move(delivery), Terminal(record, model::Status::kExpired, now_ms, "",
                                                  {"ttl_expired", "the TTL passed before it could be sent", ""}));
   }
-  auto suppressed = store_.IsSuppressed(record.account, record.to);
-  if (suppressed.ok() && *suppressed) {
-    return Finish(std::move(delivery),
-                  Terminal(record, model::Status::kRejected, now_ms, "",
-                           {"recipient_suppressed", "the recipient opted out after it was accepted", ""}));
+  // Also for messages queued before the opt-out (S11). Only the gateway's own replies to a
+  // keyword MO pass: the confirmation of a STOP goes to a number that is now suppressed.
+  if (record.compliance_reply.empty()) {
+    auto suppressed = store_.IsSuppressed(record.account, record.to);
+    if (!suppressed.ok()) {
+      // Unknown is not "not suppressed": wait rather than risk sending to an opted-out number.
+      log::WarnFor("delivery", record.id, "cannot read the suppression list: {}", suppressed.error().code);
+      Requeue(std::move(delivery), now_ms + options_.no_carrier_retry.count());
+      return;
+    }
+    if (*suppressed) {
+      return Finish(std::move(delivery),
+                    Terminal(record, model::Status::kRejected, now_ms, "",
+                             {"recipient_suppressed", "the recipient opted out after it was accepted", ""}));
+    }
   }
   const auto router = router_.Get();
   const auto health = circuits_.ViewAt(clock_.Now());

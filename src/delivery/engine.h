@@ -27,6 +27,7 @@
 #include "carriers/carrier.h"
 #include "common/clock.h"
 #include "compliance/keywords.h"
+#include "compliance/replies.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
 #include "routing/circuit_board.h"
@@ -44,7 +45,12 @@ struct EngineOptions {
   size_t max_in_flight = 4096;         // deliveries taken and not yet recorded
   Millis no_carrier_retry{1'000};      // recheck delay when no carrier can take a message now
   Millis sweep_interval{1'000};        // receipt-wait sweep
+  // Keyword MOs (reliability.md S11): extra opt-out keywords ([compliance]
+  // opt_out_keywords), the reply texts, and the subscriber's numbering-plan region for
+  // routing a reply (nullopt: not a valid E.164 number, no reply; unset: region "").
   std::vector<std::string> extra_opt_out_keywords;
+  compliance::ReplyPolicy replies;
+  std::function<std::optional<std::string>(const std::string& number)> destination_region;
   // Told when a carrier's circuit opens or closes again (the operators' webhook); called
   // on the delivery thread, so it must hand the work off.
   std::function<void(const std::string& carrier, bool open, std::string_view reason, Millis cool_down)>
@@ -111,6 +117,12 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   void CountFinal(model::Status status, const std::string& carrier, const std::string& reason,
                   double count = 1);
   void OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t);
+  // What an inbound message changes (delivery/inbound_plan.h); fails when the store
+  // cannot say who last wrote to the subscriber.
+  Result<store::InboundEffects> EffectsOf(compliance::KeywordAction action,
+                                          const carriers::CarrierInbound& inbound, int64_t now_ms);
+  // After an inbound message is durable: counts it, and hands its reply to the queue.
+  void OnInboundRecorded(compliance::KeywordAction action, const std::optional<store::QueuedRef>& reply);
   template <class F>
   void Post(F&& f) {
     boost::asio::post(io_, std::forward<F>(f));

@@ -1,10 +1,8 @@
-// The delivery engine: what happens after a submit, receipts, inbound messages, link
-// changes and the receipt-wait sweep.
+// The delivery engine: what happens after a submit, receipts, link changes and the
+// receipt-wait sweep. Inbound messages are in engine_inbound.cc.
 #include <boost/asio/post.hpp>
 
-#include "common/ids.h"
 #include "common/log.h"
-#include "common/mask.h"
 #include "common/backoff.h"
 #include "delivery/engine.h"
 #include "delivery/engine_internal.h"
@@ -205,26 +203,6 @@ void Engine::OnReceipt(const std::string& carrier, carriers::CarrierReceipt rece
       }
     });
   });
-}
-
-void Engine::OnInbound(const std::string& carrier, carriers::CarrierInbound inbound, carriers::Ack ack) {
-  const int64_t now_ms = clock_.NowUnixMillis();
-  const compliance::KeywordAction action = keywords_.Classify(inbound.text);
-  store::InboundRecord record{NewUuidV7(now_ms), carrier, inbound.from, inbound.to, inbound.text, now_ms,
-                              std::string(compliance::ToString(action))};
-  std::optional<store::Suppression> change;
-  if (action == compliance::KeywordAction::kOptOut || action == compliance::KeywordAction::kOptIn) {
-    // The account that last wrote to this subscriber from the number the MO went to;
-    // none: the global list (api.md "Suppressions").
-    auto account = delivery_store_.LastSenderAccount(inbound.from, inbound.to);
-    change = store::Suppression{account.ok() ? *account : "", inbound.from,
-                                action == compliance::KeywordAction::kOptOut ? "stop_keyword" : "",
-                                "mo", now_ms};
-    log::InfoFor("delivery", record.id, "inbound {} from {} via {}", compliance::ToString(action),
-                 MaskNumber(inbound.from), carrier);
-  }
-  delivery_store_.RecordInbound(std::move(record), std::move(change),
-                                [ack = std::move(ack)](Status s) { ack(s.ok()); });
 }
 
 void Engine::OnLinkChange(const std::string& carrier, int links_up) {

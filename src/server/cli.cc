@@ -2,10 +2,14 @@
 
 #include <fmt/format.h>
 
+#include <future>
 #include <iostream>
 
 #include "auth/api_key.h"
+#include "common/mask.h"
 #include "common/time_format.h"
+#include "compliance/replies.h"
+#include "validation/request.h"
 #include "server/components.h"
 #include "server/server.h"
 
@@ -48,6 +52,32 @@ std::string OptionalTime(const std::optional<int64_t>& ms) {
   return ms ? FormatRfc3339(*ms) : "-";
 }
 
+// The list a suppression command acts on: "" is the global one. add and remove need
+// exactly one of --account and --global.
+bool CheckTarget(const SuppressionTarget& target) {
+  if (target.global == target.account.empty()) return true;
+  std::cerr << "give either --account ACCOUNT or --global\n";
+  return false;
+}
+
+bool CheckNumber(const std::string& number) {
+  auto validator = validation::Validator::Create({});
+  if (validator.ok() && (*validator)->ValidateDestination(number).ok()) return true;
+  std::cerr << "'" << MaskNumber(number) << "' is not a valid E.164 number (e.g. +442071838750)\n";
+  return false;
+}
+
+std::string ListName(const std::string& account) { return account.empty() ? "*" : account; }
+
+// Waits for an asynchronous store write.
+template <class Start>
+Status Await(Start start) {
+  std::promise<Status> promise;
+  auto future = promise.get_future();
+  start([&promise](Status s) { promise.set_value(std::move(s)); });
+  return future.get();
+}
+
 }  // namespace
 
 int KeysCreate(const std::string& config_path, const std::string& account,
@@ -65,6 +95,10 @@ int KeysCreate(const std::string& config_path, const std::string& account,
   }
   if (account.empty()) {
     std::cerr << "--account must not be empty\n";
+    return kExitUsage;
+  }
+  if (account == compliance::kSystemAccount) {
+    std::cerr << "the account '" << account << "' is reserved for replies to opt-out keywords\n";
     return kExitUsage;
   }
   int exit_code = kExitOk;
@@ -117,6 +151,71 @@ int KeysRevoke(const std::string& config_path, const std::string& key_id) {
     return s.error().code == "not_found" ? kExitUsage : kExitFailure;
   }
   std::cout << "revoked " << key_id << "; running servers refuse it within 5 s" << std::endl;
+  return kExitOk;
+}
+
+int SuppressionsAdd(const std::string& config_path, const SuppressionTarget& target,
+                    const std::string& number, const std::string& reason) {
+  if (!CheckTarget(target) || !CheckNumber(number)) return kExitUsage;
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  const int64_t now = opened->clock.NowUnixMillis();
+  store::Suppression suppression{target.account, number, reason, "cli", now};
+  Status s = Await([&](auto done) {
+    opened->store->PutSuppression(suppression,
+                                  CliAudit(now, target.account, "suppression.put", MaskNumber(number)),
+                                  std::move(done));
+  });
+  if (!s.ok()) {
+    std::cerr << "cannot store the suppression: " << s.error().detail << "\n";
+    return kExitFailure;
+  }
+  std::cout << "suppressed " << number << " for " << ListName(target.account) << std::endl;
+  return kExitOk;
+}
+
+int SuppressionsRemove(const std::string& config_path, const SuppressionTarget& target,
+                       const std::string& number) {
+  if (!CheckTarget(target) || !CheckNumber(number)) return kExitUsage;
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  const int64_t now = opened->clock.NowUnixMillis();
+  Status s = Await([&](auto done) {
+    opened->store->DeleteSuppression(target.account, number,
+                                     CliAudit(now, target.account, "suppression.delete", MaskNumber(number)),
+                                     std::move(done));
+  });
+  if (!s.ok()) {
+    std::cerr << (s.error().code == "not_found" ? "not on that list" : s.error().detail) << "\n";
+    return s.error().code == "not_found" ? kExitUsage : kExitFailure;
+  }
+  std::cout << "removed " << number << " from " << ListName(target.account) << std::endl;
+  return kExitOk;
+}
+
+int SuppressionsList(const std::string& config_path, const SuppressionTarget& target) {
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  store::SuppressionQuery query{target.account, 1000, std::nullopt,
+                                /*all_accounts=*/!target.global && target.account.empty(), std::nullopt};
+  for (;;) {
+    auto page = opened->store->ListSuppressions(query);
+    if (!page.ok()) {
+      std::cerr << page.error().detail << "\n";
+      return kExitFailure;
+    }
+    for (const store::Suppression& s : *page) {
+      std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\n", s.number, ListName(s.account), s.reason, s.source,
+                               FormatRfc3339(s.created_at_ms));
+    }
+    if (page->size() < static_cast<size_t>(query.limit)) break;
+    query.after_account = page->back().account;
+    query.after_number = page->back().number;
+  }
+  std::cout << std::flush;
   return kExitOk;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // The operator commands that work beside a running `serve` on the same configuration:
-// API keys and configuration checks. Each returns a process exit code and prints for
+// API keys, suppressions (opt-outs) and configuration checks. Each returns a process exit code and prints for
 // humans on stdout, errors on stderr.
 #include <string>
 
@@ -11,5 +11,20 @@ int KeysCreate(const std::string& config_path, const std::string& account,
 int KeysList(const std::string& config_path);
 int KeysRevoke(const std::string& config_path, const std::string& key_id);
 int ConfigCheck(const std::string& config_path);
+
+// `deliverer suppressions …`: the list of `account`, or the global list (every account)
+// when `global`; a running `serve` sees a change at its next check of that number.
+struct SuppressionTarget {
+  std::string account;
+  bool global = false;
+};
+// Exactly one of --account and --global; NUMBER in E.164 (validated like the API's `to`).
+int SuppressionsAdd(const std::string& config_path, const SuppressionTarget& target,
+                    const std::string& number, const std::string& reason);
+int SuppressionsRemove(const std::string& config_path, const SuppressionTarget& target,
+                       const std::string& number);
+// One entry a line: number, account ("*" for the global list), reason, source, created.
+// Without --account or --global, every list.
+int SuppressionsList(const std::string& config_path, const SuppressionTarget& target);
 
 }  // namespace deliverer::server

@@ -85,12 +85,25 @@ carriers::http::HttpCarrierOptions HttpOptionsOf(const config::CarrierConfig& c)
   return o;
 }
 
+compliance::ReplyTexts TextsOf(const config::ComplianceReplies& r) {
+  return compliance::ReplyTexts{r.opt_out_reply, r.opt_in_reply, r.help_reply};
+}
+
+compliance::ReplyPolicy ReplyPolicyOf(const config::ComplianceConfig& c) {
+  compliance::ReplyPolicy policy;
+  policy.defaults = TextsOf(c.replies);
+  for (const auto& [account, replies] : c.accounts) policy.accounts.emplace(account, TextsOf(replies));
+  return policy;
+}
+
 delivery::EngineOptions EngineOptionsOf(const config::Config& c) {
   delivery::EngineOptions o;
   o.max_attempts = c.delivery.max_attempts;
   o.backoff_base = Millis(c.delivery.backoff_base_ms);
   o.backoff_cap = Millis(c.delivery.backoff_cap_ms);
   o.receipt_wait_s = c.delivery.receipt_wait_s;
+  o.extra_opt_out_keywords = c.compliance.opt_out_keywords;
+  o.replies = ReplyPolicyOf(c.compliance);
   return o;
 }
 
@@ -113,7 +126,14 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   rt->router_ = std::make_unique<routing::RouterHolder>(std::make_shared<const routing::Router>(std::move(*router)));
   rt->circuits_ = std::make_unique<routing::CircuitBoard>(rt->config_.carriers);
   rt->queue_ = std::make_unique<queue::EmbeddedQueue>(static_cast<size_t>(rt->config_.delivery.partitions));
+  auto numbers = validation::Validator::Create({});
+  if (!numbers.ok()) return numbers.take_error();
+  rt->numbers_ = std::move(*numbers);
   delivery::EngineOptions engine_options = EngineOptionsOf(rt->config_);
+  engine_options.destination_region = [numbers = rt->numbers_.get()](const std::string& number) {
+    auto region = numbers->ValidateDestination(number);
+    return region.ok() ? std::optional<std::string>(std::move(*region)) : std::nullopt;
+  };
   engine_options.on_circuit_change = [runtime = rt.get()](const std::string& carrier, bool open,
                                                           std::string_view reason, Millis cool_down) {
     runtime->webhooks_->NotifyOps(webhooks::CircuitEvent{carrier, open, std::string(reason), cool_down.count(),

@@ -19,6 +19,7 @@
 #include "sim/simulator.h"
 #include "store/delivery_store.h"
 #include "store/store.h"
+#include "validation/request.h"
 #include "webhooks/dispatcher.h"
 
 namespace deliverer::server {
@@ -56,6 +57,7 @@ class DeliveryRuntime {
   config::Config config_;
   bool demo_ = false;
   const Clock* clock_ = nullptr;
+  std::unique_ptr<validation::Validator> numbers_;  // the subscriber's region for MO replies
   boost::asio::io_context io_;
   std::unique_ptr<queue::EmbeddedQueue> queue_;
   std::unique_ptr<routing::RouterHolder> router_;

@@ -22,6 +22,8 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_circuit_fallbacks_total", "Messages routed past an open circuit");
   r.DeclareHistogram("deliverer_submit_latency_seconds", "Accept to carrier accepted");
   r.DeclareHistogram("deliverer_delivery_latency_seconds", "Accept to delivered");
+  r.DeclareCounter("deliverer_inbound_messages_total", "Inbound (MO) messages recorded, by keyword action");
+  r.DeclareCounter("deliverer_compliance_replies_total", "Replies to keyword MOs created");
 }
 
 }  // namespace deliverer::server

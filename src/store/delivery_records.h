@@ -25,6 +25,7 @@ struct DeliveryRecord {
   int attempts = 0;
   int64_t created_at_ms = 0;
   int64_t expires_at_ms = 0;
+  std::string compliance_reply;  // NewMessage::compliance_reply
 };
 
 // A message waiting to be submitted, as start-up recovery republishes it.
@@ -116,15 +117,32 @@ struct WebhookDone {
   int64_t next_at_ms = 0;  // when not delivered: the next try; 0 = give up
 };
 
-// An inbound (MO) message from a carrier.
-struct InboundRecord {
-  std::string id;
-  std::string carrier;
-  std::string from;  // the subscriber
-  std::string to;    // our number or short code
-  std::string body;
-  int64_t at_ms = 0;
-  std::string keyword_action;  // "", "opt_out", "opt_in", "help", "review"
+// What an inbound message changes, in the same commit that records it (S11), so that a
+// crash either loses the MO unacknowledged (the carrier sends it again) or keeps all of it.
+// Opt-in: `number` leaves `account`'s list (whoever put it there) and the global list
+// when an MO put it there (STOPALL, or a STOP no account could be found for). A global
+// entry an operator made stays.
+struct SuppressionLift {
+  std::string account;  // "" = only the global list's MO entry
+  std::string number;
+};
+
+// The gateway's reply to a keyword MO: stored as a queued message unless a reply of the
+// same kind (`message.compliance_reply`) went to the same subscriber (`message.to`) for
+// the same account at or after `not_since_ms`.
+struct ComplianceReply {
+  NewMessage message;
+  int64_t not_since_ms = 0;
+};
+
+struct InboundEffects {
+  std::optional<Suppression> suppress;  // opt-out: put the number on this list
+  std::optional<SuppressionLift> lift;  // opt-in
+  std::optional<ComplianceReply> reply;
+};
+
+struct InboundOutcome {
+  std::optional<QueuedRef> reply;  // the reply created now, to hand to the queue
 };
 
 }  // namespace deliverer::store

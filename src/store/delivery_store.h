@@ -45,11 +45,15 @@ class DeliveryStore {
   // Outbox rows not yet delivered nor given up (for metrics and tests).
   virtual Result<int64_t> PendingWebhooks() = 0;
 
-  // Records an inbound message; with `suppression`, puts (opt-out) or, when its reason is
-  // empty, removes (opt-in) that number in the same commit, audited.
-  virtual void RecordInbound(InboundRecord inbound, std::optional<Suppression> suppression,
-                             StatusCallback done) = 0;
-  // The account that last sent to `subscriber` from `sender`; "" when none.
+  // Records an inbound message and, in the same commit, its effects: a suppression put
+  // or lifted (audited), and a compliance reply stored as a queued message unless one of
+  // its kind went out within the window (that decision runs inside the commit, so two
+  // MOs racing cannot both create one). The outcome names the reply created, which the
+  // caller hands to the queue; start-up recovery republishes it if the process dies first.
+  using InboundCallback = std::function<void(Result<InboundOutcome>)>;
+  virtual void RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) = 0;
+  // The account that last sent to `subscriber` from `sender`, compliance replies left
+  // out; "" when none.
   virtual Result<std::string> LastSenderAccount(const std::string& subscriber,
                                                 const std::string& sender) = 0;
   // Receipts kept because nothing matched them (yet).

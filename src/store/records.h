@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/message.h"
@@ -27,6 +28,10 @@ struct NewMessage {
   std::string client_ref;
   std::string payload_hash;     // hash of the canonical request, for idempotency
   int64_t created_at_ms = 0;
+  // "opt_out", "opt_in" or "help" for the gateway's own reply to a keyword MO
+  // (compliance/replies.h); "" for a producer's message. Only such replies skip the
+  // suppression check at submit, and only the delivery side creates them.
+  std::string compliance_reply;
 };
 
 struct MessageEvent {
@@ -99,9 +104,31 @@ struct Suppression {
 };
 
 struct SuppressionQuery {
-  std::string account;
+  std::string account;  // "" = the global list
   int limit = 100;
   std::optional<std::string> after_number;
+  bool all_accounts = false;  // every list, ordered by (account, number); `account` ignored
+  std::optional<std::string> after_account;  // with all_accounts: continue after (account, number)
+};
+
+// An inbound (MO) message from a carrier.
+struct InboundRecord {
+  std::string id;
+  std::string carrier;
+  std::string from;  // the subscriber
+  std::string to;    // our number or short code
+  std::string body;
+  int64_t at_ms = 0;
+  // compliance::ToString(KeywordAction): "", "opt_out", "opt_out_all", "opt_in", "help",
+  // "review".
+  std::string keyword_action;
+};
+
+struct InboundQuery {
+  std::optional<std::string> keyword_action;  // nullopt: every inbound message
+  int limit = 100;
+  // Newest first; continue strictly after this (at, id) of the previous page's last row.
+  std::optional<std::pair<int64_t, std::string>> after;
 };
 
 struct ApiKeyRecord {

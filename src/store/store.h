@@ -47,6 +47,8 @@ class Store {
   // True when `number` is on `account`'s list or on the global list.
   virtual Result<bool> IsSuppressed(const std::string& account, const std::string& number) = 0;
   virtual Result<std::vector<Suppression>> ListSuppressions(const SuppressionQuery& query) = 0;
+  // Inbound (MO) messages, newest first, at most `query.limit`.
+  virtual Result<std::vector<InboundRecord>> ListInbound(const InboundQuery& query) = 0;
   virtual Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) = 0;
 
   // Keys and accounts: synchronous and durable on return (CLI and start-up use).

@@ -31,6 +31,33 @@ class StatusJob final : public WriteJob {
   Status result_;
 };
 
+// A job with one result value, applied in its own savepoint (rolled back on error).
+template <class T>
+class ValueJob final : public WriteJob {
+ public:
+  ValueJob(std::function<Result<T>(Connection&)> apply, std::function<void(Result<T>)> done)
+      : apply_(std::move(apply)), done_(std::move(done)) {}
+
+  void Apply(Connection& db) override {
+    if (auto s = db.Exec("SAVEPOINT job"); !s.ok()) {
+      result_ = s.error();
+      return;
+    }
+    result_ = apply_(db);
+    if (!result_.ok()) (void)db.Exec("ROLLBACK TO job");
+    (void)db.Exec("RELEASE job");
+  }
+  void Finish(const Status& commit) override {
+    if (!commit.ok()) result_ = commit.error();
+    done_(std::move(result_));
+  }
+
+ private:
+  std::function<Result<T>(Connection&)> apply_;
+  std::function<void(Result<T>)> done_;
+  Result<T> result_ = Error::Of("storage_error", "not applied");
+};
+
 // A job over many items, each in its own savepoint so one failure leaves the others.
 // `apply` may add to `pending_delta` (messages leaving or entering the queued states);
 // the sum reaches `pending` only if the commit succeeds.

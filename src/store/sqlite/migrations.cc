@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 2> kMigrations = {
+constexpr std::array<std::string_view, 3> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -131,6 +131,14 @@ CREATE TABLE inbound (
   at              INTEGER NOT NULL,
   keyword_action  TEXT NOT NULL
 );
+)sql",
+    // 3: opt-outs (reliability.md S11): the gateway's replies to keyword MOs are marked,
+    // so that they alone skip the suppression check and can be counted per subscriber;
+    // the inbound list is read newest first, all of it or by keyword action.
+    R"sql(
+ALTER TABLE messages ADD COLUMN compliance_reply TEXT NOT NULL DEFAULT '';
+CREATE INDEX inbound_by_time ON inbound(at, id);
+CREATE INDEX inbound_by_action ON inbound(keyword_action, at, id);
 )sql",
 };
 

@@ -28,7 +28,7 @@ Status InsertMessageRow(Connection& db, const NewMessage& m) {
   auto stmt = db.Prepare(
       "INSERT INTO messages (id, account, src, dst, dst_region, body, type, priority, encoding,"
       " segments, ttl_s, callback_url, client_ref, payload_hash, status, created_at, updated_at,"
-      " expires_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " expires_at, compliance_reply) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, m.id).Bind(2, m.account).Bind(3, m.from).Bind(4, m.to).Bind(5, m.to_region);
   stmt->BindBlob(6, m.body);
@@ -37,7 +37,7 @@ Status InsertMessageRow(Connection& db, const NewMessage& m) {
   stmt->Bind(11, int64_t{m.ttl_seconds}).Bind(12, m.callback_url).Bind(13, m.client_ref);
   stmt->Bind(14, m.payload_hash).Bind(15, int64_t{static_cast<int>(model::Status::kQueued)});
   stmt->Bind(16, m.created_at_ms).Bind(17, m.created_at_ms);
-  stmt->Bind(18, m.created_at_ms + int64_t{m.ttl_seconds} * 1000);
+  stmt->Bind(18, m.created_at_ms + int64_t{m.ttl_seconds} * 1000).Bind(19, m.compliance_reply);
   return stmt->Run();
 }
 

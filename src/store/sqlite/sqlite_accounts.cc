@@ -35,12 +35,15 @@ Result<bool> SqliteStore::IsSuppressed(const std::string& account, const std::st
 Result<std::vector<Suppression>> SqliteStore::ListSuppressions(const SuppressionQuery& query) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
+  // One list ordered by number, or every list ordered by (account, number).
   auto stmt = (*reader)->Prepare(
       "SELECT account, number, reason, source, created_at FROM suppressions"
-      " WHERE account = ? AND number > ? ORDER BY number LIMIT ?");
+      " WHERE (?1 OR account = ?2) AND (account, number) > (CASE WHEN ?1 THEN ?3 ELSE ?2 END, ?4)"
+      " ORDER BY account, number LIMIT ?5");
   if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, query.account).Bind(2, query.after_number.value_or(""));
-  stmt->Bind(3, int64_t{query.limit});
+  stmt->Bind(1, int64_t{query.all_accounts ? 1 : 0}).Bind(2, query.account);
+  stmt->Bind(3, query.after_account.value_or("")).Bind(4, query.after_number.value_or(""));
+  stmt->Bind(5, int64_t{query.limit});
   std::vector<Suppression> out;
   for (;;) {
     auto row = stmt->Step();

@@ -1,5 +1,6 @@
 // SqliteStore: the delivery side (DeliveryStore): status changes with their events and
-// webhook outbox rows, receipts (matched, parked, reconciled), overdue receipts.
+// webhook outbox rows, receipts (matched, parked, reconciled), overdue receipts. Inbound
+// messages are in sqlite_inbound.cc.
 // Every rule that decides a message's status runs on the writer thread inside the
 // commit, so concurrent receipts and submits can never interleave halfway.
 #include <fmt/format.h>
@@ -295,32 +296,6 @@ void SqliteStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback
   writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(callback)));
 }
 
-void SqliteStore::RecordInbound(InboundRecord inbound, std::optional<Suppression> suppression,
-                                StatusCallback done) {
-  auto apply = [in = std::move(inbound), sup = std::move(suppression)](Connection& db) -> Status {
-    auto stmt = db.Prepare(
-        "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action)"
-        " VALUES (?,?,?,?,?,?,?)");
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, in.id).Bind(2, in.carrier).Bind(3, in.from).Bind(4, in.to);
-    stmt->BindBlob(5, in.body).Bind(6, in.at_ms).Bind(7, in.keyword_action);
-    if (auto s = stmt->Run(); !s.ok()) return s;
-    if (!sup) return Status::Ok();
-    const bool opt_in = sup->reason.empty();
-    if (opt_in) {
-      if (auto removed = RemoveSuppression(db, sup->account, sup->number); !removed.ok()) {
-        return removed.error();
-      }
-    } else if (auto s = UpsertSuppression(db, *sup); !s.ok()) {
-      return s;
-    }
-    return InsertAudit(db, AuditEntry{0, in.at_ms, "", sup->account, "",
-                                      opt_in ? "suppression.delete" : "suppression.put",
-                                      MaskNumber(sup->number), in.id});
-  };
-  writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
-}
-
 // ---------------------------------------------------------------------------------------
 // Reads
 
@@ -329,7 +304,7 @@ Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::str
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
       "SELECT id, account, src, dst, dst_region, body, status, type, priority, encoding,"
-      " segments, attempts, created_at, expires_at FROM messages WHERE id = ?");
+      " segments, attempts, created_at, expires_at, compliance_reply FROM messages WHERE id = ?");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, id);
   auto row = stmt->Step();
@@ -350,6 +325,7 @@ Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::str
   d.attempts = static_cast<int>(stmt->Int(11));
   d.created_at_ms = stmt->Int(12);
   d.expires_at_ms = stmt->Int(13);
+  d.compliance_reply = stmt->Text(14);
   return std::optional<DeliveryRecord>(std::move(d));
 }
 
@@ -443,19 +419,6 @@ Result<int64_t> SqliteStore::CountWhere(std::string_view table, std::string_view
   if (!stmt.ok()) return stmt.take_error();
   if (auto row = stmt->Step(); !row.ok()) return row.take_error();
   return stmt->Int(0);
-}
-
-Result<std::string> SqliteStore::LastSenderAccount(const std::string& subscriber,
-                                                   const std::string& sender) {
-  auto reader = Borrow();
-  if (!reader.ok()) return reader.take_error();
-  auto stmt = (*reader)->Prepare(
-      "SELECT account FROM messages WHERE dst = ? AND src = ? ORDER BY created_at DESC LIMIT 1");
-  if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, subscriber).Bind(2, sender);
-  auto row = stmt->Step();
-  if (!row.ok()) return row.take_error();
-  return *row ? stmt->Text(0) : std::string();
 }
 
 }  // namespace deliverer::store::sqlite

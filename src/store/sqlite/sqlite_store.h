@@ -38,6 +38,7 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<MessagePage> ListMessages(const MessageQuery& query) override;
   Result<bool> IsSuppressed(const std::string& account, const std::string& number) override;
   Result<std::vector<Suppression>> ListSuppressions(const SuppressionQuery& query) override;
+  Result<std::vector<InboundRecord>> ListInbound(const InboundQuery& query) override;
   Result<std::vector<AuditEntry>> ListAudit(const AuditQuery& query) override;
 
   Status CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) override;
@@ -59,8 +60,7 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
-  void RecordInbound(InboundRecord inbound, std::optional<Suppression> suppression,
-                     StatusCallback done) override;
+  void RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) override;
   Result<std::string> LastSenderAccount(const std::string& subscriber,
                                         const std::string& sender) override;
   Result<int64_t> UnmatchedReceipts() override;

@@ -9,25 +9,13 @@
 #include <string>
 
 #include "config/config.h"
+#include "unit/config/load_helpers.h"
 
 namespace deliverer::config {
 namespace {
 
-std::string ErrorOf(std::string_view toml) {
-  Result<Config> result = LoadString(toml, "deliverer.toml");
-  if (result.ok()) {
-    ADD_FAILURE() << "loaded without error:\n" << toml;
-    return {};
-  }
-  EXPECT_EQ(result.error().code, "invalid_config");
-  return result.error().detail;
-}
-
-Config Load(std::string_view toml) {
-  Result<Config> result = LoadString(toml, "deliverer.toml");
-  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().detail);
-  return result.ok() ? std::move(result).value() : Config{};
-}
+using testing::ErrorOf;
+using testing::Load;
 
 // A carrier "a" (lines 1-2) followed by `extra` from line 3 on.
 std::string CarrierA(std::string_view extra) {

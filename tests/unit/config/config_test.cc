@@ -1,4 +1,5 @@
 #include "config/config.h"
+#include "unit/config/load_helpers.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -8,22 +9,8 @@
 namespace deliverer::config {
 namespace {
 
-// The detail of the error loading `toml` as "deliverer.toml"; fails the test if it loads.
-std::string ErrorOf(std::string_view toml) {
-  Result<Config> result = LoadString(toml, "deliverer.toml");
-  if (result.ok()) {
-    ADD_FAILURE() << "loaded without error:\n" << toml;
-    return {};
-  }
-  EXPECT_EQ(result.error().code, "invalid_config");
-  return result.error().detail;
-}
-
-Config Load(std::string_view toml) {
-  Result<Config> result = LoadString(toml, "deliverer.toml");
-  EXPECT_TRUE(result.ok()) << (result.ok() ? "" : result.error().detail);
-  return result.ok() ? std::move(result).value() : Config{};
-}
+using testing::ErrorOf;
+using testing::Load;
 
 TEST(ConfigTest, EmptyFileGivesDefaults) {
   const Config config = Load("");

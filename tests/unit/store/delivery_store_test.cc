@@ -70,6 +70,37 @@ class DeliveryStoreTest : public ::testing::Test {
     return c;
   }
 
+  Result<InboundOutcome> Inbound(InboundRecord mo, InboundEffects effects) {
+    std::promise<Result<InboundOutcome>> done;
+    store_->RecordInbound(std::move(mo), std::move(effects),
+                          [&](Result<InboundOutcome> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  }
+
+  void Put(Suppression s) {
+    std::promise<deliverer::Status> done;
+    store_->PutSuppression(std::move(s), AuditEntry{}, [&](deliverer::Status r) { done.set_value(r); });
+    ASSERT_TRUE(done.get_future().get().ok());
+  }
+
+  // An opt-out reply from 12345 to +447911123456 for acme, created at `at_ms`, unless one
+  // went out at or after `not_since_ms`.
+  static ComplianceReply Reply(const std::string& id, int64_t at_ms, int64_t not_since_ms) {
+    NewMessage m;
+    m.id = id;
+    m.account = "acme";
+    m.from = "12345";
+    m.to = "+447911123456";
+    m.to_region = "GB";
+    m.body = "You are unsubscribed.";
+    m.priority = model::Priority::kHigh;
+    m.ttl_seconds = 3600;
+    m.client_ref = "opt_out_reply";
+    m.created_at_ms = at_ms;
+    m.compliance_reply = "opt_out";
+    return ComplianceReply{std::move(m), not_since_ms};
+  }
+
   Status StatusOf(const std::string& id) {
     auto m = store_->GetMessage(id, false);
     return (m.ok() && m->has_value()) ? (*m)->status : Status::kQueued;
@@ -210,18 +241,119 @@ TEST_F(DeliveryStoreTest, WebhookOutboxRowsComeWithTheirChange) {
 TEST_F(DeliveryStoreTest, InboundOptOutSuppressesAndOptInRemoves) {
   InboundRecord mo{.id = "mo1", .carrier = "sim-a", .from = "+447911123456", .to = "12345",
                    .body = "STOP", .at_ms = 10, .keyword_action = "opt_out"};
-  std::promise<deliverer::Status> first;
-  store_->RecordInbound(mo, Suppression{"acme", "+447911123456", "stop_keyword", "mo", 10},
-                        [&](deliverer::Status s) { first.set_value(s); });
-  ASSERT_TRUE(first.get_future().get().ok());
+  ASSERT_TRUE(Inbound(mo, {.suppress = Suppression{"acme", "+447911123456", "stop_keyword", "mo", 10}}).ok());
   EXPECT_TRUE(*store_->IsSuppressed("acme", "+447911123456"));
   mo.id = "mo2";
   mo.body = "START";
-  std::promise<deliverer::Status> second;
-  store_->RecordInbound(mo, Suppression{"acme", "+447911123456", "", "mo", 11},
-                        [&](deliverer::Status s) { second.set_value(s); });
-  ASSERT_TRUE(second.get_future().get().ok());
+  ASSERT_TRUE(Inbound(mo, {.lift = SuppressionLift{"acme", "+447911123456"}}).ok());
   EXPECT_FALSE(*store_->IsSuppressed("acme", "+447911123456"));
+}
+
+TEST_F(DeliveryStoreTest, OptInLiftsAGlobalEntryOnlyWhenAnMoMadeIt) {
+  const std::string number = "+447911123456";
+  Put(Suppression{"", number, "stopall_keyword", "mo", 1});
+  InboundRecord mo{.id = "mo1", .from = number, .to = "12345", .body = "START", .at_ms = 10,
+                   .keyword_action = "opt_in"};
+  ASSERT_TRUE(Inbound(mo, {.lift = SuppressionLift{"acme", number}}).ok());
+  EXPECT_FALSE(*store_->IsSuppressed("acme", number)) << "the subscriber's own STOPALL is undone";
+
+  Put(Suppression{"", number, "legal hold", "cli", 2});
+  mo.id = "mo2";
+  ASSERT_TRUE(Inbound(mo, {.lift = SuppressionLift{"", number}}).ok());
+  EXPECT_TRUE(*store_->IsSuppressed("other", number)) << "an operator's global entry stays";
+}
+
+TEST_F(DeliveryStoreTest, ComplianceReplyIsQueuedOncePerWindow) {
+  InboundRecord mo{.id = "mo1", .from = "+447911123456", .to = "12345", .body = "STOP", .at_ms = 1000,
+                   .keyword_action = "opt_out"};
+  auto first = Inbound(mo, {.reply = Reply("r1", 1000, 0)});
+  ASSERT_TRUE(first.ok());
+  ASSERT_TRUE(first->reply.has_value());
+  EXPECT_EQ(first->reply->id, "r1");
+  EXPECT_EQ(first->reply->to, "+447911123456");
+  EXPECT_EQ(first->reply->priority, model::Priority::kHigh);
+  EXPECT_EQ(StatusOf("r1"), Status::kQueued);
+  EXPECT_EQ(store_->PendingCount(), 1);
+  auto delivery = store_->GetForDelivery("r1");
+  ASSERT_TRUE(delivery.ok() && delivery->has_value());
+  EXPECT_EQ((*delivery)->compliance_reply, "opt_out");
+
+  mo.id = "mo2";
+  auto again = Inbound(mo, {.reply = Reply("r2", 2000, 1000)});
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->reply.has_value()) << "one opt-out reply per subscriber and account per window";
+  EXPECT_FALSE(store_->GetMessage("r2", false)->has_value());
+
+  mo.id = "mo3";
+  auto later = Inbound(mo, {.reply = Reply("r3", 3000, 1001)});
+  ASSERT_TRUE(later.ok());
+  EXPECT_TRUE(later->reply.has_value()) << "the window has passed";
+  EXPECT_EQ(store_->PendingCount(), 2);
+}
+
+TEST_F(DeliveryStoreTest, RepliesOfAnotherKindOrAccountAreNotDeduplicated) {
+  InboundRecord mo{.id = "mo1", .from = "+447911123456", .to = "12345", .at_ms = 1000};
+  ASSERT_TRUE(Inbound(mo, {.reply = Reply("r1", 1000, 0)})->reply.has_value());
+  ComplianceReply help = Reply("r2", 1001, 0);
+  help.message.compliance_reply = "help";
+  mo.id = "mo2";
+  EXPECT_TRUE(Inbound(mo, {.reply = help})->reply.has_value());
+  ComplianceReply other = Reply("r3", 1002, 0);
+  other.message.account = "globex";
+  mo.id = "mo3";
+  EXPECT_TRUE(Inbound(mo, {.reply = other})->reply.has_value());
+}
+
+TEST_F(DeliveryStoreTest, InboundListIsNewestFirstAndFiltersByFlag) {
+  for (int i = 0; i < 5; ++i) {
+    InboundRecord mo{.id = "mo" + std::to_string(i), .from = "+447911123456", .to = "12345",
+                     .body = i % 2 == 0 ? "STOP PLEASE" : "hello", .at_ms = 100 + i,
+                     .keyword_action = i % 2 == 0 ? "review" : ""};
+    ASSERT_TRUE(Inbound(mo, {}).ok());
+  }
+  auto review = store_->ListInbound(InboundQuery{.keyword_action = "review", .limit = 2});
+  ASSERT_TRUE(review.ok());
+  ASSERT_EQ(review->size(), 2u);
+  EXPECT_EQ((*review)[0].id, "mo4");
+  EXPECT_EQ((*review)[0].body, "STOP PLEASE");
+  EXPECT_EQ((*review)[1].id, "mo2");
+  auto rest = store_->ListInbound(
+      InboundQuery{.keyword_action = "review", .limit = 2, .after = std::make_pair(int64_t{102}, std::string("mo2"))});
+  ASSERT_EQ(rest->size(), 1u);
+  EXPECT_EQ((*rest)[0].id, "mo0");
+  auto plain = store_->ListInbound(InboundQuery{.keyword_action = "", .limit = 10});
+  EXPECT_EQ(plain->size(), 2u);
+  EXPECT_EQ(store_->ListInbound(InboundQuery{.limit = 10})->size(), 5u);
+}
+
+TEST_F(DeliveryStoreTest, SuppressionsOfEveryListPageByAccountThenNumber) {
+  Put(Suppression{"", "+447911000001", "r", "cli", 1});
+  Put(Suppression{"acme", "+447911000002", "r", "api", 1});
+  Put(Suppression{"acme", "+447911000001", "r", "api", 1});
+  Put(Suppression{"globex", "+447911000003", "r", "mo", 1});
+  auto first = store_->ListSuppressions(SuppressionQuery{.limit = 3, .all_accounts = true});
+  ASSERT_TRUE(first.ok());
+  ASSERT_EQ(first->size(), 3u);
+  EXPECT_EQ((*first)[0].account, "");
+  EXPECT_EQ((*first)[1].number, "+447911000001");
+  EXPECT_EQ((*first)[2].number, "+447911000002");
+  auto second = store_->ListSuppressions(SuppressionQuery{
+      .limit = 3, .after_number = "+447911000002", .all_accounts = true, .after_account = "acme"});
+  ASSERT_EQ(second->size(), 1u);
+  EXPECT_EQ((*second)[0].account, "globex");
+  auto global = store_->ListSuppressions(SuppressionQuery{.account = ""});
+  ASSERT_EQ(global->size(), 1u);
+  EXPECT_EQ((*global)[0].source, "cli");
+  EXPECT_EQ(store_->ListSuppressions(SuppressionQuery{.account = "acme"})->size(), 2u);
+}
+
+TEST_F(DeliveryStoreTest, LastSenderAccountIgnoresComplianceReplies) {
+  InboundRecord mo{.id = "mo1", .from = "+447911123456", .to = "Deliverer", .at_ms = 1000};
+  ComplianceReply reply = Reply("r1", clock_.NowUnixMillis(), 0);
+  reply.message.from = "Deliverer";
+  reply.message.account = "_system";
+  ASSERT_TRUE(Inbound(mo, {.reply = reply})->reply.has_value());
+  EXPECT_EQ(*store_->LastSenderAccount("+447911123456", "Deliverer"), "");
 }
 
 TEST_F(DeliveryStoreTest, LastSenderAccountFindsWhoWroteToTheSubscriber) {

@@ -1,0 +1,91 @@
+// The delivery engine: inbound (MO) messages and what their keywords change
+// (api.md "Suppressions", reliability.md S11; the decisions are in inbound_plan.h).
+#include <boost/asio/post.hpp>
+
+#include "common/ids.h"
+#include "common/log.h"
+#include "common/mask.h"
+#include "delivery/engine.h"
+#include "delivery/inbound_plan.h"
+
+namespace deliverer::delivery {
+
+namespace {
+
+bool ChangesSomething(compliance::KeywordAction action) {
+  return action != compliance::KeywordAction::kNone && action != compliance::KeywordAction::kReview;
+}
+
+std::string ActionLabel(compliance::KeywordAction action) {
+  const std::string_view name = compliance::ToString(action);
+  return name.empty() ? "none" : std::string(name);
+}
+
+}  // namespace
+
+// The MO, its suppression change and its reply are one commit, and the carrier's ack
+// waits for it (R10): a crash before the commit loses nothing the carrier will not send
+// again; after it, start-up recovery republishes the reply if it was not handed over.
+void Engine::OnInbound(const std::string& carrier, carriers::CarrierInbound inbound,
+                       carriers::Ack ack) {
+  const int64_t now_ms = clock_.NowUnixMillis();
+  const compliance::KeywordAction action = keywords_.Classify(inbound.text);
+  store::InboundRecord record{NewUuidV7(now_ms),
+                              carrier,
+                              inbound.from,
+                              inbound.to,
+                              inbound.text,
+                              now_ms,
+                              std::string(compliance::ToString(action))};
+  auto effects = EffectsOf(action, inbound, now_ms);
+  if (!effects.ok()) {
+    // Unacknowledged: the carrier sends the MO again, rather than it landing on the wrong list.
+    log::WarnFor("delivery", record.id, "cannot read who last wrote to the subscriber: {}",
+                 effects.error().code);
+    return ack(false);
+  }
+  if (action != compliance::KeywordAction::kNone) {
+    log::InfoFor("delivery", record.id, "inbound {} from {} via {}", compliance::ToString(action),
+                 MaskNumber(inbound.from), carrier);
+  }
+  delivery_store_.RecordInbound(
+      std::move(record), std::move(*effects),
+      [this, action, ack = std::move(ack)](Result<store::InboundOutcome> result) {
+        ack(result.ok());  // deliver_sm_resp only now (R10)
+        if (!result.ok()) return;
+        Post(
+            [this, action, reply = std::move(result->reply)] { OnInboundRecorded(action, reply); });
+      });
+}
+
+Result<store::InboundEffects> Engine::EffectsOf(compliance::KeywordAction action,
+                                                const carriers::CarrierInbound& inbound,
+                                                int64_t now_ms) {
+  if (!ChangesSomething(action)) return store::InboundEffects{};
+  auto account = delivery_store_.LastSenderAccount(inbound.from, inbound.to);
+  if (!account.ok()) return account.take_error();
+  const std::optional<std::string> region = options_.destination_region
+                                                ? options_.destination_region(inbound.from)
+                                                : std::optional<std::string>("");
+  return PlanInbound(action, inbound, InboundContext{*account, region, now_ms, NewUuidV7(now_ms)},
+                     options_.replies);
+}
+
+void Engine::OnInboundRecorded(compliance::KeywordAction action,
+                               const std::optional<store::QueuedRef>& reply) {
+  metrics_
+      .Counter("deliverer_inbound_messages_total",
+               "Inbound (MO) messages recorded, by keyword action",
+               {{"action", ActionLabel(action)}})
+      .Inc();
+  if (!reply) return;  // none asked for, disabled, or one went out within the window
+  if (const auto kind = compliance::ReplyKindOf(action)) {
+    metrics_
+        .Counter("deliverer_compliance_replies_total", "Replies to keyword MOs created",
+                 {{"kind", std::string(compliance::ToString(*kind))}})
+        .Inc();
+  }
+  queue_.Publish({queue::Delivery{reply->id, reply->to, reply->priority, reply->created_at_ms, 0}});
+}
+
+}  // namespace deliverer::delivery

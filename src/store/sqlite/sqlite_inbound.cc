@@ -1,0 +1,163 @@
+// SqliteStore: inbound (MO) messages with their effects (suppressions, compliance
+// replies; reliability.md S11), who last wrote to a subscriber, and the inbound list.
+#include <fmt/format.h>
+
+#include "common/mask.h"
+#include "store/sqlite/jobs.h"
+#include "store/sqlite/rows.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::store::sqlite {
+namespace {
+
+using MsgStatus = model::Status;
+using deliverer::Status;
+
+Status InsertInbound(Connection& db, const InboundRecord& in) {
+  auto stmt = db.Prepare(
+      "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action)"
+      " VALUES (?,?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, in.id).Bind(2, in.carrier).Bind(3, in.from).Bind(4, in.to);
+  stmt->BindBlob(5, in.body).Bind(6, in.at_ms).Bind(7, in.keyword_action);
+  return stmt->Run();
+}
+
+AuditEntry MoAudit(const InboundRecord& in, const std::string& account, std::string action,
+                   const std::string& number) {
+  return AuditEntry{0, in.at_ms, "", account, "", std::move(action), MaskNumber(number), in.id};
+}
+
+// The global list's entry for `number`, only when an MO made it; false when none.
+Result<bool> RemoveGlobalFromMo(Connection& db, const std::string& number) {
+  auto stmt =
+      db.Prepare("DELETE FROM suppressions WHERE account = '' AND number = ? AND source = 'mo'");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, number);
+  if (auto s = stmt->Run(); !s.ok()) return s.error();
+  return db.Changes() > 0;
+}
+
+Status ApplyLift(Connection& db, const InboundRecord& in, const SuppressionLift& lift) {
+  if (!lift.account.empty()) {
+    auto removed = RemoveSuppression(db, lift.account, lift.number);
+    if (!removed.ok()) return removed.error();
+    if (*removed) {
+      if (auto s = InsertAudit(db, MoAudit(in, lift.account, "suppression.delete", lift.number));
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  auto removed = RemoveGlobalFromMo(db, lift.number);
+  if (!removed.ok()) return removed.error();
+  if (!*removed) return Status::Ok();
+  return InsertAudit(db, MoAudit(in, "", "suppression.delete", lift.number));
+}
+
+Status ApplySuppressionEffects(Connection& db, const InboundRecord& in, const InboundEffects& fx) {
+  if (fx.suppress) {
+    if (auto s = UpsertSuppression(db, *fx.suppress); !s.ok()) return s;
+    return InsertAudit(db,
+                       MoAudit(in, fx.suppress->account, "suppression.put", fx.suppress->number));
+  }
+  if (fx.lift) return ApplyLift(db, in, *fx.lift);
+  return Status::Ok();
+}
+
+// Stores the reply as a queued message, unless one of its kind went to the subscriber for
+// the account within the window (then nullopt).
+Result<std::optional<QueuedRef>> InsertReply(Connection& db, const ComplianceReply& reply,
+                                             const std::string& inbound_id) {
+  const NewMessage& m = reply.message;
+  auto recent = db.Prepare(
+      "SELECT 1 FROM messages WHERE dst = ? AND account = ? AND compliance_reply = ?"
+      " AND created_at >= ? LIMIT 1");
+  if (!recent.ok()) return recent.take_error();
+  recent->Bind(1, m.to).Bind(2, m.account).Bind(3, m.compliance_reply).Bind(4, reply.not_since_ms);
+  auto found = recent->Step();
+  if (!found.ok()) return found.take_error();
+  if (*found) return std::optional<QueuedRef>();
+  if (auto s = InsertMessageRow(db, m); !s.ok()) return s.error();
+  if (auto s = InsertEvent(db, m.id, MessageEvent{MsgStatus::kQueued, m.created_at_ms, {}, {}});
+      !s.ok()) {
+    return s.error();
+  }
+  if (auto s = InsertAudit(db, AuditEntry{0, m.created_at_ms, "compliance", m.account, "",
+                                          "message.send", m.id, inbound_id});
+      !s.ok()) {
+    return s.error();
+  }
+  return std::optional<QueuedRef>(QueuedRef{m.id, m.to, m.priority, m.created_at_ms, 0});
+}
+
+InboundRecord ReadInbound(const Statement& row) {
+  return InboundRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3),
+                       row.Text(4), row.Int(5),  row.Text(6)};
+}
+
+}  // namespace
+
+void SqliteStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
+                                InboundCallback done) {
+  auto apply = [in = std::move(inbound),
+                fx = std::move(effects)](Connection& db) -> Result<InboundOutcome> {
+    if (auto s = InsertInbound(db, in); !s.ok()) return s.error();
+    if (auto s = ApplySuppressionEffects(db, in, fx); !s.ok()) return s.error();
+    InboundOutcome outcome;
+    if (fx.reply) {
+      auto reply = InsertReply(db, *fx.reply, in.id);
+      if (!reply.ok()) return reply.take_error();
+      outcome.reply = std::move(*reply);
+    }
+    return outcome;
+  };
+  auto counted = [this, done = std::move(done)](Result<InboundOutcome> result) {
+    if (result.ok() && result->reply) pending_.fetch_add(1, std::memory_order_relaxed);
+    done(std::move(result));
+  };
+  writer_->Submit(std::make_unique<ValueJob<InboundOutcome>>(std::move(apply), std::move(counted)));
+}
+
+Result<std::string> SqliteStore::LastSenderAccount(const std::string& subscriber,
+                                                   const std::string& sender) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT account FROM messages WHERE dst = ? AND src = ? AND compliance_reply = ''"
+      " ORDER BY created_at DESC LIMIT 1");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, subscriber).Bind(2, sender);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  return *row ? stmt->Text(0) : std::string();
+}
+
+Result<std::vector<InboundRecord>> SqliteStore::ListInbound(const InboundQuery& query) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  // Newest first, continuing strictly below the previous page's last (at, id).
+  auto stmt = (*reader)->Prepare(fmt::format(
+      "SELECT id, carrier, src, dst, body, at, keyword_action FROM inbound WHERE {}"
+      " AND (?2 IS NULL OR at < ?2 OR (at = ?2 AND id < ?3)) ORDER BY at DESC, id DESC LIMIT ?4",
+      query.keyword_action ? "keyword_action = ?1" : "?1 IS NULL"));
+  if (!stmt.ok()) return stmt.take_error();
+  if (query.keyword_action)
+    stmt->Bind(1, *query.keyword_action);
+  else
+    stmt->BindNull(1);
+  if (query.after)
+    stmt->Bind(2, query.after->first).Bind(3, query.after->second);
+  else
+    stmt->BindNull(2).BindNull(3);
+  stmt->Bind(4, int64_t{query.limit});
+  std::vector<InboundRecord> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(ReadInbound(*stmt));
+  }
+}
+
+}  // namespace deliverer::store::sqlite
