@@ -138,6 +138,13 @@ int Serve(const ServeOptions& options) {
     std::cerr << "--role must be all, api or worker\n";
     return kExitUsage;
   }
+  if (!config.server.tls_cert_file.empty()) {
+    // Refused rather than ignored: serving plain HTTP where HTTPS was asked for would
+    // expose keys and numbers.
+    std::cerr << "[server] tls_cert_file: the HTTPS listener is not available in this version;"
+                 " terminate TLS in front of deliverer (a reverse proxy) and remove the TLS keys\n";
+    return kExitUsage;
+  }
   if (!options.demo && options.role != "api" && config.carriers.empty()) {
     std::cerr << "no carrier is configured: add a [[carriers]] section to the configuration,"
                  " or try `deliverer serve --demo`\n";
