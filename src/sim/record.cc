@@ -80,6 +80,20 @@ void Number(std::string& out, std::string_view name, uint64_t value) {
   AppendNumber(out, value);
 }
 
+// The carrier id and the answer's status, each null while there is none.
+void IdAndStatus(std::string& out, std::string_view carrier_id, std::optional<uint32_t> status) {
+  if (carrier_id.empty()) {
+    out += ",\"carrier_id\":null";
+  } else {
+    Field(out, "carrier_id", carrier_id);
+  }
+  if (status) {
+    Number(out, "status", *status);
+  } else {
+    out += ",\"status\":null";
+  }
+}
+
 // RFC 3339 with milliseconds; the text up to the second is kept per thread, since many
 // lines share a second.
 void AppendTime(std::string& out, int64_t unix_ms) {
@@ -153,16 +167,7 @@ void AppendRecordLine(std::string& out, const RecordMeta& meta, const smpp::Subm
   out.push_back('"');
   Number(out, "bind", meta.bind);
   Number(out, "seq", meta.seq);
-  if (meta.carrier_id.empty()) {
-    out += ",\"carrier_id\":null";
-  } else {
-    Field(out, "carrier_id", meta.carrier_id);
-  }
-  if (meta.status) {
-    Number(out, "status", *meta.status);
-  } else {
-    out += ",\"status\":null";
-  }
+  IdAndStatus(out, meta.carrier_id, meta.status);
   Field(out, "source", s.source_addr);
   Number(out, "source_ton", s.source_addr_ton);
   Number(out, "source_npi", s.source_addr_npi);
@@ -193,16 +198,7 @@ void AppendHttpRecordLine(std::string& out, const HttpRecordMeta& meta, const Se
   AppendTime(out, meta.unix_ms);
   out += "\",\"via\":\"http\"";
   Number(out, "conn", meta.connection);
-  if (meta.carrier_id.empty()) {
-    out += ",\"carrier_id\":null";
-  } else {
-    Field(out, "carrier_id", meta.carrier_id);
-  }
-  if (meta.status) {
-    Number(out, "status", *meta.status);
-  } else {
-    out += ",\"status\":null";
-  }
+  IdAndStatus(out, meta.carrier_id, meta.status);
   Key(out, "answer");
   out += meta.answer.empty() ? "null" : meta.answer;
   Field(out, "from", send.from);

@@ -199,6 +199,19 @@ TEST(StartupTest, ServeRefusesTlsKeysItCannotServe) {
   EXPECT_EQ(result.Output().find("listening on"), std::string::npos);
 }
 
+TEST(StartupTest, ServeNamesAnHttpsCarrierTrustFileItCannotLoad) {
+  TempDir dir;
+  const std::string carriers =
+      "[[carriers]]\nid = \"h\"\nprotocol = \"http\"\nurl = \"https://127.0.0.1:9/send\"\n"
+      "tls_ca_file = \"" + dir.path() + "/missing-ca.pem\"\n";
+  std::string file = dir.WriteFile("https.toml", BaseConfig(dir.path() + "/data", "", carriers));
+
+  CommandResult result = RunDeliverer({"serve", "--config", file}, std::chrono::seconds(30));
+
+  EXPECT_EQ(result.exit_code, 1) << result.Output();
+  EXPECT_NE(result.Output().find("missing-ca.pem"), std::string::npos) << result.Output();
+}
+
 TEST(CliTest, CommandsHaveHelp) {
   const std::vector<std::vector<std::string>> commands = {
       {"--help"},

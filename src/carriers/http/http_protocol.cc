@@ -87,7 +87,6 @@ std::optional<std::string> JsonValueAt(std::string_view json, std::string_view p
 SubmitReport Classify(const config::HttpCarrierConfig& api, deliverer::smpp::CarrierIdMatch id_match,
                       int status, std::string_view body, std::string_view message_id) {
   SubmitReport report;
-  const std::string unmatchable_key = fmt::format("no-id:{}", message_id);
   if (status >= 200 && status < 300) {
     std::optional<std::string> id = JsonValueAt(body, api.id_field);
     if (!id || id->empty()) {
@@ -95,7 +94,8 @@ SubmitReport Classify(const config::HttpCarrierConfig& api, deliverer::smpp::Car
       // it counts as sent under a key no receipt can match, and ends when the wait is over.
       report.kind = SubmitReport::Kind::kAccepted;
       report.detail = fmt::format("answer {} without {}", status, api.id_field);
-      report.accepted.push_back(AcceptedSegment{AcceptedSegment::kWholeMessage, "", unmatchable_key});
+      report.accepted.push_back(
+          AcceptedSegment{AcceptedSegment::kWholeMessage, "", fmt::format("no-id:{}", message_id)});
       return report;
     }
     report.kind = SubmitReport::Kind::kAccepted;
