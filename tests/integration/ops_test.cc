@@ -183,22 +183,6 @@ TEST(StartupTest, ServeRefusesToStartWithoutCarriers) {
 }
 
 // Until the HTTPS listener exists, asking for it must not quietly give plain HTTP.
-TEST(StartupTest, ServeRefusesTlsKeysItCannotServe) {
-  TempDir dir;
-  std::string server = "[server]\nlisten = \"127.0.0.1:0\"\ntls_cert_file = \"" + dir.path() +
-                       "/cert.pem\"\ntls_key_file = \"" + dir.path() + "/key.pem\"\n";
-  std::string config = BaseConfig(dir.path() + "/data");
-  const std::string plain = "[server]\nlisten = \"127.0.0.1:0\"\n";
-  config.replace(config.find(plain), plain.size(), server);
-  std::string file = dir.WriteFile("tls.toml", config);
-
-  CommandResult result = RunDeliverer({"serve", "--config", file}, std::chrono::seconds(30));
-
-  EXPECT_EQ(result.exit_code, 2) << result.Output();
-  EXPECT_NE(result.Output().find("HTTPS listener is not available"), std::string::npos) << result.Output();
-  EXPECT_EQ(result.Output().find("listening on"), std::string::npos);
-}
-
 TEST(StartupTest, ServeNamesAnHttpsCarrierTrustFileItCannotLoad) {
   TempDir dir;
   const std::string carriers =
