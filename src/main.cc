@@ -21,6 +21,8 @@ void AddSimOptions(CLI::App* sim, deliverer::sim::SimCliOptions& o) {
       ->default_val(o.control_port);
   sim->add_option("--http-port", o.http_port, "HTTP carrier port (0: a free one; default: none)");
   sim->add_option("--record", o.record_path, "Write every submit_sm received to FILE (JSONL)");
+  sim->add_option("--smpp-tls-cert", o.smpp_tls_cert_file, "Serve SMPP over TLS with this PEM certificate chain");
+  sim->add_option("--smpp-tls-key", o.smpp_tls_key_file, "The PEM key of --smpp-tls-cert");
   sim->add_option("--seed", o.seed, "Random seed (0: a fresh one)");
   sim->add_option("--config-json", o.config_json, "Behaviour as partial JSON (docs/simulator.md)");
   sim->add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->default_val("info");
