@@ -89,6 +89,13 @@ int main(int argc, char** argv) {
   revoke->add_option("KEY_ID", key_id, "The key's public id (its prefix up to the last '_')")
       ->required();
   revoke->callback([&] { exit_code = deliverer::server::KeysRevoke(config_path, key_id); });
+  std::string grace = "24h";
+  auto* rotate = keys->add_subcommand(
+      "rotate", "Create a replacement for a key (printed once); the old one keeps working for --grace");
+  AddConfigOption(rotate, &config_path);
+  rotate->add_option("KEY_ID", key_id, "The key's public id")->required();
+  rotate->add_option("--grace", grace, "How long the old key keeps working: 45s, 30m, 12h, 7d")->default_val(grace);
+  rotate->callback([&] { exit_code = deliverer::server::KeysRotate(config_path, key_id, grace); });
 
   deliverer::server::SuppressionTarget target;
   std::string number, reason = "operator";

@@ -155,8 +155,14 @@ Response Api::Readyz() {
   nlohmann::json checks = {{"storage", storage ? "ok" : "failing"}};
   if (delivers) checks["carriers"] = carriers ? "ok" : "none_bound";
   const bool ready = storage && carriers;
-  return JsonResponse(ready ? 200 : 503,
-                      nlohmann::json{{"status", ready ? "ready" : "not_ready"}, {"checks", checks}}.dump());
+  nlohmann::json body = {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}};
+  // Old credentials are a warning for operators, not a reason to take traffic away.
+  if (options_.aging_credentials) {
+    nlohmann::json aging = options_.aging_credentials();
+    body["checks"]["credentials"] = aging.empty() ? "ok" : "aging";
+    if (!aging.empty()) body["aging_credentials"] = std::move(aging);
+  }
+  return JsonResponse(ready ? 200 : 503, body.dump());
 }
 
 awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind, std::string carrier,

@@ -32,6 +32,8 @@ struct ApiOptions {
   std::function<std::string()> carriers_json;
   // Carriers with a link up, for /readyz. Any thread.
   std::function<int()> carriers_up;
+  // Credentials due for rotation, for /readyz detail: [{"kind","id","age_days"}]. Any thread.
+  std::function<nlohmann::json()> aging_credentials;
 
   // Carrier callbacks (POST /v1/dlr/{carrier}, /v1/inbound/{carrier}): who may call, and
   // where the parsed callback goes; `done(true)` once it is durable. Any thread.

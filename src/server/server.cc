@@ -14,6 +14,7 @@
 #include "auth/api_key.h"
 #include "common/log.h"
 #include "server/components.h"
+#include "server/credential_watch.h"
 #include "server/delivery_runtime.h"
 #include "store/delivery_store.h"
 #include "server/metrics_catalog.h"
@@ -182,7 +183,10 @@ int Serve(const ServeOptions& options) {
     delivery = std::move(*created);
   }
   asio::io_context io;
-  api::Api api(**store, **validator, registry, clock, ApiOptionsOf(config, delivery.get()));
+  CredentialWatch credentials(io, **store, config.carriers, registry, clock);
+  api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
+  api_options.aging_credentials = [&credentials] { return credentials.AgingJson(); };
+  api::Api api(**store, **validator, registry, clock, std::move(api_options));
   api::HttpServer http(io, api, LimitsOf(config.server), tls.get());
   auto endpoint = http.Listen(config.server.listen_host, config.server.listen_port);
   if (!endpoint.ok()) {
@@ -209,6 +213,7 @@ int Serve(const ServeOptions& options) {
   }
   http.Start();
   log::Info("server", "listening on {}", base_url);
+  credentials.Start();
 
   Drainer drainer(io, http);
   asio::signal_set signals(io, SIGINT, SIGTERM);

@@ -58,6 +58,11 @@ class Store {
   // Completes with code "not_found" for an unknown key id.
   virtual Status RevokeApiKey(const std::string& key_id, int64_t at_ms,
                               const AuditEntry& audit) = 0;
+  // In one commit: stores `replacement` and makes the active key `old_key_id` expire at
+  // `old_expires_at_ms` at the latest (both work until then). "not_found" when no active
+  // key has that id.
+  virtual Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
+                              const ApiKeyRecord& replacement, const AuditEntry& audit) = 0;
 
   // Messages accepted and not yet terminal: the queue depth used for back-pressure.
   virtual int64_t PendingCount() const = 0;

@@ -196,6 +196,8 @@ class DelivererProcess {
   // std::runtime_error when the command fails.
   std::string CreateKey(const std::string& account, const std::string& scopes,
                         const std::string& expires_in = "") const;
+  // `deliverer keys rotate KEY_ID --grace GRACE`; returns the new key. Throws when it fails.
+  std::string RotateKey(const std::string& key_id, const std::string& grace) const;
   // `deliverer keys revoke KEY_ID`; throws when the command fails.
   void RevokeKey(const std::string& key_id) const;
   // `deliverer keys list`: its standard output.
@@ -234,6 +236,8 @@ class DelivererProcess {
   void CheckLogHoldsNoSensitiveData() const;
   void ReportUnexpectedEnd(int wait_status);
   CommandResult Cli(std::vector<std::string> args) const;
+  // Runs `deliverer ARGS…` and returns the key on the last line of its output.
+  std::string KeyPrintedBy(const std::vector<std::string>& args) const;
 
   TempDir dir_;
   std::string data_dir_;

@@ -379,9 +379,17 @@ std::string DelivererProcess::CreateKey(const std::string& account, const std::s
                                         const std::string& expires_in) const {
   std::vector<std::string> args = {"keys", "create", "--account", account, "--scopes", scopes};
   if (!expires_in.empty()) args.insert(args.end(), {"--expires-in", expires_in});
+  return KeyPrintedBy(args);
+}
+
+std::string DelivererProcess::RotateKey(const std::string& key_id, const std::string& grace) const {
+  return KeyPrintedBy({"keys", "rotate", key_id, "--grace", grace});
+}
+
+std::string DelivererProcess::KeyPrintedBy(const std::vector<std::string>& args) const {
   CommandResult result = Cli(args);
   if (result.exit_code != 0) {
-    throw std::runtime_error("deliverer keys create failed (exit " +
+    throw std::runtime_error("deliverer keys " + args.at(1) + " failed (exit " +
                              std::to_string(result.exit_code) + "):\n" + result.Output());
   }
   std::string out = result.out;
@@ -390,7 +398,7 @@ std::string DelivererProcess::CreateKey(const std::string& account, const std::s
   auto first = key.find_first_not_of(" \t\r");
   key = first == std::string::npos ? "" : key.substr(first);
   if (key.empty() || KeyId(key).empty()) {
-    throw std::runtime_error("deliverer keys create printed no key:\n" + result.Output());
+    throw std::runtime_error("deliverer keys " + args.at(1) + " printed no key:\n" + result.Output());
   }
   NoteSensitive("", {{"Authorization", "Bearer " + key}});
   return key;

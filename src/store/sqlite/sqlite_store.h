@@ -45,6 +45,8 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
   Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
   Status RevokeApiKey(const std::string& key_id, int64_t at_ms, const AuditEntry& audit) override;
+  Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms, const ApiKeyRecord& replacement,
+                      const AuditEntry& audit) override;
 
   int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
   Status Ping() override;
