@@ -67,11 +67,16 @@ class Api {
     uint32_t scope;
     Handler handler;
     std::string_view label;   // the route template, for metrics
+    // The audit action recorded when the call succeeds; "" for routes whose handler
+    // audits in the same commit as its change (sends, suppression changes).
+    std::string_view audit;
   };
   static const Route kRoutes[];
 
   boost::asio::awaitable<Response> Dispatch(Request& request, Peer peer,
                                             std::string_view* label);
+  // Records a successful read or admin call in the audit trail, without waiting for it.
+  void AuditCall(const Context& ctx, std::string_view action);
   // Authenticates, checks the scope and the rate limit.
   Result<Caller> Admit(const Request& request, uint32_t scope, int* retry_after_s);
 

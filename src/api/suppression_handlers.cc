@@ -184,10 +184,23 @@ awaitable<Response> Api::ListAudit(Context& ctx) {
   if (!params.ok()) co_return Reject(params.error());
   store::AuditQuery query;
   for (auto& [name, value] : *params) {
-    if (name == "since") {
+    if (name == "since" || name == "until") {
       auto ms = ParseRfc3339(value);
-      if (!ms) co_return Reject(Error::Of("invalid_field", "'since' must be RFC 3339", name));
-      query.since_ms = *ms;
+      if (!ms) co_return Reject(Error::Of("invalid_field", "'" + name + "' must be RFC 3339", name));
+      (name == "since" ? query.since_ms : query.until_ms) = *ms;
+    } else if (name == "action") {
+      query.action = value;
+    } else if (name == "key_id") {
+      query.key_id = value;
+    } else if (name == "account") {
+      query.account = value;
+    } else if (name == "limit") {
+      int limit = 0;
+      const auto [end, ec] = std::from_chars(value.data(), value.data() + value.size(), limit);
+      if (ec != std::errc() || end != value.data() + value.size() || limit < 1 || limit > 1000) {
+        co_return Reject(Error::Of("invalid_field", "'limit' must be between 1 and 1000", name));
+      }
+      query.limit = limit;
     } else if (name == "cursor") {
       auto seq = DecodeCursor(value);
       if (!seq || std::from_chars(seq->data(), seq->data() + seq->size(), query.after_seq).ec !=

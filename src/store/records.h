@@ -154,7 +154,11 @@ struct AuditEntry {
 
 struct AuditQuery {
   int64_t since_ms = 0;
+  int64_t until_ms = 0;  // 0 = no upper bound; exclusive
   int64_t after_seq = 0;
+  std::string action;    // each filter: "" = any
+  std::string key_id;
+  std::string account;
   int limit = 100;
 };
 
