@@ -25,6 +25,7 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_inbound_messages_total", "Inbound (MO) messages recorded, by keyword action");
   r.DeclareCounter("deliverer_compliance_replies_total", "Replies to keyword MOs created");
   r.DeclareGauge("deliverer_credentials_aging", "Credentials older than 90 days");
+  r.DeclareCounter("deliverer_retention_purged_total", "Bodies cleared and rows deleted by the retention job");
 }
 
 }  // namespace deliverer::server

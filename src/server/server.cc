@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
+#include "server/retention_job.h"
 #include "server/delivery_runtime.h"
 #include "store/delivery_store.h"
 #include "server/metrics_catalog.h"
@@ -214,6 +215,8 @@ int Serve(const ServeOptions& options) {
   http.Start();
   log::Info("server", "listening on {}", base_url);
   credentials.Start();
+  RetentionJob retention(**store, config.security, registry, clock);
+  retention.Start();
 
   Drainer drainer(io, http);
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -237,6 +240,7 @@ int Serve(const ServeOptions& options) {
   // their own.
   io.run();
   // HTTP is closed: no new messages. Now drain the carriers and unbind.
+  retention.Stop();
   if (delivery) delivery->Stop();
   log::Info("server", "stopped");
   return kExitOk;

@@ -152,6 +152,24 @@ struct AuditEntry {
   std::string correlation_id;
 };
 
+// One pass of the retention job (operations.md "Security and compliance"): bodies of
+// messages that ended, and of inbound messages, before `bodies_before_ms` are cleared;
+// messages that ended and were created before `rows_before_ms` are deleted with their
+// events, submits and webhooks, and so are older inbound messages and parked receipts.
+// At most `batch` rows of each kind per pass.
+struct RetentionCutoffs {
+  int64_t bodies_before_ms = 0;
+  int64_t rows_before_ms = 0;
+  int batch = 500;
+};
+
+struct RetentionResult {
+  int64_t bodies_cleared = 0;
+  int64_t messages_deleted = 0;
+  int64_t inbound_deleted = 0;
+  bool more = false;  // a batch was full: run another pass
+};
+
 struct AuditQuery {
   int64_t since_ms = 0;
   int64_t until_ms = 0;  // 0 = no upper bound; exclusive

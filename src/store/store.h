@@ -64,6 +64,9 @@ class Store {
   virtual Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
                               const ApiKeyRecord& replacement, const AuditEntry& audit) = 0;
 
+  // One bounded pass of the retention job; synchronous (the job's own thread).
+  virtual Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) = 0;
+
   // Messages accepted and not yet terminal: the queue depth used for back-pressure.
   virtual int64_t PendingCount() const = 0;
   // A cheap liveness probe for /readyz.

@@ -48,6 +48,7 @@ class SqliteStore final : public Store, public DeliveryStore {
   Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms, const ApiKeyRecord& replacement,
                       const AuditEntry& audit) override;
 
+  Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) override;
   int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
   Status Ping() override;
 

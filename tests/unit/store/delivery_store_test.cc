@@ -364,3 +364,57 @@ TEST_F(DeliveryStoreTest, LastSenderAccountFindsWhoWroteToTheSubscriber) {
 
 }  // namespace
 }  // namespace deliverer::store::sqlite
+
+namespace deliverer::store::sqlite {
+namespace {
+
+// operations.md "Retention": bodies first, rows later, and nothing still in flight.
+TEST_F(DeliveryStoreTest, RetentionClearsEndedBodiesThenDeletesEndedRows) {
+  Insert("ended");
+  Insert("in-flight");
+  ASSERT_EQ(*Change({Sent("ended", {"e1"})})[0], ChangeOutcome::kApplied);
+  Receipt("e1", Status::kDelivered);
+  ASSERT_TRUE(Inbound(InboundRecord{.id = "mo1", .carrier = "sim-a", .from = "+447911123456", .to = "12345",
+                                    .body = "hello back", .at_ms = clock_.NowUnixMillis()},
+                      {}).ok());
+  const int64_t later = clock_.NowUnixMillis() + 1;
+
+  auto bodies = store_->ApplyRetention({.bodies_before_ms = later, .rows_before_ms = 0});
+  ASSERT_TRUE(bodies.ok()) << bodies.error().detail;
+  EXPECT_EQ(bodies->bodies_cleared, 2) << "the ended message's and the inbound one's";
+  EXPECT_EQ(bodies->messages_deleted, 0);
+  EXPECT_TRUE((*store_->GetForDelivery("ended"))->body.empty());
+  EXPECT_EQ((*store_->GetForDelivery("in-flight"))->body, "hello") << "still needed to deliver";
+  EXPECT_EQ(StatusOf("ended"), Status::kDelivered) << "the row stays until its own retention";
+
+  auto rows = store_->ApplyRetention({.bodies_before_ms = later, .rows_before_ms = later});
+  ASSERT_TRUE(rows.ok());
+  EXPECT_EQ(rows->messages_deleted, 1);
+  EXPECT_EQ(rows->inbound_deleted, 1);
+  EXPECT_FALSE(rows->more);
+  EXPECT_FALSE(store_->GetMessage("ended", true)->has_value());
+  EXPECT_TRUE(store_->GetMessage("in-flight", false)->has_value());
+  EXPECT_TRUE(store_->ListInbound(InboundQuery{})->empty());
+}
+
+TEST_F(DeliveryStoreTest, RetentionWorksInBoundedPasses) {
+  for (int i = 0; i < 5; ++i) {
+    const std::string id = "m" + std::to_string(i);
+    Insert(id);
+    ASSERT_EQ(*Change({Sent(id, {"k" + std::to_string(i)})})[0], ChangeOutcome::kApplied);
+    Receipt("k" + std::to_string(i), Status::kDelivered);
+  }
+  const int64_t later = clock_.NowUnixMillis() + 1;
+  auto first = store_->ApplyRetention({.bodies_before_ms = later, .rows_before_ms = later, .batch = 2});
+  ASSERT_TRUE(first.ok());
+  EXPECT_EQ(first->messages_deleted, 2);
+  EXPECT_TRUE(first->more);
+  int64_t deleted = first->messages_deleted;
+  for (int pass = 0; pass < 5 && deleted < 5; ++pass) {
+    deleted += store_->ApplyRetention({.bodies_before_ms = later, .rows_before_ms = later, .batch = 2})->messages_deleted;
+  }
+  EXPECT_EQ(deleted, 5);
+}
+
+}  // namespace
+}  // namespace deliverer::store::sqlite

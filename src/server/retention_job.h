@@ -1,0 +1,45 @@
+#pragma once
+// The retention job of `serve` (operations.md "Security and compliance"): hourly, and once
+// at start-up, it clears the bodies of messages that ended more than
+// `body_retention_days` ago and deletes messages (with their events, submits and
+// webhooks) and inbound messages older than `message_retention_days`, in bounded passes
+// so that it never holds the store's writer for long. Counted in
+// deliverer_retention_purged_total{kind}.
+//
+// Threading: one thread of its own; Stop() wakes it and joins it.
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+#include "common/clock.h"
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "store/store.h"
+
+namespace deliverer::server {
+
+class RetentionJob {
+ public:
+  RetentionJob(store::Store& store, const config::SecurityConfig& security, metrics::Registry& metrics,
+               Clock& clock);
+  ~RetentionJob() { Stop(); }
+
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+  void PurgeOnce();
+
+  store::Store& store_;
+  const int body_days_;
+  const int message_days_;
+  metrics::Registry& metrics_;
+  Clock& clock_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace deliverer::server
