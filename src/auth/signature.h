@@ -10,9 +10,13 @@
 
 namespace deliverer::auth {
 
-std::string SignatureHeader(std::string_view secret, int64_t unix_seconds, std::string_view body);
+// With `previous_secret` (during a rotation) a second v1= signs with it too, so receivers
+// that still hold the old secret keep verifying.
+std::string SignatureHeader(std::string_view secret, int64_t unix_seconds, std::string_view body,
+                            std::string_view previous_secret = {});
 // True when `header` is such a signature of `body` under `secret`, made within
-// `max_age_s` of `now_unix_s` (either way). Compares in constant time.
+// `max_age_s` of `now_unix_s` (either way): any one of its v1= may match. Compares in
+// constant time.
 bool VerifySignatureHeader(std::string_view header, std::string_view secret, std::string_view body,
                            int64_t now_unix_s, int64_t max_age_s);
 // Lowercase hex HMAC-SHA256.

@@ -94,6 +94,7 @@ struct ContentConfig {
 
 struct WebhooksConfig {
   std::string signing_secret;             // resolved from _file / _env when given so
+  std::string previous_signing_secret;    // during a rotation: also signed with; a secret
   std::string ops_url;                    // operators' webhook for circuit changes; "" = none
 };
 

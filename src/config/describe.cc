@@ -128,6 +128,7 @@ void DescribeDelivery(const Config& c, std::string& out) {
   Line(out, "disallowed", List(c.content.disallowed));
   out += "\n[webhooks]\n";
   Line(out, "signing_secret", SecretState(c.webhooks.signing_secret));
+  Line(out, "previous_signing_secret", SecretState(c.webhooks.previous_signing_secret));
   DescribeCompliance(c.compliance, out);
   out += "\n[logging]\n";
   Line(out, "level", Quote(c.logging.level));

@@ -149,6 +149,7 @@ void ReadContent(TableReader& reader, ContentConfig& out) {
 
 void ReadWebhooks(TableReader& reader, WebhooksConfig& out) {
   reader.Secret("signing_secret", out.signing_secret);
+  reader.Secret("previous_signing_secret", out.previous_signing_secret);
   if (reader.String("ops_url", out.ops_url) && !out.ops_url.empty() && !out.ops_url.starts_with("http://") &&
       !out.ops_url.starts_with("https://")) {
     reader.Fail(*reader.table().get("ops_url"), "ops_url", "an http:// or https:// URL");

@@ -154,6 +154,7 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   }
   webhooks::DispatcherOptions hooks;
   hooks.signing_secret = rt->config_.webhooks.signing_secret;
+  hooks.previous_signing_secret = rt->config_.webhooks.previous_signing_secret;
   hooks.ops_url = rt->config_.webhooks.ops_url;
   hooks.allow_private = rt->config_.security.allow_private_callbacks;
   hooks.max_age = Millis(int64_t{rt->config_.delivery.webhook_max_age_h} * 3600 * 1000);

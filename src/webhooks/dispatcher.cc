@@ -72,7 +72,8 @@ void Dispatcher::DeliverOps(OpsEvent& event) {
     request.url = options_.ops_url;
     request.body = event.body;
     request.event_id = event.event_id;
-    request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body);
+    request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body,
+                                              options_.previous_signing_secret);
     PostOutcome outcome = co_await Post(request, *tls_, options_.allow_private, options_.timeout);
     event.in_flight = false;
     ++event.attempts;
@@ -132,7 +133,8 @@ void Dispatcher::Deliver(store::WebhookJob job) {
     request.url = job.url;
     request.body = PayloadJson(job);
     request.event_id = job.event_id;
-    request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body);
+    request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body,
+                                              options_.previous_signing_secret);
     PostOutcome outcome = co_await Post(request, *tls_, options_.allow_private, options_.timeout);
     Done(job, outcome.ok(), outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
   };

@@ -30,6 +30,7 @@ namespace deliverer::webhooks {
 
 struct DispatcherOptions {
   std::string signing_secret;
+  std::string previous_signing_secret;  // "" = none; else a second v1= during a rotation
   std::string ops_url;  // "" = operators' events are dropped
   bool allow_private = false;
   std::chrono::seconds timeout{10};

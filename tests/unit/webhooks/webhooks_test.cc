@@ -20,6 +20,30 @@ TEST(SignatureTest, HeaderSignsTimestampDotBody) {
             "t=1700000000,v1=" + auth::HmacSha256Hex("secret", "1700000000.{}"));
 }
 
+// The published test vector of docs/api.md "Verifying webhook signatures" (S4).
+constexpr const char* kVectorBody = R"({"event_id":"0193b2c4-7d2e-7cc1-9c4e-2f1a3b4c5d6e","status":"delivered"})";
+constexpr const char* kVectorHeader =
+    "t=1764000000,v1=6b6368555977c3c8d6d62b122eae64adf4643568ae6bdf5182dfdb406d71033c"
+    ",v1=2995765af2e3920dd06517107743da97d8c9efcce4be76261a740d99c1bb1354";
+
+TEST(SignatureTest, S4_PublishedVectorDuringARotation) {
+  EXPECT_EQ(auth::SignatureHeader("whsec_current", 1764000000, kVectorBody, "whsec_previous"), kVectorHeader);
+  EXPECT_TRUE(auth::VerifySignatureHeader(kVectorHeader, "whsec_current", kVectorBody, 1764000000, 300));
+  EXPECT_TRUE(auth::VerifySignatureHeader(kVectorHeader, "whsec_previous", kVectorBody, 1764000000, 300))
+      << "receivers still on the old secret keep verifying during the rotation";
+  EXPECT_FALSE(auth::VerifySignatureHeader(kVectorHeader, "whsec_other", kVectorBody, 1764000000, 300));
+}
+
+TEST(SignatureTest, S4_TamperedStaleOrMalformedHeadersFail) {
+  const std::string header = auth::SignatureHeader("s", 1764000000, kVectorBody);
+  EXPECT_TRUE(auth::VerifySignatureHeader(header, "s", kVectorBody, 1764000300, 300));
+  EXPECT_FALSE(auth::VerifySignatureHeader(header, "s", kVectorBody, 1764000301, 300)) << "older than 300 s";
+  EXPECT_FALSE(auth::VerifySignatureHeader(header, "s", std::string(kVectorBody) + " ", 1764000000, 300));
+  EXPECT_FALSE(auth::VerifySignatureHeader("t=1764000000", "s", kVectorBody, 1764000000, 300));
+  EXPECT_FALSE(auth::VerifySignatureHeader("t=1764000000,v2=00", "s", kVectorBody, 1764000000, 300));
+  EXPECT_FALSE(auth::VerifySignatureHeader("t=abc,v1=00", "s", kVectorBody, 1764000000, 300));
+}
+
 TEST(PayloadTest, HasTheFieldsOfApiMd) {
   store::WebhookJob job;
   job.event_id = "e1";
