@@ -13,6 +13,7 @@
 #include "auth/api_key.h"
 #include "common/log.h"
 #include "server/components.h"
+#include "server/data_key_job.h"
 #include "server/delivery_runtime.h"
 #include "store/delivery_store.h"
 #include "server/metrics_catalog.h"
@@ -202,6 +203,8 @@ int Serve(const ServeOptions& options) {
     log::Warn("server", "[server] threads = {} is not honoured yet: serving on one I/O thread",
               config.server.threads);
   }
+  DataKeyJob data_keys(**store, registry, DataKeyJob::Options{.reencrypt = options.role != "api"});
+  data_keys.Start();
   http.Start();
   log::Info("server", "listening on {}", base_url);
 
@@ -226,6 +229,7 @@ int Serve(const ServeOptions& options) {
   // (docs/architecture.md); the store's writer and the delivery engine have threads of
   // their own.
   io.run();
+  data_keys.Stop();
   // HTTP is closed: no new messages. Now drain the carriers and unbind.
   if (delivery) delivery->Stop();
   log::Info("server", "stopped");
