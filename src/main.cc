@@ -21,6 +21,8 @@ void AddSimOptions(CLI::App* sim, deliverer::sim::SimCliOptions& o) {
       ->default_val(o.control_port);
   sim->add_option("--http-port", o.http_port, "HTTP carrier port (0: a free one; default: none)");
   sim->add_option("--record", o.record_path, "Write every submit_sm received to FILE (JSONL)");
+  sim->add_option("--smpp-tls-cert", o.smpp_tls_cert_file, "Serve SMPP over TLS with this PEM certificate chain");
+  sim->add_option("--smpp-tls-key", o.smpp_tls_key_file, "The PEM key of --smpp-tls-cert");
   sim->add_option("--seed", o.seed, "Random seed (0: a fresh one)");
   sim->add_option("--config-json", o.config_json, "Behaviour as partial JSON (docs/simulator.md)");
   sim->add_option("--log-level", o.log_level, "trace|debug|info|warn|error")->default_val("info");
@@ -87,10 +89,17 @@ int main(int argc, char** argv) {
   revoke->add_option("KEY_ID", key_id, "The key's public id (its prefix up to the last '_')")
       ->required();
   revoke->callback([&] { exit_code = deliverer::server::KeysRevoke(config_path, key_id); });
+  std::string grace = "24h";
   auto* rotate = keys->add_subcommand(
-      "rotate-data-key", "Add a new primary key for bodies at rest; a running serve re-encrypts");
+      "rotate", "Create a replacement for a key (printed once); the old one keeps working for --grace");
   AddConfigOption(rotate, &config_path);
-  rotate->callback([&] { exit_code = deliverer::server::KeysRotateDataKey(config_path); });
+  rotate->add_option("KEY_ID", key_id, "The key's public id")->required();
+  rotate->add_option("--grace", grace, "How long the old key keeps working: 45s, 30m, 12h, 7d")->default_val(grace);
+  rotate->callback([&] { exit_code = deliverer::server::KeysRotate(config_path, key_id, grace); });
+  auto* rotate_data = keys->add_subcommand(
+      "rotate-data-key", "Add a new primary key for bodies at rest; a running serve re-encrypts");
+  AddConfigOption(rotate_data, &config_path);
+  rotate_data->callback([&] { exit_code = deliverer::server::KeysRotateDataKey(config_path); });
   uint32_t data_key_id = 0;
   auto* retire = keys->add_subcommand(
       "retire-data-key", "Delete an old data key from the key ring, only when no row uses it");

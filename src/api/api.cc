@@ -46,10 +46,10 @@ Api::Api(store::Store& store, const validation::Validator& validator, metrics::R
       authenticator_(store, clock),
       rate_limiter_(options_.rate_limits, clock) {}
 
-awaitable<Response> Api::Handle(Request request, std::string source_ip) {
+awaitable<Response> Api::Handle(Request request, Peer peer) {
   const auto start = std::chrono::steady_clock::now();
   std::string_view label = "other";
-  Response response = co_await Dispatch(request, std::move(source_ip), &label);
+  Response response = co_await Dispatch(request, std::move(peer), &label);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   const std::string route(label);
@@ -68,7 +68,7 @@ void Api::CountTransportError(unsigned status) {
       .Inc();
 }
 
-awaitable<Response> Api::Dispatch(Request& request, std::string source_ip,
+awaitable<Response> Api::Dispatch(Request& request, Peer peer,
                                   std::string_view* label) {
   const std::string_view target(request.target().data(), request.target().size());
   const size_t question = target.find('?');
@@ -89,7 +89,7 @@ awaitable<Response> Api::Dispatch(Request& request, std::string source_ip,
     if (request.method() != http::verb::post) {
       co_return Reject(Error::Of("method_not_allowed", "only POST is allowed on " + std::string(path)));
     }
-    co_return co_await CarrierCallback(request, kind, std::move(carrier), source_ip);
+    co_return co_await CarrierCallback(request, kind, std::move(carrier), peer);
   }
 
   bool path_known = false;
@@ -102,7 +102,7 @@ awaitable<Response> Api::Dispatch(Request& request, std::string source_ip,
     int retry_after = 0;
     auto caller = Admit(request, route.scope, &retry_after);
     if (!caller.ok()) co_return Reject(caller.error(), retry_after);
-    caller->source_ip = std::move(source_ip);
+    caller->source_ip = std::move(peer.ip);
     caller->request_id = NewUuidV7(clock_.NowUnixMillis());
     Context ctx{request, std::move(*caller), std::move(param), query};
     co_return co_await (this->*route.handler)(ctx);
@@ -155,18 +155,24 @@ Response Api::Readyz() {
   nlohmann::json checks = {{"storage", storage ? "ok" : "failing"}};
   if (delivers) checks["carriers"] = carriers ? "ok" : "none_bound";
   const bool ready = storage && carriers;
-  return JsonResponse(ready ? 200 : 503,
-                      nlohmann::json{{"status", ready ? "ready" : "not_ready"}, {"checks", checks}}.dump());
+  nlohmann::json body = {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}};
+  // Old credentials are a warning for operators, not a reason to take traffic away.
+  if (options_.aging_credentials) {
+    nlohmann::json aging = options_.aging_credentials();
+    body["checks"]["credentials"] = aging.empty() ? "ok" : "aging";
+    if (!aging.empty()) body["aging_credentials"] = std::move(aging);
+  }
+  return JsonResponse(ready ? 200 : 503, body.dump());
 }
 
 awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind, std::string carrier,
-                                         const std::string& source_ip) {
+                                         const Peer& peer) {
   const CallbackAuth* auth = nullptr;
   for (const CallbackAuth& a : options_.carrier_callbacks) {
     if (a.carrier == carrier) auth = &a;
   }
   const int64_t now_s = clock_.NowUnixMillis() / 1000;
-  if (auth == nullptr || !AuthenticateCallback(*auth, request, source_ip, now_s)) {
+  if (auth == nullptr || !AuthenticateCallback(*auth, request, peer, now_s)) {
     metrics_.Counter("deliverer_carrier_callbacks_refused_total", "Carrier callbacks refused (401)",
                      {{"kind", std::string(kind)}}).Inc();
     co_return Reject(Error::Of("unauthenticated", "this callback is not authenticated for the carrier"));

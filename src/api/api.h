@@ -32,6 +32,8 @@ struct ApiOptions {
   std::function<std::string()> carriers_json;
   // Carriers with a link up, for /readyz. Any thread.
   std::function<int()> carriers_up;
+  // Credentials due for rotation, for /readyz detail: [{"kind","id","age_days"}]. Any thread.
+  std::function<nlohmann::json()> aging_credentials;
 
   // Carrier callbacks (POST /v1/dlr/{carrier}, /v1/inbound/{carrier}): who may call, and
   // where the parsed callback goes; `done(true)` once it is durable. Any thread.
@@ -45,7 +47,7 @@ class Api {
   Api(store::Store& store, const validation::Validator& validator, metrics::Registry& metrics,
       Clock& clock, ApiOptions options);
 
-  boost::asio::awaitable<Response> Handle(Request request, std::string source_ip);
+  boost::asio::awaitable<Response> Handle(Request request, Peer peer);
 
   // Counts a request answered by the transport itself (413, 431, 408), for /metrics.
   void CountTransportError(unsigned status);
@@ -68,7 +70,7 @@ class Api {
   };
   static const Route kRoutes[];
 
-  boost::asio::awaitable<Response> Dispatch(Request& request, std::string source_ip,
+  boost::asio::awaitable<Response> Dispatch(Request& request, Peer peer,
                                             std::string_view* label);
   // Authenticates, checks the scope and the rate limit.
   Result<Caller> Admit(const Request& request, uint32_t scope, int* retry_after_s);
@@ -87,7 +89,7 @@ class Api {
 
   // POST /v1/dlr/{carrier} and /v1/inbound/{carrier}: no API key, the carrier's own auth.
   boost::asio::awaitable<Response> CarrierCallback(Request& request, std::string_view kind,
-                                                   std::string carrier, const std::string& source_ip);
+                                                   std::string carrier, const Peer& peer);
   Response Healthz();
   Response Readyz();
   Response Metrics();

@@ -3,6 +3,7 @@
 #include <boost/asio/ip/address.hpp>
 #include <boost/asio/ip/network_v4.hpp>
 #include <boost/asio/ip/network_v6.hpp>
+#include <boost/algorithm/string/predicate.hpp>
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -30,6 +31,24 @@ bool InNetwork(const ip::address& address, const std::string& cidr) {
   const auto network = ip::make_network_v6(cidr, ec);
   if (ec) return false;
   return ip::network_v6(address.to_v6(), network.prefix_length()).canonical() == network.canonical();
+}
+
+bool Allowed(const std::string& peer_ip, const std::vector<std::string>& allow) {
+  boost::system::error_code ec;
+  const auto address = ip::make_address(peer_ip, ec);
+  if (ec) return false;
+  return std::any_of(allow.begin(), allow.end(),
+                     [&](const std::string& cidr) { return InNetwork(address, cidr); });
+}
+
+// Verified by the listener's client CA and, when a name is pinned, issued for it. DNS
+// names compare without regard to case.
+bool HasCertificate(const ClientCertificate& certificate, const std::string& name) {
+  if (!certificate.verified) return false;
+  if (name.empty()) return true;
+  return std::any_of(certificate.names.begin(), certificate.names.end(), [&](const std::string& n) {
+    return boost::algorithm::iequals(n, name);
+  });
 }
 
 // Field name → value, from a JSON object of strings or a form-encoded body.
@@ -63,17 +82,12 @@ Result<std::string> Required(const std::map<std::string, std::string>& fields, c
 
 }  // namespace
 
-bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, std::string_view peer_ip,
+bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, const Peer& peer,
                           int64_t now_unix_s) {
-  if (auth.allow.empty() && auth.token.empty()) return false;
-  if (!auth.allow.empty()) {
-    boost::system::error_code ec;
-    const auto address = ip::make_address(std::string(peer_ip), ec);
-    if (ec) return false;
-    bool allowed = false;
-    for (const std::string& cidr : auth.allow) allowed = allowed || InNetwork(address, cidr);
-    if (!allowed) return false;
-  }
+  const bool wants_certificate = auth.require_certificate || !auth.certificate_name.empty();
+  if (auth.allow.empty() && auth.token.empty() && !wants_certificate) return false;
+  if (wants_certificate && !HasCertificate(peer.certificate, auth.certificate_name)) return false;
+  if (!auth.allow.empty() && !Allowed(peer.ip, auth.allow)) return false;
   if (auth.token.empty()) return true;
   if (auto token = request.find("X-Carrier-Token"); token != request.end()) {
     return auth::ConstantTimeEqual(std::string_view(token->value().data(), token->value().size()), auth.token);

@@ -1,11 +1,14 @@
 #pragma once
 // Carrier callbacks without an API key (api.md "Carrier callbacks"): POST /v1/dlr/{carrier}
-// and POST /v1/inbound/{carrier}. Authentication per carrier (reliability.md S5): the
-// source address must be in the carrier's allowlist when one is configured, and the
-// request must carry the shared secret, either as `X-Carrier-Token: <secret>` or as
-// `X-Carrier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`
-// signed within the last 5 minutes. A carrier with neither an allowlist nor a secret
-// accepts no callbacks. Pure functions; thread-safe.
+// and POST /v1/inbound/{carrier}. Authentication per carrier (reliability.md S5), every
+// configured factor must pass:
+//  - the source address in the carrier's allowlist;
+//  - the shared secret, either as `X-Carrier-Token: <secret>` or as
+//    `X-Carrier-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>`
+//    signed within the last 5 minutes;
+//  - on an HTTPS listener with a client CA, a client certificate the CA vouches for,
+//    carrying the carrier's pinned name when one is set.
+// A carrier with none of them accepts no callbacks. Pure functions; thread-safe.
 #include <string>
 #include <string_view>
 #include <vector>
@@ -19,10 +22,12 @@ struct CallbackAuth {
   std::string carrier;
   std::vector<std::string> allow;  // CIDRs ("10.0.0.0/8", "::1/128")
   std::string token;               // the shared secret; "" = none
+  bool require_certificate = false;  // the listener has a client CA
+  std::string certificate_name;      // CN or DNS SAN the certificate must carry; "" = any
 };
 
-// True when the request from `peer_ip` is the carrier's.
-bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, std::string_view peer_ip,
+// True when the request from `peer` is the carrier's.
+bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, const Peer& peer,
                           int64_t now_unix_s);
 
 struct CallbackReceipt {

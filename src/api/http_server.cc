@@ -5,10 +5,12 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
 
+#include "api/tls_server.h"
 #include "common/log.h"
 
 namespace deliverer::api {
@@ -21,12 +23,16 @@ using asio::ip::tcp;
 
 namespace {
 
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
 // After an early answer (413, 431) the client may still be sending: read and discard for
 // a moment before closing, so the close does not reset the connection under the answer.
-awaitable<void> LingeringClose(beast::tcp_stream& stream) {
+template <class Stream>
+awaitable<void> LingeringClose(Stream& stream) {
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   beast::error_code ec;
-  stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream.expires_after(std::chrono::seconds(2));
+  tcp.socket().shutdown(tcp::socket::shutdown_send, ec);
+  tcp.expires_after(std::chrono::seconds(2));
   std::array<char, 16 * 1024> sink;
   size_t drained = 0;
   while (drained < 64 * 1024 * 1024) {
@@ -35,7 +41,7 @@ awaitable<void> LingeringClose(beast::tcp_stream& stream) {
     if (ec) break;
     drained += n;
   }
-  stream.socket().close(ec);
+  tcp.socket().close(ec);
 }
 
 Response TransportProblem(std::string_view code, std::string detail) {
@@ -50,8 +56,8 @@ bool IsBatchTarget(std::string_view target) {
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, Api& api, HttpLimits limits)
-    : io_(io), api_(api), limits_(limits), acceptor_(io) {}
+HttpServer::HttpServer(asio::io_context& io, Api& api, HttpLimits limits, asio::ssl::context* tls)
+    : io_(io), api_(api), limits_(limits), tls_(tls), acceptor_(io) {}
 
 Result<tcp::endpoint> HttpServer::Listen(const std::string& host, uint16_t port) {
   beast::error_code ec;
@@ -91,14 +97,19 @@ awaitable<void> HttpServer::AcceptLoop() {
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
-    asio::co_spawn(executor, Serve(std::move(socket)), asio::detached);
+    if (tls_ != nullptr) {
+      asio::co_spawn(executor, ServeTls(std::move(socket)), asio::detached);
+    } else {
+      asio::co_spawn(executor, ServePlain(std::move(socket)), asio::detached);
+    }
   }
 }
 
 // An answer before the request was read whole (too large): the connection cannot be
 // reused, so answer, drain what the client still sends, and close.
-awaitable<void> HttpServer::RejectAndClose(beast::tcp_stream& stream, int status,
-                                           std::string_view code, std::string detail) {
+template <class Stream>
+awaitable<void> HttpServer::RejectAndClose(Stream& stream, int status, std::string_view code,
+                                           std::string detail) {
   api_.CountTransportError(status);
   beast::error_code ec;
   co_await http::async_write(stream, TransportProblem(code, std::move(detail)),
@@ -106,19 +117,18 @@ awaitable<void> HttpServer::RejectAndClose(beast::tcp_stream& stream, int status
   co_await LingeringClose(stream);
 }
 
-awaitable<void> HttpServer::Serve(tcp::socket socket) {
-  beast::tcp_stream stream(std::move(socket));
+template <class Stream>
+awaitable<void> HttpServer::Serve(Stream& stream, Peer peer) {
+  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
   beast::flat_buffer buffer;
   beast::error_code ec;
-  std::string peer;
-  if (auto remote = stream.socket().remote_endpoint(ec); !ec) peer = remote.address().to_string();
 
   while (!stopping_) {
     http::request_parser<http::string_body> parser;
     parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
     // The route's own limit is checked against Content-Length after the header.
     parser.body_limit(std::max(limits_.max_body_bytes, limits_.max_batch_body_bytes) + 1);
-    stream.expires_after(limits_.idle_timeout);
+    tcp.expires_after(limits_.idle_timeout);
     co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     if (ec == http::error::header_limit) {
       co_await RejectAndClose(stream, 431, "headers_too_large", "request headers are too large");
@@ -138,7 +148,7 @@ awaitable<void> HttpServer::Serve(tcp::socket socket) {
     if (declared && *declared > limit) ec = http::error::body_limit;
     if (!ec) {
       parser.body_limit(limit);
-      stream.expires_after(limits_.request_timeout);
+      tcp.expires_after(limits_.request_timeout);
       co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
     }
     if (ec == http::error::body_limit) {
@@ -154,11 +164,41 @@ awaitable<void> HttpServer::Serve(tcp::socket socket) {
     Response response = co_await api_.Handle(std::move(request), peer);
     --in_flight_;
     response.keep_alive(keep_alive && !stopping_);
-    stream.expires_after(limits_.request_timeout);
+    tcp.expires_after(limits_.request_timeout);
     co_await http::async_write(stream, response, asio::redirect_error(use_awaitable, ec));
     if (ec || !response.keep_alive()) break;
   }
+}
+
+awaitable<void> HttpServer::ServePlain(tcp::socket socket) {
+  beast::tcp_stream stream(std::move(socket));
+  beast::error_code ec;
+  Peer peer;
+  if (auto remote = stream.socket().remote_endpoint(ec); !ec) peer.ip = remote.address().to_string();
+  co_await Serve(stream, std::move(peer));
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+}
+
+awaitable<void> HttpServer::ServeTls(tcp::socket socket) {
+  TlsStream stream(beast::tcp_stream(std::move(socket)), *tls_);
+  beast::error_code ec;
+  Peer peer;
+  if (auto remote = stream.next_layer().socket().remote_endpoint(ec); !ec) {
+    peer.ip = remote.address().to_string();
+  }
+  // A client that connects and says nothing holds a socket only until the request timeout.
+  stream.next_layer().expires_after(limits_.request_timeout);
+  co_await stream.async_handshake(asio::ssl::stream_base::server,
+                                  asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    log::Debug("http", "TLS handshake failed: {}", ec.message());
+    co_return;
+  }
+  peer.certificate = VerifiedClientCertificate(stream.native_handle());
+  co_await Serve(stream, std::move(peer));
+  // close_notify, bounded: a client that closed first must not hold the coroutine.
+  stream.next_layer().expires_after(std::chrono::seconds(2));
+  co_await stream.async_shutdown(asio::redirect_error(use_awaitable, ec));
 }
 
 }  // namespace deliverer::api

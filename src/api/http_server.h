@@ -1,12 +1,12 @@
 #pragma once
 // HTTP/1.1 server on Boost.Beast with C++20 coroutines: keep-alive, request size and
-// header limits, idle and slow-client timeouts. One coroutine per connection on the
-// io_context's executor; run the io_context on one thread (server.threads = 1) until
-// connections get strands of their own.
+// header limits, idle and slow-client timeouts, HTTPS when given a TLS context (see
+// tls_server.h). One coroutine per connection on the io_context's executor; run the
+// io_context on one thread (server.threads = 1) until connections get strands of their own.
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -26,7 +26,9 @@ struct HttpLimits {
 
 class HttpServer {
  public:
-  HttpServer(boost::asio::io_context& io, Api& api, HttpLimits limits);
+  // `tls`, when not null, must outlive the server: every connection is then HTTPS.
+  HttpServer(boost::asio::io_context& io, Api& api, HttpLimits limits,
+             boost::asio::ssl::context* tls = nullptr);
 
   // Binds and listens; returns the bound endpoint (port 0 picks a free one).
   Result<boost::asio::ip::tcp::endpoint> Listen(const std::string& host, uint16_t port);
@@ -39,13 +41,19 @@ class HttpServer {
 
  private:
   boost::asio::awaitable<void> AcceptLoop();
-  boost::asio::awaitable<void> Serve(boost::asio::ip::tcp::socket socket);
-  boost::asio::awaitable<void> RejectAndClose(boost::beast::tcp_stream& stream, int status,
-                                              std::string_view code, std::string detail);
+  boost::asio::awaitable<void> ServePlain(boost::asio::ip::tcp::socket socket);
+  boost::asio::awaitable<void> ServeTls(boost::asio::ip::tcp::socket socket);
+  // Requests and answers on one connection, plain or TLS.
+  template <class Stream>
+  boost::asio::awaitable<void> Serve(Stream& stream, Peer peer);
+  template <class Stream>
+  boost::asio::awaitable<void> RejectAndClose(Stream& stream, int status, std::string_view code,
+                                              std::string detail);
 
   boost::asio::io_context& io_;
   Api& api_;
   const HttpLimits limits_;
+  boost::asio::ssl::context* const tls_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::atomic<bool> stopping_{false};
   std::atomic<int> in_flight_{0};

@@ -4,6 +4,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 
@@ -12,6 +13,18 @@ namespace deliverer::api {
 namespace http = boost::beast::http;
 using Request = http::request<http::string_body>;
 using Response = http::response<http::string_body>;
+
+// A client certificate from a TLS handshake, as far as the listener's client CA vouches.
+struct ClientCertificate {
+  bool verified = false;           // presented, and the client CA vouches for it
+  std::vector<std::string> names;  // subject CN, then DNS SANs; empty unless verified
+};
+
+// The other end of a connection.
+struct Peer {
+  std::string ip;
+  ClientCertificate certificate;
+};
 
 // Everything a handler knows about who is asking.
 struct Caller {

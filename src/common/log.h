@@ -23,6 +23,10 @@ void Write(Level level, std::string_view component, std::string_view correlation
 bool Enabled(Level level);
 
 template <class... Args>
+void Debug(std::string_view component, fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kDebug)) Write(Level::kDebug, component, {}, fmt::format(f, std::forward<Args>(args)...));
+}
+template <class... Args>
 void Info(std::string_view component, fmt::format_string<Args...> f, Args&&... args) {
   if (Enabled(Level::kInfo)) Write(Level::kInfo, component, {}, fmt::format(f, std::forward<Args>(args)...));
 }

@@ -16,7 +16,6 @@ namespace {
 constexpr size_t kMaxSystemIdLength = 15;  // SMPP 3.4: C-Octet String of at most 16
 
 bool IsUpperAlpha(char c) { return c >= 'A' && c <= 'Z'; }
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 std::string Upper(std::string text) {
   for (char& c : text) {
@@ -138,6 +137,7 @@ CarrierConfig ReadCarrier(const toml::table& table, size_t index,
   reader.Secret("token", out.token);
   reader.Secret("dlr_token", out.dlr_token);
   ReadStrings(reader, "dlr_allow", "CIDRs such as \"10.0.0.0/8\"", out.dlr_allow, NormalizeCidr);
+  reader.NonEmptyString("dlr_cert_name", out.dlr_cert_name);
   ReadCreated(reader, out);
   ReadCarrierSmpp(reader, out);
   ReadCarrierHttp(reader, out);

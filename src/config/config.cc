@@ -50,12 +50,27 @@ void ReadSection(TableReader& top, const Section& section, Config& config) {
   reader.ReportUnknownKeys();
 }
 
+// A pinned client certificate name means nothing without a CA that verifies certificates.
+void CheckCertificateNames(const toml::node& carriers, const Config& config, Diagnostics& diags) {
+  if (!config.server.client_ca_file.empty() || !carriers.is_array()) return;
+  for (const toml::node& carrier : *carriers.as_array()) {
+    const toml::table* table = carrier.as_table();
+    if (table == nullptr) continue;
+    if (const toml::node* name = table->get("dlr_cert_name")) {
+      const std::string id = (*table)["id"].value_or(std::string());
+      diags.Add(*name, fmt::format("[[carriers]] \"{}\" dlr_cert_name needs [server] client_ca_file "
+                                   "to verify client certificates", id));
+    }
+  }
+}
+
 Config ReadConfig(const toml::table& root, Diagnostics& diags) {
   Config config;
   TableReader top(root, "", diags);
   for (const Section& section : kSections) ReadSection(top, section, config);
   if (const toml::node* carriers = top.Find("carriers")) {
     internal::ReadCarriers(*carriers, config.circuit_breaker, diags, config.carriers);
+    CheckCertificateNames(*carriers, config, diags);
   }
   if (const toml::node* routes = top.Find("routes")) {
     internal::ReadRoutes(*routes, config.carriers, diags, config.routes);

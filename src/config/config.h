@@ -185,6 +185,7 @@ struct CarrierConfig {
   std::string token;                      // resolved from token / token_file / token_env
   std::string dlr_token;                  // resolved from dlr_token / _file / _env
   std::vector<std::string> dlr_allow;     // CIDRs; a bare address is stored as /32 or /128
+  std::string dlr_cert_name;              // CN or DNS SAN of its client certificate; needs client_ca_file
   HttpCarrierConfig http;                 // http carriers only (rejected on smpp ones)
   // When the credentials were issued (TOML date `credentials_created = 2026-01-31`), as
   // Unix seconds at 00:00 UTC; 0 = unknown. Lets /readyz and a metric report aging ones.

@@ -225,6 +225,7 @@ void DescribeCarrier(const CarrierConfig& c, std::string& out) {
   Line(out, "token", SecretState(c.token));
   Line(out, "dlr_token", SecretState(c.dlr_token));
   Line(out, "dlr_allow", List(c.dlr_allow));
+  Line(out, "dlr_cert_name", Quote(c.dlr_cert_name));
   Line(out, "credentials_created", Date(c.credentials_created_unix));
   Line(out, "tls_verify", Bool(c.tls_verify));
   Line(out, "tls_ca_file", Quote(c.tls_ca_file));

@@ -17,6 +17,8 @@
 
 namespace deliverer::config::internal {
 
+inline bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
 // Problems found while loading one file. All are kept; ToError() reports them sorted by
 // position, one "FILE:LINE:COL: reason" per line.
 class Diagnostics {

@@ -11,7 +11,6 @@ namespace {
 
 constexpr size_t kMaxE164Digits = 15;
 
-bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 
 // Route "match": "*", an ISO region, or "+" and 1 to 15 digits.
 bool IsValidMatch(std::string_view match) {

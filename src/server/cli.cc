@@ -43,10 +43,12 @@ std::unique_ptr<Opened> Open(const std::string& config_path, int* exit_code) {
   return opened;
 }
 
+// `correlation` "" = the target itself.
 store::AuditEntry CliAudit(int64_t now_ms, std::string account, std::string action,
-                           std::string target) {
+                           std::string target, std::string correlation = "") {
+  if (correlation.empty()) correlation = target;
   return store::AuditEntry{0, now_ms, "cli", std::move(account), "local", std::move(action),
-                           target, target};
+                           std::move(target), std::move(correlation)};
 }
 
 std::string OptionalTime(const std::optional<int64_t>& ms) {
@@ -152,6 +154,46 @@ int KeysRevoke(const std::string& config_path, const std::string& key_id) {
     return s.error().code == "not_found" ? kExitUsage : kExitFailure;
   }
   std::cout << "revoked " << key_id << "; running servers refuse it within 5 s" << std::endl;
+  return kExitOk;
+}
+
+int KeysRotate(const std::string& config_path, const std::string& key_id, const std::string& grace) {
+  const std::optional<int64_t> grace_s = ParseDuration(grace);
+  if (!grace_s) {
+    std::cerr << "--grace takes a count and a unit: 45s, 30m, 12h or 7d\n";
+    return kExitUsage;
+  }
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  auto found = opened->store->FindApiKey(key_id);
+  if (!found.ok()) {
+    std::cerr << found.error().detail << "\n";
+    return kExitFailure;
+  }
+  if (!*found) {
+    std::cerr << "no key " << key_id << "\n";
+    return kExitUsage;
+  }
+  const store::ApiKeyRecord& old = **found;
+  const int64_t now = opened->clock.NowUnixMillis();
+  const auth::GeneratedKey key = auth::GenerateKey();
+  // The replacement has the old key's account, scopes and lifetime.
+  store::ApiKeyRecord replacement{key.key_id, old.account, key.hash, old.scopes, now, std::nullopt, std::nullopt};
+  if (old.expires_at_ms) replacement.expires_at_ms = now + (*old.expires_at_ms - old.created_at_ms);
+  const int64_t old_until = now + *grace_s * 1000;
+  Status s = opened->store->RotateApiKey(key_id, old_until, replacement,
+                                         CliAudit(now, old.account, "key.rotate", key_id, key.key_id));
+  if (!s.ok()) {
+    std::cerr << s.error().detail << "\n";
+    return s.error().code == "not_found" ? kExitUsage : kExitFailure;
+  }
+  std::cout << "key id:  " << key.key_id << "\naccount: " << old.account
+            << "\nscopes:  " << auth::FormatScopes(old.scopes)
+            << "\nexpires: " << OptionalTime(replacement.expires_at_ms) << "\n"
+            << key_id << " keeps working until " << FormatRfc3339(std::min(old_until, old.expires_at_ms.value_or(old_until)))
+            << "\nThe key is shown once; store it now:\n"
+            << key.key << std::endl;
   return kExitOk;
 }
 

@@ -11,6 +11,9 @@ int KeysCreate(const std::string& config_path, const std::string& account,
                const std::string& scopes, const std::string& expires_in);
 int KeysList(const std::string& config_path);
 int KeysRevoke(const std::string& config_path, const std::string& key_id);
+// A replacement for an active key (same account, scopes and lifetime), printed once; the
+// old key keeps working for `grace` ("7d") so producers can switch without an outage.
+int KeysRotate(const std::string& config_path, const std::string& key_id, const std::string& grace);
 int ConfigCheck(const std::string& config_path);
 
 // Data keys for bodies at rest (reliability.md S9, docs/runbooks/key-rotation.md).

@@ -24,6 +24,7 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareHistogram("deliverer_delivery_latency_seconds", "Accept to delivered");
   r.DeclareCounter("deliverer_inbound_messages_total", "Inbound (MO) messages recorded, by keyword action");
   r.DeclareCounter("deliverer_compliance_replies_total", "Replies to keyword MOs created");
+  r.DeclareGauge("deliverer_credentials_aging", "Credentials older than 90 days");
   r.DeclareGauge("deliverer_rows_by_data_key",
                  "Rows whose body is sealed with each data key (0: in clear, from before "
                  "encryption)");

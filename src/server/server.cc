@@ -10,9 +10,11 @@
 
 #include "api/api.h"
 #include "api/http_server.h"
+#include "api/tls_server.h"
 #include "auth/api_key.h"
 #include "common/log.h"
 #include "server/components.h"
+#include "server/credential_watch.h"
 #include "server/data_key_job.h"
 #include "server/delivery_runtime.h"
 #include "store/delivery_store.h"
@@ -55,7 +57,8 @@ api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery)
     };
   }
   for (const auto& carrier : c.carriers) {
-    o.carrier_callbacks.push_back(api::CallbackAuth{carrier.id, carrier.dlr_allow, carrier.dlr_token});
+    o.carrier_callbacks.push_back(api::CallbackAuth{carrier.id, carrier.dlr_allow, carrier.dlr_token,
+                                                    !c.server.client_ca_file.empty(), carrier.dlr_cert_name});
   }
   return o;
 }
@@ -139,12 +142,15 @@ int Serve(const ServeOptions& options) {
     std::cerr << "--role must be all, api or worker\n";
     return kExitUsage;
   }
+  std::unique_ptr<asio::ssl::context> tls;
   if (!config.server.tls_cert_file.empty()) {
-    // Refused rather than ignored: serving plain HTTP where HTTPS was asked for would
-    // expose keys and numbers.
-    std::cerr << "[server] tls_cert_file: the HTTPS listener is not available in this version;"
-                 " terminate TLS in front of deliverer (a reverse proxy) and remove the TLS keys\n";
-    return kExitUsage;
+    auto made = api::MakeServerTlsContext(
+        {config.server.tls_cert_file, config.server.tls_key_file, config.server.client_ca_file});
+    if (!made.ok()) {
+      std::cerr << made.error().detail << "\n";
+      return kExitUsage;
+    }
+    tls = std::move(*made);
   }
   if (!options.demo && options.role != "api" && config.carriers.empty()) {
     std::cerr << "no carrier is configured: add a [[carriers]] section to the configuration,"
@@ -178,8 +184,11 @@ int Serve(const ServeOptions& options) {
     delivery = std::move(*created);
   }
   asio::io_context io;
-  api::Api api(**store, **validator, registry, clock, ApiOptionsOf(config, delivery.get()));
-  api::HttpServer http(io, api, LimitsOf(config.server));
+  CredentialWatch credentials(io, **store, config.carriers, registry, clock);
+  api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
+  api_options.aging_credentials = [&credentials] { return credentials.AgingJson(); };
+  api::Api api(**store, **validator, registry, clock, std::move(api_options));
+  api::HttpServer http(io, api, LimitsOf(config.server), tls.get());
   auto endpoint = http.Listen(config.server.listen_host, config.server.listen_port);
   if (!endpoint.ok()) {
     log::Error("server", "{}", endpoint.error().detail);
@@ -191,8 +200,8 @@ int Serve(const ServeOptions& options) {
       return kExitFailure;
     }
   }
-  const std::string base_url = fmt::format("http://{}:{}", endpoint->address().to_string(),
-                                           endpoint->port());
+  const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http",
+                                           endpoint->address().to_string(), endpoint->port());
   if (options.demo) {
     if (Status s = PrintDemoKey(**store, clock, base_url); !s.ok()) {
       log::Error("server", "cannot create the demo key: {}", s.error().detail);
@@ -203,10 +212,13 @@ int Serve(const ServeOptions& options) {
     log::Warn("server", "[server] threads = {} is not honoured yet: serving on one I/O thread",
               config.server.threads);
   }
-  DataKeyJob data_keys(**store, registry, DataKeyJob::Options{.reencrypt = options.role != "api"});
+  // Every role reloads the key ring; the delivering roles also move old bodies.
+  DataKeyJob data_keys(**store, registry,
+                       DataKeyJob::Options{.reencrypt = options.role != "api"});
   data_keys.Start();
   http.Start();
   log::Info("server", "listening on {}", base_url);
+  credentials.Start();
 
   Drainer drainer(io, http);
   asio::signal_set signals(io, SIGINT, SIGTERM);

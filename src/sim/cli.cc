@@ -100,6 +100,8 @@ int RunSim(const SimCliOptions& o) {
   options.control_port = o.control_port;
   options.http_port = o.http_port;
   options.record_path = o.record_path;
+  options.smpp_tls_cert_file = o.smpp_tls_cert_file;
+  options.smpp_tls_key_file = o.smpp_tls_key_file;
   options.seed = o.seed;
   options.config = std::move(*config);
   Simulator simulator(io, std::move(options));

@@ -22,6 +22,7 @@ struct SimCliOptions {
   uint16_t control_port = 2776; // 0: a free port
   std::optional<uint16_t> http_port;  // the HTTP carrier; 0: a free port; none: no listener
   std::string record_path;
+  std::string smpp_tls_cert_file, smpp_tls_key_file;  // both: SMPP over TLS
   uint64_t seed = 0;
   std::string config_json;  // a partial SimConfig, merged onto the defaults
   std::string log_format = "text";

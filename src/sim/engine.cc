@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
+#include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
 #include <random>
@@ -24,6 +25,22 @@ uint64_t SeedOf(uint64_t seed) {
   if (seed != 0) return seed;
   std::random_device device;
   return (static_cast<uint64_t>(device()) << 32) | device();
+}
+
+Result<std::unique_ptr<asio::ssl::context>> MakeSmppTlsContext(const SimOptions& options) {
+  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                       asio::ssl::context::no_tlsv1_1);
+  boost::system::error_code ec;
+  context->use_certificate_chain_file(options.smpp_tls_cert_file, ec);
+  if (!ec) context->use_private_key_file(options.smpp_tls_key_file, asio::ssl::context::pem, ec);
+  if (ec) {
+    return Error::Of("invalid_config", "cannot load the SMPP TLS certificate or key (" +
+                                           options.smpp_tls_cert_file + ", " +
+                                           options.smpp_tls_key_file + "): " + ec.message());
+  }
+  return context;
 }
 
 }  // namespace
@@ -52,6 +69,11 @@ Engine::~Engine() { Stop(); }
 Result<Ports> Engine::Start() {
   if (!options_.record_path.empty()) {
     if (Status s = record_.Open(options_.record_path); !s.ok()) return s.error();
+  }
+  if (!options_.smpp_tls_cert_file.empty() || !options_.smpp_tls_key_file.empty()) {
+    auto tls = MakeSmppTlsContext(options_);
+    if (!tls.ok()) return tls.error();
+    smpp_tls_ = std::move(*tls);
   }
   auto smpp = Listen(acceptor_, options_.host, options_.smpp_port);
   if (!smpp.ok()) return smpp.error();
@@ -122,11 +144,30 @@ awaitable<void> Engine::AcceptLoop() {
       log::Warn("sim", "smpp accept failed: {}", ec.message());
       continue;
     }
+    if (smpp_tls_) {
+      asio::co_spawn(
+          io_, [self = shared_from_this(), s = std::move(socket)]() mutable { return self->ServeTls(std::move(s)); },
+          asio::detached);
+      continue;
+    }
     auto channel = smpp::net::Channel::Create(std::move(socket), smpp::kDefaultMaxPduLength);
     std::shared_ptr<Link> link = links_.Add(std::move(channel));
     asio::co_spawn(io_, [self = shared_from_this(), link] { return self->Serve(link); },
                    asio::detached);
   }
+}
+
+awaitable<void> Engine::ServeTls(tcp::socket socket) {
+  auto stream = std::make_unique<smpp::net::TlsStream>(std::move(socket), *smpp_tls_);
+  boost::system::error_code ec;
+  co_await stream->async_handshake(asio::ssl::stream_base::server, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    // What an operator sees when a gateway does not trust this SMSC's certificate.
+    log::Warn("sim", "smpp TLS handshake failed: {}", ec.message());
+    co_return;
+  }
+  auto channel = smpp::net::Channel::Create(std::move(stream), smpp::kDefaultMaxPduLength);
+  co_await Serve(links_.Add(std::move(channel)));
 }
 
 awaitable<void> Engine::Serve(std::shared_ptr<Link> link) {

@@ -9,6 +9,7 @@
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 
 #include <memory>
 #include <unordered_map>
@@ -68,6 +69,8 @@ class Engine final : public std::enable_shared_from_this<Engine> {
 
   // engine.cc
   boost::asio::awaitable<void> AcceptLoop();
+  // The TLS handshake of one accepted connection, then serving it.
+  boost::asio::awaitable<void> ServeTls(boost::asio::ip::tcp::socket socket);
   boost::asio::awaitable<void> Serve(std::shared_ptr<Link> link);
   void OnTick();
   void Disconnect(Link& link, bool cut);
@@ -128,6 +131,7 @@ class Engine final : public std::enable_shared_from_this<Engine> {
   HttpServer control_;
   HttpServer carrier_;
   boost::asio::ip::tcp::acceptor acceptor_;
+  std::unique_ptr<boost::asio::ssl::context> smpp_tls_;  // null: plain SMPP
   Steady::time_point started_at_{};
   uint64_t next_carrier_id_ = 0;
   uint64_t next_delayed_id_ = 1;

@@ -38,6 +38,8 @@ struct SimOptions {
   // does not hand out ids it gave before.
   uint64_t first_carrier_id = 0;
   std::string smsc_system_id = "deliverer-sim";  // in bind responses
+  // PEM files; when both are set the SMPP port speaks TLS (1.2 or newer) only.
+  std::string smpp_tls_cert_file, smpp_tls_key_file;
   SimConfig config;
   const Clock* clock = nullptr;  // wall time for records and receipts; nullptr: the system's
 };

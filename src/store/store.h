@@ -59,6 +59,11 @@ class Store {
   // Completes with code "not_found" for an unknown key id.
   virtual Status RevokeApiKey(const std::string& key_id, int64_t at_ms,
                               const AuditEntry& audit) = 0;
+  // In one commit: stores `replacement` and makes the active key `old_key_id` expire at
+  // `old_expires_at_ms` at the latest (both work until then). "not_found" when no active
+  // key has that id.
+  virtual Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
+                              const ApiKeyRecord& replacement, const AuditEntry& audit) = 0;
 
   // Bodies at rest (reliability.md S9). Rows (messages and inbound) per data key that
   // sealed their body; key 0 counts bodies stored in clear before encryption existed.

@@ -79,6 +79,27 @@ TEST_F(AuthTest, RevokedKeyIsRefusedWithinFiveSeconds) {
   EXPECT_TRUE(IsProblem(server_.Post("/v1/messages", Message(), key), 401, "unauthenticated"));
 }
 
+TEST_F(AuthTest, S2_RotationKeepsTheOldKeyWorkingForTheGracePeriodOnly) {
+  const std::string old_key = server_.CreateKey("acme", kSendRead);
+  const std::string new_key = server_.RotateKey(KeyId(old_key), "3s");
+
+  EXPECT_NE(KeyId(new_key), KeyId(old_key));
+  EXPECT_TRUE(HasStatus(server_.Get("/v1/messages", new_key), 200));
+  EXPECT_TRUE(HasStatus(server_.Get("/v1/messages", old_key), 200)) << "still in its grace period";
+  EXPECT_TRUE(WaitFor([&] { return AnswersUnauthenticated(server_, old_key); }, kExpiryDeadline))
+      << "the old key outlived its grace period";
+  EXPECT_TRUE(HasStatus(server_.Post("/v1/messages", Message(), new_key), 202));
+  const std::string listed = server_.ListKeys();
+  EXPECT_NE(listed.find(KeyId(new_key) + "\tacme\tmessages:send,messages:read"), std::string::npos) << listed;
+}
+
+TEST_F(AuthTest, RotatingAnUnknownOrRevokedKeyFails) {
+  const std::string key = server_.CreateKey("acme", kSendRead);
+  server_.RevokeKey(KeyId(key));
+  EXPECT_THROW(server_.RotateKey(KeyId(key), "1h"), std::runtime_error);
+  EXPECT_THROW(server_.RotateKey("dlv_AAAAAAAAAAAA", "1h"), std::runtime_error);
+}
+
 TEST_F(AuthTest, RevokingOneKeyLeavesTheOthersValid) {
   std::string revoked = server_.CreateKey("acme", kSendRead);
   std::string kept = server_.CreateKey("acme", kSendRead);

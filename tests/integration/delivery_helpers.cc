@@ -5,6 +5,10 @@
 
 namespace deliverer::integration {
 
+Json FromDeliverer(const std::string& to, const std::string& body) {
+  return Json{{"from", "Deliverer"}, {"to", to}, {"body", body}};
+}
+
 std::string Send(const DelivererProcess& server, const std::string& key, const Json& message) {
   HttpResponse r = server.Post("/v1/messages", message, key);
   EXPECT_TRUE(HasStatus(r, 202));

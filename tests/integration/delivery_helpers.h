@@ -27,6 +27,8 @@ max_attempts = 5
 )";
 
 // Sends and returns the message id (asserting 202).
+// A message from the alphanumeric sender "Deliverer" to `to`.
+Json FromDeliverer(const std::string& to, const std::string& body);
 std::string Send(const DelivererProcess& server, const std::string& key, const Json& message);
 Json Fetch(const DelivererProcess& server, const std::string& key, const std::string& id);
 // Waits until every id reaches a terminal status; returns id → message.

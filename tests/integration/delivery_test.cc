@@ -22,10 +22,6 @@ std::string OneCarrier(uint16_t port, const std::string& extra = "") {
          "\n[[routes]]\nmatch = \"*\"\npolicy = \"failover\"\ncarriers = [\"sim-a\"]\n";
 }
 
-Json Message(const std::string& to, const std::string& body) {
-  return Json{{"from", "Deliverer"}, {"to", to}, {"body", body}};
-}
-
 TEST(DeliveryTest, MixedMessagesAreAllDeliveredWithTheRightSegments) {
   SimProcess sim;
   DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort(), "window = 128\nbinds = 2"));
@@ -43,7 +39,7 @@ TEST(DeliveryTest, MixedMessagesAreAllDeliveredWithTheRightSegments) {
     const std::string to = "+4479111" + std::to_string(20000 + i % 250);
     const auto& [body_base, segments] = bodies[i % bodies.size()];
     const std::string body = segments == 1 ? body_base + " #" + std::to_string(i) : body_base;
-    ids.push_back(Send(server, key, Message(to, body)));
+    ids.push_back(Send(server, key, FromDeliverer(to, body)));
     bodies_by_destination[to.substr(1)].push_back(body);
     expected_segments += segments;
   }
@@ -94,7 +90,7 @@ TEST(DeliveryTest, TransientErrorsAreRetriedUntilDelivered) {
   DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort()));
   const std::string key = server.CreateKey("acme", kSendRead);
   std::vector<std::string> ids;
-  for (int i = 0; i < 100; ++i) ids.push_back(Send(server, key, Message(kTo, "retry me " + std::to_string(i))));
+  for (int i = 0; i < 100; ++i) ids.push_back(Send(server, key, FromDeliverer(kTo, "retry me " + std::to_string(i))));
   auto final = AwaitTerminal(server, key, ids);
   int delivered = 0;
   for (const auto& [id, m] : final) delivered += m["status"] == "delivered" ? 1 : 0;
@@ -107,7 +103,7 @@ TEST(DeliveryTest, PermanentErrorFailsAtOnceWithTheCarrierCode) {
   SimProcess sim({"--permanent-rate", "1"});
   DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort()));
   const std::string key = server.CreateKey("acme", kSendRead);
-  const std::string id = Send(server, key, Message(kTo, "no such number"));
+  const std::string id = Send(server, key, FromDeliverer(kTo, "no such number"));
   auto final = AwaitTerminal(server, key, {id});
   const Json& m = final[id];
   EXPECT_EQ(m["status"], "failed");
@@ -130,7 +126,7 @@ TEST(DeliveryTest, ReceiptStatusesMapAsSpecified) {
     Json outcomes = {{"DELIVRD", 0}, {"UNDELIV", 0}, {"EXPIRED", 0}, {"REJECTD", 0}};
     outcomes[stat] = 1;
     ASSERT_EQ(sim.Patch("/config", {{"receipts", {{"outcomes", outcomes}}}}).status, 200);
-    const std::string id = Send(server, key, Message(kTo, "receipt " + stat));
+    const std::string id = Send(server, key, FromDeliverer(kTo, "receipt " + stat));
     auto final = AwaitTerminal(server, key, {id});
     EXPECT_EQ(final[id]["status"], expected.first) << stat;
     if (!expected.second.empty()) {
@@ -146,7 +142,7 @@ TEST(DeliveryTest, EarlyDuplicatedAndReformattedReceiptsEndRight) {
   DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort()));
   const std::string key = server.CreateKey("acme", kSendRead);
   std::vector<std::string> ids;
-  for (int i = 0; i < 50; ++i) ids.push_back(Send(server, key, Message(kTo, "odd receipt " + std::to_string(i))));
+  for (int i = 0; i < 50; ++i) ids.push_back(Send(server, key, FromDeliverer(kTo, "odd receipt " + std::to_string(i))));
   auto final = AwaitTerminal(server, key, ids);
   for (const auto& [id, m] : final) EXPECT_EQ(m["status"], "delivered") << m.dump();
 }
@@ -155,7 +151,7 @@ TEST(DeliveryTest, DroppedReceiptClosesTheMessageAfterTheReceiptWait) {
   SimProcess sim({"--config-json", R"({"receipts":{"drop_rate":1}})"});
   DelivererProcess server(std::string(kFastDelivery) + "receipt_wait_s = 1\n", OneCarrier(sim.SmppPort()));
   const std::string key = server.CreateKey("acme", kSendRead);
-  const std::string id = Send(server, key, Message(kTo, "silent carrier"));
+  const std::string id = Send(server, key, FromDeliverer(kTo, "silent carrier"));
   auto final = AwaitTerminal(server, key, {id});
   EXPECT_EQ(final[id]["status"], "expired");
   EXPECT_EQ(final[id]["error"]["code"], "no_receipt");
@@ -174,14 +170,14 @@ TEST(DeliveryTest, OutageOpensTheCircuitFailsOverAndRecovers) {
                           carriers);
   const std::string key = server.CreateKey("acme", kSendRead);
   ASSERT_TRUE(WaitFor([&] { return server.Get("/readyz").status == 200; }, Millis(15'000)));
-  auto first = AwaitTerminal(server, key, {Send(server, key, Message(kTo, "before"))});
+  auto first = AwaitTerminal(server, key, {Send(server, key, FromDeliverer(kTo, "before"))});
   EXPECT_EQ(first.begin()->second["carrier"], "sim-a");
 
   // Outage: sim-a refuses binds and drops its connections.
   ASSERT_EQ(primary.Patch("/config", {{"faults", {{"refuse_binds", true}}}}).status, 200);
   ASSERT_EQ(primary.Post("/disconnect").status, 200);
   std::vector<std::string> during;
-  for (int i = 0; i < 20; ++i) during.push_back(Send(server, key, Message(kTo, "during " + std::to_string(i))));
+  for (int i = 0; i < 20; ++i) during.push_back(Send(server, key, FromDeliverer(kTo, "during " + std::to_string(i))));
   for (const auto& [id, m] : AwaitTerminal(server, key, during)) {
     EXPECT_EQ(m["status"], "delivered");
     EXPECT_EQ(m["carrier"], "sim-b") << "failed over";
@@ -192,7 +188,7 @@ TEST(DeliveryTest, OutageOpensTheCircuitFailsOverAndRecovers) {
   // Recovery: sim-a takes binds again; the circuit closes and traffic comes back.
   ASSERT_EQ(primary.Patch("/config", {{"faults", {{"refuse_binds", false}}}}).status, 200);
   EXPECT_TRUE(WaitFor([&] {
-    auto done = AwaitTerminal(server, key, {Send(server, key, Message(kTo, "after"))});
+    auto done = AwaitTerminal(server, key, {Send(server, key, FromDeliverer(kTo, "after"))});
     return done.begin()->second["carrier"] == "sim-a";
   }, Millis(30'000), Millis(200)));
 
@@ -217,13 +213,13 @@ TEST(DeliveryTest, StopFromTheSubscriberSuppressesTheNumber) {
   SimProcess sim;
   DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort()));
   const std::string key = server.CreateKey("acme", kSendRead);
-  auto first = AwaitTerminal(server, key, {Send(server, key, Message(kTo, "hello"))});
+  auto first = AwaitTerminal(server, key, {Send(server, key, FromDeliverer(kTo, "hello"))});
   ASSERT_EQ(first.begin()->second["status"], "delivered");
   ASSERT_EQ(sim.Post("/mo", {{"from", kTo}, {"to", "Deliverer"}, {"text", "STOP"}}).status, 200);
   EXPECT_TRUE(WaitFor([&] {
-    return server.Post("/v1/messages", Message(kTo, "again"), key).status == 422;
+    return server.Post("/v1/messages", FromDeliverer(kTo, "again"), key).status == 422;
   }, Millis(15'000), Millis(100)));
-  HttpResponse r = server.Post("/v1/messages", Message(kTo, "again"), key);
+  HttpResponse r = server.Post("/v1/messages", FromDeliverer(kTo, "again"), key);
   EXPECT_TRUE(IsProblem(r, 422, "recipient_suppressed", "to"));
 }
 
@@ -233,7 +229,7 @@ TEST(DeliveryTest, WebhooksArriveSignedAndOncePerEventAfterFailures) {
   DelivererProcess server(std::string(kFastDelivery) + "\n[security]\nallow_private_callbacks = true\n",
                           OneCarrier(sim.SmppPort()));
   const std::string key = server.CreateKey("acme", kSendRead);
-  Json message = Message(kTo, "with a callback");
+  Json message = FromDeliverer(kTo, "with a callback");
   message["callback_url"] = receiver.Url();
   message["client_ref"] = "order-991";
   const std::string id = Send(server, key, message);
@@ -264,7 +260,7 @@ TEST(DeliveryTest, R4_CarrierDownLongerThanTheTtlExpiresEveryMessage) {
   const std::string key = server.CreateKey("acme", kSendRead);
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
-    Json message = Message(kTo, "too late " + std::to_string(i));
+    Json message = FromDeliverer(kTo, "too late " + std::to_string(i));
     message["ttl"] = 60;  // the shortest api.md allows
     ids.push_back(Send(server, key, message));
   }
@@ -286,14 +282,14 @@ TEST(DeliveryTest, RoutesReloadOnSighupWithoutARestart) {
   };
   DelivererProcess server(kFastDelivery, carriers("sim-a"));
   const std::string key = server.CreateKey("acme", kSendRead);
-  auto before = AwaitTerminal(server, key, {Send(server, key, Message(kTo, "before reload"))});
+  auto before = AwaitTerminal(server, key, {Send(server, key, FromDeliverer(kTo, "before reload"))});
   EXPECT_EQ(before.begin()->second["carrier"], "sim-a");
 
   std::ofstream(server.ConfigPath(), std::ios::trunc)
       << BaseConfig(server.DataDir(), kFastDelivery, carriers("sim-b"));
   server.Signal(SIGHUP);
   ASSERT_TRUE(server.WaitForLog("routes reloaded"));
-  auto after = AwaitTerminal(server, key, {Send(server, key, Message(kTo, "after reload"))});
+  auto after = AwaitTerminal(server, key, {Send(server, key, FromDeliverer(kTo, "after reload"))});
   EXPECT_EQ(after.begin()->second["carrier"], "sim-b");
   EXPECT_EQ(after.begin()->second["status"], "delivered");
 }
@@ -306,7 +302,7 @@ TEST(DeliveryTest, S5_HttpReceiptsNeedTheCarriersTokenAndAddress) {
       "\n[[routes]]\nmatch = \"*\"\ncarriers = [\"sim-a\"]\n";
   DelivererProcess server(kFastDelivery, carriers);
   const std::string key = server.CreateKey("acme", kSendRead);
-  const std::string id = Send(server, key, Message(kTo, "receipt over HTTP"));
+  const std::string id = Send(server, key, FromDeliverer(kTo, "receipt over HTTP"));
   ASSERT_TRUE(WaitFor([&] { return Fetch(server, key, id)["status"] == "sent"; }, Millis(15'000)));
   sim.Stats();
   const std::string carrier_id = sim.RecordLines().at(0)["carrier_id"];

@@ -234,13 +234,28 @@ bool WaitFor(const std::function<bool()>& condition, Millis timeout, Millis inte
 // DelivererProcess: HTTP
 
 std::unique_ptr<httplib::Client> DelivererProcess::NewClient() const {
-  auto client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  std::unique_ptr<httplib::Client> client;
+  if (https_ca_file_.empty()) {
+    client = std::make_unique<httplib::Client>("127.0.0.1", port_);
+  } else {
+    client = std::make_unique<httplib::Client>("https://127.0.0.1:" + std::to_string(port_),
+                                               client_certificate_file_, client_key_file_);
+    client->set_ca_cert_path(https_ca_file_.c_str());
+    client->enable_server_certificate_verification(true);
+  }
   client->set_url_encode(false);  // paths and queries are sent as the tests spell them
   client->set_tcp_nodelay(true);  // headers and body go out in separate writes
   client->set_connection_timeout(5);
   client->set_read_timeout(30);
   client->set_write_timeout(30);
   return client;
+}
+
+void DelivererProcess::UseHttps(std::string ca_file, std::string client_certificate_file,
+                                std::string client_key_file) {
+  https_ca_file_ = std::move(ca_file);
+  client_certificate_file_ = std::move(client_certificate_file);
+  client_key_file_ = std::move(client_key_file);
 }
 
 namespace {

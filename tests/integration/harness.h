@@ -129,7 +129,9 @@ class TempDir {
 // The harness's configuration: listen on 127.0.0.1:0, SQLite under `data_dir`, one SMPP
 // carrier "sim-a" on 127.0.0.1:1 (nothing listens there, so messages stay queued) and a
 // catch-all failover route to it, followed by `extra_toml`, which must begin with a table
-// header and must not repeat [server], [storage] or [webhooks].
+// header and must not repeat [storage]. When `extra_toml` has a [server] or [webhooks]
+// table, it replaces the harness's (and must then listen on port 0 and sign webhooks
+// itself).
 // `carriers_toml`, when given, replaces that carrier and route ([[carriers]] and [[routes]]
 // tables, e.g. from SmppCarrierToml).
 std::string BaseConfig(const std::string& data_dir, const std::string& extra_toml = "",
@@ -194,6 +196,8 @@ class DelivererProcess {
   // std::runtime_error when the command fails.
   std::string CreateKey(const std::string& account, const std::string& scopes,
                         const std::string& expires_in = "") const;
+  // `deliverer keys rotate KEY_ID --grace GRACE`; returns the new key. Throws when it fails.
+  std::string RotateKey(const std::string& key_id, const std::string& grace) const;
   // `deliverer keys revoke KEY_ID`; throws when the command fails.
   void RevokeKey(const std::string& key_id) const;
   // `deliverer keys list`: its standard output.
@@ -213,6 +217,10 @@ class DelivererProcess {
   // A client for this server with the harness's timeouts and no URL rewriting, for tests
   // that manage connections themselves (keep-alive, parallel producers).
   std::unique_ptr<httplib::Client> NewClient() const;
+  // Later requests go over HTTPS (a server given [server] tls_cert_file), trusting
+  // `ca_file` and presenting the client certificate when one is given.
+  void UseHttps(std::string ca_file, std::string client_certificate_file = "",
+                std::string client_key_file = "");
 
  private:
   void Start();
@@ -228,12 +236,16 @@ class DelivererProcess {
   void CheckLogHoldsNoSensitiveData() const;
   void ReportUnexpectedEnd(int wait_status);
   CommandResult Cli(std::vector<std::string> args) const;
+  // Runs `deliverer ARGS…` and returns the key on the last line of its output.
+  std::string KeyPrintedBy(const std::vector<std::string>& args) const;
 
   TempDir dir_;
   std::string data_dir_;
   std::string config_path_;
   int pid_ = -1;
   uint16_t port_ = 0;
+  std::string https_ca_file_;  // "" = plain HTTP
+  std::string client_certificate_file_, client_key_file_;
 
   mutable std::mutex log_mutex_;
   mutable std::condition_variable log_changed_;

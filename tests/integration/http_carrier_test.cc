@@ -21,10 +21,6 @@ std::string HttpCarrierToml(const std::string& id, uint16_t port, const std::str
          "reconnect_max_ms = 200\n" + extra + "\n";
 }
 
-Json Message(const std::string& to, const std::string& body) {
-  return Json{{"from", "Deliverer"}, {"to", to}, {"body", body}};
-}
-
 // A simulator whose HTTP carrier wants our token and posts receipts to `server`.
 void PointReceiptsAt(const SimProcess& sim, const DelivererProcess& server, const std::string& carrier) {
   const std::string base = "http://127.0.0.1:" + std::to_string(server.Port());
@@ -48,7 +44,7 @@ TEST(HttpCarrierTest, MessagesAreDeliveredWithReceiptsOverHttp) {
   std::map<std::string, std::string> body_of;
   for (int i = 0; i < 30; ++i) {
     const std::string body = bodies[i % bodies.size()] + " #" + std::to_string(i);
-    ids.push_back(Send(server, key, Message(kTo, body)));
+    ids.push_back(Send(server, key, FromDeliverer(kTo, body)));
     body_of[ids.back()] = body;
   }
   for (const auto& [id, m] : AwaitTerminal(server, key, ids)) {
@@ -80,12 +76,12 @@ TEST(HttpCarrierTest, TransientAnswersAreRetriedAndPermanentOnesFail) {
   PointReceiptsAt(sim, server, "sim-http");
   const std::string key = server.CreateKey("acme", kSendRead);
   std::vector<std::string> ids;
-  for (int i = 0; i < 40; ++i) ids.push_back(Send(server, key, Message(kTo, "retry me " + std::to_string(i))));
+  for (int i = 0; i < 40; ++i) ids.push_back(Send(server, key, FromDeliverer(kTo, "retry me " + std::to_string(i))));
   for (const auto& [id, m] : AwaitTerminal(server, key, ids)) EXPECT_EQ(m["status"], "delivered") << m.dump();
   EXPECT_GT(Metric(server, "deliverer_retries_total"), 0);
 
   ASSERT_EQ(sim.Patch("/config", {{"submit", {{"transient_rate", 0}, {"permanent_rate", 1}}}}).status, 200);
-  const std::string id = Send(server, key, Message(kTo, "no such number"));
+  const std::string id = Send(server, key, FromDeliverer(kTo, "no such number"));
   const Json failed = AwaitTerminal(server, key, {id}).at(id);
   EXPECT_EQ(failed["status"], "failed");
   EXPECT_EQ(failed["error"]["carrier_code"], "400/invalid_destination") << failed.dump();
@@ -103,7 +99,7 @@ TEST(HttpCarrierTest, AnUnreachableHttpCarrierFailsOverToTheNextOne) {
   DelivererProcess server(kFastDelivery, carriers);
   const std::string key = server.CreateKey("acme", kSendRead);
   std::vector<std::string> ids;
-  for (int i = 0; i < 10; ++i) ids.push_back(Send(server, key, Message(kTo, "fail over " + std::to_string(i))));
+  for (int i = 0; i < 10; ++i) ids.push_back(Send(server, key, FromDeliverer(kTo, "fail over " + std::to_string(i))));
   for (const auto& [id, m] : AwaitTerminal(server, key, ids)) {
     EXPECT_EQ(m["status"], "delivered");
     EXPECT_EQ(m["carrier"], "sim-b");
@@ -121,11 +117,11 @@ TEST(HttpCarrierTest, StopOverHttpInboundSuppressesTheNumber) {
   DelivererProcess server(kFastDelivery, HttpCarrierToml("sim-http", sim.HttpPort()));
   PointReceiptsAt(sim, server, "sim-http");
   const std::string key = server.CreateKey("acme", kSendRead);
-  ASSERT_EQ(AwaitTerminal(server, key, {Send(server, key, Message(kTo, "hello"))}).begin()->second["status"],
+  ASSERT_EQ(AwaitTerminal(server, key, {Send(server, key, FromDeliverer(kTo, "hello"))}).begin()->second["status"],
             "delivered");
   HttpResponse mo = sim.Post("/mo", {{"from", kTo}, {"to", "Deliverer"}, {"text", "STOP"}, {"via", "http"}});
   ASSERT_EQ(mo.status, 200) << mo.body;
-  HttpResponse r = server.Post("/v1/messages", Message(kTo, "again"), key);
+  HttpResponse r = server.Post("/v1/messages", FromDeliverer(kTo, "again"), key);
   EXPECT_TRUE(IsProblem(r, 422, "recipient_suppressed", "to"));
 }
 

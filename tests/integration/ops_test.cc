@@ -59,6 +59,32 @@ TEST(HealthTest, HealthzAnswers200AndReadyzSaysNoCarrierIsBound) {
   EXPECT_EQ(ready.json["checks"]["carriers"], "none_bound");
 }
 
+// reliability.md S2 / operations.md: credentials older than 90 days are reported, without
+// taking the process out of service.
+TEST(HealthTest, S2_AgingCarrierCredentialsAreReportedInReadyzAMetricAndTheLog) {
+  DelivererProcess server("", SmppCarrierToml("old-creds", 1, "credentials_created = 2020-01-31") +
+                                  SmppCarrierToml("fresh-creds", 1) +
+                                  "\n[[routes]]\nmatch = \"*\"\ncarriers = [\"old-creds\", \"fresh-creds\"]\n");
+
+  HttpResponse ready = server.Get("/readyz");
+  EXPECT_EQ(ready.json["checks"]["credentials"], "aging") << ready;
+  ASSERT_EQ(ready.json["aging_credentials"].size(), 1u) << ready;
+  EXPECT_EQ(ready.json["aging_credentials"][0]["kind"], "carrier");
+  EXPECT_EQ(ready.json["aging_credentials"][0]["id"], "old-creds");
+  EXPECT_GT(ready.json["aging_credentials"][0]["age_days"].get<int>(), 90);
+  const std::string metrics = server.Get("/metrics").body;
+  EXPECT_NE(metrics.find("deliverer_credentials_aging{kind=\"carrier\"} 1"), std::string::npos) << metrics;
+  EXPECT_NE(metrics.find("deliverer_credentials_aging{kind=\"api_key\"} 0"), std::string::npos);
+  EXPECT_TRUE(server.WaitForLog("carrier credential of old-creds is"));
+  EXPECT_EQ(server.Log().find("fresh-creds is"), std::string::npos);
+}
+
+TEST(HealthTest, FreshCredentialsReadOk) {
+  DelivererProcess server;
+  server.CreateKey("acme", kSendRead);
+  EXPECT_EQ(server.Get("/readyz").json["checks"]["credentials"], "ok");
+}
+
 TEST(MetricsTest, EveryMetricIsDeclaredFromStartUp) {
   DelivererProcess server;
 
@@ -183,22 +209,6 @@ TEST(StartupTest, ServeRefusesToStartWithoutCarriers) {
 }
 
 // Until the HTTPS listener exists, asking for it must not quietly give plain HTTP.
-TEST(StartupTest, ServeRefusesTlsKeysItCannotServe) {
-  TempDir dir;
-  std::string server = "[server]\nlisten = \"127.0.0.1:0\"\ntls_cert_file = \"" + dir.path() +
-                       "/cert.pem\"\ntls_key_file = \"" + dir.path() + "/key.pem\"\n";
-  std::string config = BaseConfig(dir.path() + "/data");
-  const std::string plain = "[server]\nlisten = \"127.0.0.1:0\"\n";
-  config.replace(config.find(plain), plain.size(), server);
-  std::string file = dir.WriteFile("tls.toml", config);
-
-  CommandResult result = RunDeliverer({"serve", "--config", file}, std::chrono::seconds(30));
-
-  EXPECT_EQ(result.exit_code, 2) << result.Output();
-  EXPECT_NE(result.Output().find("HTTPS listener is not available"), std::string::npos) << result.Output();
-  EXPECT_EQ(result.Output().find("listening on"), std::string::npos);
-}
-
 TEST(StartupTest, ServeNamesAnHttpsCarrierTrustFileItCannotLoad) {
   TempDir dir;
   const std::string carriers =

@@ -77,13 +77,16 @@ pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
   _exit(127);
 }
 
-// The port of the first `listening on http://HOST:PORT` in `log` (which may sit inside a
-// JSON log line), if any.
+// The port of the first `listening on http(s)://HOST:PORT` in `log` (which may sit inside
+// a JSON log line), if any.
 std::optional<uint16_t> ListeningPort(std::string_view log) {
-  static constexpr std::string_view kMarker = "listening on http://";
+  static constexpr std::string_view kMarker = "listening on http";
   auto at = log.find(kMarker);
   if (at == std::string_view::npos) return std::nullopt;
   std::string_view rest = log.substr(at + kMarker.size());
+  if (rest.starts_with("s")) rest.remove_prefix(1);
+  if (!rest.starts_with("://")) return std::nullopt;
+  rest.remove_prefix(3);
   rest = rest.substr(0, rest.find_first_of(" \t\r\n\"'"));
   auto colon = rest.rfind(':');
   if (colon == std::string_view::npos || colon + 1 == rest.size()) return std::nullopt;
@@ -174,8 +177,9 @@ std::string SmppCarrierToml(const std::string& id, uint16_t port, const std::str
 
 std::string BaseConfig(const std::string& data_dir, const std::string& extra_toml,
                        const std::string& carriers_toml) {
-  std::string config = "[server]\nlisten = \"127.0.0.1:0\"\n\n";
-  // A test that needs more [webhooks] keys gives the whole table itself.
+  // A test that needs more [server] or [webhooks] keys gives the whole table itself.
+  std::string config;
+  if (extra_toml.find("[server]") == std::string::npos) config += "[server]\nlisten = \"127.0.0.1:0\"\n\n";
   if (extra_toml.find("[webhooks]") == std::string::npos) {
     config += "[webhooks]\nsigning_secret = " + TomlString(kSigningSecret) + "\n\n";
   }
@@ -375,9 +379,17 @@ std::string DelivererProcess::CreateKey(const std::string& account, const std::s
                                         const std::string& expires_in) const {
   std::vector<std::string> args = {"keys", "create", "--account", account, "--scopes", scopes};
   if (!expires_in.empty()) args.insert(args.end(), {"--expires-in", expires_in});
+  return KeyPrintedBy(args);
+}
+
+std::string DelivererProcess::RotateKey(const std::string& key_id, const std::string& grace) const {
+  return KeyPrintedBy({"keys", "rotate", key_id, "--grace", grace});
+}
+
+std::string DelivererProcess::KeyPrintedBy(const std::vector<std::string>& args) const {
   CommandResult result = Cli(args);
   if (result.exit_code != 0) {
-    throw std::runtime_error("deliverer keys create failed (exit " +
+    throw std::runtime_error("deliverer keys " + args.at(1) + " failed (exit " +
                              std::to_string(result.exit_code) + "):\n" + result.Output());
   }
   std::string out = result.out;
@@ -386,7 +398,7 @@ std::string DelivererProcess::CreateKey(const std::string& account, const std::s
   auto first = key.find_first_not_of(" \t\r");
   key = first == std::string::npos ? "" : key.substr(first);
   if (key.empty() || KeyId(key).empty()) {
-    throw std::runtime_error("deliverer keys create printed no key:\n" + result.Output());
+    throw std::runtime_error("deliverer keys " + args.at(1) + " printed no key:\n" + result.Output());
   }
   NoteSensitive("", {{"Authorization", "Bearer " + key}});
   return key;

@@ -130,4 +130,25 @@ Status SqliteStore::RevokeApiKey(const std::string& key_id, int64_t at_ms,
   });
 }
 
+Status SqliteStore::RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
+                                 const ApiKeyRecord& replacement, const AuditEntry& audit) {
+  return WriteAndWait([&](Connection& db) -> Status {
+    auto old = db.Prepare(
+        "UPDATE api_keys SET expires_at = min(coalesce(expires_at, ?1), ?1)"
+        " WHERE key_id = ?2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?3)");
+    if (!old.ok()) return old.take_error();
+    old->Bind(1, old_expires_at_ms).Bind(2, old_key_id).Bind(3, replacement.created_at_ms);
+    if (auto s = old->Run(); !s.ok()) return s;
+    if (db.Changes() == 0) return Error::Of("not_found", "no active key " + old_key_id);
+    auto stmt = db.Prepare(
+        "INSERT INTO api_keys (key_id, account, hash, scopes, created_at, expires_at)"
+        " VALUES (?,?,?,?,?,?)");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, replacement.key_id).Bind(2, replacement.account).Bind(3, replacement.hash);
+    stmt->Bind(4, int64_t{replacement.scopes}).Bind(5, replacement.created_at_ms).Bind(6, replacement.expires_at_ms);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+    return InsertAudit(db, audit);
+  });
+}
+
 }  // namespace deliverer::store::sqlite

@@ -50,6 +50,8 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
   Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
   Status RevokeApiKey(const std::string& key_id, int64_t at_ms, const AuditEntry& audit) override;
+  Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms, const ApiKeyRecord& replacement,
+                      const AuditEntry& audit) override;
 
   Result<std::map<uint32_t, int64_t>> CountRowsByDataKey() override;
   uint32_t PrimaryDataKey() const override { return cipher_->PrimaryKeyId(); }

@@ -29,25 +29,25 @@ class TempFile {
   std::filesystem::path path_;
 };
 
-Result<Config> Load(std::string_view toml) { return LoadString(toml, "deliverer.toml"); }
+Result<Config> TryLoad(std::string_view toml) { return LoadString(toml, "deliverer.toml"); }
 
 TEST(ConfigSecretTest, FromFileTrimsOneTrailingNewline) {
   TempFile file("s3cr3t-from-file\n");
   Result<Config> config =
-      Load(fmt::format("[webhooks]\nsigning_secret_file = \"{}\"\n", file.path()));
+      TryLoad(fmt::format("[webhooks]\nsigning_secret_file = \"{}\"\n", file.path()));
   ASSERT_TRUE(config.ok()) << config.error().detail;
   EXPECT_EQ(config->webhooks.signing_secret, "s3cr3t-from-file");
 
   TempFile two_newlines("abc\r\n\n");
   config =
-      Load(fmt::format("[[carriers]]\nid = \"a\"\npassword_file = \"{}\"\n", two_newlines.path()));
+      TryLoad(fmt::format("[[carriers]]\nid = \"a\"\npassword_file = \"{}\"\n", two_newlines.path()));
   ASSERT_TRUE(config.ok()) << config.error().detail;
   EXPECT_EQ(config->carriers[0].password, "abc\r\n");
 }
 
 TEST(ConfigSecretTest, FromEnvironment) {
   setenv("DELIVERER_TEST_TOKEN", "tok-from-env", 1);
-  Result<Config> config = Load(
+  Result<Config> config = TryLoad(
       "[[carriers]]\nid = \"b\"\nprotocol = \"http\"\nurl = \"http://127.0.0.1:9000/send\"\n"
       "token_env = \"DELIVERER_TEST_TOKEN\"\n");
   unsetenv("DELIVERER_TEST_TOKEN");
@@ -58,7 +58,7 @@ TEST(ConfigSecretTest, FromEnvironment) {
 TEST(ConfigSecretTest, StorageUrlFromEnvironment) {
   setenv("DELIVERER_TEST_PG", "postgresql://u:pw@127.0.0.1/d", 1);
   Result<Config> config =
-      Load("[storage]\nbackend = \"postgres\"\nurl_env = \"DELIVERER_TEST_PG\"\n");
+      TryLoad("[storage]\nbackend = \"postgres\"\nurl_env = \"DELIVERER_TEST_PG\"\n");
   unsetenv("DELIVERER_TEST_PG");
   ASSERT_TRUE(config.ok()) << config.error().detail;
   EXPECT_EQ(config->storage.url, "postgresql://u:pw@127.0.0.1/d");
@@ -66,7 +66,7 @@ TEST(ConfigSecretTest, StorageUrlFromEnvironment) {
 
 TEST(ConfigSecretTest, TwoSourcesAreAnError) {
   Result<Config> config =
-      Load("[webhooks]\nsigning_secret = \"x\"\nsigning_secret_env = \"HOME\"\n");
+      TryLoad("[webhooks]\nsigning_secret = \"x\"\nsigning_secret_env = \"HOME\"\n");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().detail,
             "deliverer.toml:3:22: [webhooks] takes at most one of signing_secret, "
@@ -74,7 +74,7 @@ TEST(ConfigSecretTest, TwoSourcesAreAnError) {
 }
 
 TEST(ConfigSecretTest, MissingFileNamesKeyAndPath) {
-  Result<Config> config = Load("[[carriers]]\nid = \"a\"\npassword_file = \"/nonexistent/pw\"\n");
+  Result<Config> config = TryLoad("[[carriers]]\nid = \"a\"\npassword_file = \"/nonexistent/pw\"\n");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().detail,
             "deliverer.toml:3:17: [[carriers]] \"a\" password_file: cannot read "
@@ -83,7 +83,7 @@ TEST(ConfigSecretTest, MissingFileNamesKeyAndPath) {
 
 TEST(ConfigSecretTest, UnsetVariableNamesIt) {
   unsetenv("DELIVERER_TEST_UNSET");
-  Result<Config> config = Load("[webhooks]\nsigning_secret_env = \"DELIVERER_TEST_UNSET\"\n");
+  Result<Config> config = TryLoad("[webhooks]\nsigning_secret_env = \"DELIVERER_TEST_UNSET\"\n");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().detail,
             "deliverer.toml:2:22: [webhooks] signing_secret_env: environment variable "
@@ -91,7 +91,7 @@ TEST(ConfigSecretTest, UnsetVariableNamesIt) {
 }
 
 TEST(ConfigSecretTest, WrongTypeNamesTheKeyNotTheValue) {
-  Result<Config> config = Load("[[carriers]]\nid = \"a\"\npassword = 12345678\n");
+  Result<Config> config = TryLoad("[[carriers]]\nid = \"a\"\npassword = 12345678\n");
   ASSERT_FALSE(config.ok());
   EXPECT_EQ(config.error().detail,
             "deliverer.toml:3:12: [[carriers]] \"a\" password must be a string");
@@ -100,7 +100,7 @@ TEST(ConfigSecretTest, WrongTypeNamesTheKeyNotTheValue) {
 TEST(ConfigDescribeTest, NeverShowsASecret) {
   TempFile dlr_file("dlr-secret-value\n");
   setenv("DELIVERER_TEST_AMQP", "amqp://guest:amqp-secret-pw@127.0.0.1:5672/", 1);
-  Result<Config> config = Load(fmt::format(R"toml(
+  Result<Config> config = TryLoad(fmt::format(R"toml(
 [storage]
 backend = "postgres"
 url = "postgresql://user:pg-secret-pw@127.0.0.1:5432/deliverer"
@@ -128,7 +128,7 @@ dlr_token_file = "{}"
 }
 
 TEST(ConfigDescribeTest, ShowsEverySectionAndValue) {
-  Result<Config> config = Load(
+  Result<Config> config = TryLoad(
       "[server]\nlisten = \"[::1]:0\"\n[[carriers]]\nid = \"sim-a\"\n"
       "credentials_created = 2026-01-31\n[[routes]]\ncarriers = [\"sim-a\"]\n");
   ASSERT_TRUE(config.ok()) << config.error().detail;

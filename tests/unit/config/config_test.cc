@@ -243,6 +243,17 @@ TEST(ConfigBadValueTest, TlsFilesGoTogether) {
             "deliverer.toml:2:17: [server] tls_cert_file and tls_key_file must be given together");
 }
 
+TEST(ConfigBadValueTest, APinnedClientCertificateNeedsAClientCa) {
+  EXPECT_EQ(ErrorOf("[[carriers]]\nid = \"a\"\ndlr_cert_name = \"carrier-a.example\"\n"),
+            "deliverer.toml:3:17: [[carriers]] \"a\" dlr_cert_name needs [server] client_ca_file to "
+            "verify client certificates");
+  const Config config = Load(
+      "[server]\ntls_cert_file = \"c.pem\"\ntls_key_file = \"k.pem\"\nclient_ca_file = \"ca.pem\"\n"
+      "[[carriers]]\nid = \"a\"\ndlr_cert_name = \"carrier-a.example\"\n");
+  ASSERT_EQ(config.carriers.size(), 1u);
+  EXPECT_EQ(config.carriers[0].dlr_cert_name, "carrier-a.example");
+}
+
 TEST(ConfigBadValueTest, CarrierFields) {
   EXPECT_EQ(ErrorOf("[[carriers]]\nprotocol = \"smpp\"\n"),
             "deliverer.toml:1:1: [[carriers]] #1 needs an id");

@@ -25,7 +25,7 @@
 #include "httpc/connection.h"
 #include "httpc/tls_client.h"
 #include "httpc/url.h"
-#include "unit/httpc/test_certificate.h"
+#include "support/test_certificate.h"
 
 namespace deliverer::httpc {
 namespace {
@@ -230,7 +230,7 @@ TEST(ConnectionTest, CloseCancelsAnExchangeInProgress) {
 // connection with 200 "tls".
 class TlsServer {
  public:
-  TlsServer(asio::io_context& io, const testing::TestCertificate& cert)
+  TlsServer(asio::io_context& io, const test_tls::TestCertificate& cert)
       : context_(asio::ssl::context::tls_server),
         acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
     context_.use_certificate_chain(asio::buffer(cert.certificate_pem));
@@ -270,7 +270,7 @@ class TlsServer {
 class HttpsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    cert_ = testing::MakeSelfSigned();
+    cert_ = test_tls::MakeSelfSigned();
     ca_path_ = std::filesystem::temp_directory_path() /
                ("httpc-ca-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name() + ".pem");
     std::ofstream(ca_path_) << cert_.certificate_pem;
@@ -290,7 +290,7 @@ class HttpsTest : public ::testing::Test {
     return RunExchanges(io, options, 1).at(0);
   }
 
-  testing::TestCertificate cert_;
+  test_tls::TestCertificate cert_;
   std::filesystem::path ca_path_;
 };
 

@@ -1,0 +1,49 @@
+#pragma once
+// Watches credential age in `serve` (operations.md "Security and compliance"): every hour
+// it lists the active API keys and the configured carriers' credentials, and reports
+// those older than 90 days in the gauge deliverer_credentials_aging{kind}, in /readyz
+// detail (AgingJson) and in a warning log line per credential, repeated once a day while
+// it stays old.
+//
+// Threading: Start and the timer run on the io_context's one thread; AgingJson may be
+// called from any thread.
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include <map>
+#include <mutex>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "auth/credential_age.h"
+#include "common/clock.h"
+#include "config/config.h"
+#include "metrics/metrics.h"
+#include "store/store.h"
+
+namespace deliverer::server {
+
+class CredentialWatch {
+ public:
+  CredentialWatch(boost::asio::io_context& io, store::Store& store, const std::vector<config::CarrierConfig>& carriers,
+                  metrics::Registry& metrics, Clock& clock);
+
+  // Checks now, then every hour.
+  void Start();
+  // [{"kind","id","age_days"}], oldest first; [] when nothing is due.
+  nlohmann::json AgingJson() const;
+
+ private:
+  void Check();
+
+  boost::asio::steady_timer timer_;
+  store::Store& store_;
+  std::vector<auth::Credential> carriers_;
+  metrics::Registry& metrics_;
+  Clock& clock_;
+  std::map<std::string, int64_t> warned_at_ms_;  // "kind/id" → last warning
+  mutable std::mutex mutex_;
+  std::vector<auth::AgingCredential> aging_;
+};
+
+}  // namespace deliverer::server
