@@ -96,6 +96,19 @@ int main(int argc, char** argv) {
   rotate->add_option("KEY_ID", key_id, "The key's public id")->required();
   rotate->add_option("--grace", grace, "How long the old key keeps working: 45s, 30m, 12h, 7d")->default_val(grace);
   rotate->callback([&] { exit_code = deliverer::server::KeysRotate(config_path, key_id, grace); });
+  auto* rotate_data = keys->add_subcommand(
+      "rotate-data-key", "Add a new primary key for bodies at rest; a running serve re-encrypts");
+  AddConfigOption(rotate_data, &config_path);
+  rotate_data->callback([&] { exit_code = deliverer::server::KeysRotateDataKey(config_path); });
+  uint32_t data_key_id = 0;
+  auto* retire = keys->add_subcommand(
+      "retire-data-key", "Delete an old data key from the key ring, only when no row uses it");
+  AddConfigOption(retire, &config_path);
+  retire->add_option("KEY_ID", data_key_id, "The data key's id (see keys data-keys)")->required();
+  retire->callback([&] { exit_code = deliverer::server::KeysRetireDataKey(config_path, data_key_id); });
+  auto* data_keys = keys->add_subcommand("data-keys", "List data keys: id, state, created, rows");
+  AddConfigOption(data_keys, &config_path);
+  data_keys->callback([&] { exit_code = deliverer::server::KeysDataKeys(config_path); });
 
   deliverer::server::SuppressionTarget target;
   std::string number, reason = "operator";

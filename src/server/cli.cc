@@ -9,6 +9,7 @@
 #include "common/mask.h"
 #include "common/time_format.h"
 #include "compliance/replies.h"
+#include "crypto/keyring.h"
 #include "validation/request.h"
 #include "server/components.h"
 #include "server/server.h"
@@ -256,6 +257,100 @@ int SuppressionsList(const std::string& config_path, const SuppressionTarget& ta
     if (page->size() < static_cast<size_t>(query.limit)) break;
     query.after_account = page->back().account;
     query.after_number = page->back().number;
+  }
+  std::cout << std::flush;
+  return kExitOk;
+}
+
+int KeysRotateDataKey(const std::string& config_path) {
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);  // creates the ring on a first use
+  if (!opened) return exit_code;
+  const std::string path = KeyRingPath(opened->config);
+  auto ring = crypto::LoadKeyRing(path);
+  if (!ring.ok()) {
+    std::cerr << ring.error().detail << "\n";
+    return kExitFailure;
+  }
+  const int64_t now = opened->clock.NowUnixMillis();
+  const uint32_t id = crypto::AddDataKey(*ring, now);
+  if (Status s = crypto::SaveKeyRing(path, *ring); !s.ok()) {
+    std::cerr << "cannot write the key ring: " << s.error().detail << "\n";
+    return kExitFailure;
+  }
+  const std::string target = fmt::format("data-key:{}", id);
+  Status audited = Await([&](auto done) {
+    opened->store->AppendAudit(CliAudit(now, "", "data_key.rotate", target), std::move(done));
+  });
+  if (!audited.ok()) std::cerr << "warning: not audited: " << audited.error().detail << "\n";
+  std::cout << "data key " << id << " is now primary in " << path
+            << "\nOlder keys still open what they sealed. A running serve picks the ring up within"
+               " seconds and re-encrypts older bodies in the background; follow it with"
+               " `deliverer keys data-keys`."
+            << std::endl;
+  return kExitOk;
+}
+
+int KeysRetireDataKey(const std::string& config_path, uint32_t key_id) {
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  const std::string path = KeyRingPath(opened->config);
+  auto ring = crypto::LoadKeyRing(path);
+  if (!ring.ok()) {
+    std::cerr << ring.error().detail << "\n";
+    return kExitFailure;
+  }
+  if (Status s = crypto::RemoveDataKey(*ring, key_id); !s.ok()) {
+    std::cerr << s.error().detail << (s.error().code == "key_in_use" ? ": rotate first" : "")
+              << "\n";
+    return kExitUsage;
+  }
+  auto rows = opened->store->CountRowsByDataKey();
+  if (!rows.ok()) {
+    std::cerr << rows.error().detail << "\n";
+    return kExitFailure;
+  }
+  if (auto it = rows->find(key_id); it != rows->end() && it->second > 0) {
+    std::cerr << fmt::format(
+        "data key {} still seals {} rows: not retired. A running serve re-encrypts them to the "
+        "primary key; retry when `deliverer keys data-keys` shows 0.\n",
+        key_id, it->second);
+    return kExitFailure;
+  }
+  if (Status s = crypto::SaveKeyRing(path, *ring); !s.ok()) {
+    std::cerr << "cannot write the key ring: " << s.error().detail << "\n";
+    return kExitFailure;
+  }
+  const int64_t now = opened->clock.NowUnixMillis();
+  const std::string target = fmt::format("data-key:{}", key_id);
+  Status audited = Await([&](auto done) {
+    opened->store->AppendAudit(CliAudit(now, "", "data_key.retire", target), std::move(done));
+  });
+  if (!audited.ok()) std::cerr << "warning: not audited: " << audited.error().detail << "\n";
+  std::cout << "data key " << key_id << " retired: deleted from " << path << std::endl;
+  return kExitOk;
+}
+
+int KeysDataKeys(const std::string& config_path) {
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  auto ring = crypto::LoadKeyRing(KeyRingPath(opened->config));
+  auto rows = opened->store->CountRowsByDataKey();
+  if (!ring.ok() || !rows.ok()) {
+    std::cerr << (ring.ok() ? rows.error().detail : ring.error().detail) << "\n";
+    return kExitFailure;
+  }
+  std::cout << "key_id\tstate\tcreated\trows\n";
+  for (const crypto::DataKey& k : ring->data_keys) {
+    const auto it = rows->find(k.id);
+    std::cout << fmt::format("{}\t{}\t{}\t{}\n", k.id, k.id == ring->primary ? "primary" : "old",
+                             FormatRfc3339(k.created_at_ms), it == rows->end() ? 0 : it->second);
+  }
+  for (const auto& [id, count] : *rows) {
+    if (id == 0) std::cout << fmt::format("0\tcleartext\t-\t{}\n", count);
+    else if (ring->Find(id) == nullptr) std::cout << fmt::format("{}\tmissing\t-\t{}\n", id, count);
   }
   std::cout << std::flush;
   return kExitOk;

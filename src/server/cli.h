@@ -2,6 +2,7 @@
 // The operator commands that work beside a running `serve` on the same configuration:
 // API keys, suppressions (opt-outs) and configuration checks. Each returns a process exit code and prints for
 // humans on stdout, errors on stderr.
+#include <cstdint>
 #include <string>
 
 namespace deliverer::server {
@@ -14,6 +15,15 @@ int KeysRevoke(const std::string& config_path, const std::string& key_id);
 // old key keeps working for `grace` ("7d") so producers can switch without an outage.
 int KeysRotate(const std::string& config_path, const std::string& key_id, const std::string& grace);
 int ConfigCheck(const std::string& config_path);
+
+// Data keys for bodies at rest (reliability.md S9, docs/runbooks/key-rotation.md).
+// rotate-data-key adds a primary key to the ring; a running serve reloads the ring and
+// re-encrypts older bodies in the background. retire-data-key deletes a non-primary key
+// only when no row uses it (else exit 1, naming the count). data-keys lists id, state
+// (primary, old; cleartext and missing for rows without a key in the ring), created, rows.
+int KeysRotateDataKey(const std::string& config_path);
+int KeysRetireDataKey(const std::string& config_path, uint32_t key_id);
+int KeysDataKeys(const std::string& config_path);
 
 // `deliverer suppressions …`: the list of `account`, or the global list (every account)
 // when `global`; a running `serve` sees a change at its next check of that number.

@@ -1,6 +1,7 @@
 #include "server/components.h"
 
 #include <charconv>
+#include <filesystem>
 
 #include "store/sqlite/sqlite_store.h"
 
@@ -11,6 +12,11 @@ Result<config::Config> LoadConfig(const std::string& path) {
   return config::LoadFile(path);
 }
 
+std::string KeyRingPath(const config::Config& config) {
+  if (!config.security.encryption_key_file.empty()) return config.security.encryption_key_file;
+  return (std::filesystem::path(config.storage.path) / "keyring").string();
+}
+
 Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Clock& clock) {
   if (config.storage.backend != "sqlite") {
     return Error::Of("invalid_config",
@@ -18,7 +24,8 @@ Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Cl
                          "' is not available in this version; use backend = \"sqlite\"");
   }
   store::sqlite::SqliteOptions options{config.storage.path,
-                                       static_cast<size_t>(config.storage.max_batch)};
+                                       static_cast<size_t>(config.storage.max_batch),
+                                       KeyRingPath(config)};
   auto opened = store::sqlite::SqliteStore::Open(options, clock);
   if (!opened.ok()) return opened.take_error();
   return std::unique_ptr<store::Store>(std::move(*opened));

@@ -12,6 +12,10 @@ namespace deliverer::server {
 
 // The file's configuration, or the defaults when `path` is empty.
 Result<config::Config> LoadConfig(const std::string& path);
+// The key ring's file: [security] encryption_key_file, else <storage path>/keyring.
+std::string KeyRingPath(const config::Config& config);
+// Opens the store with its key ring (created on first start; refused when it cannot
+// read the stored bodies: "keyring_missing", "keyring_mismatch", "insecure_keyring").
 Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Clock& clock);
 
 // "90d", "12h", "30m", "45s" → seconds; nullopt for anything else.

@@ -15,6 +15,7 @@
 #include "common/log.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
+#include "server/data_key_job.h"
 #include "server/retention_job.h"
 #include "server/delivery_runtime.h"
 #include "store/delivery_store.h"
@@ -212,6 +213,10 @@ int Serve(const ServeOptions& options) {
     log::Warn("server", "[server] threads = {} is not honoured yet: serving on one I/O thread",
               config.server.threads);
   }
+  // Every role reloads the key ring; the delivering roles also move old bodies.
+  DataKeyJob data_keys(**store, registry,
+                       DataKeyJob::Options{.reencrypt = options.role != "api"});
+  data_keys.Start();
   http.Start();
   log::Info("server", "listening on {}", base_url);
   credentials.Start();
@@ -239,6 +244,7 @@ int Serve(const ServeOptions& options) {
   // (docs/architecture.md); the store's writer and the delivery engine have threads of
   // their own.
   io.run();
+  data_keys.Stop();
   // HTTP is closed: no new messages. Now drain the carriers and unbind.
   retention.Stop();
   if (delivery) delivery->Stop();

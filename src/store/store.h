@@ -11,6 +11,7 @@
 // Implementations are thread-safe.
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -66,6 +67,21 @@ class Store {
 
   // One bounded pass of the retention job; synchronous (the job's own thread).
   virtual Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) = 0;
+
+  // Bodies at rest (reliability.md S9). Rows (messages and inbound) per data key that
+  // sealed their body; key 0 counts bodies stored in clear before encryption existed.
+  virtual Result<std::map<uint32_t, int64_t>> CountRowsByDataKey() = 0;
+  // The data key new bodies are sealed with.
+  virtual uint32_t PrimaryDataKey() const = 0;
+  // Re-reads the key ring when its file changed since the last look (a rotation by the
+  // CLI); keys the file no longer lists stay usable by this process. A file that does
+  // not load changes nothing and is the error.
+  virtual Status ReloadDataKeys() = 0;
+  // Moves up to `limit` bodies sealed with an older key (or stored in clear) to the
+  // primary key; returns how many moved, 0 when none is left. Reads and seals outside
+  // the writer; the write is one short job, so producers never wait long behind it.
+  // One caller at a time (it keeps a cursor per key).
+  virtual Result<int> ReencryptBatch(int limit) = 0;
 
   // Messages accepted and not yet terminal: the queue depth used for back-pressure.
   virtual int64_t PendingCount() const = 0;

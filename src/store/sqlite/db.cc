@@ -76,7 +76,10 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
   // FULL: every commit is fsynced, so a 202 survives power loss, not only a crash.
   const char* pragmas = read_only ? "PRAGMA query_only=1;"
                                   : "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;"
-                                    " PRAGMA foreign_keys=ON;";
+                                    " PRAGMA foreign_keys=ON;"
+                                    // Freed pages are zeroed, so a body re-encrypted or
+                                    // purged leaves no old bytes behind (S9, S10).
+                                    " PRAGMA secure_delete=ON;";
   if (auto s = connection->Exec(pragmas); !s.ok()) return s.error();
   return connection;
 }

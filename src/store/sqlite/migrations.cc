@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 3> kMigrations = {
+constexpr std::array<std::string_view, 4> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -139,6 +139,22 @@ CREATE TABLE inbound (
 ALTER TABLE messages ADD COLUMN compliance_reply TEXT NOT NULL DEFAULT '';
 CREATE INDEX inbound_by_time ON inbound(at, id);
 CREATE INDEX inbound_by_action ON inbound(keyword_action, at, id);
+)sql",
+    // 4: bodies at rest (reliability.md S9): the data key that sealed each body, 0 for a
+    // body stored in clear before encryption existed, NULL when there is no body. The
+    // index finds rows to re-encrypt (body_key < primary) and counts rows per key.
+    R"sql(
+ALTER TABLE messages ADD COLUMN body_key INTEGER;
+UPDATE messages SET body_key = 0 WHERE body IS NOT NULL;
+CREATE INDEX messages_by_body_key ON messages(body_key);
+ALTER TABLE inbound ADD COLUMN body_key INTEGER;
+UPDATE inbound SET body_key = 0 WHERE body IS NOT NULL;
+CREATE INDEX inbound_by_body_key ON inbound(body_key);
+-- Suppressions match by a keyed hash of the number (reliability.md S10), so erasure can
+-- remove the number in clear while the opt-out keeps holding. Filled at open for rows
+-- from before.
+ALTER TABLE suppressions ADD COLUMN number_hash TEXT;
+CREATE INDEX suppressions_by_hash ON suppressions(number_hash, account);
 )sql",
 };
 

@@ -24,21 +24,53 @@ MessageRecord ReadMessage(const Statement& row) {
   return m;
 }
 
-Status InsertMessageRow(Connection& db, const NewMessage& m) {
+Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher) {
   auto stmt = db.Prepare(
       "INSERT INTO messages (id, account, src, dst, dst_region, body, type, priority, encoding,"
       " segments, ttl_s, callback_url, client_ref, payload_hash, status, created_at, updated_at,"
-      " expires_at, compliance_reply) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " expires_at, compliance_reply, body_key)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
+  const std::string sealed = cipher.Seal(m.body, MessageBodyContext(m.id));
   stmt->Bind(1, m.id).Bind(2, m.account).Bind(3, m.from).Bind(4, m.to).Bind(5, m.to_region);
-  stmt->BindBlob(6, m.body);
+  stmt->BindBlob(6, sealed).Bind(20, int64_t{crypto::SealedKeyId(sealed)});
   stmt->Bind(7, int64_t{static_cast<int>(m.type)}).Bind(8, int64_t{static_cast<int>(m.priority)});
   stmt->Bind(9, int64_t{static_cast<int>(m.encoding)}).Bind(10, int64_t{m.segments});
   stmt->Bind(11, int64_t{m.ttl_seconds}).Bind(12, m.callback_url).Bind(13, m.client_ref);
-  stmt->Bind(14, m.payload_hash).Bind(15, int64_t{static_cast<int>(model::Status::kQueued)});
+  stmt->Bind(14, KeyedPayloadHash(cipher, m.payload_hash));
+  stmt->Bind(15, int64_t{static_cast<int>(model::Status::kQueued)});
   stmt->Bind(16, m.created_at_ms).Bind(17, m.created_at_ms);
   stmt->Bind(18, m.created_at_ms + int64_t{m.ttl_seconds} * 1000).Bind(19, m.compliance_reply);
   return stmt->Run();
+}
+
+std::string MessageBodyContext(std::string_view message_id) {
+  return "messages.body/" + std::string(message_id);
+}
+
+std::string InboundBodyContext(std::string_view inbound_id) {
+  return "inbound.body/" + std::string(inbound_id);
+}
+
+Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& stored,
+                             int64_t key_id, std::string_view context) {
+  if (key_id == 0) return stored;
+  return cipher.Open(stored, context);
+}
+
+// The "payload/" and "number/" prefixes keep the two uses of the index key apart.
+std::string KeyedPayloadHash(const crypto::Cipher& cipher, std::string_view raw_hash) {
+  return "k1:" + cipher.KeyedHash("payload/" + std::string(raw_hash));
+}
+
+std::string NumberHash(const crypto::Cipher& cipher, std::string_view number) {
+  return cipher.KeyedHash("number/" + std::string(number));
+}
+
+bool PayloadHashMatches(const crypto::Cipher& cipher, std::string_view stored,
+                        std::string_view raw_hash) {
+  if (!stored.starts_with("k1:")) return stored == raw_hash;
+  return stored == KeyedPayloadHash(cipher, raw_hash);
 }
 
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event) {
@@ -61,20 +93,23 @@ Status InsertAudit(Connection& db, const AuditEntry& e) {
   return stmt->Run();
 }
 
-Status UpsertSuppression(Connection& db, const Suppression& s) {
+Status UpsertSuppression(Connection& db, const Suppression& s, const crypto::Cipher& cipher) {
   auto stmt = db.Prepare(
-      "INSERT INTO suppressions (account, number, reason, source, created_at)"
-      " VALUES (?,?,?,?,?) ON CONFLICT (account, number) DO UPDATE SET reason = excluded.reason");
+      "INSERT INTO suppressions (account, number, reason, source, created_at, number_hash)"
+      " VALUES (?,?,?,?,?,?) ON CONFLICT (account, number) DO UPDATE SET"
+      " reason = excluded.reason, number_hash = excluded.number_hash");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, s.account).Bind(2, s.number).Bind(3, s.reason).Bind(4, s.source);
-  stmt->Bind(5, s.created_at_ms);
+  stmt->Bind(5, s.created_at_ms).Bind(6, NumberHash(cipher, s.number));
   return stmt->Run();
 }
 
-Result<bool> RemoveSuppression(Connection& db, const std::string& account, const std::string& number) {
-  auto stmt = db.Prepare("DELETE FROM suppressions WHERE account = ? AND number = ?");
+Result<bool> RemoveSuppression(Connection& db, const std::string& account,
+                               const std::string& number, const crypto::Cipher& cipher) {
+  auto stmt = db.Prepare(
+      "DELETE FROM suppressions WHERE account = ?1 AND number_hash = ?2");
   if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, account).Bind(2, number);
+  stmt->Bind(1, account).Bind(2, NumberHash(cipher, number));
   if (auto r = stmt->Run(); !r.ok()) return r.error();
   return db.Changes() > 0;
 }

@@ -2,6 +2,7 @@
 // Row ↔ record mapping for the SQLite store, shared by its reads and write jobs.
 #include <string_view>
 
+#include "crypto/cipher.h"
 #include "store/records.h"
 #include "store/sqlite/db.h"
 
@@ -15,13 +16,33 @@ inline constexpr std::string_view kMessageColumns =
 inline constexpr int kPayloadHashColumn = 19;
 
 MessageRecord ReadMessage(const Statement& row);
-Status InsertMessageRow(Connection& db, const NewMessage& m);
+// Seals the body (reliability.md S9) and keys the payload hash on the way in.
+Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher);
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event);
 Status InsertAudit(Connection& db, const AuditEntry& entry);
-// Puts a number on a suppression list (or updates its reason).
-Status UpsertSuppression(Connection& db, const Suppression& s);
-// False when the number was not on the list.
-Result<bool> RemoveSuppression(Connection& db, const std::string& account, const std::string& number);
+// Puts a number on a suppression list (or updates its reason), with its NumberHash.
+Status UpsertSuppression(Connection& db, const Suppression& s, const crypto::Cipher& cipher);
+// False when the number was not on the list. Matches by NumberHash.
+Result<bool> RemoveSuppression(Connection& db, const std::string& account,
+                               const std::string& number, const crypto::Cipher& cipher);
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id);
+
+// Bodies at rest (reliability.md S9) are sealed with their row as context, so a body
+// copied into another row does not open.
+std::string MessageBodyContext(std::string_view message_id);
+std::string InboundBodyContext(std::string_view inbound_id);
+// The body of a row whose body_key column is `key_id`; 0 marks a body stored in clear
+// before encryption existed, which is returned as it is until re-encryption seals it.
+Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& stored,
+                             int64_t key_id, std::string_view context);
+// Idempotency hashes are stored keyed ("k1:<hex>"), so a guessable payload (a short code
+// to a known number) cannot be confirmed from the database by hashing guesses.
+std::string KeyedPayloadHash(const crypto::Cipher& cipher, std::string_view raw_hash);
+// Suppressions match numbers by this keyed hash (reliability.md S10), so erasing the
+// number in clear leaves the opt-out in force.
+std::string NumberHash(const crypto::Cipher& cipher, std::string_view number);
+// `stored` keyed, or raw from before keying (re-encryption keys those).
+bool PayloadHashMatches(const crypto::Cipher& cipher, std::string_view stored,
+                        std::string_view raw_hash);
 
 }  // namespace deliverer::store::sqlite

@@ -26,9 +26,9 @@ Result<bool> SqliteStore::IsSuppressed(const std::string& account, const std::st
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
-      "SELECT 1 FROM suppressions WHERE number = ? AND account IN (?, '') LIMIT 1");
+      "SELECT 1 FROM suppressions WHERE number_hash = ? AND account IN (?, '') LIMIT 1");
   if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, number).Bind(2, account);
+  stmt->Bind(1, NumberHash(*cipher_, number)).Bind(2, account);
   return stmt->Step();
 }
 

@@ -304,7 +304,8 @@ Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::str
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
       "SELECT id, account, src, dst, dst_region, body, status, type, priority, encoding,"
-      " segments, attempts, created_at, expires_at, compliance_reply FROM messages WHERE id = ?");
+      " segments, attempts, created_at, expires_at, compliance_reply, body_key FROM messages"
+      " WHERE id = ?");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, id);
   auto row = stmt->Step();
@@ -316,7 +317,12 @@ Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::str
   d.from = stmt->Text(2);
   d.to = stmt->Text(3);
   d.to_region = stmt->Text(4);
-  d.body = stmt->Text(5);
+  auto body = OpenBody(*cipher_, stmt->Text(5), stmt->Int(15), MessageBodyContext(d.id));
+  if (!body.ok()) {
+    // The message stays queued: a key ring that lost a key is fixed by restoring it.
+    return Error::Of("storage_error", fmt::format("message {}: {}", d.id, body.error().detail));
+  }
+  d.body = std::move(*body);
   d.status = static_cast<MsgStatus>(stmt->Int(6));
   d.type = static_cast<model::MessageType>(stmt->Int(7));
   d.priority = static_cast<model::Priority>(stmt->Int(8));

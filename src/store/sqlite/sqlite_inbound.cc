@@ -13,13 +13,15 @@ namespace {
 using MsgStatus = model::Status;
 using deliverer::Status;
 
-Status InsertInbound(Connection& db, const InboundRecord& in) {
+Status InsertInbound(Connection& db, const InboundRecord& in, const crypto::Cipher& cipher) {
   auto stmt = db.Prepare(
-      "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action)"
-      " VALUES (?,?,?,?,?,?,?)");
+      "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action, body_key)"
+      " VALUES (?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
+  const std::string sealed = cipher.Seal(in.body, InboundBodyContext(in.id));
   stmt->Bind(1, in.id).Bind(2, in.carrier).Bind(3, in.from).Bind(4, in.to);
-  stmt->BindBlob(5, in.body).Bind(6, in.at_ms).Bind(7, in.keyword_action);
+  stmt->BindBlob(5, sealed).Bind(6, in.at_ms).Bind(7, in.keyword_action);
+  stmt->Bind(8, int64_t{crypto::SealedKeyId(sealed)});
   return stmt->Run();
 }
 
@@ -29,18 +31,20 @@ AuditEntry MoAudit(const InboundRecord& in, const std::string& account, std::str
 }
 
 // The global list's entry for `number`, only when an MO made it; false when none.
-Result<bool> RemoveGlobalFromMo(Connection& db, const std::string& number) {
-  auto stmt =
-      db.Prepare("DELETE FROM suppressions WHERE account = '' AND number = ? AND source = 'mo'");
+Result<bool> RemoveGlobalFromMo(Connection& db, const std::string& number,
+                                const crypto::Cipher& cipher) {
+  auto stmt = db.Prepare(
+      "DELETE FROM suppressions WHERE account = '' AND number_hash = ? AND source = 'mo'");
   if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, number);
+  stmt->Bind(1, NumberHash(cipher, number));
   if (auto s = stmt->Run(); !s.ok()) return s.error();
   return db.Changes() > 0;
 }
 
-Status ApplyLift(Connection& db, const InboundRecord& in, const SuppressionLift& lift) {
+Status ApplyLift(Connection& db, const InboundRecord& in, const SuppressionLift& lift,
+                 const crypto::Cipher& cipher) {
   if (!lift.account.empty()) {
-    auto removed = RemoveSuppression(db, lift.account, lift.number);
+    auto removed = RemoveSuppression(db, lift.account, lift.number, cipher);
     if (!removed.ok()) return removed.error();
     if (*removed) {
       if (auto s = InsertAudit(db, MoAudit(in, lift.account, "suppression.delete", lift.number));
@@ -49,26 +53,28 @@ Status ApplyLift(Connection& db, const InboundRecord& in, const SuppressionLift&
       }
     }
   }
-  auto removed = RemoveGlobalFromMo(db, lift.number);
+  auto removed = RemoveGlobalFromMo(db, lift.number, cipher);
   if (!removed.ok()) return removed.error();
   if (!*removed) return Status::Ok();
   return InsertAudit(db, MoAudit(in, "", "suppression.delete", lift.number));
 }
 
-Status ApplySuppressionEffects(Connection& db, const InboundRecord& in, const InboundEffects& fx) {
+Status ApplySuppressionEffects(Connection& db, const InboundRecord& in, const InboundEffects& fx,
+                               const crypto::Cipher& cipher) {
   if (fx.suppress) {
-    if (auto s = UpsertSuppression(db, *fx.suppress); !s.ok()) return s;
+    if (auto s = UpsertSuppression(db, *fx.suppress, cipher); !s.ok()) return s;
     return InsertAudit(db,
                        MoAudit(in, fx.suppress->account, "suppression.put", fx.suppress->number));
   }
-  if (fx.lift) return ApplyLift(db, in, *fx.lift);
+  if (fx.lift) return ApplyLift(db, in, *fx.lift, cipher);
   return Status::Ok();
 }
 
 // Stores the reply as a queued message, unless one of its kind went to the subscriber for
 // the account within the window (then nullopt).
 Result<std::optional<QueuedRef>> InsertReply(Connection& db, const ComplianceReply& reply,
-                                             const std::string& inbound_id) {
+                                             const std::string& inbound_id,
+                                             const crypto::Cipher& cipher) {
   const NewMessage& m = reply.message;
   auto recent = db.Prepare(
       "SELECT 1 FROM messages WHERE dst = ? AND account = ? AND compliance_reply = ?"
@@ -78,7 +84,7 @@ Result<std::optional<QueuedRef>> InsertReply(Connection& db, const ComplianceRep
   auto found = recent->Step();
   if (!found.ok()) return found.take_error();
   if (*found) return std::optional<QueuedRef>();
-  if (auto s = InsertMessageRow(db, m); !s.ok()) return s.error();
+  if (auto s = InsertMessageRow(db, m, cipher); !s.ok()) return s.error();
   if (auto s = InsertEvent(db, m.id, MessageEvent{MsgStatus::kQueued, m.created_at_ms, {}, {}});
       !s.ok()) {
     return s.error();
@@ -91,22 +97,28 @@ Result<std::optional<QueuedRef>> InsertReply(Connection& db, const ComplianceRep
   return std::optional<QueuedRef>(QueuedRef{m.id, m.to, m.priority, m.created_at_ms, 0});
 }
 
-InboundRecord ReadInbound(const Statement& row) {
-  return InboundRecord{row.Text(0), row.Text(1), row.Text(2), row.Text(3),
-                       row.Text(4), row.Int(5),  row.Text(6)};
+Result<InboundRecord> ReadInbound(const Statement& row, const crypto::Cipher& cipher) {
+  InboundRecord in{row.Text(0), row.Text(1), row.Text(2), row.Text(3), {}, row.Int(5), row.Text(6)};
+  auto body = OpenBody(cipher, row.Text(4), row.Int(7), InboundBodyContext(in.id));
+  if (!body.ok()) {
+    return Error::Of("storage_error",
+                     fmt::format("inbound message {}: {}", in.id, body.error().detail));
+  }
+  in.body = std::move(*body);
+  return in;
 }
 
 }  // namespace
 
 void SqliteStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
                                 InboundCallback done) {
-  auto apply = [in = std::move(inbound),
-                fx = std::move(effects)](Connection& db) -> Result<InboundOutcome> {
-    if (auto s = InsertInbound(db, in); !s.ok()) return s.error();
-    if (auto s = ApplySuppressionEffects(db, in, fx); !s.ok()) return s.error();
+  auto apply = [in = std::move(inbound), fx = std::move(effects),
+                &cipher = *cipher_](Connection& db) -> Result<InboundOutcome> {
+    if (auto s = InsertInbound(db, in, cipher); !s.ok()) return s.error();
+    if (auto s = ApplySuppressionEffects(db, in, fx, cipher); !s.ok()) return s.error();
     InboundOutcome outcome;
     if (fx.reply) {
-      auto reply = InsertReply(db, *fx.reply, in.id);
+      auto reply = InsertReply(db, *fx.reply, in.id, cipher);
       if (!reply.ok()) return reply.take_error();
       outcome.reply = std::move(*reply);
     }
@@ -138,7 +150,7 @@ Result<std::vector<InboundRecord>> SqliteStore::ListInbound(const InboundQuery& 
   if (!reader.ok()) return reader.take_error();
   // Newest first, continuing strictly below the previous page's last (at, id).
   auto stmt = (*reader)->Prepare(fmt::format(
-      "SELECT id, carrier, src, dst, body, at, keyword_action FROM inbound WHERE {}"
+      "SELECT id, carrier, src, dst, body, at, keyword_action, body_key FROM inbound WHERE {}"
       " AND (?2 IS NULL OR at < ?2 OR (at = ?2 AND id < ?3)) ORDER BY at DESC, id DESC LIMIT ?4",
       query.keyword_action ? "keyword_action = ?1" : "?1 IS NULL"));
   if (!stmt.ok()) return stmt.take_error();
@@ -156,7 +168,9 @@ Result<std::vector<InboundRecord>> SqliteStore::ListInbound(const InboundQuery& 
     auto row = stmt->Step();
     if (!row.ok()) return row.take_error();
     if (!*row) return out;
-    out.push_back(ReadInbound(*stmt));
+    auto in = ReadInbound(*stmt, *cipher_);
+    if (!in.ok()) return in.take_error();
+    out.push_back(std::move(*in));
   }
 }
 

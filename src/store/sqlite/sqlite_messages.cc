@@ -31,8 +31,9 @@ MessageRecord RecordOf(const NewMessage& m) {
 class InsertJob final : public WriteJob {
  public:
   InsertJob(std::vector<NewMessage> messages, Store::InsertCallback done,
-            std::atomic<int64_t>& pending)
-      : messages_(std::move(messages)), done_(std::move(done)), pending_(pending) {}
+            std::atomic<int64_t>& pending, const crypto::Cipher& cipher)
+      : messages_(std::move(messages)), done_(std::move(done)), pending_(pending),
+        cipher_(cipher) {}
 
   void Apply(Connection& db) override {
     results_.reserve(messages_.size());
@@ -57,7 +58,7 @@ class InsertJob final : public WriteJob {
       return std::move(**existing);
     }
     if (auto s = db.Exec("SAVEPOINT msg"); !s.ok()) return s.error();
-    Status s = InsertMessageRow(db, m);
+    Status s = InsertMessageRow(db, m, cipher_);
     if (s.ok()) s = InsertEvent(db, m.id, MessageEvent{model::Status::kQueued, m.created_at_ms, {}, {}});
     if (s.ok()) {
       s = InsertAudit(db, AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip,
@@ -78,7 +79,7 @@ class InsertJob final : public WriteJob {
     if (!*row) return std::optional<InsertResult>();
     InsertResult found{InsertOutcome::kConflict, ReadMessage(*stmt)};
     const bool same = found.record.account == m.account &&
-                      stmt->Text(kPayloadHashColumn) == m.payload_hash &&
+                      PayloadHashMatches(cipher_, stmt->Text(kPayloadHashColumn), m.payload_hash) &&
                       m.created_at_ms - found.record.created_at_ms < kIdempotencyWindowMs;
     if (same) found.outcome = InsertOutcome::kReplayed;
     return std::optional<InsertResult>(std::move(found));
@@ -87,6 +88,7 @@ class InsertJob final : public WriteJob {
   std::vector<NewMessage> messages_;
   Store::InsertCallback done_;
   std::atomic<int64_t>& pending_;
+  const crypto::Cipher& cipher_;
   std::vector<Result<InsertResult>> results_;
 };
 
@@ -134,7 +136,8 @@ Filter BuildFilter(const MessageQuery& q) {
 }  // namespace
 
 void SqliteStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
-  writer_->Submit(std::make_unique<InsertJob>(std::move(messages), std::move(done), pending_));
+  writer_->Submit(std::make_unique<InsertJob>(std::move(messages), std::move(done), pending_,
+                                                *cipher_));
 }
 
 Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& id,

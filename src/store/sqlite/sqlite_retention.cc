@@ -50,12 +50,12 @@ Result<RetentionResult> SqliteStore::ApplyRetention(const RetentionCutoffs& cuto
   const int64_t batch = cutoffs.batch;
   Status s = WriteAndWait([&](Connection& db) -> Status {
     auto bodies = Run(db,
-                      "UPDATE messages SET body = NULL WHERE rowid IN (SELECT rowid FROM messages"
+                      "UPDATE messages SET body = NULL, body_key = NULL WHERE rowid IN (SELECT rowid FROM messages"
                       " WHERE created_at < ?1 AND " + kEnded + " AND body IS NOT NULL LIMIT ?2)",
                       cutoffs.bodies_before_ms, batch);
     if (!bodies.ok()) return bodies.error();
     auto inbound_bodies = Run(db,
-                              "UPDATE inbound SET body = NULL WHERE rowid IN (SELECT rowid FROM inbound"
+                              "UPDATE inbound SET body = NULL, body_key = NULL WHERE rowid IN (SELECT rowid FROM inbound"
                               " WHERE at < ?1 AND body IS NOT NULL LIMIT ?2)",
                               cutoffs.bodies_before_ms, batch);
     if (!inbound_bodies.ok()) return inbound_bodies.error();

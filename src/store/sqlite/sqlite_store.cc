@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <future>
 
+#include "store/sqlite/data_keys.h"
 #include "store/sqlite/jobs.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/rows.h"
@@ -14,11 +15,6 @@ SqliteStore::Reader::~Reader() {
   std::lock_guard lock(store_->readers_mutex_);
   store_->idle_readers_.push_back(std::move(db_));
 }
-
-namespace {
-
-
-}  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options,
                                                        Clock& clock) {
@@ -32,6 +28,14 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   auto db = Connection::Open(path, /*read_only=*/false);
   if (!db.ok()) return db.take_error();
   if (auto s = Migrate(**db); !s.ok()) return s.error();
+  const std::string keyring =
+      options.keyring_path.empty()
+          ? (std::filesystem::path(options.directory) / "keyring").string()
+          : options.keyring_path;
+  const std::string stamp = FileStamp(keyring);
+  auto cipher = OpenCipher(**db, keyring, clock.NowUnixMillis());
+  if (!cipher.ok()) return cipher.take_error();
+  if (auto s = BackfillNumberHashes(**db, **cipher); !s.ok()) return s.error();
 
   // Messages waiting to be submitted (queued, sending): the queue depth for back-pressure.
   // Sent ones wait on the carrier, not on us.
@@ -42,13 +46,22 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   count->Reset();
 
   auto writer = std::make_unique<GroupCommitWriter>(std::move(*db), options.max_batch);
-  std::unique_ptr<SqliteStore> store(new SqliteStore(path, clock, std::move(writer)));
+  std::unique_ptr<SqliteStore> store(
+      new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring));
   store->pending_ = pending;
+  // The stamp from before loading: a rotation racing with start-up is seen at the first
+  // ReloadDataKeys.
+  store->keyring_stamp_ = stamp;
   return store;
 }
 
-SqliteStore::SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer)
-    : path_(std::move(path)), clock_(clock), writer_(std::move(writer)) {}
+SqliteStore::SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer,
+                         std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path)
+    : path_(std::move(path)),
+      clock_(clock),
+      cipher_(std::move(cipher)),
+      keyring_path_(std::move(keyring_path)),
+      writer_(std::move(writer)) {}
 
 SqliteStore::~SqliteStore() = default;
 
@@ -75,8 +88,9 @@ Status SqliteStore::WriteAndWait(std::function<Status(Connection&)> apply) {
 }
 
 void SqliteStore::PutSuppression(Suppression s, AuditEntry audit, StatusCallback done) {
-  auto apply = [s = std::move(s), audit = std::move(audit)](Connection& db) -> Status {
-    if (auto r = UpsertSuppression(db, s); !r.ok()) return r;
+  auto apply = [s = std::move(s), audit = std::move(audit),
+                &cipher = *cipher_](Connection& db) -> Status {
+    if (auto r = UpsertSuppression(db, s, cipher); !r.ok()) return r;
     return InsertAudit(db, audit);
   };
   writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
@@ -85,8 +99,8 @@ void SqliteStore::PutSuppression(Suppression s, AuditEntry audit, StatusCallback
 void SqliteStore::DeleteSuppression(std::string account, std::string number, AuditEntry audit,
                                     StatusCallback done) {
   auto apply = [account = std::move(account), number = std::move(number),
-                audit = std::move(audit)](Connection& db) -> Status {
-    auto removed = RemoveSuppression(db, account, number);
+                audit = std::move(audit), &cipher = *cipher_](Connection& db) -> Status {
+    auto removed = RemoveSuppression(db, account, number, cipher);
     if (!removed.ok()) return removed.error();
     if (!*removed) return Error::Of("not_found", "not on the suppression list");
     return InsertAudit(db, audit);

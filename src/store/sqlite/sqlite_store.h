@@ -2,12 +2,14 @@
 // The embedded Store: one SQLite database file in WAL mode, written by a single
 // group-commit thread, read through a small pool of read connections.
 #include <atomic>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
+#include "crypto/cipher.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
 #include "store/delivery_store.h"
@@ -18,6 +20,9 @@ namespace deliverer::store::sqlite {
 struct SqliteOptions {
   std::string directory;    // created if missing; holds deliverer.db
   size_t max_batch = 1000;  // jobs per group commit at most
+  // The key ring (crypto/keyring.h); "" = <directory>/keyring. Created when missing,
+  // unless the database already holds sealed bodies (then the ring was lost: refused).
+  std::string keyring_path;
 };
 
 class SqliteStore final : public Store, public DeliveryStore {
@@ -49,6 +54,11 @@ class SqliteStore final : public Store, public DeliveryStore {
                       const AuditEntry& audit) override;
 
   Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) override;
+  Result<std::map<uint32_t, int64_t>> CountRowsByDataKey() override;
+  uint32_t PrimaryDataKey() const override { return cipher_->PrimaryKeyId(); }
+  Status ReloadDataKeys() override;
+  Result<int> ReencryptBatch(int limit) override;
+
   int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
   Status Ping() override;
 
@@ -69,9 +79,11 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<int64_t> UnmatchedReceipts() override;
 
   const std::string& path() const { return path_; }
+  const std::string& keyring_path() const { return keyring_path_; }
 
  private:
-  SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer);
+  SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer,
+              std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path);
 
   // A read connection borrowed from the pool for one call; returned on destruction.
   class Reader {
@@ -92,13 +104,22 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<std::vector<std::string>> Ids(std::string_view sql, int64_t now_ms, int limit);
   // Runs a synchronous write through the group-commit thread and waits for its commit.
   Status WriteAndWait(std::function<Status(Connection&)> apply);
+  // One table's share of ReencryptBatch: rows of data key `key` after its cursor.
+  Result<int> ReencryptKey(std::string_view table, uint32_t key, int limit);
 
   const std::string path_;
   Clock& clock_;
   std::atomic<int64_t> pending_{0};
   std::mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mutex_
+  // Before writer_: the writer's last jobs, run while it is destroyed, use the cipher.
+  std::unique_ptr<crypto::Cipher> cipher_;
+  const std::string keyring_path_;
   std::unique_ptr<GroupCommitWriter> writer_;
+  std::mutex keys_mutex_;
+  std::string keyring_stamp_;  // guarded by keys_mutex_: the file's identity when loaded
+  // The last rowid re-encrypted per (table, key); ReencryptBatch only (one caller).
+  std::map<std::pair<std::string, uint32_t>, int64_t> reencrypt_cursor_;
 };
 
 }  // namespace deliverer::store::sqlite

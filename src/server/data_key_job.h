@@ -1,0 +1,61 @@
+#pragma once
+// Keeps a running `serve` in step with the key ring (reliability.md S9): it picks up a
+// rotation made by `deliverer keys rotate-data-key` (the ring file is re-read when it
+// changes), moves bodies sealed with older keys to the primary key in small batches,
+// and publishes rows per key (deliverer_rows_by_data_key{key_id}).
+//
+// Runs on a thread of its own at a lower scheduling priority. Each batch is one short
+// write job on the store's writer, so producers' commits never wait behind a long
+// re-encryption; between batches it pauses. Start and Stop from one thread.
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "metrics/metrics.h"
+#include "store/store.h"
+
+namespace deliverer::server {
+
+class DataKeyJob {
+ public:
+  struct Options {
+    std::chrono::milliseconds interval{1000};   // ring check and pause when idle
+    std::chrono::milliseconds busy_pause{20};   // pause between batches while rows remain
+    int batch = 200;                            // rows per batch at most
+    bool reencrypt = true;                      // false for --role api: workers move rows
+    std::chrono::seconds counts_every{30};      // gauge refresh when nothing moves
+  };
+
+  DataKeyJob(store::Store& store, metrics::Registry& metrics, Options options);
+  ~DataKeyJob();  // stops
+
+  void Start();
+  void Stop();
+
+ private:
+  void Run();
+  // One round: reload the ring, move one batch; true when rows were moved.
+  bool Step();
+  void Reload();
+  void PublishCounts();
+
+  store::Store& store_;
+  metrics::Registry& metrics_;
+  const Options options_;
+  metrics::Counter& moved_total_;
+  metrics::Gauge& primary_;
+  std::map<uint32_t, metrics::Gauge*> rows_;  // the job's thread only
+  std::string last_reload_error_;              // the job's thread only
+  uint32_t last_primary_ = 0;                  // the job's thread only
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by mutex_
+  std::thread thread_;
+};
+
+}  // namespace deliverer::server

@@ -1,0 +1,273 @@
+// The SQLite store's bodies at rest (reliability.md S9): sealed on disk, read back in
+// clear, legacy rows read and re-encrypted, rotation, and a key ring that does not fit.
+#include <gtest/gtest.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+
+#include "common/clock.h"
+#include "crypto/keyring.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::store::sqlite {
+namespace {
+
+constexpr const char* kBody = "Your code is 482913";
+
+class DataKeysTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("deliverer-datakeys-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Reopen() {
+    store_.reset();
+    auto store = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    store_ = std::move(*store);
+  }
+  std::string RingPath() const { return (dir_ / "keyring").string(); }
+
+  Result<InsertResult> Insert(const std::string& id, const std::string& body = kBody,
+                              const std::string& hash = "raw-hash") {
+    NewMessage m;
+    m.id = id;
+    m.account = "acme";
+    m.from = "Deliverer";
+    m.to = "+447911123456";
+    m.to_region = "GB";
+    m.body = body;
+    m.payload_hash = hash;
+    m.created_at_ms = clock_.NowUnixMillis();
+    std::promise<std::vector<Result<InsertResult>>> done;
+    store_->InsertMessages({m}, [&](auto results) { done.set_value(std::move(results)); });
+    return std::move(done.get_future().get()[0]);
+  }
+
+  void InsertInbound(const std::string& id, const std::string& body) {
+    std::promise<Result<InboundOutcome>> done;
+    store_->RecordInbound(InboundRecord{id, "sim-a", "+447911123456", "12345", body, 1000, ""}, {},
+                          [&](Result<InboundOutcome> r) { done.set_value(std::move(r)); });
+    ASSERT_TRUE(done.get_future().get().ok());
+  }
+
+  std::string BodyOf(const std::string& id) {
+    auto d = store_->GetForDelivery(id);
+    if (!d.ok()) return "error: " + d.error().code;
+    return (*d)->body;
+  }
+
+  // Runs SQL on the database file directly, as an attacker or an old version would.
+  void Sql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "deliverer.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+  std::string One(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_ / "deliverer.db").c_str(), &db);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
+    std::string out;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      out.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
+                 static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return out;
+  }
+
+  void Rotate() {
+    auto ring = crypto::LoadKeyRing(RingPath());
+    ASSERT_TRUE(ring.ok()) << ring.error().detail;
+    crypto::AddDataKey(*ring, clock_.NowUnixMillis());
+    ASSERT_TRUE(crypto::SaveKeyRing(RingPath(), *ring).ok());
+    ASSERT_TRUE(store_->ReloadDataKeys().ok());
+  }
+
+  int ReencryptAll() {
+    int total = 0;
+    for (;;) {
+      auto n = store_->ReencryptBatch(3);
+      EXPECT_TRUE(n.ok());
+      if (!n.ok() || *n == 0) return total;
+      total += *n;
+    }
+  }
+
+  void Suppress(const std::string& account, const std::string& number) {
+    std::promise<deliverer::Status> done;
+    store_->PutSuppression(Suppression{account, number, "stop_keyword", "mo", 1}, AuditEntry{},
+                           [&](deliverer::Status r) { done.set_value(r); });
+    ASSERT_TRUE(done.get_future().get().ok());
+  }
+  bool Suppressed(const std::string& account, const std::string& number) {
+    auto r = store_->IsSuppressed(account, number);
+    EXPECT_TRUE(r.ok());
+    return r.ok() && *r;
+  }
+
+  static std::string Id(int i) { return "a" + std::to_string(i); }
+
+  FakeClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+TEST_F(DataKeysTest, S9_BodiesAreSealedOnDiskAndReadBackInClear) {
+  ASSERT_TRUE(Insert("m1").ok());
+  InsertInbound("in1", "STOP please, 482913");
+  const std::string stored = One("SELECT body FROM messages WHERE id = 'm1'");
+  EXPECT_EQ(stored.find("482913"), std::string::npos);
+  EXPECT_EQ(static_cast<unsigned char>(stored[0]), 0xF5);
+  EXPECT_EQ(One("SELECT body FROM inbound").find("482913"), std::string::npos);
+  EXPECT_EQ(One("SELECT payload_hash FROM messages").substr(0, 3), "k1:");
+  EXPECT_EQ(BodyOf("m1"), kBody);
+  auto inbound = store_->ListInbound(InboundQuery{});
+  ASSERT_TRUE(inbound.ok());
+  EXPECT_EQ(inbound->at(0).body, "STOP please, 482913");
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{1, 2}}));
+  EXPECT_EQ(std::filesystem::status(RingPath()).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+}
+
+TEST_F(DataKeysTest, S9_BodyCopiedIntoAnotherRowDoesNotOpen) {
+  ASSERT_TRUE(Insert("m1", "first").ok());
+  ASSERT_TRUE(Insert("m2", "second").ok());
+  Sql("UPDATE messages SET body = (SELECT body FROM messages WHERE id = 'm1') WHERE id = 'm2'");
+  EXPECT_EQ(BodyOf("m1"), "first");
+  EXPECT_EQ(BodyOf("m2"), "error: storage_error");
+}
+
+TEST_F(DataKeysTest, S2_IdempotentReplayStillMatchesTheKeyedHash) {
+  ASSERT_TRUE(Insert("m1", kBody, "hash-a").ok());
+  auto replay = Insert("m1", kBody, "hash-a");
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->outcome, InsertOutcome::kReplayed);
+  EXPECT_EQ(Insert("m1", kBody, "hash-b")->outcome, InsertOutcome::kConflict);
+}
+
+TEST_F(DataKeysTest, S9_RowsFromBeforeEncryptionAreReadThenSealed) {
+  ASSERT_TRUE(Insert("old").ok());
+  InsertInbound("in-old", "hello there");
+  Sql("UPDATE messages SET body = CAST('plain old body' AS BLOB), body_key = 0,"
+      " payload_hash = 'legacy-hash'");
+  Sql("UPDATE inbound SET body = CAST('plain inbound' AS BLOB), body_key = 0");
+  Reopen();
+  EXPECT_EQ(BodyOf("old"), "plain old body");
+  EXPECT_EQ(Insert("old", "x", "legacy-hash")->outcome, InsertOutcome::kReplayed);
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{0, 2}}));
+
+  EXPECT_EQ(ReencryptAll(), 2);
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{1, 2}}));
+  EXPECT_EQ(One("SELECT body FROM messages").find("plain"), std::string::npos);
+  EXPECT_EQ(One("SELECT payload_hash FROM messages").substr(0, 3), "k1:");
+  EXPECT_EQ(BodyOf("old"), "plain old body");
+  EXPECT_EQ(store_->ListInbound(InboundQuery{})->at(0).body, "plain inbound");
+  EXPECT_EQ(Insert("old", "x", "legacy-hash")->outcome, InsertOutcome::kReplayed);
+}
+
+TEST_F(DataKeysTest, S9_RotationKeepsOldRowsReadableAndReencryptionMovesThem) {
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(Insert(Id(i), "body " + std::to_string(i)).ok());
+  InsertInbound("in1", "inbound one");
+  Rotate();
+  EXPECT_EQ(store_->PrimaryDataKey(), 2u);
+  ASSERT_TRUE(Insert("b0", "after rotation").ok());
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{1, 8}, {2, 1}}));
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(BodyOf(Id(i)), "body " + std::to_string(i));
+
+  EXPECT_EQ(ReencryptAll(), 8);
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{2, 9}}));
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(BodyOf(Id(i)), "body " + std::to_string(i));
+  EXPECT_EQ(store_->ListInbound(InboundQuery{})->at(0).body, "inbound one");
+  EXPECT_EQ(*store_->ReencryptBatch(100), 0);
+}
+
+TEST_F(DataKeysTest, S9_ABodyThatDoesNotOpenIsPassedNotRetriedForever) {
+  ASSERT_TRUE(Insert("good1").ok());
+  ASSERT_TRUE(Insert("bad").ok());
+  ASSERT_TRUE(Insert("good2").ok());
+  Sql("UPDATE messages SET body = (SELECT body FROM messages WHERE id = 'good1') WHERE id = 'bad'");
+  Rotate();
+  EXPECT_EQ(ReencryptAll(), 2);
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{1, 1}, {2, 2}}));
+}
+
+TEST_F(DataKeysTest, S9_ReloadIgnoresAnUnchangedFileAndRefusesABadOne) {
+  EXPECT_TRUE(store_->ReloadDataKeys().ok());
+  ::chmod(RingPath().c_str(), 0644);
+  { std::ofstream(RingPath(), std::ios::app) << "# touched\n"; }
+  auto s = store_->ReloadDataKeys();
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "insecure_keyring");
+  ASSERT_TRUE(Insert("m1").ok());  // the ring in memory still works
+  EXPECT_EQ(BodyOf("m1"), kBody);
+}
+
+TEST_F(DataKeysTest, S9_LostOrForeignKeyRingIsRefusedAtOpen) {
+  ASSERT_TRUE(Insert("m1").ok());
+  store_.reset();
+  std::filesystem::remove(RingPath());
+  auto missing = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "keyring_missing");
+  EXPECT_FALSE(std::filesystem::exists(RingPath())) << "never replaced by a new ring";
+
+  ASSERT_TRUE(crypto::SaveKeyRing(RingPath(), crypto::NewKeyRing(1)).ok());
+  auto foreign = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().code, "keyring_mismatch");
+}
+
+TEST_F(DataKeysTest, S10_OptOutHoldsByKeyedHashOnceTheNumberIsErased) {
+  Suppress("acme", "+447911123456");
+  Suppress("", "+447911000001");
+  const std::string hash = One("SELECT number_hash FROM suppressions WHERE account = 'acme'");
+  EXPECT_EQ(hash.size(), 64u);
+  EXPECT_EQ(hash.find("447911123456"), std::string::npos);
+  Sql("UPDATE suppressions SET number = 'erased-' || rowid");  // what erasure leaves
+  EXPECT_TRUE(Suppressed("acme", "+447911123456"));
+  EXPECT_TRUE(Suppressed("other", "+447911000001"));
+  EXPECT_FALSE(Suppressed("other", "+447911123456"));
+  EXPECT_FALSE(Suppressed("acme", "+447911123457"));
+  std::promise<deliverer::Status> done;  // START still lifts it
+  store_->DeleteSuppression("acme", "+447911123456", AuditEntry{},
+                            [&](deliverer::Status r) { done.set_value(r); });
+  EXPECT_TRUE(done.get_future().get().ok());
+  EXPECT_FALSE(Suppressed("acme", "+447911123456"));
+}
+
+TEST_F(DataKeysTest, S10_SuppressionsFromBeforeHashesAreHashedAtOpen) {
+  Suppress("acme", "+447911123456");
+  Sql("UPDATE suppressions SET number_hash = NULL");
+  Reopen();
+  EXPECT_TRUE(Suppressed("acme", "+447911123456"));
+  EXPECT_EQ(One("SELECT count(*) FROM suppressions WHERE number_hash IS NULL"), "0");
+}
+
+TEST_F(DataKeysTest, S9_ConfiguredKeyRingPathIsUsed) {
+  store_.reset();
+  const std::string other = (dir_ / "elsewhere.ring").string();
+  auto store = SqliteStore::Open(SqliteOptions{dir_.string(), 1000, other}, clock_);
+  ASSERT_TRUE(store.ok()) << store.error().detail;
+  EXPECT_TRUE(std::filesystem::exists(other));
+}
+
+}  // namespace
+}  // namespace deliverer::store::sqlite
