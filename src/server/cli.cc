@@ -262,16 +262,27 @@ int SuppressionsList(const std::string& config_path, const SuppressionTarget& ta
   return kExitOk;
 }
 
+namespace {
+
+// The key ring at `path`, or nullopt after printing why it does not load.
+std::optional<crypto::KeyRing> LoadRingOrSayWhy(const std::string& path) {
+  auto ring = crypto::LoadKeyRing(path);
+  if (!ring.ok()) {
+    std::cerr << ring.error().detail << "\n";
+    return std::nullopt;
+  }
+  return std::move(*ring);
+}
+
+}  // namespace
+
 int KeysRotateDataKey(const std::string& config_path) {
   int exit_code = kExitOk;
   auto opened = Open(config_path, &exit_code);  // creates the ring on a first use
   if (!opened) return exit_code;
   const std::string path = KeyRingPath(opened->config);
-  auto ring = crypto::LoadKeyRing(path);
-  if (!ring.ok()) {
-    std::cerr << ring.error().detail << "\n";
-    return kExitFailure;
-  }
+  std::optional<crypto::KeyRing> ring = LoadRingOrSayWhy(path);
+  if (!ring) return kExitFailure;
   const int64_t now = opened->clock.NowUnixMillis();
   const uint32_t id = crypto::AddDataKey(*ring, now);
   if (Status s = crypto::SaveKeyRing(path, *ring); !s.ok()) {
@@ -296,11 +307,8 @@ int KeysRetireDataKey(const std::string& config_path, uint32_t key_id) {
   auto opened = Open(config_path, &exit_code);
   if (!opened) return exit_code;
   const std::string path = KeyRingPath(opened->config);
-  auto ring = crypto::LoadKeyRing(path);
-  if (!ring.ok()) {
-    std::cerr << ring.error().detail << "\n";
-    return kExitFailure;
-  }
+  std::optional<crypto::KeyRing> ring = LoadRingOrSayWhy(path);
+  if (!ring) return kExitFailure;
   if (Status s = crypto::RemoveDataKey(*ring, key_id); !s.ok()) {
     std::cerr << s.error().detail << (s.error().code == "key_in_use" ? ": rotate first" : "")
               << "\n";

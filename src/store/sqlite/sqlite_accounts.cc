@@ -74,19 +74,27 @@ Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditQuery& query) 
   }
 }
 
+namespace {
+
+Status InsertApiKey(Connection& db, const ApiKeyRecord& key) {
+  auto stmt = db.Prepare(
+      "INSERT INTO api_keys (key_id, account, hash, scopes, created_at, expires_at)"
+      " VALUES (?,?,?,?,?,?)");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, key.key_id).Bind(2, key.account).Bind(3, key.hash);
+  stmt->Bind(4, int64_t{key.scopes}).Bind(5, key.created_at_ms).Bind(6, key.expires_at_ms);
+  return stmt->Run();
+}
+
+}  // namespace
+
 Status SqliteStore::CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {
     auto account = db.Prepare("INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)");
     if (!account.ok()) return account.take_error();
     account->Bind(1, key.account).Bind(2, key.created_at_ms);
     if (auto s = account->Run(); !s.ok()) return s;
-    auto stmt = db.Prepare(
-        "INSERT INTO api_keys (key_id, account, hash, scopes, created_at, expires_at)"
-        " VALUES (?,?,?,?,?,?)");
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, key.key_id).Bind(2, key.account).Bind(3, key.hash);
-    stmt->Bind(4, int64_t{key.scopes}).Bind(5, key.created_at_ms).Bind(6, key.expires_at_ms);
-    if (auto s = stmt->Run(); !s.ok()) return s;
+    if (auto s = InsertApiKey(db, key); !s.ok()) return s;
     return InsertAudit(db, audit);
   });
 }
@@ -142,13 +150,7 @@ Status SqliteStore::RotateApiKey(const std::string& old_key_id, int64_t old_expi
     old->Bind(1, old_expires_at_ms).Bind(2, old_key_id).Bind(3, replacement.created_at_ms);
     if (auto s = old->Run(); !s.ok()) return s;
     if (db.Changes() == 0) return Error::Of("not_found", "no active key " + old_key_id);
-    auto stmt = db.Prepare(
-        "INSERT INTO api_keys (key_id, account, hash, scopes, created_at, expires_at)"
-        " VALUES (?,?,?,?,?,?)");
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, replacement.key_id).Bind(2, replacement.account).Bind(3, replacement.hash);
-    stmt->Bind(4, int64_t{replacement.scopes}).Bind(5, replacement.created_at_ms).Bind(6, replacement.expires_at_ms);
-    if (auto s = stmt->Run(); !s.ok()) return s;
+    if (auto s = InsertApiKey(db, replacement); !s.ok()) return s;
     return InsertAudit(db, audit);
   });
 }
