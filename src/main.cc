@@ -134,6 +134,12 @@ int main(int argc, char** argv) {
   add_target(list_sup);
   list_sup->callback([&] { exit_code = deliverer::server::SuppressionsList(config_path, target); });
 
+  auto* erase = app.add_subcommand(
+      "erase", "GDPR erasure: a person's numbers and bodies pseudonymised everywhere; their opt-outs still hold");
+  AddConfigOption(erase, &config_path);
+  erase->add_option("--number", number, "The person's number: '+' and its digits, e.g. +442071838750")->required();
+  erase->callback([&] { exit_code = deliverer::server::Erase(config_path, number); });
+
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand("check", "Validate a configuration and print it resolved");

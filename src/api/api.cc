@@ -36,6 +36,8 @@ const Api::Route Api::kRoutes[] = {
      "/v1/admin/carriers", "admin.carriers.read"},
     {http::verb::get, "/v1/admin/inbound", false, auth::kScopeAdmin, &Api::ListInbound,
      "/v1/admin/inbound", "admin.inbound.read"},
+    {http::verb::post, "/v1/admin/erase", false, auth::kScopeAdmin, &Api::Erase,
+     "/v1/admin/erase", ""},
 };
 
 Api::Api(store::Store& store, const validation::Validator& validator, metrics::Registry& metrics,

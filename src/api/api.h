@@ -91,6 +91,7 @@ class Api {
   boost::asio::awaitable<Response> ListAudit(Context& ctx);
   boost::asio::awaitable<Response> ListInbound(Context& ctx);
   boost::asio::awaitable<Response> ListCarriers(Context& ctx);
+  boost::asio::awaitable<Response> Erase(Context& ctx);
 
   // POST /v1/dlr/{carrier} and /v1/inbound/{carrier}: no API key, the carrier's own auth.
   boost::asio::awaitable<Response> CarrierCallback(Request& request, std::string_view kind,

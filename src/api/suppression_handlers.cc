@@ -1,5 +1,5 @@
 // GET /v1/suppressions, PUT and DELETE /v1/suppressions/{number}, GET /v1/admin/audit,
-// GET /v1/admin/inbound.
+// GET /v1/admin/inbound, POST /v1/admin/erase.
 #include <fmt/format.h>
 #include <simdjson.h>
 
@@ -45,6 +45,32 @@ Result<std::string> ParseReason(const Request& request) {
     reason = std::string(text);
   }
   return reason;
+}
+
+// The body of POST /v1/admin/erase: {"number": "+…"}, nothing else.
+Result<std::string> ParseEraseNumber(const Request& request) {
+  const auto type = request[http::field::content_type];
+  if (!IsJsonContentType(std::string_view(type.data(), type.size()))) {
+    return Error::Of("unsupported_media_type", "send the body as application/json");
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(request.body()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    return Error::Of("invalid_json", "the body must be a JSON object");
+  }
+  std::optional<std::string> number;
+  for (auto [key, value] : doc.get_object()) {
+    std::string_view text;
+    if (key != "number") {
+      return Error::Of("invalid_field", "unknown field '" + std::string(key) + "'", std::string(key));
+    }
+    if (value.get(text) != simdjson::SUCCESS) {
+      return Error::Of("invalid_field", "'number' must be a string", "number");
+    }
+    number = std::string(text);
+  }
+  if (!number) return Error::Of("invalid_field", "'number' is required", "number");
+  return std::move(*number);
 }
 
 // The `flag` filter of GET /v1/admin/inbound: a keyword action as stored, "none" for
@@ -240,6 +266,26 @@ awaitable<Response> Api::ListInbound(Context& ctx) {
   nlohmann::json data = nlohmann::json::array();
   for (const auto& in : *rows) data.push_back(InboundJson(in));
   co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
+}
+
+awaitable<Response> Api::Erase(Context& ctx) {
+  auto number = ParseEraseNumber(ctx.request);
+  if (!number.ok()) co_return Reject(number.error());
+  const int64_t now = clock_.NowUnixMillis();
+  auto erased = co_await AwaitCallback<Result<store::EraseResult>>([&](auto done) {
+    store_.EraseNumber(*number, Audit(ctx.caller, "erase", *number, now), std::move(done));
+  });
+  if (!erased.ok() && erased.error().code == "invalid_destination") {
+    co_return Reject(Error::Of("invalid_destination", erased.error().detail, "number"));
+  }
+  if (!erased.ok()) co_return StorageFailure(erased.error(), ctx.caller.request_id);
+  const nlohmann::json body{{"number", MaskNumber(*number)},
+                            {"messages", erased->messages},
+                            {"rejected", erased->rejected},
+                            {"inbound", erased->inbound},
+                            {"suppressions", erased->suppressions},
+                            {"log_truncated", erased->log_truncated}};
+  co_return JsonResponse(200, Dump(body));
 }
 
 }  // namespace deliverer::api

@@ -73,11 +73,11 @@ bool CheckNumber(const std::string& number) {
 std::string ListName(const std::string& account) { return account.empty() ? "*" : account; }
 
 // Waits for an asynchronous store write.
-template <class Start>
-Status Await(Start start) {
-  std::promise<Status> promise;
+template <class T = Status, class Start>
+T Await(Start start) {
+  std::promise<T> promise;
   auto future = promise.get_future();
-  start([&promise](Status s) { promise.set_value(std::move(s)); });
+  start([&promise](T outcome) { promise.set_value(std::move(outcome)); });
   return future.get();
 }
 
@@ -257,6 +257,28 @@ int SuppressionsList(const std::string& config_path, const SuppressionTarget& ta
     if (page->size() < static_cast<size_t>(query.limit)) break;
     query.after_account = page->back().account;
     query.after_number = page->back().number;
+  }
+  std::cout << std::flush;
+  return kExitOk;
+}
+
+int Erase(const std::string& config_path, const std::string& number) {
+  int exit_code = kExitOk;
+  auto opened = Open(config_path, &exit_code);
+  if (!opened) return exit_code;
+  const int64_t now = opened->clock.NowUnixMillis();
+  auto erased = Await<Result<store::EraseResult>>([&](auto done) {
+    opened->store->EraseNumber(number, CliAudit(now, "", "erase", MaskNumber(number)), std::move(done));
+  });
+  if (!erased.ok()) {
+    std::cerr << erased.error().detail << "\n";
+    return erased.error().code == "invalid_destination" ? kExitUsage : kExitFailure;
+  }
+  std::cout << fmt::format("erased {}: {} messages ({} queued, now rejected), {} inbound, {} opt-outs kept by hash\n",
+                           MaskNumber(number), erased->messages, erased->rejected, erased->inbound,
+                           erased->suppressions);
+  if (!erased->log_truncated) {
+    std::cout << "the write-ahead log was busy: its old copies go at the next checkpoint\n";
   }
   std::cout << std::flush;
   return kExitOk;

@@ -1,6 +1,6 @@
 #pragma once
 // The operator commands that work beside a running `serve` on the same configuration:
-// API keys, suppressions (opt-outs) and configuration checks. Each returns a process exit code and prints for
+// API keys, suppressions (opt-outs), erasure and configuration checks. Each returns a process exit code and prints for
 // humans on stdout, errors on stderr.
 #include <cstdint>
 #include <string>
@@ -39,5 +39,11 @@ int SuppressionsRemove(const std::string& config_path, const SuppressionTarget& 
 // One entry a line: number, account ("*" for the global list), reason, source, created.
 // Without --account or --global, every list.
 int SuppressionsList(const std::string& config_path, const SuppressionTarget& target);
+
+// `deliverer erase --number +…` (reliability.md S10, docs/security.md): the person's
+// numbers and bodies pseudonymised everywhere in one commit, their opt-outs kept by keyed
+// hash, audited as "erase". Works beside a running serve. Exit 2 for a number not in
+// E.164 form.
+int Erase(const std::string& config_path, const std::string& number);
 
 }  // namespace deliverer::server

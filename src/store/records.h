@@ -170,6 +170,17 @@ struct RetentionResult {
   bool more = false;  // a batch was full: run another pass
 };
 
+// What an erasure (reliability.md S10) changed.
+struct EraseResult {
+  int64_t messages = 0;      // messages to or from the number, pseudonymised
+  int64_t rejected = 0;      // of those, still queued: ended `rejected` (recipient_erased)
+  int64_t inbound = 0;       // inbound messages from or to the number, pseudonymised
+  int64_t suppressions = 0;  // opt-outs of the number: kept, matched by keyed hash only
+  // The write-ahead log was emptied, so no copy of the old rows is left in it. False when
+  // a reader held it: the next checkpoint overwrites them.
+  bool log_truncated = false;
+};
+
 struct AuditQuery {
   int64_t since_ms = 0;
   int64_t until_ms = 0;  // 0 = no upper bound; exclusive

@@ -83,6 +83,14 @@ class Store {
   // One caller at a time (it keeps a cursor per key).
   virtual Result<int> ReencryptBatch(int limit) = 0;
 
+  // Erasure on request (reliability.md S10), in one commit with its `audit` entry: every
+  // message and inbound message to or from `number` (E.164, also matched without its
+  // '+') loses its body and has the number replaced by "erased"; queued messages to it end
+  // `rejected` (recipient_erased); its opt-outs keep holding through their keyed hash
+  // while the number in clear is dropped. Then the write-ahead log is emptied.
+  virtual void EraseNumber(std::string number, AuditEntry audit,
+                           std::function<void(Result<EraseResult>)> done) = 0;
+
   // Messages accepted and not yet terminal: the queue depth used for back-pressure.
   virtual int64_t PendingCount() const = 0;
   // A cheap liveness probe for /readyz.

@@ -3,9 +3,7 @@
 // key, every body still delivered in full; and no body or key secret in the files.
 #include <gtest/gtest.h>
 
-#include <filesystem>
 #include <fstream>
-#include <iterator>
 #include <set>
 
 #include "integration/delivery_helpers.h"
@@ -50,25 +48,6 @@ std::vector<std::string> SendAll(const DelivererProcess& server, const std::stri
     ids.push_back(Send(server, key, Json{{"from", "Deliverer"}, {"to", kTo}, {"body", body}}));
   }
   return ids;
-}
-
-std::string OneCarrier(uint16_t port) {
-  return SmppCarrierToml("sim-a", port) +
-         "\n[[routes]]\nmatch = \"*\"\npolicy = \"failover\"\ncarriers = [\"sim-a\"]\n";
-}
-
-std::string ReadBytes(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
-// Every file under `dir` (the database, its -wal and -shm, the key ring) as bytes.
-std::map<std::string, std::string> FilesOf(const std::string& dir) {
-  std::map<std::string, std::string> files;
-  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
-    if (entry.is_regular_file()) files[entry.path().filename().string()] = ReadBytes(entry.path());
-  }
-  return files;
 }
 
 // The base64 data key secrets written in the key ring.
@@ -172,7 +151,7 @@ TEST(AtRestTest, S9_NoBodyOrKeySecretInTheDatabaseFiles) {
   ASSERT_TRUE(WaitFor([&] { return DataKeys(server)["1"].second == 0; }, Millis(30'000)));
 
   auto check = [&](const char* when) {
-    const auto files = FilesOf(server.DataDir());
+    const auto files = FilesUnder(server.DataDir());
     ASSERT_TRUE(files.contains("deliverer.db")) << when;
     const std::vector<std::string> secrets = RingSecrets(files.at("keyring"));
     ASSERT_EQ(secrets.size(), 3u);  // the index key and two data keys

@@ -3,7 +3,16 @@
 #include <gtest/gtest.h>
 #include <openssl/hmac.h>
 
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+
 namespace deliverer::integration {
+
+std::string OneCarrier(uint16_t port, const std::string& extra) {
+  return SmppCarrierToml("sim-a", port, extra) +
+         "\n[[routes]]\nmatch = \"*\"\npolicy = \"failover\"\ncarriers = [\"sim-a\"]\n";
+}
 
 Json FromDeliverer(const std::string& to, const std::string& body) {
   return Json{{"from", "Deliverer"}, {"to", to}, {"body", body}};
@@ -96,6 +105,17 @@ std::vector<std::pair<std::string, std::string>> WebhookReceiver::Received() {
   std::vector<std::pair<std::string, std::string>> out;
   for (size_t i = 0; i < bodies_.size(); ++i) out.emplace_back(bodies_[i], signatures_[i]);
   return out;
+}
+
+std::map<std::string, std::string> FilesUnder(const std::string& dir) {
+  std::map<std::string, std::string> files;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir)) {
+    if (!entry.is_regular_file()) continue;
+    std::ifstream in(entry.path(), std::ios::binary);
+    files[entry.path().filename().string()] =
+        std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
+  return files;
 }
 
 }  // namespace deliverer::integration

@@ -26,6 +26,10 @@ backoff_cap_ms = 200
 max_attempts = 5
 )";
 
+// A config with one SMPP carrier "sim-a" at `port` (SmppCarrierToml, `extra` added to
+// it) and one route sending everything there.
+std::string OneCarrier(uint16_t port, const std::string& extra = "");
+
 // Sends and returns the message id (asserting 202).
 // A message from the alphanumeric sender "Deliverer" to `to`.
 Json FromDeliverer(const std::string& to, const std::string& body);
@@ -40,6 +44,10 @@ double Metric(const DelivererProcess& server, const std::string& name);
 std::string HmacHex(const std::string& key, const std::string& data);
 // True when `header` ("t=…,v1=…") signs `body` with `secret`.
 bool SignatureMatches(const std::string& header, const std::string& secret, const std::string& body);
+
+// Every regular file under `dir` (a data folder: the database, its -wal and -shm, the key
+// ring), by file name, as bytes: what someone with a copy of the folder could read.
+std::map<std::string, std::string> FilesUnder(const std::string& dir);
 
 // An HTTP receiver on loopback (producer webhooks, the operators' webhook) that fails its
 // first `failures` calls with 500 and records the rest.

@@ -17,11 +17,6 @@
 namespace deliverer::integration {
 namespace {
 
-std::string OneCarrier(uint16_t port, const std::string& extra = "") {
-  return SmppCarrierToml("sim-a", port, extra) +
-         "\n[[routes]]\nmatch = \"*\"\npolicy = \"failover\"\ncarriers = [\"sim-a\"]\n";
-}
-
 TEST(DeliveryTest, MixedMessagesAreAllDeliveredWithTheRightSegments) {
   SimProcess sim;
   DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort(), "window = 128\nbinds = 2"));

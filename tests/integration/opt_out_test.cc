@@ -20,11 +20,6 @@ constexpr const char* kOptOutText =
 constexpr const char* kOptInText = "You are subscribed again. Reply STOP to unsubscribe.";
 constexpr const char* kHelpText = "Reply STOP to unsubscribe, START to resubscribe.";
 
-std::string OneCarrier(uint16_t port, const std::string& extra = "") {
-  return SmppCarrierToml("sim-a", port, extra) +
-         "\n[[routes]]\nmatch = \"*\"\npolicy = \"failover\"\ncarriers = [\"sim-a\"]\n";
-}
-
 Json FromSender(const std::string& to, const std::string& body) {
   return Json{{"from", kSender}, {"to", to}, {"body", body}};
 }

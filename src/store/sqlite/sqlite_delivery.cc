@@ -7,6 +7,7 @@
 
 #include "common/ids.h"
 #include "common/mask.h"
+#include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/jobs.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
@@ -218,7 +219,30 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
   return ChangeOutcome::kApplied;
 }
 
-Result<ChangeOutcome> ApplyChange(Connection& db, StatusChange& c, int64_t& pending_delta) {
+Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pending_delta) {
+  std::string message_id;
+  {
+    auto stmt = db.Prepare("SELECT message_id FROM submits WHERE carrier = ? AND match_key = ?");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, r.carrier).Bind(2, r.match_key);
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (*row) message_id = stmt->Text(0);
+  }
+  if (!message_id.empty()) return ApplyMatched(db, message_id, r, pending_delta);
+  auto park = db.Prepare(
+      "INSERT INTO receipts_parked (carrier, match_key, carrier_id, status, carrier_code, at)"
+      " VALUES (?,?,?,?,?,?)");
+  if (!park.ok()) return park.take_error();
+  park->Bind(1, r.carrier).Bind(2, r.match_key).Bind(3, r.carrier_id).Bind(4, Code(r.status));
+  park->Bind(5, r.carrier_code).Bind(6, r.at_ms);
+  if (auto s = park->Run(); !s.ok()) return s.error();
+  return ReceiptResult{ReceiptResult::Kind::kParked, {}, MsgStatus::kSent};
+}
+
+}  // namespace
+
+Result<ChangeOutcome> ApplyStatusChange(Connection& db, StatusChange& c, int64_t& pending_delta) {
   auto current = ReadCurrent(db, c.message_id);
   if (!current.ok()) return current.take_error();
   if (!current->has_value()) return ChangeOutcome::kIgnored;
@@ -244,35 +268,12 @@ Result<ChangeOutcome> ApplyChange(Connection& db, StatusChange& c, int64_t& pend
   }
 }
 
-Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pending_delta) {
-  std::string message_id;
-  {
-    auto stmt = db.Prepare("SELECT message_id FROM submits WHERE carrier = ? AND match_key = ?");
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, r.carrier).Bind(2, r.match_key);
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (*row) message_id = stmt->Text(0);
-  }
-  if (!message_id.empty()) return ApplyMatched(db, message_id, r, pending_delta);
-  auto park = db.Prepare(
-      "INSERT INTO receipts_parked (carrier, match_key, carrier_id, status, carrier_code, at)"
-      " VALUES (?,?,?,?,?,?)");
-  if (!park.ok()) return park.take_error();
-  park->Bind(1, r.carrier).Bind(2, r.match_key).Bind(3, r.carrier_id).Bind(4, Code(r.status));
-  park->Bind(5, r.carrier_code).Bind(6, r.at_ms);
-  if (auto s = park->Run(); !s.ok()) return s.error();
-  return ReceiptResult{ReceiptResult::Kind::kParked, {}, MsgStatus::kSent};
-}
-
-}  // namespace
-
 // ---------------------------------------------------------------------------------------
 // Writes
 
 void SqliteStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
   writer_->Submit(std::make_unique<BatchJob<StatusChange, ChangeOutcome>>(
-      std::move(changes), ApplyChange, std::move(done), &pending_));
+      std::move(changes), ApplyStatusChange, std::move(done), &pending_));
 }
 
 void SqliteStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {

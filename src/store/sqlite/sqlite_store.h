@@ -54,6 +54,8 @@ class SqliteStore final : public Store, public DeliveryStore {
                       const AuditEntry& audit) override;
 
   Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) override;
+  void EraseNumber(std::string number, AuditEntry audit,
+                   std::function<void(Result<EraseResult>)> done) override;
   Result<std::map<uint32_t, int64_t>> CountRowsByDataKey() override;
   uint32_t PrimaryDataKey() const override { return cipher_->PrimaryKeyId(); }
   Status ReloadDataKeys() override;

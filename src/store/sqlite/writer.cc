@@ -47,6 +47,9 @@ void GroupCommitWriter::CommitBatch(std::deque<std::unique_ptr<WriteJob>>& batch
     // A failed COMMIT leaves the transaction open; nothing of it may survive.
     if (!status.ok()) (void)db_->Exec("ROLLBACK");
   }
+  if (status.ok()) {
+    for (auto& job : batch) job->AfterCommit(*db_);
+  }
   for (auto& job : batch) job->Finish(status);
 }
 

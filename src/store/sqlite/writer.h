@@ -19,6 +19,9 @@ class WriteJob {
   // Runs inside the open transaction on the writer thread. A job that can fail halfway
   // wraps its statements in a SAVEPOINT so its failure leaves the others intact.
   virtual void Apply(Connection& db) = 0;
+  // Runs on the writer thread after a successful COMMIT, outside any transaction, before
+  // Finish: for work SQLite refuses inside one (a WAL checkpoint).
+  virtual void AfterCommit(Connection& /*db*/) {}
   // Runs on the writer thread after COMMIT; `commit` is an error if it did not persist.
   virtual void Finish(const Status& commit) = 0;
 };

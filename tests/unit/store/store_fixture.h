@@ -1,0 +1,91 @@
+#pragma once
+// A fresh SQLite store in its own temporary folder per test, with the writes the store
+// tests make most (a message, an inbound message, a suppression) awaited in place, and
+// the database files readable as an attacker would read them.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <iterator>
+#include <map>
+#include <string>
+
+#include "common/clock.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace deliverer::store::sqlite::testing {
+
+class StoreFixture : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("deliverer-store-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    Reopen();
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  void Reopen() {
+    store_.reset();
+    auto store = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
+    ASSERT_TRUE(store.ok()) << store.error().detail;
+    store_ = std::move(*store);
+  }
+
+  // A message from "Deliverer" for acme; callers change what they need in `m`.
+  static NewMessage Message(const std::string& id, const std::string& to, const std::string& body) {
+    NewMessage m;
+    m.id = id;
+    m.account = "acme";
+    m.from = "Deliverer";
+    m.to = to;
+    m.to_region = "GB";
+    m.body = body;
+    m.payload_hash = "h" + id;
+    return m;
+  }
+
+  Result<InsertResult> Insert(NewMessage m) {
+    m.created_at_ms = clock_.NowUnixMillis();
+    std::promise<std::vector<Result<InsertResult>>> done;
+    store_->InsertMessages({std::move(m)}, [&](auto results) { done.set_value(std::move(results)); });
+    return std::move(done.get_future().get()[0]);
+  }
+
+  Result<InboundOutcome> Inbound(InboundRecord mo, InboundEffects effects = {}) {
+    std::promise<Result<InboundOutcome>> done;
+    store_->RecordInbound(std::move(mo), std::move(effects),
+                          [&](Result<InboundOutcome> r) { done.set_value(std::move(r)); });
+    return done.get_future().get();
+  }
+
+  void Suppress(const std::string& account, const std::string& number) {
+    std::promise<deliverer::Status> done;
+    store_->PutSuppression(Suppression{account, number, "stop_keyword", "mo", 1}, AuditEntry{},
+                           [&](deliverer::Status r) { done.set_value(r); });
+    ASSERT_TRUE(done.get_future().get().ok());
+  }
+
+  // Every file in the store's folder (the database, its -wal and -shm, the key ring).
+  std::map<std::string, std::string> Files() const {
+    std::map<std::string, std::string> files;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+      std::ifstream in(entry.path(), std::ios::binary);
+      files[entry.path().filename().string()] =
+          std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return files;
+  }
+
+  SystemClock clock_;
+  std::filesystem::path dir_;
+  std::unique_ptr<SqliteStore> store_;
+};
+
+}  // namespace deliverer::store::sqlite::testing
