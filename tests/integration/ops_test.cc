@@ -229,6 +229,8 @@ TEST(CliTest, CommandsHaveHelp) {
       {"keys", "create", "--help"},
       {"keys", "list", "--help"},
       {"keys", "revoke", "--help"},
+      {"accounts", "set-webhook-secret", "--help"},
+      {"accounts", "list", "--help"},
       {"config", "check", "--help"},
   };
   for (const auto& command : commands) {
