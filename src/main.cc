@@ -110,6 +110,36 @@ int main(int argc, char** argv) {
   AddConfigOption(data_keys, &config_path);
   data_keys->callback([&] { exit_code = deliverer::server::KeysDataKeys(config_path); });
 
+  deliverer::server::SecretSource secret_source;
+  bool clear_secret = false;
+  auto* accounts = app.add_subcommand("accounts", "Manage accounts (created with their first key)");
+  accounts->require_subcommand(1);
+  auto* set_secret = accounts->add_subcommand(
+      "set-webhook-secret",
+      "Sign an account's webhooks with its own secret, read from --secret-file, --secret-env "
+      "or one line of stdin (never argv); --clear to go back to the global one");
+  AddConfigOption(set_secret, &config_path);
+  set_secret->add_option("--account", account, "The account")->required();
+  auto* secret_file =
+      set_secret->add_option("--secret-file", secret_source.file, "Read the secret from this file");
+  auto* secret_env = set_secret->add_option("--secret-env", secret_source.env,
+                                            "Read the secret from this environment variable");
+  secret_file->excludes(secret_env);
+  set_secret
+      ->add_flag("--clear", clear_secret,
+                 "Remove the account's secret: the global one applies again")
+      ->excludes(secret_file)
+      ->excludes(secret_env);
+  set_secret->callback([&] {
+    exit_code = clear_secret ? deliverer::server::AccountsClearWebhookSecret(config_path, account)
+                             : deliverer::server::AccountsSetWebhookSecret(config_path, account,
+                                                                           secret_source);
+  });
+  auto* list_accounts = accounts->add_subcommand(
+      "list", "List accounts: id, created, webhook secret (own or global), when it was set");
+  AddConfigOption(list_accounts, &config_path);
+  list_accounts->callback([&] { exit_code = deliverer::server::AccountsList(config_path); });
+
   deliverer::server::SuppressionTarget target;
   std::string number, reason = "operator";
   auto* suppressions = app.add_subcommand("suppressions", "Manage suppression lists (opt-outs)");

@@ -11,45 +11,12 @@
 #include "compliance/replies.h"
 #include "crypto/keyring.h"
 #include "validation/request.h"
+#include "server/cli_support.h"
 #include "server/components.h"
 #include "server/server.h"
 
 namespace deliverer::server {
 namespace {
-
-struct Opened {
-  SystemClock clock;
-  config::Config config;
-  std::unique_ptr<store::Store> store;
-};
-
-// Loads the config and opens its store, printing the reason to stderr on failure.
-std::unique_ptr<Opened> Open(const std::string& config_path, int* exit_code) {
-  auto opened = std::make_unique<Opened>();
-  auto config = LoadConfig(config_path);
-  if (!config.ok()) {
-    std::cerr << config.error().detail << "\n";
-    *exit_code = kExitUsage;
-    return nullptr;
-  }
-  opened->config = std::move(*config);
-  auto store = OpenStore(opened->config, opened->clock);
-  if (!store.ok()) {
-    std::cerr << store.error().detail << "\n";
-    *exit_code = store.error().code == "invalid_config" ? kExitUsage : kExitFailure;
-    return nullptr;
-  }
-  opened->store = std::move(*store);
-  return opened;
-}
-
-// `correlation` "" = the target itself.
-store::AuditEntry CliAudit(int64_t now_ms, std::string account, std::string action,
-                           std::string target, std::string correlation = "") {
-  if (correlation.empty()) correlation = target;
-  return store::AuditEntry{0, now_ms, "cli", std::move(account), "local", std::move(action),
-                           std::move(target), std::move(correlation)};
-}
 
 std::string OptionalTime(const std::optional<int64_t>& ms) {
   return ms ? FormatRfc3339(*ms) : "-";
@@ -105,7 +72,7 @@ int KeysCreate(const std::string& config_path, const std::string& account,
     return kExitUsage;
   }
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
 
   const int64_t now = opened->clock.NowUnixMillis();
@@ -128,7 +95,7 @@ int KeysCreate(const std::string& config_path, const std::string& account,
 
 int KeysList(const std::string& config_path) {
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   auto keys = opened->store->ListApiKeys();
   if (!keys.ok()) {
@@ -145,7 +112,7 @@ int KeysList(const std::string& config_path) {
 
 int KeysRevoke(const std::string& config_path, const std::string& key_id) {
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   const int64_t now = opened->clock.NowUnixMillis();
   Status s = opened->store->RevokeApiKey(key_id, now, CliAudit(now, "", "key.revoke", key_id));
@@ -164,7 +131,7 @@ int KeysRotate(const std::string& config_path, const std::string& key_id, const 
     return kExitUsage;
   }
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   auto found = opened->store->FindApiKey(key_id);
   if (!found.ok()) {
@@ -201,7 +168,7 @@ int SuppressionsAdd(const std::string& config_path, const SuppressionTarget& tar
                     const std::string& number, const std::string& reason) {
   if (!CheckTarget(target) || !CheckNumber(number)) return kExitUsage;
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   const int64_t now = opened->clock.NowUnixMillis();
   store::Suppression suppression{target.account, number, reason, "cli", now};
@@ -222,7 +189,7 @@ int SuppressionsRemove(const std::string& config_path, const SuppressionTarget& 
                        const std::string& number) {
   if (!CheckTarget(target) || !CheckNumber(number)) return kExitUsage;
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   const int64_t now = opened->clock.NowUnixMillis();
   Status s = Await([&](auto done) {
@@ -240,7 +207,7 @@ int SuppressionsRemove(const std::string& config_path, const SuppressionTarget& 
 
 int SuppressionsList(const std::string& config_path, const SuppressionTarget& target) {
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   store::SuppressionQuery query{target.account, 1000, std::nullopt,
                                 /*all_accounts=*/!target.global && target.account.empty(), std::nullopt};
@@ -264,7 +231,7 @@ int SuppressionsList(const std::string& config_path, const SuppressionTarget& ta
 
 int Erase(const std::string& config_path, const std::string& number) {
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   const int64_t now = opened->clock.NowUnixMillis();
   auto erased = Await<Result<store::EraseResult>>([&](auto done) {
@@ -300,7 +267,7 @@ std::optional<crypto::KeyRing> LoadRingOrSayWhy(const std::string& path) {
 
 int KeysRotateDataKey(const std::string& config_path) {
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);  // creates the ring on a first use
+  auto opened = OpenForCli(config_path, &exit_code);  // creates the ring on a first use
   if (!opened) return exit_code;
   const std::string path = KeyRingPath(opened->config);
   std::optional<crypto::KeyRing> ring = LoadRingOrSayWhy(path);
@@ -326,7 +293,7 @@ int KeysRotateDataKey(const std::string& config_path) {
 
 int KeysRetireDataKey(const std::string& config_path, uint32_t key_id) {
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   const std::string path = KeyRingPath(opened->config);
   std::optional<crypto::KeyRing> ring = LoadRingOrSayWhy(path);
@@ -364,7 +331,7 @@ int KeysRetireDataKey(const std::string& config_path, uint32_t key_id) {
 
 int KeysDataKeys(const std::string& config_path) {
   int exit_code = kExitOk;
-  auto opened = Open(config_path, &exit_code);
+  auto opened = OpenForCli(config_path, &exit_code);
   if (!opened) return exit_code;
   auto ring = crypto::LoadKeyRing(KeyRingPath(opened->config));
   auto rows = opened->store->CountRowsByDataKey();

@@ -1,7 +1,8 @@
 #pragma once
 // The operator commands that work beside a running `serve` on the same configuration:
-// API keys, suppressions (opt-outs), erasure and configuration checks. Each returns a process exit code and prints for
-// humans on stdout, errors on stderr.
+// API keys, accounts' webhook secrets, suppressions (opt-outs), erasure and configuration
+// checks. Each returns a process exit code and prints for humans on stdout, errors on stderr.
+#include <cstddef>
 #include <cstdint>
 #include <string>
 
@@ -24,6 +25,24 @@ int ConfigCheck(const std::string& config_path);
 int KeysRotateDataKey(const std::string& config_path);
 int KeysRetireDataKey(const std::string& config_path, uint32_t key_id);
 int KeysDataKeys(const std::string& config_path);
+
+// `deliverer accounts …` (cli_accounts.cc): an account's own webhook signing secret
+// (api.md "Webhooks to producers"), used instead of [webhooks] signing_secret for its
+// events; a running serve picks a change up within webhooks::Dispatcher::kAccountSecretTtl.
+// The secret comes from a file (one line; a final newline is dropped), an environment
+// variable, or else one line of standard input: never argv. Shorter than
+// kMinWebhookSecretBytes, several lines, or an unknown account: exit 2.
+inline constexpr size_t kMinWebhookSecretBytes = 16;
+struct SecretSource {
+  std::string file;  // --secret-file
+  std::string env;   // --secret-env; both "" = standard input
+};
+int AccountsSetWebhookSecret(const std::string& config_path, const std::string& account,
+                             const SecretSource& source);
+// Back to the global secret; exit 2 when the account had none of its own.
+int AccountsClearWebhookSecret(const std::string& config_path, const std::string& account);
+// One account a line: id, created, webhook_secret ("own" or "global"), when it was set.
+int AccountsList(const std::string& config_path);
 
 // `deliverer suppressions …`: the list of `account`, or the global list (every account)
 // when `global`; a running `serve` sees a change at its next check of that number.

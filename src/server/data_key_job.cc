@@ -9,7 +9,8 @@ namespace deliverer::server {
 namespace {
 
 constexpr const char* kRowsHelp =
-    "Rows whose body is sealed with each data key (0: in clear, from before encryption)";
+    "Rows whose body or webhook secret is sealed with each data key (0: bodies in clear, from "
+    "before encryption)";
 
 }  // namespace
 

@@ -1,8 +1,9 @@
 #pragma once
 // Keeps a running `serve` in step with the key ring (reliability.md S9): it picks up a
 // rotation made by `deliverer keys rotate-data-key` (the ring file is re-read when it
-// changes), moves bodies sealed with older keys to the primary key in small batches,
-// and publishes rows per key (deliverer_rows_by_data_key{key_id}).
+// changes), moves bodies and accounts' webhook secrets sealed with older keys to the
+// primary key in small batches, and publishes rows per key
+// (deliverer_rows_by_data_key{key_id}).
 //
 // Runs on a thread of its own at a lower scheduling priority. Each batch is one short
 // write job on the store's writer, so producers' commits never wait behind a long

@@ -27,8 +27,8 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareGauge("deliverer_credentials_aging", "Credentials older than 90 days");
   r.DeclareCounter("deliverer_retention_purged_total", "Bodies cleared and rows deleted by the retention job");
   r.DeclareGauge("deliverer_rows_by_data_key",
-                 "Rows whose body is sealed with each data key (0: in clear, from before "
-                 "encryption)");
+                 "Rows whose body or webhook secret is sealed with each data key (0: bodies in "
+                 "clear, from before encryption)");
 }
 
 }  // namespace deliverer::server

@@ -9,6 +9,7 @@
 // they announce (reliability.md R11).
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/result.h"
@@ -44,6 +45,10 @@ class DeliveryStore {
   virtual void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) = 0;
   // Outbox rows not yet delivered nor given up (for metrics and tests).
   virtual Result<int64_t> PendingWebhooks() = 0;
+  // The account's own webhook signing secret (Store::SetAccountWebhookSecret), opened;
+  // nullopt when it has none and the global one applies. Reads the database every call:
+  // callers cache it for a short while.
+  virtual Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) = 0;
 
   // Records an inbound message and, in the same commit, its effects: a suppression put
   // or lifted (audited), and a compliance reply stored as a queued message unless one of

@@ -141,13 +141,23 @@ struct ApiKeyRecord {
   std::optional<int64_t> revoked_at_ms;
 };
 
+// An account (created with its first API key) as the operator lists it.
+struct AccountRecord {
+  std::string id;
+  int64_t created_at_ms = 0;
+  // When the account's own webhook signing secret was last set; nullopt = it has none
+  // and the global [webhooks] signing_secret applies. The secret itself is never listed.
+  std::optional<int64_t> webhook_secret_updated_at_ms;
+};
+
 struct AuditEntry {
   int64_t seq = 0;             // assigned by the store; increasing
   int64_t at_ms = 0;
   std::string key_id;
   std::string account;
   std::string source_ip;
-  std::string action;          // "message.send", "suppression.put", "key.create", …
+  std::string action;          // "message.send", "suppression.put", "key.create",
+                               // "account.webhook_secret.set", …
   std::string target;          // the object acted on (a message id, a masked number, a key id)
   std::string correlation_id;
 };

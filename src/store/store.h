@@ -65,11 +65,24 @@ class Store {
   virtual Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
                               const ApiKeyRecord& replacement, const AuditEntry& audit) = 0;
 
+  // Accounts' own webhook signing secrets (api.md "Webhooks to producers"): synchronous
+  // and durable on return (CLI use). The secret is sealed with the primary data key like
+  // bodies (reliability.md S9) and never goes into `audit`, the log or an error.
+  // Set replaces the account's secret; "not_found" when the account does not exist
+  // (accounts are created with their first API key).
+  virtual Status SetAccountWebhookSecret(const std::string& account, const std::string& secret,
+                                         int64_t at_ms, const AuditEntry& audit) = 0;
+  // Back to the global secret. "not_found" when the account had no secret of its own.
+  virtual Status ClearAccountWebhookSecret(const std::string& account, const AuditEntry& audit) = 0;
+  // Every account, by id, with whether it has its own webhook secret (never the secret).
+  virtual Result<std::vector<AccountRecord>> ListAccounts() = 0;
+
   // One bounded pass of the retention job; synchronous (the job's own thread).
   virtual Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) = 0;
 
-  // Bodies at rest (reliability.md S9). Rows (messages and inbound) per data key that
-  // sealed their body; key 0 counts bodies stored in clear before encryption existed.
+  // Values at rest (reliability.md S9). Rows (messages and inbound per body, accounts'
+  // webhook secrets) per data key that sealed them; key 0 counts bodies stored in clear
+  // before encryption existed.
   virtual Result<std::map<uint32_t, int64_t>> CountRowsByDataKey() = 0;
   // The data key new bodies are sealed with.
   virtual uint32_t PrimaryDataKey() const = 0;
@@ -77,9 +90,10 @@ class Store {
   // CLI); keys the file no longer lists stay usable by this process. A file that does
   // not load changes nothing and is the error.
   virtual Status ReloadDataKeys() = 0;
-  // Moves up to `limit` bodies sealed with an older key (or stored in clear) to the
-  // primary key; returns how many moved, 0 when none is left. Reads and seals outside
-  // the writer; the write is one short job, so producers never wait long behind it.
+  // Moves up to `limit` sealed values (bodies, webhook secrets) of an older key, or bodies
+  // stored in clear, to the primary key; returns how many moved, 0 when none is left.
+  // Reads and seals outside the writer; the write is one short job, so producers never
+  // wait long behind it.
   // One caller at a time (it keeps a cursor per key).
   virtual Result<int> ReencryptBatch(int limit) = 0;
 

@@ -127,14 +127,40 @@ void Dispatcher::ArmPoll(Millis delay) {
   });
 }
 
+std::optional<Dispatcher::SigningSecrets> Dispatcher::SecretsFor(const std::string& account) {
+  const int64_t now_ms = clock_.NowUnixMillis();
+  auto it = account_secrets_.find(account);
+  if (it == account_secrets_.end() || now_ms - it->second.read_at_ms >= kAccountSecretTtl.count()) {
+    auto read = store_.AccountWebhookSecret(account);
+    if (read.ok()) {
+      it = account_secrets_.insert_or_assign(account, CachedSecret{std::move(*read), now_ms}).first;
+    } else {
+      log::Warn("webhooks", "cannot read the webhook secret of account {}: {}", account,
+                read.error().code);
+      if (it == account_secrets_.end()) return std::nullopt;
+      it->second.read_at_ms = now_ms;  // keep signing with what was read; retry after the TTL
+    }
+  }
+  if (it->second.secret) return SigningSecrets{*it->second.secret, ""};
+  return SigningSecrets{options_.signing_secret, options_.previous_signing_secret};
+}
+
 void Dispatcher::Deliver(store::WebhookJob job) {
-  auto run = [this, job = std::move(job)]() -> asio::awaitable<void> {
+  std::optional<SigningSecrets> secrets = SecretsFor(job.account);
+  if (!secrets) {
+    Done(job, false, "the account's webhook secret cannot be read");
+    return;
+  }
+  auto run = [this, job = std::move(job),
+              secrets = std::move(*secrets)]() -> asio::awaitable<void> {
     PostRequest request;
     request.url = job.url;
     request.body = PayloadJson(job);
     request.event_id = job.event_id;
-    request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body,
-                                              options_.previous_signing_secret);
+    // An account's own secret has no previous one: previous_signing_secret rotates the
+    // global secret only.
+    request.signature = auth::SignatureHeader(secrets.current, clock_.NowUnixMillis() / 1000,
+                                              request.body, secrets.previous);
     PostOutcome outcome = co_await Post(request, *tls_, options_.allow_private, options_.timeout);
     Done(job, outcome.ok(), outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
   };

@@ -5,9 +5,16 @@
 // then it is given up (and counted). At-least-once: a crash between the POST and its
 // record re-sends the event with the same event_id (reliability.md R11).
 //
+// Each event is signed with its account's own secret where the operator set one
+// (`deliverer accounts set-webhook-secret`, read through the store), else with
+// `signing_secret` and, during a rotation of it, `previous_signing_secret` too. An
+// account's secret is re-read at most every kAccountSecretTtl, so a change made while
+// serve runs applies within that time; when it cannot be read the attempt fails and is
+// retried rather than signed with another secret.
+//
 // Operators' events (NotifyOps: circuit changes, to [webhooks] ops_url) go out the same
-// way, signed alike, but are kept in memory only and tried kOpsAttempts times: they are
-// alerts, and the log line and metric of the same event are the record.
+// way, signed with the global secret, but are kept in memory only and tried kOpsAttempts
+// times: they are alerts, and the log line and metric of the same event are the record.
 //
 // Runs on its own thread with its own io_context; Start/Stop/NotifyOps from any thread.
 #include <boost/asio/io_context.hpp>
@@ -15,7 +22,9 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <list>
+#include <map>
 #include <memory>
+#include <optional>
 #include <random>
 #include <set>
 #include <string>
@@ -53,8 +62,17 @@ class Dispatcher {
 
   void NotifyOps(const CircuitEvent& event);
   static constexpr int kOpsAttempts = 5;
+  static constexpr Millis kAccountSecretTtl{5'000};
 
  private:
+  struct SigningSecrets {
+    std::string current;
+    std::string previous;  // "" = none
+  };
+  struct CachedSecret {
+    std::optional<std::string> secret;  // nullopt: the account has none of its own
+    int64_t read_at_ms = 0;
+  };
   struct OpsEvent {
     std::string event_id;
     std::string body;
@@ -66,6 +84,9 @@ class Dispatcher {
   void ArmPoll(Millis delay);
   void DeliverOps(OpsEvent& event);
   void Deliver(store::WebhookJob job);
+  // The secrets for `account`'s events; nullopt when its own cannot be read (nor was
+  // read before).
+  std::optional<SigningSecrets> SecretsFor(const std::string& account);
   void Done(const store::WebhookJob& job, bool delivered, const std::string& why);
 
   const DispatcherOptions options_;
@@ -78,6 +99,10 @@ class Dispatcher {
   std::mt19937_64 random_;
   std::set<std::string> in_flight_;  // event ids; io_ thread only
   std::list<OpsEvent> ops_;           // io_ thread only
+  // Accounts' own secrets as last read; io_ thread only. A short TTL rather than a
+  // notification: the CLI that changes a secret is another process, and a read every
+  // 5 s per account costs nothing next to the outbox reads.
+  std::map<std::string, CachedSecret> account_secrets_;
   bool stopping_ = false;
   bool backlog_ = false;  // the last poll left due events behind: poll again as slots free
   std::thread thread_;

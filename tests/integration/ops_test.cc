@@ -229,6 +229,11 @@ TEST(CliTest, CommandsHaveHelp) {
       {"keys", "create", "--help"},
       {"keys", "list", "--help"},
       {"keys", "revoke", "--help"},
+      {"accounts", "set-webhook-secret", "--help"},
+      {"accounts", "list", "--help"},
+      {"erase", "--help"},
+      {"suppressions", "add", "--help"},
+      {"keys", "rotate", "--help"},
       {"config", "check", "--help"},
   };
   for (const auto& command : commands) {

@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 4> kMigrations = {
+constexpr std::array<std::string_view, 5> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -155,6 +155,20 @@ CREATE INDEX inbound_by_body_key ON inbound(body_key);
 -- from before.
 ALTER TABLE suppressions ADD COLUMN number_hash TEXT;
 CREATE INDEX suppressions_by_hash ON suppressions(number_hash, account);
+)sql",
+    // 5: accounts' own webhook signing secrets (api.md "Webhooks to producers"), sealed
+    // like bodies (reliability.md S9): `secret_key` is the data key that sealed `secret`,
+    // and the account is bound into the ciphertext. The index serves re-encryption and
+    // the count of rows per data key.
+    R"sql(
+CREATE TABLE account_webhook_secrets (
+  account     TEXT PRIMARY KEY REFERENCES accounts(id),
+  secret      BLOB NOT NULL,
+  secret_key  INTEGER NOT NULL,
+  created_at  INTEGER NOT NULL,
+  updated_at  INTEGER NOT NULL
+);
+CREATE INDEX account_webhook_secrets_by_key ON account_webhook_secrets(secret_key);
 )sql",
 };
 

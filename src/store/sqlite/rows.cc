@@ -52,6 +52,10 @@ std::string InboundBodyContext(std::string_view inbound_id) {
   return "inbound.body/" + std::string(inbound_id);
 }
 
+std::string WebhookSecretContext(std::string_view account) {
+  return "account_webhook_secrets.secret/" + std::string(account);
+}
+
 Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& stored,
                              int64_t key_id, std::string_view context) {
   if (key_id == 0) return stored;

@@ -31,6 +31,7 @@ Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& 
 // copied into another row does not open.
 std::string MessageBodyContext(std::string_view message_id);
 std::string InboundBodyContext(std::string_view inbound_id);
+std::string WebhookSecretContext(std::string_view account);
 // The body of a row whose body_key column is `key_id`; 0 marks a body stored in clear
 // before encryption existed, which is returned as it is until re-encryption seals it.
 Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& stored,

@@ -1,4 +1,5 @@
-// SqliteStore: suppressions, API keys and accounts, audit reads.
+// SqliteStore: suppressions, API keys and accounts (with their own webhook secrets),
+// audit reads.
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -153,6 +154,77 @@ Status SqliteStore::RotateApiKey(const std::string& old_key_id, int64_t old_expi
     if (auto s = InsertApiKey(db, replacement); !s.ok()) return s;
     return InsertAudit(db, audit);
   });
+}
+
+// The account must exist: a secret set for a misspelt name would leave the real account
+// on the global secret without a word.
+Status SqliteStore::SetAccountWebhookSecret(const std::string& account, const std::string& secret,
+                                            int64_t at_ms, const AuditEntry& audit) {
+  const std::string sealed = cipher_->Seal(secret, WebhookSecretContext(account));
+  return WriteAndWait([&](Connection& db) -> Status {
+    auto known = db.Prepare("SELECT 1 FROM accounts WHERE id = ?");
+    if (!known.ok()) return known.take_error();
+    known->Bind(1, account);
+    auto row = known->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return Error::Of("not_found", "no account " + account);
+    auto stmt = db.Prepare(
+        "INSERT INTO account_webhook_secrets (account, secret, secret_key, created_at, updated_at)"
+        " VALUES (?1, ?2, ?3, ?4, ?4) ON CONFLICT (account) DO UPDATE SET"
+        " secret = excluded.secret, secret_key = excluded.secret_key,"
+        " updated_at = excluded.updated_at");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, account).BindBlob(2, sealed).Bind(3, int64_t{crypto::SealedKeyId(sealed)});
+    stmt->Bind(4, at_ms);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+    return InsertAudit(db, audit);
+  });
+}
+
+Status SqliteStore::ClearAccountWebhookSecret(const std::string& account, const AuditEntry& audit) {
+  return WriteAndWait([&](Connection& db) -> Status {
+    auto stmt = db.Prepare("DELETE FROM account_webhook_secrets WHERE account = ?");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, account);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+    if (db.Changes() == 0) {
+      return Error::Of("not_found", "the account " + account + " has no webhook secret of its own");
+    }
+    return InsertAudit(db, audit);
+  });
+}
+
+Result<std::optional<std::string>> SqliteStore::AccountWebhookSecret(const std::string& account) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare("SELECT secret FROM account_webhook_secrets WHERE account = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, account);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return std::optional<std::string>();
+  auto secret = cipher_->Open(stmt->Text(0), WebhookSecretContext(account));
+  if (!secret.ok()) {
+    return Error::Of("storage_error", "the webhook secret of account " + account +
+                                          " does not open: " + secret.error().code);
+  }
+  return std::optional<std::string>(std::move(*secret));
+}
+
+Result<std::vector<AccountRecord>> SqliteStore::ListAccounts() {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT a.id, a.created_at, w.updated_at FROM accounts a"
+      " LEFT JOIN account_webhook_secrets w ON w.account = a.id ORDER BY a.id");
+  if (!stmt.ok()) return stmt.take_error();
+  std::vector<AccountRecord> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(AccountRecord{stmt->Text(0), stmt->Int(1), stmt->OptionalInt(2)});
+  }
 }
 
 }  // namespace deliverer::store::sqlite

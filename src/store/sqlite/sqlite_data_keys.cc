@@ -11,52 +11,56 @@
 namespace deliverer::store::sqlite {
 namespace {
 
-// The newest sealed body of `table` and its context, if any.
+constexpr SealedColumn kSealedColumns[] = {
+    {"messages", "id", "body", "body_key", &MessageBodyContext, true},
+    {"inbound", "id", "body", "body_key", &InboundBodyContext, false},
+    {"account_webhook_secrets", "account", "secret", "secret_key", &WebhookSecretContext, false},
+};
+
+// The newest sealed value of `column` and its context, if any.
 struct Sample {
   std::string stored;
   int64_t key = 0;
   std::string context;
 };
 
-Result<std::optional<Sample>> NewestSealed(Connection& db, std::string_view table) {
+Result<std::optional<Sample>> NewestSealed(Connection& db, const SealedColumn& column) {
   auto stmt = db.Prepare(fmt::format(
-      "SELECT id, body, body_key FROM {} WHERE body_key = (SELECT max(body_key) FROM {})"
-      " AND body_key > 0 LIMIT 1",
-      table, table));
+      "SELECT {1}, {2}, {3} FROM {0} WHERE {3} = (SELECT max({3}) FROM {0}) AND {3} > 0 LIMIT 1",
+      column.table, column.id, column.value, column.key));
   if (!stmt.ok()) return stmt.take_error();
   auto row = stmt->Step();
   if (!row.ok()) return row.take_error();
   if (!*row) return std::optional<Sample>();
-  const std::string id = stmt->Text(0);
-  return std::optional<Sample>(Sample{
-      stmt->Text(1), stmt->Int(2),
-      table == "messages" ? MessageBodyContext(id) : InboundBodyContext(id)});
+  return std::optional<Sample>(Sample{stmt->Text(1), stmt->Int(2), column.context(stmt->Text(0))});
 }
 
 Status CheckOpens(Connection& db, const crypto::Cipher& cipher, const std::string& path) {
-  for (std::string_view table : {"messages", "inbound"}) {
-    auto sample = NewestSealed(db, table);
+  for (const SealedColumn& column : kSealedColumns) {
+    auto sample = NewestSealed(db, column);
     if (!sample.ok()) return sample.take_error();
     if (!*sample) continue;
     if (auto opened = cipher.Open((*sample)->stored, (*sample)->context); !opened.ok()) {
       return Error::Of("keyring_mismatch",
-                       fmt::format("the key ring {} cannot open the stored bodies ({}); restore "
+                       fmt::format("the key ring {} cannot open the stored {} ({}); restore "
                                    "the ring this database was written with "
                                    "(docs/runbooks/key-rotation.md)",
-                                   path, opened.error().detail));
+                                   path, column.table, opened.error().detail));
     }
   }
   return Status::Ok();
 }
 
-Result<bool> HoldsSealedBodies(Connection& db) {
-  auto stmt = db.Prepare(
-      "SELECT EXISTS (SELECT 1 FROM messages WHERE body_key > 0)"
-      " OR EXISTS (SELECT 1 FROM inbound WHERE body_key > 0)");
-  if (!stmt.ok()) return stmt.take_error();
-  auto row = stmt->Step();
-  if (!row.ok()) return row.take_error();
-  return stmt->Int(0) != 0;
+Result<bool> HoldsSealedValues(Connection& db) {
+  for (const SealedColumn& column : kSealedColumns) {
+    auto stmt = db.Prepare(
+        fmt::format("SELECT EXISTS (SELECT 1 FROM {} WHERE {} > 0)", column.table, column.key));
+    if (!stmt.ok()) return stmt.take_error();
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (stmt->Int(0) != 0) return true;
+  }
+  return false;
 }
 
 // A body read for re-encryption, and what replaces it.
@@ -77,14 +81,14 @@ std::string FileStamp(const std::string& path) {
 
 Result<std::unique_ptr<crypto::Cipher>> OpenCipher(Connection& db, const std::string& path,
                                                    int64_t now_ms) {
-  auto sealed = HoldsSealedBodies(db);
+  auto sealed = HoldsSealedValues(db);
   if (!sealed.ok()) return sealed.take_error();
   auto ring = crypto::LoadOrCreateKeyRing(path, /*may_create=*/!*sealed, now_ms);
   if (!ring.ok()) {
     if (ring.error().code != "not_found") return ring.take_error();
     return Error::Of("keyring_missing",
                      fmt::format("the key ring {} is missing but the database holds encrypted "
-                                 "bodies; restore it (docs/runbooks/key-rotation.md)",
+                                 "values; restore it (docs/runbooks/key-rotation.md)",
                                  path));
   }
   auto cipher = std::make_unique<crypto::Cipher>(std::move(*ring));
@@ -122,9 +126,10 @@ Result<std::map<uint32_t, int64_t>> SqliteStore::CountRowsByDataKey() {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   std::map<uint32_t, int64_t> rows;
-  for (std::string_view table : {"messages", "inbound"}) {
-    auto stmt = (*reader)->Prepare(fmt::format(
-        "SELECT body_key, count(*) FROM {} WHERE body_key IS NOT NULL GROUP BY body_key", table));
+  for (const SealedColumn& column : kSealedColumns) {
+    auto stmt = (*reader)->Prepare(
+        fmt::format("SELECT {1}, count(*) FROM {0} WHERE {1} IS NOT NULL GROUP BY {1}",
+                    column.table, column.key));
     if (!stmt.ok()) return stmt.take_error();
     for (;;) {
       auto row = stmt->Step();
@@ -154,10 +159,10 @@ Result<int> SqliteStore::ReencryptBatch(int limit) {
     if (id < primary) keys.push_back(id);
   }
   int moved = 0;
-  for (std::string_view table : {"messages", "inbound"}) {
+  for (const SealedColumn& column : kSealedColumns) {
     for (uint32_t key : keys) {
       if (moved >= limit) return moved;
-      auto n = ReencryptKey(table, key, limit - moved);
+      auto n = ReencryptKey(column, key, limit - moved);
       if (!n.ok()) return n.take_error();
       moved += *n;
     }
@@ -165,21 +170,20 @@ Result<int> SqliteStore::ReencryptBatch(int limit) {
   return moved;
 }
 
-// Reads after the cursor in rowid order (the body_key index holds rowids in order within
-// a key), re-seals here, and writes each row only if its body is still under `key`: a
-// row purged or moved meanwhile is left as it is. A body that does not open stays where
-// it is (it is counted under its key) and the cursor passes it.
-Result<int> SqliteStore::ReencryptKey(std::string_view table, uint32_t key, int limit) {
+// Reads after the cursor in rowid order (the key column's index holds rowids in order
+// within a key), re-seals here, and writes each row only if its value is still under
+// `key`: a row purged, moved or replaced meanwhile is left as it is. A value that does not
+// open stays where it is (it is counted under its key) and the cursor passes it.
+Result<int> SqliteStore::ReencryptKey(const SealedColumn& column, uint32_t key, int limit) {
   std::vector<Resealed> rows;
-  const bool messages = table == "messages";
-  int64_t& cursor = reencrypt_cursor_[{std::string(table), key}];
+  const bool messages = column.payload_hash;
+  int64_t& cursor = reencrypt_cursor_[{std::string(column.table), key}];
   {
     auto reader = Borrow();
     if (!reader.ok()) return reader.take_error();
     auto stmt = (*reader)->Prepare(fmt::format(
-        "SELECT rowid, id, body, {} FROM {} WHERE body_key = ? AND rowid > ? ORDER BY rowid"
-        " LIMIT ?",
-        messages ? "payload_hash" : "''", table));
+        "SELECT rowid, {1}, {2}, {4} FROM {0} WHERE {3} = ? AND rowid > ? ORDER BY rowid LIMIT ?",
+        column.table, column.id, column.value, column.key, messages ? "payload_hash" : "''"));
     if (!stmt.ok()) return stmt.take_error();
     stmt->Bind(1, int64_t{key}).Bind(2, cursor).Bind(3, int64_t{limit});
     for (;;) {
@@ -187,7 +191,7 @@ Result<int> SqliteStore::ReencryptKey(std::string_view table, uint32_t key, int 
       if (!row.ok()) return row.take_error();
       if (!*row) break;
       Resealed r{stmt->Int(0), stmt->Text(1), {}, std::nullopt};
-      const std::string context = messages ? MessageBodyContext(r.id) : InboundBodyContext(r.id);
+      const std::string context = column.context(r.id);
       cursor = r.rowid;
       auto body = OpenBody(*cipher_, stmt->Text(2), key, context);
       if (!body.ok()) continue;
@@ -201,8 +205,8 @@ Result<int> SqliteStore::ReencryptKey(std::string_view table, uint32_t key, int 
   if (rows.empty()) return 0;
   auto changed = std::make_shared<int>(0);
   const std::string sql = fmt::format(
-      "UPDATE {} SET body = ?1, body_key = ?2{} WHERE rowid = ?3 AND body_key = ?4", table,
-      messages ? ", payload_hash = coalesce(?5, payload_hash)" : "");
+      "UPDATE {0} SET {1} = ?1, {2} = ?2{3} WHERE rowid = ?3 AND {2} = ?4", column.table,
+      column.value, column.key, messages ? ", payload_hash = coalesce(?5, payload_hash)" : "");
   Status s = WriteAndWait([rows = std::move(rows), sql, key, changed](Connection& db) -> Status {
     for (const Resealed& r : rows) {
       auto stmt = db.Prepare(sql);

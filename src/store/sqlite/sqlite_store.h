@@ -17,6 +17,8 @@
 
 namespace deliverer::store::sqlite {
 
+struct SealedColumn;  // data_keys.h
+
 struct SqliteOptions {
   std::string directory;    // created if missing; holds deliverer.db
   size_t max_batch = 1000;  // jobs per group commit at most
@@ -53,6 +55,11 @@ class SqliteStore final : public Store, public DeliveryStore {
   Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms, const ApiKeyRecord& replacement,
                       const AuditEntry& audit) override;
 
+  Status SetAccountWebhookSecret(const std::string& account, const std::string& secret,
+                                 int64_t at_ms, const AuditEntry& audit) override;
+  Status ClearAccountWebhookSecret(const std::string& account, const AuditEntry& audit) override;
+  Result<std::vector<AccountRecord>> ListAccounts() override;
+
   Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) override;
   void EraseNumber(std::string number, AuditEntry audit,
                    std::function<void(Result<EraseResult>)> done) override;
@@ -75,6 +82,7 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
+  Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;
   void RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) override;
   Result<std::string> LastSenderAccount(const std::string& subscriber,
                                         const std::string& sender) override;
@@ -106,8 +114,8 @@ class SqliteStore final : public Store, public DeliveryStore {
   Result<std::vector<std::string>> Ids(std::string_view sql, int64_t now_ms, int limit);
   // Runs a synchronous write through the group-commit thread and waits for its commit.
   Status WriteAndWait(std::function<Status(Connection&)> apply);
-  // One table's share of ReencryptBatch: rows of data key `key` after its cursor.
-  Result<int> ReencryptKey(std::string_view table, uint32_t key, int limit);
+  // One sealed column's share of ReencryptBatch: rows of data key `key` after its cursor.
+  Result<int> ReencryptKey(const SealedColumn& column, uint32_t key, int limit);
 
   const std::string path_;
   Clock& clock_;

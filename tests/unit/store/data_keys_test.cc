@@ -1,5 +1,6 @@
-// The SQLite store's bodies at rest (reliability.md S9): sealed on disk, read back in
-// clear, legacy rows read and re-encrypted, rotation, and a key ring that does not fit.
+// The SQLite store's values at rest (reliability.md S9): bodies and accounts' webhook
+// secrets sealed on disk, read back in clear, legacy rows read and re-encrypted, rotation,
+// and a key ring that does not fit.
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 #include <sys/stat.h>
@@ -7,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <iterator>
 
 #include "common/clock.h"
 #include "crypto/keyring.h"
@@ -124,6 +126,32 @@ class DataKeysTest : public ::testing::Test {
   }
 
   static std::string Id(int i) { return "a" + std::to_string(i); }
+
+  // Accounts exist once they have a key.
+  void CreateAccount(const std::string& account) {
+    ApiKeyRecord key{"dk_" + account, account, "hash", 1, clock_.NowUnixMillis(), {}, {}};
+    ASSERT_TRUE(store_->CreateApiKey(key, AuditEntry{}).ok());
+  }
+  deliverer::Status SetSecret(const std::string& account, const std::string& secret) {
+    return store_->SetAccountWebhookSecret(
+        account, secret, clock_.NowUnixMillis(),
+        AuditEntry{0, clock_.NowUnixMillis(), "cli", account, "local", "account.webhook_secret.set",
+                   account, account});
+  }
+  std::optional<std::string> SecretOf(const std::string& account) {
+    auto secret = store_->AccountWebhookSecret(account);
+    EXPECT_TRUE(secret.ok()) << secret.error().detail;
+    return secret.ok() ? *secret : std::nullopt;
+  }
+  // The database file and its write-ahead log, as bytes.
+  std::string DatabaseBytes() const {
+    std::string bytes;
+    for (const char* name : {"deliverer.db", "deliverer.db-wal"}) {
+      std::ifstream in(dir_ / name, std::ios::binary);
+      bytes.append(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    return bytes;
+  }
 
   FakeClock clock_;
   std::filesystem::path dir_;
@@ -267,6 +295,98 @@ TEST_F(DataKeysTest, S9_ConfiguredKeyRingPathIsUsed) {
   auto store = SqliteStore::Open(SqliteOptions{dir_.string(), 1000, other}, clock_);
   ASSERT_TRUE(store.ok()) << store.error().detail;
   EXPECT_TRUE(std::filesystem::exists(other));
+}
+
+constexpr const char* kAcmeSecret = "acme-own-webhook-secret-5f2c9d";
+
+TEST_F(DataKeysTest, S9_AccountWebhookSecretIsSealedReadBackAndCleared) {
+  CreateAccount("acme");
+  CreateAccount("globex");
+  EXPECT_EQ(SecretOf("acme"), std::nullopt);
+  ASSERT_TRUE(SetSecret("acme", kAcmeSecret).ok());
+  EXPECT_EQ(SecretOf("acme"), kAcmeSecret);
+  EXPECT_EQ(SecretOf("globex"), std::nullopt);
+
+  const std::string stored =
+      One("SELECT secret FROM account_webhook_secrets WHERE account = 'acme'");
+  EXPECT_EQ(static_cast<unsigned char>(stored[0]), 0xF5);
+  EXPECT_EQ(DatabaseBytes().find(kAcmeSecret), std::string::npos) << "sealed, not in clear";
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{1, 1}}));
+
+  clock_.Advance(std::chrono::seconds(60));
+  ASSERT_TRUE(SetSecret("acme", "acme-second-webhook-secret").ok());
+  EXPECT_EQ(SecretOf("acme"), "acme-second-webhook-secret");
+  auto accounts = store_->ListAccounts();
+  ASSERT_TRUE(accounts.ok());
+  ASSERT_EQ(accounts->size(), 2u);
+  EXPECT_EQ(accounts->at(0).id, "acme");
+  EXPECT_EQ(accounts->at(0).webhook_secret_updated_at_ms, clock_.NowUnixMillis());
+  EXPECT_EQ(accounts->at(1).id, "globex");
+  EXPECT_EQ(accounts->at(1).webhook_secret_updated_at_ms, std::nullopt);
+
+  AuditEntry clear{0, 0, "cli", "acme", "local", "account.webhook_secret.clear", "acme", "acme"};
+  ASSERT_TRUE(store_->ClearAccountWebhookSecret("acme", clear).ok());
+  EXPECT_EQ(SecretOf("acme"), std::nullopt);
+  EXPECT_EQ(store_->ClearAccountWebhookSecret("acme", clear).error().code, "not_found");
+  auto audit = store_->ListAudit(AuditQuery{.action = "", .account = "acme"});
+  ASSERT_TRUE(audit.ok());
+  std::vector<std::string> actions;
+  for (const AuditEntry& e : *audit) {
+    if (e.action.starts_with("account.")) actions.push_back(e.action);
+    EXPECT_EQ((e.target + e.correlation_id).find("secret-"), std::string::npos)
+        << "never the secret";
+  }
+  EXPECT_EQ(actions,
+            (std::vector<std::string>{"account.webhook_secret.set", "account.webhook_secret.set",
+                                      "account.webhook_secret.clear"}));
+}
+
+TEST_F(DataKeysTest, AccountWebhookSecretNeedsAnExistingAccount) {
+  auto s = SetSecret("nobody", kAcmeSecret);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.error().code, "not_found");
+  EXPECT_EQ(SecretOf("nobody"), std::nullopt);
+}
+
+TEST_F(DataKeysTest, S9_ReencryptionMovesAccountWebhookSecretsAndRetirementWaitsForThem) {
+  CreateAccount("acme");
+  ASSERT_TRUE(SetSecret("acme", kAcmeSecret).ok());
+  Rotate();
+  EXPECT_EQ(SecretOf("acme"), kAcmeSecret) << "the old key still opens it";
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{1, 1}}))
+      << "keys retire-data-key 1 is refused while this holds";
+  EXPECT_EQ(ReencryptAll(), 1);
+  EXPECT_EQ((*store_->CountRowsByDataKey()), (std::map<uint32_t, int64_t>{{2, 1}}));
+  EXPECT_EQ(crypto::SealedKeyId(One("SELECT secret FROM account_webhook_secrets")), 2u);
+  EXPECT_EQ(SecretOf("acme"), kAcmeSecret);
+  EXPECT_EQ(*store_->ReencryptBatch(100), 0);
+}
+
+TEST_F(DataKeysTest, S9_AccountWebhookSecretCopiedToAnotherAccountDoesNotOpen) {
+  CreateAccount("acme");
+  CreateAccount("globex");
+  ASSERT_TRUE(SetSecret("acme", kAcmeSecret).ok());
+  ASSERT_TRUE(SetSecret("globex", "globex-own-webhook-secret").ok());
+  Sql("UPDATE account_webhook_secrets SET secret = (SELECT secret FROM account_webhook_secrets"
+      " WHERE account = 'acme') WHERE account = 'globex'");
+  auto copied = store_->AccountWebhookSecret("globex");
+  ASSERT_FALSE(copied.ok());
+  EXPECT_EQ(copied.error().detail.find(kAcmeSecret), std::string::npos);
+}
+
+TEST_F(DataKeysTest, S9_LostKeyRingIsRefusedWhenOnlyAWebhookSecretIsSealed) {
+  CreateAccount("acme");
+  ASSERT_TRUE(SetSecret("acme", kAcmeSecret).ok());
+  store_.reset();
+  std::filesystem::remove(RingPath());
+  auto missing = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().code, "keyring_missing");
+
+  ASSERT_TRUE(crypto::SaveKeyRing(RingPath(), crypto::NewKeyRing(1)).ok());
+  auto foreign = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
+  ASSERT_FALSE(foreign.ok());
+  EXPECT_EQ(foreign.error().code, "keyring_mismatch");
 }
 
 }  // namespace

@@ -1,0 +1,43 @@
+#include "store/sqlite/checkpointer.h"
+
+#include "common/log.h"
+
+namespace deliverer::store::sqlite {
+
+Checkpointer::Checkpointer(std::unique_ptr<Connection> db, CheckpointerOptions options)
+    : db_(std::move(db)), options_(options), thread_([this] { Run(); }) {}
+
+Checkpointer::~Checkpointer() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  thread_.join();
+}
+
+void Checkpointer::Run() {
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) {
+    lock.unlock();
+    CheckpointOnce();
+    lock.lock();
+  }
+}
+
+void Checkpointer::CheckpointOnce() {
+  // The row is (busy, pages in the log, pages moved into the database).
+  auto passive = db_->Prepare("PRAGMA wal_checkpoint(PASSIVE)");
+  if (!passive.ok()) return;
+  auto row = passive->Step();
+  if (!row.ok() || !*row) return;
+  const int64_t log_pages = passive->Int(1);
+  passive->Reset();
+  if (log_pages < options_.restart_pages) return;
+  if (auto s = db_->Exec("PRAGMA wal_checkpoint(RESTART)"); !s.ok()) {
+    log::Warn("storage", "the write-ahead log holds {} pages and could not be restarted: {}", log_pages,
+              s.error().detail);
+  }
+}
+
+}  // namespace deliverer::store::sqlite
