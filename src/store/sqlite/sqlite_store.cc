@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <future>
 
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/data_keys.h"
 #include "store/sqlite/jobs.h"
 #include "store/sqlite/migrations.h"
@@ -45,9 +46,15 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   const int64_t pending = count->Int(0);
   count->Reset();
 
+  // The log is moved into the database by the checkpointer's thread, not inside COMMIT.
+  if (auto s = (*db)->Exec("PRAGMA wal_autocheckpoint=0"); !s.ok()) return s.error();
+  auto checkpoint_db = Connection::Open(path, /*read_only=*/false);
+  if (!checkpoint_db.ok()) return checkpoint_db.take_error();
+
   auto writer = std::make_unique<GroupCommitWriter>(std::move(*db), options.max_batch);
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring));
+  store->checkpointer_ = std::make_unique<Checkpointer>(std::move(*checkpoint_db), CheckpointerOptions{});
   store->pending_ = pending;
   // The stamp from before loading: a rotation racing with start-up is seen at the first
   // ReloadDataKeys.

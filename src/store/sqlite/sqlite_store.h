@@ -10,6 +10,7 @@
 
 #include "common/clock.h"
 #include "crypto/cipher.h"
+#include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
 #include "store/delivery_store.h"
@@ -126,6 +127,7 @@ class SqliteStore final : public Store, public DeliveryStore {
   std::unique_ptr<crypto::Cipher> cipher_;
   const std::string keyring_path_;
   std::unique_ptr<GroupCommitWriter> writer_;
+  std::unique_ptr<Checkpointer> checkpointer_;
   std::mutex keys_mutex_;
   std::string keyring_stamp_;  // guarded by keys_mutex_: the file's identity when loaded
   // The last rowid re-encrypted per (table, key); ReencryptBatch only (one caller).
