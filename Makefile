@@ -32,6 +32,7 @@ fuzz:
 
 bench: build
 	scripts/install-deps --bench
+	scripts/bench-micro $(BUILD)
 	scripts/bench-ingest $(BUILD)
 	scripts/bench-e2e $(BUILD)
 
