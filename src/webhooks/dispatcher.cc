@@ -35,6 +35,7 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::DeliveryStore& store,
       metrics_(metrics),
       clock_(clock),
       tls_(MakeTls()),
+      poster_(*tls_, options_.allow_private, options_.timeout),
       timer_(io_),
       random_(static_cast<uint64_t>(clock.NowUnixMillis())) {
 }
@@ -74,7 +75,7 @@ void Dispatcher::DeliverOps(OpsEvent& event) {
     request.event_id = event.event_id;
     request.signature = auth::SignatureHeader(options_.signing_secret, clock_.NowUnixMillis() / 1000, request.body,
                                               options_.previous_signing_secret);
-    PostOutcome outcome = co_await Post(request, *tls_, options_.allow_private, options_.timeout);
+    PostOutcome outcome = co_await poster_.Post(request);
     event.in_flight = false;
     ++event.attempts;
     metrics_.Counter("deliverer_ops_webhook_deliveries_total", "Operators' webhook attempts",
@@ -161,7 +162,7 @@ void Dispatcher::Deliver(store::WebhookJob job) {
     // global secret only.
     request.signature = auth::SignatureHeader(secrets.current, clock_.NowUnixMillis() / 1000,
                                               request.body, secrets.previous);
-    PostOutcome outcome = co_await Post(request, *tls_, options_.allow_private, options_.timeout);
+    PostOutcome outcome = co_await poster_.Post(request);
     Done(job, outcome.ok(), outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
   };
   asio::co_spawn(io_, std::move(run), asio::detached);
@@ -183,17 +184,23 @@ void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::s
     }
   }
   metrics_.Counter("deliverer_webhook_deliveries_total", "Producer webhook attempts", {{"outcome", outcome}}).Inc();
-  store_.CompleteWebhooks({store::WebhookDone{job.event_id, delivered, next_at}},
-                          [this, event_id = job.event_id](Status) {
-                            asio::post(io_, [this, event_id] {
-                              in_flight_.erase(event_id);
-                              // More are waiting: once half the slots are free, take them
-                              // now rather than at the next tick (one outbox read per batch).
-                              if (backlog_ && in_flight_.size() <= options_.max_concurrent / 2) {
-                                ArmPoll(Millis(0));
-                              }
-                            });
-                          });
+  done_.push_back(store::WebhookDone{job.event_id, delivered, next_at});
+  if (done_.size() == 1) asio::post(io_, [this] { FlushDone(); });
+}
+
+void Dispatcher::FlushDone() {
+  std::vector<std::string> event_ids;
+  event_ids.reserve(done_.size());
+  for (const store::WebhookDone& d : done_) event_ids.push_back(d.event_id);
+  store_.CompleteWebhooks(std::move(done_), [this, event_ids = std::move(event_ids)](Status) {
+    asio::post(io_, [this, event_ids] {
+      for (const std::string& id : event_ids) in_flight_.erase(id);
+      // More are waiting: once half the slots are free, take them now rather than at the
+      // next tick (one outbox read per batch).
+      if (backlog_ && in_flight_.size() <= options_.max_concurrent / 2) ArmPoll(Millis(0));
+    });
+  });
+  done_.clear();
 }
 
 }  // namespace deliverer::webhooks

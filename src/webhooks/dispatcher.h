@@ -33,6 +33,7 @@
 #include "common/clock.h"
 #include "metrics/metrics.h"
 #include "store/delivery_store.h"
+#include "webhooks/http_post.h"
 #include "webhooks/payload.h"
 
 namespace deliverer::webhooks {
@@ -88,6 +89,8 @@ class Dispatcher {
   // read before).
   std::optional<SigningSecrets> SecretsFor(const std::string& account);
   void Done(const store::WebhookJob& job, bool delivered, const std::string& why);
+  // Records every outcome Done collected since the last flush in one store write.
+  void FlushDone();
 
   const DispatcherOptions options_;
   store::DeliveryStore& store_;
@@ -95,10 +98,14 @@ class Dispatcher {
   const Clock& clock_;
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
+  Poster poster_;  // io_ thread only
   boost::asio::steady_timer timer_;
   std::mt19937_64 random_;
   std::set<std::string> in_flight_;  // event ids; io_ thread only
   std::list<OpsEvent> ops_;           // io_ thread only
+  // Outcomes waiting for FlushDone, which is posted when the first one arrives: the
+  // completions of one turn of io_ share a write.
+  std::vector<store::WebhookDone> done_;  // io_ thread only
   // Accounts' own secrets as last read; io_ thread only. A short TTL rather than a
   // notification: the CLI that changes a secret is another process, and a read every
   // 5 s per account costs nothing next to the outbox reads.

@@ -2,28 +2,51 @@
 
 #include <boost/asio/this_coro.hpp>
 
-#include "httpc/connection.h"
-
 namespace deliverer::webhooks {
 
 namespace asio = boost::asio;
 
-asio::awaitable<PostOutcome> Post(const PostRequest& request, asio::ssl::context& tls,
-                                  bool allow_private, std::chrono::seconds timeout) {
+Poster::Poster(asio::ssl::context& tls, bool allow_private, std::chrono::seconds timeout)
+    : tls_(tls), allow_private_(allow_private), timeout_(timeout) {}
+
+std::unique_ptr<httpc::Connection> Poster::Take(const std::string& origin, const httpc::Url& url,
+                                                const asio::any_io_executor& executor) {
+  auto& idle = idle_[origin];
+  if (!idle.empty()) {
+    std::unique_ptr<httpc::Connection> kept = std::move(idle.back());
+    idle.pop_back();
+    return kept;
+  }
+  httpc::ConnectionOptions options;
+  options.url = url;
+  options.tls = &tls_;
+  options.allow_private = allow_private_;
+  options.timeout = timeout_;
+  options.idle_close = kIdleClose;
+  return std::make_unique<httpc::Connection>(executor, std::move(options));
+}
+
+asio::awaitable<PostOutcome> Poster::Post(const PostRequest& request) {
   const auto url = httpc::ParseUrl(request.url);
   if (!url) co_return PostOutcome{0, "invalid_url"};
-  httpc::ConnectionOptions options;
-  options.url = *url;
-  options.tls = &tls;
-  options.allow_private = allow_private;
-  options.timeout = timeout;
-  httpc::Connection connection(co_await asio::this_coro::executor, std::move(options));
-  auto req = httpc::MakePost(*url, request.body, "application/json");
-  req.set("Deliverer-Signature", request.signature);
-  req.set("Deliverer-Event-Id", request.event_id);
-  req.set(boost::beast::http::field::user_agent, "Deliverer-Webhooks/1");
-  req.keep_alive(false);
-  httpc::Outcome outcome = co_await connection.Exchange(std::move(req));
+  const std::string origin = (url->tls ? "https://" : "http://") + url->host + ":" + url->port;
+  const auto executor = co_await asio::this_coro::executor;
+  std::unique_ptr<httpc::Connection> connection = Take(origin, *url, executor);
+  httpc::Outcome outcome;
+  // A kept connection the receiver has just closed fails without an answer: that one
+  // attempt goes again at once on a new connection. Receivers drop duplicates by
+  // event_id, so a POST that did arrive after all costs nothing.
+  for (int attempt = 0; attempt < 2; ++attempt) {
+    const bool reused = connection->open();
+    auto req = httpc::MakePost(*url, request.body, "application/json");
+    req.set("Deliverer-Signature", request.signature);
+    req.set("Deliverer-Event-Id", request.event_id);
+    req.set(boost::beast::http::field::user_agent, "Deliverer-Webhooks/1");
+    outcome = co_await connection->Exchange(std::move(req));
+    if (outcome.status != 0 || !reused) break;
+  }
+  auto& idle = idle_[origin];
+  if (connection->open() && idle.size() < kIdlePerOrigin) idle.push_back(std::move(connection));
   co_return PostOutcome{outcome.status, std::move(outcome.error)};
 }
 

@@ -1,12 +1,24 @@
 #pragma once
-// One HTTPS/HTTP POST to a producer's callback URL, with the SSRF guard applied to every
-// address the host name resolves to, right before connecting (validation/ssrf.h).
-// Redirects are never followed: a 3xx is a failed delivery. TLS peers are verified.
+// POSTs to producers' callback URLs (and the operators' webhook URL), over connections
+// kept alive per origin (scheme, host, port): a gateway sends two events per message, and
+// opening a connection for each cost more than signing and sending it.
+//
+// The SSRF guard (validation/ssrf.h) checks every address the host resolves to right
+// before each connection is opened; a kept connection stays on the address checked then,
+// so a name that later resolves elsewhere cannot redirect it. Redirects are never
+// followed: a 3xx is a failed delivery. TLS peers are verified.
+//
+// Not thread-safe: one Poster per executor thread (the dispatcher's).
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ssl/context.hpp>
 
 #include <chrono>
+#include <map>
+#include <memory>
 #include <string>
+#include <vector>
+
+#include "httpc/connection.h"
 
 namespace deliverer::webhooks {
 
@@ -23,8 +35,29 @@ struct PostRequest {
   std::string event_id;
 };
 
-// Coroutine on the caller's executor. `tls` is the client context (verify peer).
-boost::asio::awaitable<PostOutcome> Post(const PostRequest& request, boost::asio::ssl::context& tls,
-                                         bool allow_private, std::chrono::seconds timeout);
+class Poster {
+ public:
+  // `tls` is the client context (verify peer); it must outlive the Poster.
+  Poster(boost::asio::ssl::context& tls, bool allow_private, std::chrono::seconds timeout);
+
+  // Coroutine on the caller's executor.
+  boost::asio::awaitable<PostOutcome> Post(const PostRequest& request);
+
+  // Idle connections kept per origin at most; more concurrent POSTs open more, and close
+  // them after use.
+  static constexpr size_t kIdlePerOrigin = 32;
+  // Shorter than common servers' keep-alive timeouts (5 s in Node.js), so a connection is
+  // rarely reused just as the receiver closes it.
+  static constexpr std::chrono::milliseconds kIdleClose{2'000};
+
+ private:
+  std::unique_ptr<httpc::Connection> Take(const std::string& origin, const httpc::Url& url,
+                                          const boost::asio::any_io_executor& executor);
+
+  boost::asio::ssl::context& tls_;
+  const bool allow_private_;
+  const std::chrono::seconds timeout_;
+  std::map<std::string, std::vector<std::unique_ptr<httpc::Connection>>> idle_;
+};
 
 }  // namespace deliverer::webhooks
