@@ -3,9 +3,13 @@
 // rate limits, back-pressure, and the handlers. Transport-free: HttpServer feeds it
 // parsed requests. Handle() may run concurrently on several I/O threads.
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/thread_pool.hpp>
+#include <boost/asio/use_awaitable.hpp>
 
 #include <functional>
 #include <memory>
+#include <optional>
 #include <nlohmann/json.hpp>
 
 #include "api/authenticator.h"
@@ -30,6 +34,10 @@ struct ApiOptions {
   std::function<void(std::vector<queue::Delivery>)> publish;
   // The body of GET /v1/admin/carriers. Any thread.
   std::function<std::string()> carriers_json;
+  // Where producers' requests are validated; null = on the I/O thread. Checking a number
+  // against the numbering plan takes tens of µs (docs/benchmarks.md): run elsewhere, it
+  // no longer holds up the other connections' reads, writes and answers.
+  boost::asio::thread_pool* validation_pool = nullptr;
   // Carriers with a link up, for /readyz. Any thread.
   std::function<int()> carriers_up;
   // Credentials due for rotation, for /readyz detail: [{"kind","id","age_days"}]. Any thread.
@@ -113,6 +121,19 @@ class Api {
   Response Reject(const Error& error, int retry_after_s = 0);
   Response StorageFailure(const Error& error, std::string_view request_id);
   std::optional<Error> CheckOverloaded() const;
+  // Runs `work` (thread-safe, no I/O of its own beyond store reads) on the validation
+  // pool when there is one, and resumes on the caller's executor with its result.
+  template <class Work>
+  boost::asio::awaitable<std::invoke_result_t<Work&>> OffIoThread(Work work) {
+    using Out = std::invoke_result_t<Work&>;
+    if (options_.validation_pool == nullptr) co_return work();
+    // co_spawn wants a default-constructible result; Result<T> is not.
+    std::optional<Out> out = co_await boost::asio::co_spawn(
+        options_.validation_pool->get_executor(),
+        [&work]() -> boost::asio::awaitable<std::optional<Out>> { co_return work(); },
+        boost::asio::use_awaitable);
+    co_return std::move(*out);
+  }
 
   store::Store& store_;
   const validation::Validator& validator_;

@@ -62,9 +62,13 @@ bool IsAdmin(const Caller& caller) { return (caller.scopes & auth::kScopeAdmin) 
 awaitable<Response> Api::SendMessage(Context& ctx) {
   if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
   if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
-  auto parsed = validator_.ParseMessage(ctx.request.body());
+  auto [parsed, suppressed] = co_await OffIoThread([&] {
+    auto message = validator_.ParseMessage(ctx.request.body());
+    Result<bool> on_list = false;
+    if (message.ok()) on_list = store_.IsSuppressed(ctx.caller.account, message->to);
+    return std::make_pair(std::move(message), std::move(on_list));
+  });
   if (!parsed.ok()) co_return RejectMessage(parsed.error());
-  auto suppressed = store_.IsSuppressed(ctx.caller.account, parsed->to);
   if (!suppressed.ok()) co_return StorageFailure(suppressed.error(), ctx.caller.request_id);
   if (*suppressed) co_return RejectMessage(Suppressed());
 
@@ -98,7 +102,7 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
 awaitable<Response> Api::SendBatch(Context& ctx) {
   if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
   if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
-  auto parsed = validator_.ParseBatch(ctx.request.body());
+  auto parsed = co_await OffIoThread([&] { return validator_.ParseBatch(ctx.request.body()); });
   if (!parsed.ok()) co_return Reject(parsed.error());
 
   const int64_t now = clock_.NowUnixMillis();

@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/thread_pool.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
@@ -186,7 +187,11 @@ int Serve(const ServeOptions& options) {
   }
   asio::io_context io;
   CredentialWatch credentials(io, **store, config.carriers, registry, clock);
+  // One thread: with the I/O thread, the writer and (when delivering) the engine, that is
+  // as many busy threads as a small machine has cores.
+  asio::thread_pool validation_pool(1);
   api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
+  api_options.validation_pool = &validation_pool;
   api_options.aging_credentials = [&credentials] { return credentials.AgingJson(); };
   api::Api api(**store, **validator, registry, clock, std::move(api_options));
   api::HttpServer http(io, api, LimitsOf(config.server), tls.get());
