@@ -113,4 +113,24 @@ std::optional<double> ProcessCpuSeconds(pid_t pid) {
   return static_cast<double>(*ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
+std::optional<double> PeakRssMibFromStatus(std::string_view status) {
+  constexpr std::string_view kField = "VmHWM:";
+  size_t at = status.find(kField);
+  if (at == std::string_view::npos) return std::nullopt;
+  at = status.find_first_not_of(" \t", at + kField.size());
+  if (at == std::string_view::npos) return std::nullopt;
+  uint64_t kib = 0;
+  const auto [end, ec] = std::from_chars(status.data() + at, status.data() + status.size(), kib);
+  if (ec != std::errc() || end == status.data() + at) return std::nullopt;
+  return static_cast<double>(kib) / 1024.0;
+}
+
+std::optional<double> ProcessPeakRssMib(pid_t pid) {
+  std::ifstream file("/proc/" + std::to_string(pid) + "/status");
+  if (!file.is_open()) return std::nullopt;
+  std::stringstream text;
+  text << file.rdbuf();
+  return PeakRssMibFromStatus(text.str());
+}
+
 }  // namespace deliverer::loadgen

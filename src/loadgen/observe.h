@@ -22,6 +22,10 @@ std::optional<double> SumMetric(std::string_view exposition, std::string_view na
 // 2) may hold spaces and parentheses, so fields are counted from its last ')'.
 std::optional<uint64_t> CpuTicksFromStat(std::string_view stat);
 
+// The peak resident set (VmHWM) in MiB from the text of /proc/PID/status; nullopt when
+// the line is missing.
+std::optional<double> PeakRssMibFromStatus(std::string_view status);
+
 // The gateway's counters at one moment, `t_s` seconds after the run's start.
 struct MetricSample {
   double t_s = 0;
@@ -40,5 +44,7 @@ GatewayFigures GatewayFiguresOf(const MetricSample& baseline,
 // (nullopt when it cannot be read, e.g. it has exited).
 double SelfCpuSeconds();
 std::optional<double> ProcessCpuSeconds(pid_t pid);
+// Process `pid`'s peak resident set so far, in MiB (nullopt when it cannot be read).
+std::optional<double> ProcessPeakRssMib(pid_t pid);
 
 }  // namespace deliverer::loadgen

@@ -86,7 +86,9 @@ std::string CpuLine(const Report& r) {
   std::string out = fmt::format("cpu         loadgen {:.2f} cores", r.cpu.loadgen_cores);
   if (r.cpu.serve_cores) out += fmt::format(", serve {:.2f}", *r.cpu.serve_cores);
   if (r.cpu.sim_cores) out += fmt::format(", sim {:.2f}", *r.cpu.sim_cores);
-  return out + fmt::format(" (over the {:.2f} s send window)\n", r.cpu.window_s);
+  out += fmt::format(" (over the {:.2f} s send window)", r.cpu.window_s);
+  if (r.cpu.serve_peak_rss_mib) out += fmt::format("; serve peak RSS {:.0f} MiB", *r.cpu.serve_peak_rss_mib);
+  return out + "\n";
 }
 
 Json DeliveryJson(const Report& r) {
@@ -193,7 +195,8 @@ std::string FormatJson(const Report& r) {
   Json cpu = {{"window_s", Round(r.cpu.window_s, 3)},
               {"loadgen_cores", Round(r.cpu.loadgen_cores, 3)},
               {"serve_cores", OptionalNumber(r.cpu.serve_cores)},
-              {"sim_cores", OptionalNumber(r.cpu.sim_cores)}};
+              {"sim_cores", OptionalNumber(r.cpu.sim_cores)},
+              {"serve_peak_rss_mib", OptionalNumber(r.cpu.serve_peak_rss_mib)}};
   Json out = {{"target", {{"url", r.url}, {"spawned", r.spawned}}},
               {"load", load},
               {"requests", RequestsJson(r)},

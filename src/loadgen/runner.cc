@@ -236,6 +236,7 @@ void Run::FillFigures(SteadyTime start, SteadyTime send_end, const CpuSnapshot& 
   report_.cpu.loadgen_cores = window_s > 0 ? (cpu_end.self - cpu_start.self) / window_s : 0;
   report_.cpu.serve_cores = Cores(cpu_start.serve, cpu_end.serve, window_s);
   report_.cpu.sim_cores = Cores(cpu_start.sim, cpu_end.sim, window_s);
+  if (target_.serve_pid > 0) report_.cpu.serve_peak_rss_mib = ProcessPeakRssMib(target_.serve_pid);
 }
 
 void Run::FillConfig() {

@@ -39,6 +39,16 @@ TEST(CpuTicksTest, ReadsUtimePlusStimeAfterTheCommandName) {
   EXPECT_FALSE(CpuTicksFromStat("1 (x) S 1 2"));
 }
 
+TEST(PeakRssTest, ReadsVmHwmInMib) {
+  EXPECT_EQ(PeakRssMibFromStatus("Name:\tdeliverer\nVmPeak:\t 900000 kB\nVmHWM:\t  204800 kB\nVmRSS:\t 1024 kB\n"),
+            200.0);
+  EXPECT_FALSE(PeakRssMibFromStatus("Name:\tdeliverer\nVmRSS:\t 1024 kB\n"));
+  EXPECT_FALSE(PeakRssMibFromStatus("VmHWM:\t kB\n"));
+  const auto self = ProcessPeakRssMib(::getpid());
+  ASSERT_TRUE(self.has_value());
+  EXPECT_GT(*self, 1.0);
+}
+
 TEST(CpuTicksTest, ReadsThisProcess) {
   EXPECT_TRUE(ProcessCpuSeconds(getpid()).has_value());
   EXPECT_GE(SelfCpuSeconds(), 0.0);
