@@ -15,6 +15,7 @@ std::unique_ptr<httpc::Connection> Poster::Take(const std::string& origin, const
   if (!idle.empty()) {
     std::unique_ptr<httpc::Connection> kept = std::move(idle.back());
     idle.pop_back();
+    --idle_total_;
     return kept;
   }
   httpc::ConnectionOptions options;
@@ -46,7 +47,10 @@ asio::awaitable<PostOutcome> Poster::Post(const PostRequest& request) {
     if (outcome.status != 0 || !reused) break;
   }
   auto& idle = idle_[origin];
-  if (connection->open() && idle.size() < kIdlePerOrigin) idle.push_back(std::move(connection));
+  if (connection->open() && idle.size() < kIdlePerOrigin && idle_total_ < kIdleTotal) {
+    idle.push_back(std::move(connection));
+    ++idle_total_;
+  }
   co_return PostOutcome{outcome.status, std::move(outcome.error)};
 }
 

@@ -43,9 +43,11 @@ class Poster {
   // Coroutine on the caller's executor.
   boost::asio::awaitable<PostOutcome> Post(const PostRequest& request);
 
-  // Idle connections kept per origin at most; more concurrent POSTs open more, and close
-  // them after use.
-  static constexpr size_t kIdlePerOrigin = 32;
+  // Idle connections kept per origin (the dispatcher's concurrency) and in all at most;
+  // beyond that a connection is closed after use. Kept ones are not watched: one the
+  // receiver closed costs a failed write and a new connection when it is next taken.
+  static constexpr size_t kIdlePerOrigin = 128;
+  static constexpr size_t kIdleTotal = 512;
   // Shorter than common servers' keep-alive timeouts (5 s in Node.js), so a connection is
   // rarely reused just as the receiver closes it.
   static constexpr std::chrono::milliseconds kIdleClose{2'000};
@@ -58,6 +60,7 @@ class Poster {
   const bool allow_private_;
   const std::chrono::seconds timeout_;
   std::map<std::string, std::vector<std::unique_ptr<httpc::Connection>>> idle_;
+  size_t idle_total_ = 0;
 };
 
 }  // namespace deliverer::webhooks
