@@ -5,7 +5,7 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-asan fuzz bench build deps clean
+.PHONY: run test test-asan fuzz bench bench-soak build deps clean
 
 run: build
 	./$(BUILD)/deliverer serve --demo
@@ -35,6 +35,11 @@ bench: build
 	scripts/bench-micro $(BUILD)
 	scripts/bench-ingest $(BUILD)
 	scripts/bench-e2e $(BUILD)
+
+# Ten minutes at a fixed rate, memory sampled: docs/benchmarks.md "Memory over ten minutes".
+bench-soak: build
+	scripts/install-deps --bench
+	scripts/bench-soak $(BUILD)
 
 deps:
 	@scripts/install-deps
