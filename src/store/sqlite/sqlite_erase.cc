@@ -5,6 +5,9 @@
 // keeps no copy either.
 #include <fmt/format.h>
 
+#include <chrono>
+#include <thread>
+
 #include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
@@ -145,12 +148,17 @@ class EraseJob final : public WriteJob {
 
   void AfterCommit(Connection& db) override {
     if (!result_.ok()) return;
-    // TRUNCATE waits (busy timeout) for readers to leave the log, then empties it.
-    auto stmt = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-    if (!stmt.ok()) return;
-    auto row = stmt->Step();
-    result_->log_truncated = row.ok() && *row && stmt->Int(0) == 0;
-    stmt->Reset();
+    // TRUNCATE waits (busy timeout) for readers to leave the log, then empties it. It does
+    // not wait for a checkpoint in progress (the checkpointer's, every 100 ms and brief):
+    // that answers busy at once, so it is tried again for up to a second.
+    for (int attempt = 0; attempt < 50 && !result_->log_truncated; ++attempt) {
+      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      auto stmt = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+      if (!stmt.ok()) return;
+      auto row = stmt->Step();
+      result_->log_truncated = row.ok() && *row && stmt->Int(0) == 0;
+      stmt->Reset();
+    }
   }
 
   void Finish(const Status& commit) override {
