@@ -18,59 +18,51 @@ using boost::asio::awaitable;
 namespace {
 
 constexpr size_t kMaxReasonBytes = 200;
+constexpr size_t kMaxNumberBytes = 32;  // E.164 is 16 at most; room for a clear error
+
+// The one field a small JSON body may carry, `{"<name>": "<at most max_bytes>"}`, nothing
+// else; nullopt when the object does not have it.
+Result<std::optional<std::string>> OnlyStringField(const Request& request, std::string_view name,
+                                                   size_t max_bytes) {
+  const auto type = request[http::field::content_type];
+  if (!IsJsonContentType(std::string_view(type.data(), type.size()))) {
+    return Error::Of("unsupported_media_type", "send the body as application/json");
+  }
+  simdjson::dom::parser parser;
+  simdjson::dom::element doc;
+  if (parser.parse(request.body()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
+    return Error::Of("invalid_json", "the body must be a JSON object");
+  }
+  std::optional<std::string> found;
+  for (auto [key, value] : doc.get_object()) {
+    if (key != name) {
+      return Error::Of("invalid_field", "unknown field '" + std::string(key) + "'", std::string(key));
+    }
+    std::string_view text;
+    if (value.get(text) != simdjson::SUCCESS || text.size() > max_bytes) {
+      return Error::Of("invalid_field",
+                       fmt::format("'{}' must be a string of at most {} bytes", name, max_bytes),
+                       std::string(name));
+    }
+    found = std::string(text);
+  }
+  return found;
+}
 
 // The optional PUT body {"reason": "..."}; absent or empty body → "api".
 Result<std::string> ParseReason(const Request& request) {
   if (request.body().empty()) return std::string("api");
-  const auto type = request[http::field::content_type];
-  if (!IsJsonContentType(std::string_view(type.data(), type.size()))) {
-    return Error::Of("unsupported_media_type", "send the body as application/json");
-  }
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(request.body()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
-    return Error::Of("invalid_json", "the body must be a JSON object");
-  }
-  std::string reason = "api";
-  for (auto [key, value] : doc.get_object()) {
-    if (key != "reason") {
-      return Error::Of("invalid_field", "unknown field '" + std::string(key) + "'",
-                       std::string(key));
-    }
-    std::string_view text;
-    if (value.get(text) != simdjson::SUCCESS || text.size() > kMaxReasonBytes) {
-      return Error::Of("invalid_field", "'reason' must be a string of at most 200 bytes",
-                       "reason");
-    }
-    reason = std::string(text);
-  }
-  return reason;
+  auto reason = OnlyStringField(request, "reason", kMaxReasonBytes);
+  if (!reason.ok()) return reason.take_error();
+  return reason->value_or("api");
 }
 
-// The body of POST /v1/admin/erase: {"number": "+…"}, nothing else.
+// The body of POST /v1/admin/erase: {"number": "+…"}.
 Result<std::string> ParseEraseNumber(const Request& request) {
-  const auto type = request[http::field::content_type];
-  if (!IsJsonContentType(std::string_view(type.data(), type.size()))) {
-    return Error::Of("unsupported_media_type", "send the body as application/json");
-  }
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc;
-  if (parser.parse(request.body()).get(doc) != simdjson::SUCCESS || !doc.is_object()) {
-    return Error::Of("invalid_json", "the body must be a JSON object");
-  }
-  std::optional<std::string> number;
-  for (auto [key, value] : doc.get_object()) {
-    std::string_view text;
-    if (key != "number") {
-      return Error::Of("invalid_field", "unknown field '" + std::string(key) + "'", std::string(key));
-    }
-    if (value.get(text) != simdjson::SUCCESS) {
-      return Error::Of("invalid_field", "'number' must be a string", "number");
-    }
-    number = std::string(text);
-  }
-  if (!number) return Error::Of("invalid_field", "'number' is required", "number");
-  return std::move(*number);
+  auto number = OnlyStringField(request, "number", kMaxNumberBytes);
+  if (!number.ok()) return number.take_error();
+  if (!*number) return Error::Of("invalid_field", "'number' is required", "number");
+  return std::move(**number);
 }
 
 // The `flag` filter of GET /v1/admin/inbound: a keyword action as stored, "none" for

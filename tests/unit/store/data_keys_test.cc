@@ -13,32 +13,15 @@
 #include "common/clock.h"
 #include "crypto/keyring.h"
 #include "store/sqlite/sqlite_store.h"
+#include "unit/store/store_fixture.h"
 
 namespace deliverer::store::sqlite {
 namespace {
 
 constexpr const char* kBody = "Your code is 482913";
 
-class DataKeysTest : public ::testing::Test {
+class DataKeysTest : public testing::StoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("deliverer-datakeys-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    Reopen();
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
-  void Reopen() {
-    store_.reset();
-    auto store = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
-    ASSERT_TRUE(store.ok()) << store.error().detail;
-    store_ = std::move(*store);
-  }
   std::string RingPath() const { return (dir_ / "keyring").string(); }
 
   Result<InsertResult> Insert(const std::string& id, const std::string& body = kBody,
@@ -113,12 +96,6 @@ class DataKeysTest : public ::testing::Test {
     }
   }
 
-  void Suppress(const std::string& account, const std::string& number) {
-    std::promise<deliverer::Status> done;
-    store_->PutSuppression(Suppression{account, number, "stop_keyword", "mo", 1}, AuditEntry{},
-                           [&](deliverer::Status r) { done.set_value(r); });
-    ASSERT_TRUE(done.get_future().get().ok());
-  }
   bool Suppressed(const std::string& account, const std::string& number) {
     auto r = store_->IsSuppressed(account, number);
     EXPECT_TRUE(r.ok());
@@ -153,9 +130,6 @@ class DataKeysTest : public ::testing::Test {
     return bytes;
   }
 
-  FakeClock clock_;
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(DataKeysTest, S9_BodiesAreSealedOnDiskAndReadBackInClear) {

@@ -6,28 +6,15 @@
 
 #include "common/clock.h"
 #include "store/sqlite/sqlite_store.h"
+#include "unit/store/store_fixture.h"
 
 namespace deliverer::store::sqlite {
 namespace {
 
 using model::Status;
 
-class DeliveryStoreTest : public ::testing::Test {
+class DeliveryStoreTest : public testing::StoreFixture {
  protected:
-  void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("deliverer-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    auto store = SqliteStore::Open(SqliteOptions{dir_.string()}, clock_);
-    ASSERT_TRUE(store.ok()) << store.error().detail;
-    store_ = std::move(*store);
-  }
-  void TearDown() override {
-    store_.reset();
-    std::filesystem::remove_all(dir_);
-  }
-
   void Insert(const std::string& id, int segments = 1, std::string callback = "") {
     NewMessage m;
     m.id = id;
@@ -113,9 +100,6 @@ class DeliveryStoreTest : public ::testing::Test {
     return out;
   }
 
-  FakeClock clock_;
-  std::filesystem::path dir_;
-  std::unique_ptr<SqliteStore> store_;
 };
 
 TEST_F(DeliveryStoreTest, SentThenDeliveredWithEvents) {

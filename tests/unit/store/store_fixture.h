@@ -83,7 +83,7 @@ class StoreFixture : public ::testing::Test {
     return files;
   }
 
-  SystemClock clock_;
+  FakeClock clock_;
   std::filesystem::path dir_;
   std::unique_ptr<SqliteStore> store_;
 };
