@@ -118,6 +118,16 @@ Result<bool> RemoveSuppression(Connection& db, const std::string& account,
   return db.Changes() > 0;
 }
 
+Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt) {
+  std::vector<std::string> texts;
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return texts;
+    texts.push_back(stmt.Text(0));
+  }
+}
+
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id) {
   auto stmt = db.Prepare(
       "SELECT status, at, carrier, detail FROM events WHERE message_id = ? ORDER BY rowid");

@@ -25,6 +25,8 @@ Status UpsertSuppression(Connection& db, const Suppression& s, const crypto::Cip
 // False when the number was not on the list. Matches by NumberHash.
 Result<bool> RemoveSuppression(Connection& db, const std::string& account,
                                const std::string& number, const crypto::Cipher& cipher);
+// Steps a bound statement to its end, collecting the text of its first column (ids).
+Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt);
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id);
 
 // Bodies at rest (reliability.md S9) are sealed with their row as context, so a body

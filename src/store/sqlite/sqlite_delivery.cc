@@ -372,14 +372,7 @@ Result<std::vector<std::string>> SqliteStore::Ids(std::string_view sql, int64_t 
   auto stmt = (*reader)->Prepare(sql);
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, now_ms).Bind(2, int64_t{limit});
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    ids.push_back(stmt->Text(0));
-  }
-  return ids;
+  return FirstColumnTexts(*stmt);
 }
 
 Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int limit) {

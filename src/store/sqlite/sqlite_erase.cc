@@ -41,13 +41,7 @@ Result<std::vector<std::string>> SelectIds(Connection& db, const std::string& sq
   auto stmt = db.Prepare(sql);
   if (!stmt.ok()) return stmt.take_error();
   BindForms(*stmt, forms);
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) return ids;
-    ids.push_back(stmt->Text(0));
-  }
+  return FirstColumnTexts(*stmt);
 }
 
 // Queued messages to the number will not be sent: they end as a refusal for policy would.
@@ -150,9 +144,14 @@ class EraseJob final : public WriteJob {
     if (!result_.ok()) return;
     // TRUNCATE waits (busy timeout) for readers to leave the log, then empties it. It does
     // not wait for a checkpoint in progress (the checkpointer's, every 100 ms and brief):
-    // that answers busy at once, so it is tried again for up to a second.
-    for (int attempt = 0; attempt < 50 && !result_->log_truncated; ++attempt) {
-      if (attempt > 0) std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // that answers busy at once, so it is tried again until a second has passed. Every
+    // producer waits behind the writer meanwhile, hence the bound.
+    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+    for (bool first = true; !result_->log_truncated; first = false) {
+      if (!first) {
+        if (std::chrono::steady_clock::now() >= give_up) return;
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
       auto stmt = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
       if (!stmt.ok()) return;
       auto row = stmt->Step();

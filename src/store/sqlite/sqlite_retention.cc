@@ -1,4 +1,5 @@
 // SqliteStore: the retention job's passes (operations.md "Security and compliance").
+#include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace deliverer::store::sqlite {
@@ -23,13 +24,7 @@ Result<std::vector<std::string>> EndedMessagesBefore(Connection& db, int64_t cut
   auto stmt = db.Prepare("SELECT id FROM messages WHERE created_at < ?1 AND " + kEnded + " LIMIT ?2");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, cutoff).Bind(2, batch);
-  std::vector<std::string> ids;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) return ids;
-    ids.push_back(stmt->Text(0));
-  }
+  return FirstColumnTexts(*stmt);
 }
 
 Status DeleteMessage(Connection& db, const std::string& id) {

@@ -25,10 +25,14 @@
 #include "httpc/connection.h"
 #include "httpc/tls_client.h"
 #include "httpc/url.h"
+#include "support/loopback_http_server.h"
 #include "support/test_certificate.h"
 
 namespace deliverer::httpc {
 namespace {
+
+using test_http::LoopbackServer;
+using test_http::Ok;
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -65,55 +69,6 @@ TEST(MakePostTest, SetsHostWithPortOnlyWhenNotTheDefault) {
   EXPECT_EQ(req[http::field::content_length], "2");
   auto v6 = MakePost(*ParseUrl("https://[::1]/x"), "", "text/plain");
   EXPECT_EQ(v6[http::field::host], "[::1]");
-}
-
-// Answers each request on a connection with `reply(request_count)`; counts connections.
-class LoopbackServer {
- public:
-  using Reply = std::function<std::optional<http::response<http::string_body>>(int n, const std::string& body)>;
-
-  LoopbackServer(asio::io_context& io, Reply reply)
-      : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), reply_(std::move(reply)) {
-    asio::co_spawn(io, Accept(), asio::detached);
-  }
-  uint16_t port() const { return acceptor_.local_endpoint().port(); }
-  int connections = 0;
-  int requests = 0;
-
- private:
-  asio::awaitable<void> Accept() {
-    for (;;) {
-      beast::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      ++connections;
-      asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)), asio::detached);
-    }
-  }
-  asio::awaitable<void> Serve(tcp::socket socket) {
-    beast::flat_buffer buffer;
-    for (;;) {
-      beast::error_code ec;
-      http::request<http::string_body> req;
-      co_await http::async_read(socket, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      auto res = reply_(++requests, req.body());
-      if (!res) co_return;  // hang up without answering
-      res->prepare_payload();
-      co_await http::async_write(socket, *res, asio::redirect_error(asio::use_awaitable, ec));
-      if (ec || !res->keep_alive()) co_return;
-    }
-  }
-
-  tcp::acceptor acceptor_;
-  Reply reply_;
-};
-
-http::response<http::string_body> Ok(std::string body) {
-  http::response<http::string_body> res{http::status::ok, 11};
-  res.body() = std::move(body);
-  res.keep_alive(true);
-  return res;
 }
 
 // Runs `exchanges` requests one after another on one Connection; returns their outcomes.

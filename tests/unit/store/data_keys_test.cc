@@ -26,25 +26,13 @@ class DataKeysTest : public testing::StoreFixture {
 
   Result<InsertResult> Insert(const std::string& id, const std::string& body = kBody,
                               const std::string& hash = "raw-hash") {
-    NewMessage m;
-    m.id = id;
-    m.account = "acme";
-    m.from = "Deliverer";
-    m.to = "+447911123456";
-    m.to_region = "GB";
-    m.body = body;
+    NewMessage m = Message(id, "+447911123456", body);
     m.payload_hash = hash;
-    m.created_at_ms = clock_.NowUnixMillis();
-    std::promise<std::vector<Result<InsertResult>>> done;
-    store_->InsertMessages({m}, [&](auto results) { done.set_value(std::move(results)); });
-    return std::move(done.get_future().get()[0]);
+    return StoreFixture::Insert(std::move(m));
   }
 
   void InsertInbound(const std::string& id, const std::string& body) {
-    std::promise<Result<InboundOutcome>> done;
-    store_->RecordInbound(InboundRecord{id, "sim-a", "+447911123456", "12345", body, 1000, ""}, {},
-                          [&](Result<InboundOutcome> r) { done.set_value(std::move(r)); });
-    ASSERT_TRUE(done.get_future().get().ok());
+    ASSERT_TRUE(Inbound(InboundRecord{id, "sim-a", "+447911123456", "12345", body, 1000, ""}).ok());
   }
 
   std::string BodyOf(const std::string& id) {

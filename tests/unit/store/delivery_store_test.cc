@@ -16,21 +16,10 @@ using model::Status;
 class DeliveryStoreTest : public testing::StoreFixture {
  protected:
   void Insert(const std::string& id, int segments = 1, std::string callback = "") {
-    NewMessage m;
-    m.id = id;
-    m.account = "acme";
-    m.from = "Deliverer";
-    m.to = "+447911123456";
-    m.to_region = "GB";
-    m.body = "hello";
+    NewMessage m = Message(id, "+447911123456", "hello");
     m.segments = segments;
     m.callback_url = std::move(callback);
-    m.payload_hash = "h" + id;
-    m.created_at_ms = clock_.NowUnixMillis();
-    std::promise<std::vector<Result<InsertResult>>> done;
-    store_->InsertMessages({m}, [&](auto results) { done.set_value(std::move(results)); });
-    auto results = done.get_future().get();
-    ASSERT_TRUE(results[0].ok());
+    ASSERT_TRUE(StoreFixture::Insert(std::move(m)).ok());
   }
 
   std::vector<Result<ChangeOutcome>> Change(std::vector<StatusChange> changes) {
@@ -55,13 +44,6 @@ class DeliveryStoreTest : public testing::StoreFixture {
       c.segments.push_back(SegmentSubmit{static_cast<int>(i), keys[i], keys[i]});
     }
     return c;
-  }
-
-  Result<InboundOutcome> Inbound(InboundRecord mo, InboundEffects effects) {
-    std::promise<Result<InboundOutcome>> done;
-    store_->RecordInbound(std::move(mo), std::move(effects),
-                          [&](Result<InboundOutcome> r) { done.set_value(std::move(r)); });
-    return done.get_future().get();
   }
 
   void Put(Suppression s) {

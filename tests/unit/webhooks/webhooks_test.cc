@@ -1,6 +1,13 @@
-// Producer webhooks: signature (api.md), URL parsing for the sender, payload shape.
+// Producer webhooks: signature (api.md), payload shape, and the sender's connections
+// kept per receiver (against a loopback server).
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+
+#include <boost/asio/ssl/context.hpp>
+
+#include <vector>
+
+#include "support/loopback_http_server.h"
 
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
@@ -72,6 +79,43 @@ TEST(PayloadTest, NoErrorIsNull) {
   store::WebhookJob job;
   job.status = model::Status::kSent;
   EXPECT_TRUE(nlohmann::json::parse(PayloadJson(job))["error"].is_null());
+}
+
+// Posts `count` webhooks one after another through one Poster; their HTTP statuses.
+std::vector<int> PostInTurn(boost::asio::io_context& io, uint16_t port, int count) {
+  boost::asio::ssl::context tls(boost::asio::ssl::context::tls_client);
+  Poster poster(tls, /*allow_private=*/true, std::chrono::seconds(2));
+  std::vector<int> statuses;
+  boost::asio::co_spawn(
+      io,
+      [&]() -> boost::asio::awaitable<void> {
+        for (int i = 0; i < count; ++i) {
+          PostRequest request{"http://127.0.0.1:" + std::to_string(port) + "/hook", "{}", "t=1,v1=00",
+                              "event-" + std::to_string(i)};
+          statuses.push_back((co_await poster.Post(request)).status);
+        }
+        io.stop();
+      },
+      boost::asio::detached);
+  io.run();
+  return statuses;
+}
+
+TEST(PosterTest, KeepsOneConnectionPerReceiver) {
+  boost::asio::io_context io;
+  test_http::LoopbackServer receiver(io, [](int, const std::string&) { return test_http::Ok(""); });
+  EXPECT_EQ(PostInTurn(io, receiver.port(), 3), (std::vector<int>{200, 200, 200}));
+  EXPECT_EQ(receiver.connections, 1);
+}
+
+// A receiver that closes a kept connection (its idle timeout ran out) costs the event
+// nothing: the POST goes again at once on a new connection.
+TEST(PosterTest, AKeptConnectionTheReceiverClosedIsReplacedAtOnce) {
+  boost::asio::io_context io;
+  test_http::LoopbackServer receiver(io, [](int, const std::string&) { return test_http::Ok(""); });
+  receiver.hang_up_after_reply = true;
+  EXPECT_EQ(PostInTurn(io, receiver.port(), 2), (std::vector<int>{200, 200}));
+  EXPECT_EQ(receiver.connections, 2);
 }
 
 }  // namespace
