@@ -2,6 +2,8 @@
 
 #include <openssl/x509v3.h>
 
+#include "tls/server_context.h"
+
 namespace deliverer::api {
 
 namespace ssl = boost::asio::ssl;
@@ -39,15 +41,13 @@ Error CannotLoad(std::string_view what, const std::string& path, const boost::sy
 }  // namespace
 
 Result<std::unique_ptr<ssl::context>> MakeServerTlsContext(const TlsServerFiles& files) {
-  auto context = std::make_unique<ssl::context>(ssl::context::tls_server);
-  context->set_options(ssl::context::default_workarounds | ssl::context::no_sslv2 |
-                       ssl::context::no_sslv3 | ssl::context::no_tlsv1 | ssl::context::no_tlsv1_1 |
-                       ssl::context::single_dh_use);
+  auto made = tls::MakeServerContext(files.certificate_chain, files.private_key);
+  if (!made.ok()) {
+    const char* key = made.error().field == "private_key" ? "tls_key_file" : "tls_cert_file";
+    return Error::Of("invalid_config", "[server] " + std::string(key) + " " + made.error().detail);
+  }
+  std::unique_ptr<ssl::context> context = std::move(*made);
   boost::system::error_code ec;
-  context->use_certificate_chain_file(files.certificate_chain, ec);
-  if (ec) return CannotLoad("tls_cert_file", files.certificate_chain, ec);
-  context->use_private_key_file(files.private_key, ssl::context::pem, ec);
-  if (ec) return CannotLoad("tls_key_file", files.private_key, ec);
   if (files.client_ca.empty()) return context;
 
   context->load_verify_file(files.client_ca, ec);

@@ -10,6 +10,7 @@
 
 #include "common/log.h"
 #include "sim/listen.h"
+#include "tls/server_context.h"
 #include "smpp/codec.h"
 
 namespace deliverer::sim {
@@ -28,17 +29,9 @@ uint64_t SeedOf(uint64_t seed) {
 }
 
 Result<std::unique_ptr<asio::ssl::context>> MakeSmppTlsContext(const SimOptions& options) {
-  auto context = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
-  context->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
-                       asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
-                       asio::ssl::context::no_tlsv1_1);
-  boost::system::error_code ec;
-  context->use_certificate_chain_file(options.smpp_tls_cert_file, ec);
-  if (!ec) context->use_private_key_file(options.smpp_tls_key_file, asio::ssl::context::pem, ec);
-  if (ec) {
-    return Error::Of("invalid_config", "cannot load the SMPP TLS certificate or key (" +
-                                           options.smpp_tls_cert_file + ", " +
-                                           options.smpp_tls_key_file + "): " + ec.message());
+  auto context = tls::MakeServerContext(options.smpp_tls_cert_file, options.smpp_tls_key_file);
+  if (!context.ok()) {
+    return Error::Of("invalid_config", "cannot load the SMPP TLS certificate or key: " + context.error().detail);
   }
   return context;
 }

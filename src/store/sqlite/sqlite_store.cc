@@ -8,6 +8,7 @@
 #include "store/sqlite/jobs.h"
 #include "store/sqlite/migrations.h"
 #include "store/sqlite/rows.h"
+#include "store/sqlite/wal_sync.h"
 
 namespace deliverer::store::sqlite {
 
@@ -51,7 +52,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   auto checkpoint_db = Connection::Open(path, /*read_only=*/false);
   if (!checkpoint_db.ok()) return checkpoint_db.take_error();
 
-  auto writer = std::make_unique<GroupCommitWriter>(std::move(*db), options.max_batch);
+  // COMMIT only writes the log; the writer's sync thread makes it durable (wal_sync.h).
+  auto wal = WalSync::Open(path);
+  if (!wal.ok()) return wal.take_error();
+  if (auto s = (*db)->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s.error();
+  auto writer = std::make_unique<GroupCommitWriter>(
+      std::move(*db), options.max_batch,
+      [wal = std::shared_ptr<WalSync>(std::move(*wal))] { return wal->Sync(); });
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring));
   store->checkpointer_ = std::make_unique<Checkpointer>(std::move(*checkpoint_db), CheckpointerOptions{});

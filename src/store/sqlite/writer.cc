@@ -1,9 +1,14 @@
 #include "store/sqlite/writer.h"
 
+#include <algorithm>
+
 namespace deliverer::store::sqlite {
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch)
-    : db_(std::move(db)), max_batch_(max_batch), thread_([this] { Run(); }) {}
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync)
+    : db_(std::move(db)), max_batch_(max_batch), sync_(std::move(sync)) {
+  thread_ = std::thread([this] { Run(); });
+  if (sync_) sync_thread_ = std::thread([this] { RunSync(); });
+}
 
 GroupCommitWriter::~GroupCommitWriter() {
   {
@@ -12,6 +17,13 @@ GroupCommitWriter::~GroupCommitWriter() {
   }
   wake_.notify_one();
   thread_.join();
+  if (!sync_thread_.joinable()) return;
+  {
+    std::lock_guard lock(sync_mutex_);
+    sync_stopping_ = true;
+  }
+  sync_wake_.notify_one();
+  sync_thread_.join();
 }
 
 void GroupCommitWriter::Submit(std::unique_ptr<WriteJob> job) {
@@ -23,7 +35,7 @@ void GroupCommitWriter::Submit(std::unique_ptr<WriteJob> job) {
 }
 
 void GroupCommitWriter::Run() {
-  std::deque<std::unique_ptr<WriteJob>> batch;
+  Batch batch;
   for (;;) {
     {
       std::unique_lock lock(mutex_);
@@ -39,7 +51,7 @@ void GroupCommitWriter::Run() {
   }
 }
 
-void GroupCommitWriter::CommitBatch(std::deque<std::unique_ptr<WriteJob>>& batch) {
+void GroupCommitWriter::CommitBatch(Batch& batch) {
   Status status = db_->Exec("BEGIN IMMEDIATE");
   if (status.ok()) {
     for (auto& job : batch) job->Apply(*db_);
@@ -50,7 +62,40 @@ void GroupCommitWriter::CommitBatch(std::deque<std::unique_ptr<WriteJob>>& batch
   if (status.ok()) {
     for (auto& job : batch) job->AfterCommit(*db_);
   }
-  for (auto& job : batch) job->Finish(status);
+  if (!sync_) {
+    for (auto& job : batch) job->Finish(status);
+    return;
+  }
+  {
+    std::lock_guard lock(sync_mutex_);
+    to_sync_.push_back(Committed{std::move(batch), std::move(status)});
+  }
+  sync_wake_.notify_one();
+}
+
+void GroupCommitWriter::RunSync() {
+  std::deque<Committed> committed;
+  for (;;) {
+    {
+      std::unique_lock lock(sync_mutex_);
+      sync_wake_.wait(lock, [this] { return sync_stopping_ || !to_sync_.empty(); });
+      if (to_sync_.empty()) return;  // stopping, and drained
+      committed.swap(to_sync_);
+    }
+    FinishSynced(committed);
+    committed.clear();
+  }
+}
+
+void GroupCommitWriter::FinishSynced(std::deque<Committed>& committed) {
+  // One sync covers every batch committed since the last one.
+  const bool any = std::any_of(committed.begin(), committed.end(),
+                               [](const Committed& c) { return c.commit.ok(); });
+  if (any && sync_failure_.ok()) sync_failure_ = sync_();
+  for (auto& batch : committed) {
+    const Status& outcome = batch.commit.ok() ? sync_failure_ : batch.commit;
+    for (auto& job : batch.jobs) job->Finish(outcome);
+  }
 }
 
 }  // namespace deliverer::store::sqlite

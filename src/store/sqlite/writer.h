@@ -1,14 +1,27 @@
 #pragma once
 // Group commit: one thread owns the write connection; it takes every queued job (up to
-// max_batch), applies them all in one transaction, commits once (one fsync with
-// synchronous=FULL), and only then finishes each job with the commit's outcome.
+// max_batch), applies them all in one transaction and commits once. A job is finished
+// with the outcome only once its commit is durable.
+//
+// Durable how: with a LogSync (wal_sync.h) the connection runs synchronous=NORMAL, and
+// a second thread syncs the log for every batch committed meanwhile and then finishes
+// their jobs, in commit order, while the writer applies the next batch. Without one,
+// COMMIT itself syncs (synchronous=FULL) and the writer finishes the jobs.
+//
+// A failed sync is final: that batch and every later one are finished with the error,
+// because after a failed fsync the kernel may have dropped the pages it could not
+// write, and a later successful fsync proves nothing about them. Only a restart, which
+// recovers the log from the file, clears it.
+//
 // Thread-safe: Submit may be called from any thread.
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <thread>
 
+#include "common/result.h"
 #include "store/sqlite/db.h"
 
 namespace deliverer::store::sqlite {
@@ -22,29 +35,51 @@ class WriteJob {
   // Runs on the writer thread after a successful COMMIT, outside any transaction, before
   // Finish: for work SQLite refuses inside one (a WAL checkpoint).
   virtual void AfterCommit(Connection& /*db*/) {}
-  // Runs on the writer thread after COMMIT; `commit` is an error if it did not persist.
+  // Runs once the commit is durable, or failed (`commit` is then the error), on the
+  // writer's or the log sync's thread; jobs finish in the order they were committed.
   virtual void Finish(const Status& commit) = 0;
 };
 
+// Makes every transaction committed before the call durable.
+using LogSync = std::function<Status()>;
+
 class GroupCommitWriter {
  public:
-  GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch);
-  // Drains every submitted job, then stops the thread.
+  GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync = {});
+  // Drains every submitted job, then stops the threads.
   ~GroupCommitWriter();
 
   void Submit(std::unique_ptr<WriteJob> job);
 
  private:
+  using Batch = std::deque<std::unique_ptr<WriteJob>>;
+  struct Committed {
+    Batch jobs;
+    Status commit;
+  };
+
   void Run();
-  void CommitBatch(std::deque<std::unique_ptr<WriteJob>>& batch);
+  void CommitBatch(Batch& batch);
+  void RunSync();
+  void FinishSynced(std::deque<Committed>& committed);
 
   std::unique_ptr<Connection> db_;
   const size_t max_batch_;
+  const LogSync sync_;
+
   std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<std::unique_ptr<WriteJob>> queue_;  // guarded by mutex_
-  bool stopping_ = false;                        // guarded by mutex_
+  Batch queue_;            // guarded by mutex_
+  bool stopping_ = false;  // guarded by mutex_
+
+  std::mutex sync_mutex_;
+  std::condition_variable sync_wake_;
+  std::deque<Committed> to_sync_;   // guarded by sync_mutex_
+  bool sync_stopping_ = false;      // guarded by sync_mutex_
+  Status sync_failure_;             // the sync thread's alone
+
   std::thread thread_;
+  std::thread sync_thread_;
 };
 
 }  // namespace deliverer::store::sqlite

@@ -11,7 +11,7 @@
 namespace deliverer::store::sqlite {
 namespace {
 
-using model::Status;
+using MsgStatus = model::Status;
 
 class DeliveryStoreTest : public testing::StoreFixture {
  protected:
@@ -28,7 +28,7 @@ class DeliveryStoreTest : public testing::StoreFixture {
     return done.get_future().get();
   }
 
-  ReceiptResult Receipt(const std::string& key, Status status, std::string code = "DELIVRD/000") {
+  ReceiptResult Receipt(const std::string& key, MsgStatus status, std::string code = "DELIVRD/000") {
     std::promise<std::vector<Result<ReceiptResult>>> done;
     store_->ApplyReceipts({ReceiptIn{"sim-a", key, key, status, std::move(code), 2000}},
                           [&](auto r) { done.set_value(std::move(r)); });
@@ -38,7 +38,7 @@ class DeliveryStoreTest : public testing::StoreFixture {
   }
 
   StatusChange Sent(const std::string& id, std::vector<std::string> keys) {
-    StatusChange c{.message_id = id, .status = Status::kSent, .at_ms = 1500, .carrier = "sim-a",
+    StatusChange c{.message_id = id, .status = MsgStatus::kSent, .at_ms = 1500, .carrier = "sim-a",
                    .attempts = 1, .receipt_due_ms = 100'000};
     for (size_t i = 0; i < keys.size(); ++i) {
       c.segments.push_back(SegmentSubmit{static_cast<int>(i), keys[i], keys[i]});
@@ -70,14 +70,14 @@ class DeliveryStoreTest : public testing::StoreFixture {
     return ComplianceReply{std::move(m), not_since_ms};
   }
 
-  Status StatusOf(const std::string& id) {
+  MsgStatus StatusOf(const std::string& id) {
     auto m = store_->GetMessage(id, false);
-    return (m.ok() && m->has_value()) ? (*m)->status : Status::kQueued;
+    return (m.ok() && m->has_value()) ? (*m)->status : MsgStatus::kQueued;
   }
 
-  std::vector<Status> EventsOf(const std::string& id) {
+  std::vector<MsgStatus> EventsOf(const std::string& id) {
     auto m = store_->GetMessage(id, true);
-    std::vector<Status> out;
+    std::vector<MsgStatus> out;
     for (const auto& e : (*m)->events) out.push_back(e.status);
     return out;
   }
@@ -89,11 +89,11 @@ TEST_F(DeliveryStoreTest, SentThenDeliveredWithEvents) {
   EXPECT_EQ(store_->PendingCount(), 1);
   ASSERT_EQ(*Change({Sent("m1", {"a1"})})[0], ChangeOutcome::kApplied);
   EXPECT_EQ(store_->PendingCount(), 0) << "sent messages no longer wait on us";
-  auto r = Receipt("a1", Status::kDelivered);
+  auto r = Receipt("a1", MsgStatus::kDelivered);
   EXPECT_EQ(r.kind, ReceiptResult::Kind::kApplied);
   EXPECT_EQ(r.message_id, "m1");
-  EXPECT_EQ(StatusOf("m1"), Status::kDelivered);
-  EXPECT_EQ(EventsOf("m1"), (std::vector<Status>{Status::kQueued, Status::kSent, Status::kDelivered}));
+  EXPECT_EQ(StatusOf("m1"), MsgStatus::kDelivered);
+  EXPECT_EQ(EventsOf("m1"), (std::vector<MsgStatus>{MsgStatus::kQueued, MsgStatus::kSent, MsgStatus::kDelivered}));
   auto record = store_->GetMessage("m1", false);
   EXPECT_EQ((*record)->carrier, "sim-a");
   EXPECT_EQ((*record)->attempts, 1);
@@ -103,21 +103,21 @@ TEST_F(DeliveryStoreTest, SentThenDeliveredWithEvents) {
 TEST_F(DeliveryStoreTest, MultipartIsDeliveredOnlyWhenEverySegmentIs) {
   Insert("m2", 3);
   Change({Sent("m2", {"b1", "b2", "b3"})});
-  EXPECT_EQ(Receipt("b1", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange);
-  EXPECT_EQ(Receipt("b1", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange) << "duplicate";
-  EXPECT_EQ(Receipt("b3", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange);
-  EXPECT_EQ(StatusOf("m2"), Status::kSent);
-  EXPECT_EQ(Receipt("b2", Status::kDelivered).kind, ReceiptResult::Kind::kApplied);
-  EXPECT_EQ(StatusOf("m2"), Status::kDelivered);
+  EXPECT_EQ(Receipt("b1", MsgStatus::kDelivered).kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(Receipt("b1", MsgStatus::kDelivered).kind, ReceiptResult::Kind::kNoChange) << "duplicate";
+  EXPECT_EQ(Receipt("b3", MsgStatus::kDelivered).kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(StatusOf("m2"), MsgStatus::kSent);
+  EXPECT_EQ(Receipt("b2", MsgStatus::kDelivered).kind, ReceiptResult::Kind::kApplied);
+  EXPECT_EQ(StatusOf("m2"), MsgStatus::kDelivered);
 }
 
 TEST_F(DeliveryStoreTest, OneFailedSegmentFailsTheMessage) {
   Insert("m3", 2);
   Change({Sent("m3", {"c1", "c2"})});
-  Receipt("c1", Status::kDelivered);
-  EXPECT_EQ(Receipt("c2", Status::kFailed, "UNDELIV/001").kind, ReceiptResult::Kind::kApplied);
+  Receipt("c1", MsgStatus::kDelivered);
+  EXPECT_EQ(Receipt("c2", MsgStatus::kFailed, "UNDELIV/001").kind, ReceiptResult::Kind::kApplied);
   auto record = store_->GetMessage("m3", false);
-  EXPECT_EQ((*record)->status, Status::kFailed);
+  EXPECT_EQ((*record)->status, MsgStatus::kFailed);
   ASSERT_TRUE((*record)->error.has_value());
   EXPECT_EQ((*record)->error->code, "undeliverable");
   EXPECT_EQ((*record)->error->carrier_code, "UNDELIV/001");
@@ -125,39 +125,39 @@ TEST_F(DeliveryStoreTest, OneFailedSegmentFailsTheMessage) {
 
 TEST_F(DeliveryStoreTest, EarlyReceiptIsParkedThenAppliedWhenTheSubmitIsRecorded) {
   Insert("m4");
-  auto r = Receipt("d1", Status::kDelivered);
+  auto r = Receipt("d1", MsgStatus::kDelivered);
   EXPECT_EQ(r.kind, ReceiptResult::Kind::kParked);
   EXPECT_EQ(*store_->UnmatchedReceipts(), 1);
   Change({Sent("m4", {"d1"})});
-  EXPECT_EQ(StatusOf("m4"), Status::kDelivered);
+  EXPECT_EQ(StatusOf("m4"), MsgStatus::kDelivered);
   EXPECT_EQ(*store_->UnmatchedReceipts(), 0);
 }
 
 TEST_F(DeliveryStoreTest, TerminalMessagesNeverMove) {
   Insert("m5");
   Change({Sent("m5", {"e1"})});
-  Receipt("e1", Status::kFailed, "UNDELIV/001");
-  EXPECT_EQ(Receipt("e1", Status::kDelivered).kind, ReceiptResult::Kind::kNoChange);
-  EXPECT_EQ(StatusOf("m5"), Status::kFailed);
-  auto outcome = Change({StatusChange{.message_id = "m5", .status = Status::kExpired, .at_ms = 9}});
+  Receipt("e1", MsgStatus::kFailed, "UNDELIV/001");
+  EXPECT_EQ(Receipt("e1", MsgStatus::kDelivered).kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(StatusOf("m5"), MsgStatus::kFailed);
+  auto outcome = Change({StatusChange{.message_id = "m5", .status = MsgStatus::kExpired, .at_ms = 9}});
   EXPECT_EQ(*outcome[0], ChangeOutcome::kIgnored);
 }
 
 TEST_F(DeliveryStoreTest, IntermediateReceiptChangesNothing) {
   Insert("m6");
   Change({Sent("m6", {"f1"})});
-  EXPECT_EQ(Receipt("f1", Status::kSent, "ENROUTE/000").kind, ReceiptResult::Kind::kNoChange);
-  EXPECT_EQ(StatusOf("m6"), Status::kSent);
+  EXPECT_EQ(Receipt("f1", MsgStatus::kSent, "ENROUTE/000").kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_EQ(StatusOf("m6"), MsgStatus::kSent);
 }
 
 TEST_F(DeliveryStoreTest, RetryWaitKeepsQueuedAndCountsAttempts) {
   Insert("m7");
-  auto outcome = Change({StatusChange{.message_id = "m7", .status = Status::kQueued, .at_ms = 5,
+  auto outcome = Change({StatusChange{.message_id = "m7", .status = MsgStatus::kQueued, .at_ms = 5,
                                       .attempts = 2,
                                       .error = MessageError{"carrier_transient_error", "busy", "0x00000058"}}});
   EXPECT_EQ(*outcome[0], ChangeOutcome::kApplied);
   auto record = store_->GetMessage("m7", true);
-  EXPECT_EQ((*record)->status, Status::kQueued);
+  EXPECT_EQ((*record)->status, MsgStatus::kQueued);
   EXPECT_EQ((*record)->attempts, 2);
   EXPECT_EQ((*record)->events.size(), 1u) << "a retry is not a status change";
   auto queued = store_->ListQueued(std::nullopt, 10);
@@ -169,11 +169,11 @@ TEST_F(DeliveryStoreTest, OnlyFromGuardsReceiptWaitExpiry) {
   Insert("m8");
   Insert("m9");
   Change({Sent("m8", {"g1"}), Sent("m9", {"g2"})});
-  Receipt("g2", Status::kDelivered);
+  Receipt("g2", MsgStatus::kDelivered);
   auto overdue = store_->ListReceiptOverdue(200'000, 10);
   EXPECT_EQ(*overdue, std::vector<std::string>{"m8"});
-  auto outcome = Change({StatusChange{.message_id = "m9", .status = Status::kExpired,
-                                      .only_from = Status::kSent, .at_ms = 200'000}});
+  auto outcome = Change({StatusChange{.message_id = "m9", .status = MsgStatus::kExpired,
+                                      .only_from = MsgStatus::kSent, .at_ms = 200'000}});
   EXPECT_EQ(*outcome[0], ChangeOutcome::kIgnored);
 }
 
@@ -181,14 +181,14 @@ TEST_F(DeliveryStoreTest, WebhookOutboxRowsComeWithTheirChange) {
   Insert("w1", 1, "http://127.0.0.1:9/hook");
   Insert("w2");  // no callback: no outbox row
   Change({Sent("w1", {"h1"}), Sent("w2", {"h2"})});
-  Receipt("h1", Status::kDelivered);
+  Receipt("h1", MsgStatus::kDelivered);
   auto due = store_->DueWebhooks(1'000'000'000'000'000, 10);
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 2u);
-  EXPECT_EQ((*due)[0].status, Status::kSent);
-  EXPECT_EQ((*due)[0].previous_status, Status::kQueued);
-  EXPECT_EQ((*due)[1].status, Status::kDelivered);
-  EXPECT_EQ((*due)[1].previous_status, Status::kSent);
+  EXPECT_EQ((*due)[0].status, MsgStatus::kSent);
+  EXPECT_EQ((*due)[0].previous_status, MsgStatus::kQueued);
+  EXPECT_EQ((*due)[1].status, MsgStatus::kDelivered);
+  EXPECT_EQ((*due)[1].previous_status, MsgStatus::kSent);
   EXPECT_NE((*due)[0].event_id, (*due)[1].event_id);
   EXPECT_EQ((*due)[1].url, "http://127.0.0.1:9/hook");
 
@@ -238,7 +238,7 @@ TEST_F(DeliveryStoreTest, ComplianceReplyIsQueuedOncePerWindow) {
   EXPECT_EQ(first->reply->id, "r1");
   EXPECT_EQ(first->reply->to, "+447911123456");
   EXPECT_EQ(first->reply->priority, model::Priority::kHigh);
-  EXPECT_EQ(StatusOf("r1"), Status::kQueued);
+  EXPECT_EQ(StatusOf("r1"), MsgStatus::kQueued);
   EXPECT_EQ(store_->PendingCount(), 1);
   auto delivery = store_->GetForDelivery("r1");
   ASSERT_TRUE(delivery.ok() && delivery->has_value());
@@ -339,7 +339,7 @@ TEST_F(DeliveryStoreTest, RetentionClearsEndedBodiesThenDeletesEndedRows) {
   Insert("ended");
   Insert("in-flight");
   ASSERT_EQ(*Change({Sent("ended", {"e1"})})[0], ChangeOutcome::kApplied);
-  Receipt("e1", Status::kDelivered);
+  Receipt("e1", MsgStatus::kDelivered);
   ASSERT_TRUE(Inbound(InboundRecord{.id = "mo1", .carrier = "sim-a", .from = "+447911123456", .to = "12345",
                                     .body = "hello back", .at_ms = clock_.NowUnixMillis()},
                       {}).ok());
@@ -351,7 +351,7 @@ TEST_F(DeliveryStoreTest, RetentionClearsEndedBodiesThenDeletesEndedRows) {
   EXPECT_EQ(bodies->messages_deleted, 0);
   EXPECT_TRUE((*store_->GetForDelivery("ended"))->body.empty());
   EXPECT_EQ((*store_->GetForDelivery("in-flight"))->body, "hello") << "still needed to deliver";
-  EXPECT_EQ(StatusOf("ended"), Status::kDelivered) << "the row stays until its own retention";
+  EXPECT_EQ(StatusOf("ended"), MsgStatus::kDelivered) << "the row stays until its own retention";
 
   auto rows = store_->ApplyRetention({.bodies_before_ms = later, .rows_before_ms = later});
   ASSERT_TRUE(rows.ok());
@@ -368,7 +368,7 @@ TEST_F(DeliveryStoreTest, RetentionWorksInBoundedPasses) {
     const std::string id = "m" + std::to_string(i);
     Insert(id);
     ASSERT_EQ(*Change({Sent(id, {"k" + std::to_string(i)})})[0], ChangeOutcome::kApplied);
-    Receipt("k" + std::to_string(i), Status::kDelivered);
+    Receipt("k" + std::to_string(i), MsgStatus::kDelivered);
   }
   const int64_t later = clock_.NowUnixMillis() + 1;
   auto first = store_->ApplyRetention({.bodies_before_ms = later, .rows_before_ms = later, .batch = 2});

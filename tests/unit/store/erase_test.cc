@@ -9,7 +9,7 @@
 namespace deliverer::store::sqlite {
 namespace {
 
-using model::Status;
+using MsgStatus = model::Status;
 
 constexpr const char* kPerson = "+447911123456";
 constexpr const char* kDigits = "447911123456";  // as SMPP addresses carry it
@@ -32,7 +32,7 @@ class EraseTest : public testing::StoreFixture {
 
   void MarkSent(const std::string& id) {
     std::promise<std::vector<Result<ChangeOutcome>>> done;
-    StatusChange sent{.message_id = id, .status = Status::kSent, .at_ms = 1500, .carrier = "sim-a",
+    StatusChange sent{.message_id = id, .status = MsgStatus::kSent, .at_ms = 1500, .carrier = "sim-a",
                       .attempts = 1, .segments = {SegmentSubmit{0, "k-" + id, "k-" + id}},
                       .receipt_due_ms = 100'000};
     store_->RecordChanges({sent}, [&](auto r) { done.set_value(std::move(r)); });
@@ -84,20 +84,20 @@ TEST_F(EraseTest, PseudonymisesEveryRowOfThePersonAndKeepsTheirOptOut) {
   // The queued message ends as a policy refusal, with its event and webhook; the message
   // already at the carrier keeps its course.
   const MessageRecord rejected = Get("m-queued");
-  EXPECT_EQ(rejected.status, Status::kRejected);
+  EXPECT_EQ(rejected.status, MsgStatus::kRejected);
   ASSERT_TRUE(rejected.error.has_value());
   EXPECT_EQ(rejected.error->code, "recipient_erased");
   EXPECT_EQ(rejected.to, "erased");
   EXPECT_EQ(rejected.client_ref, "ref-erased");
-  EXPECT_EQ(rejected.events.back().status, Status::kRejected);
+  EXPECT_EQ(rejected.events.back().status, MsgStatus::kRejected);
   EXPECT_EQ(store_->PendingCount(), pending_before - 1);
   auto hooks = store_->DueWebhooks(INT64_MAX, 10);
   ASSERT_TRUE(hooks.ok());
   ASSERT_EQ(hooks->size(), 1u);
-  EXPECT_EQ((*hooks)[0].status, Status::kRejected);
+  EXPECT_EQ((*hooks)[0].status, MsgStatus::kRejected);
   EXPECT_EQ((*hooks)[0].url, "https://producer.example/hook?to=erased");
   const MessageRecord sent = Get("m-sent");
-  EXPECT_EQ(sent.status, Status::kSent);
+  EXPECT_EQ(sent.status, MsgStatus::kSent);
   EXPECT_EQ(sent.to, "erased");
   EXPECT_EQ(Get("m-from").from, "erased");
   EXPECT_EQ(Get("m-from").to, kOther);

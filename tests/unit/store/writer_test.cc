@@ -1,0 +1,150 @@
+// The group-commit writer with a log sync of its own (writer.h): nothing is finished
+// before the sync that covers its commit has returned, a failed sync fails that batch and
+// every later one, and jobs finish in the order they were committed.
+#include "store/sqlite/writer.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <future>
+#include <mutex>
+#include <vector>
+
+#include "store/sqlite/wal_sync.h"
+
+namespace deliverer::store::sqlite {
+namespace {
+
+// Inserts its number into t(n) and reports when it was applied and how it finished.
+class NumberJob final : public WriteJob {
+ public:
+  NumberJob(int n, std::function<void()> applied, std::function<void(int, Status)> finished)
+      : n_(n), applied_(std::move(applied)), finished_(std::move(finished)) {}
+  void Apply(Connection& db) override {
+    auto stmt = db.Prepare("INSERT INTO t(n) VALUES (?)");
+    ASSERT_TRUE(stmt.ok());
+    stmt->Bind(1, int64_t{n_});
+    ASSERT_TRUE(stmt->Run().ok());
+    if (applied_) applied_();
+  }
+  void Finish(const Status& commit) override { finished_(n_, commit); }
+
+ private:
+  int n_;
+  std::function<void()> applied_;
+  std::function<void(int, Status)> finished_;
+};
+
+class WriterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("deliverer-writer-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::unique_ptr<Connection> OpenWithTable() {
+    auto db = Connection::Open((dir_ / "w.db").string(), /*read_only=*/false);
+    EXPECT_TRUE(db.ok());
+    EXPECT_TRUE((*db)->Exec("CREATE TABLE t(n INTEGER)").ok());
+    EXPECT_TRUE((*db)->Exec("PRAGMA synchronous=NORMAL").ok());
+    return std::move(*db);
+  }
+
+  int64_t RowsOnDisk() {
+    auto db = Connection::Open((dir_ / "w.db").string(), /*read_only=*/true);
+    EXPECT_TRUE(db.ok());
+    auto stmt = (*db)->Prepare("SELECT count(*) FROM t");
+    EXPECT_TRUE(stmt.ok());
+    EXPECT_TRUE(stmt->Step().ok());
+    return stmt->Int(0);
+  }
+
+  std::filesystem::path dir_;
+};
+
+TEST_F(WriterTest, AJobFinishesOnlyOnceTheSyncCoveringItsCommitReturns) {
+  std::promise<void> sync_entered;
+  std::promise<void> release_sync;
+  auto release = release_sync.get_future().share();
+  std::atomic<int> syncs = 0;
+  GroupCommitWriter writer(OpenWithTable(), 100, [&]() -> Status {
+    if (syncs++ == 0) {
+      sync_entered.set_value();
+      release.wait();
+    }
+    return Status::Ok();
+  });
+
+  std::promise<Status> finished;
+  writer.Submit(std::make_unique<NumberJob>(1, nullptr, [&](int, Status s) { finished.set_value(s); }));
+  sync_entered.get_future().wait();
+  // Committed (other connections see the row) but not yet durable: not finished.
+  EXPECT_EQ(RowsOnDisk(), 1);
+  auto outcome = finished.get_future();
+  EXPECT_EQ(outcome.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  release_sync.set_value();
+  EXPECT_TRUE(outcome.get().ok());
+}
+
+TEST_F(WriterTest, AFailedSyncFailsItsBatchAndEveryLaterOne) {
+  std::atomic<int> syncs = 0;
+  GroupCommitWriter writer(OpenWithTable(), 100, [&]() -> Status {
+    // Only the first sync fails; a later success must not be believed.
+    return syncs++ == 0 ? Status(Error::Of("storage_error", "cannot sync the write-ahead log: EIO"))
+                        : Status::Ok();
+  });
+  for (int n = 1; n <= 2; ++n) {
+    std::promise<Status> finished;
+    writer.Submit(std::make_unique<NumberJob>(n, nullptr, [&](int, Status s) { finished.set_value(s); }));
+    Status s = finished.get_future().get();
+    ASSERT_FALSE(s.ok()) << "job " << n;
+    EXPECT_EQ(s.error().code, "storage_error");
+  }
+  EXPECT_EQ(syncs.load(), 1);
+}
+
+TEST_F(WriterTest, JobsFinishInTheOrderTheyWereSubmitted) {
+  // A slow sync makes the writer commit several batches while one is syncing.
+  GroupCommitWriter writer(OpenWithTable(), 7, [] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    return Status::Ok();
+  });
+  std::mutex mutex;
+  std::vector<int> order;
+  std::promise<void> all;
+  constexpr int kJobs = 200;
+  for (int n = 0; n < kJobs; ++n) {
+    writer.Submit(std::make_unique<NumberJob>(n, nullptr, [&](int done, Status s) {
+      EXPECT_TRUE(s.ok());
+      std::lock_guard lock(mutex);
+      order.push_back(done);
+      if (order.size() == kJobs) all.set_value();
+    }));
+  }
+  all.get_future().wait();
+  for (int n = 0; n < kJobs; ++n) ASSERT_EQ(order[n], n);
+  EXPECT_EQ(RowsOnDisk(), kJobs);
+}
+
+TEST_F(WriterTest, TheLogSyncOpensTheDatabasesLogAndSyncsIt) {
+  auto db = OpenWithTable();  // WAL mode: the log exists beside the database
+  auto sync = WalSync::Open((dir_ / "w.db").string());
+  ASSERT_TRUE(sync.ok()) << sync.error().detail;
+  EXPECT_TRUE((*sync)->Sync().ok());
+}
+
+TEST_F(WriterTest, TheLogSyncRefusesAFolderThatIsNotThere) {
+  auto sync = WalSync::Open((dir_ / "missing" / "w.db").string());
+  ASSERT_FALSE(sync.ok());
+  EXPECT_EQ(sync.error().code, "storage_error");
+}
+
+}  // namespace
+}  // namespace deliverer::store::sqlite
