@@ -99,10 +99,12 @@ void Dispatcher::Poll() {
   }
   for (OpsEvent* event : due) DeliverOps(*event);
   backlog_ = false;
+  bool busy = !in_flight_.empty();
   if (in_flight_.size() < options_.max_concurrent) {
     const size_t limit = options_.max_concurrent * 2;
     auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(limit));
     if (due.ok()) {
+      busy = busy || !due->empty();
       for (store::WebhookJob& job : *due) {
         if (in_flight_.size() >= options_.max_concurrent) {
           backlog_ = true;
@@ -117,7 +119,7 @@ void Dispatcher::Poll() {
   } else {
     backlog_ = true;
   }
-  ArmPoll(options_.poll_interval);
+  ArmPoll(busy ? options_.busy_poll_interval : options_.poll_interval);
 }
 
 void Dispatcher::ArmPoll(Millis delay) {

@@ -44,7 +44,10 @@ struct DispatcherOptions {
   std::string ops_url;  // "" = operators' events are dropped
   bool allow_private = false;
   std::chrono::seconds timeout{10};
-  Millis poll_interval{200};
+  Millis poll_interval{200};  // while the outbox is empty
+  // While it is not: events then reach producers within tens of milliseconds, and
+  // dispatch is spread out instead of coming in one burst per idle interval.
+  Millis busy_poll_interval{20};
   Millis backoff_base{1'000};
   Millis backoff_cap{3'600'000};
   Millis max_age{24LL * 3600 * 1000};

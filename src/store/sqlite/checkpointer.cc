@@ -4,8 +4,9 @@
 
 namespace deliverer::store::sqlite {
 
-Checkpointer::Checkpointer(std::unique_ptr<Connection> db, CheckpointerOptions options)
-    : db_(std::move(db)), options_(options), thread_([this] { Run(); }) {}
+Checkpointer::Checkpointer(std::unique_ptr<Connection> db, GroupCommitWriter& writer,
+                           CheckpointerOptions options)
+    : db_(std::move(db)), writer_(writer), options_(options), thread_([this] { Run(); }) {}
 
 Checkpointer::~Checkpointer() {
   {
@@ -33,6 +34,7 @@ void Checkpointer::CheckpointOnce() {
   if (!row.ok() || !*row) return;
   const int64_t log_pages = passive->Int(1);
   passive->Reset();
+  if (log_pages >= options_.rewind_pages) writer_.RequestCheckpoint();
   if (log_pages < options_.restart_pages) return;
   if (auto s = db_->Exec("PRAGMA wal_checkpoint(RESTART)"); !s.ok()) {
     log::Warn("storage", "the write-ahead log holds {} pages and could not be restarted: {}", log_pages,

@@ -4,9 +4,12 @@
 // commit that pushed the log past 1,000 pages copied them into the database and
 // fsynced it inside COMMIT, while every producer in that batch waited for its 202.
 //
-// PASSIVE checkpoints run concurrently with the writer and with readers. Should readers
-// keep the log from ever being reset, a log past `restart_pages` gets a RESTART, which
-// waits (busy timeout) for readers to move on, so the file stays bounded.
+// PASSIVE checkpoints run concurrently with the writer and with readers. They copy the
+// pages, but under a steady stream of commits they never finish the log (see
+// GroupCommitWriter::RequestCheckpoint), so past `rewind_pages` the writer is asked for
+// one of its own, which lets the next commit start the log over. Should readers still
+// keep the log from being reset, a log past `restart_pages` gets a RESTART, which blocks
+// the writer (busy timeout) until readers move on, so the file stays bounded.
 #include <chrono>
 #include <condition_variable>
 #include <memory>
@@ -14,17 +17,21 @@
 #include <thread>
 
 #include "store/sqlite/db.h"
+#include "store/sqlite/writer.h"
 
 namespace deliverer::store::sqlite {
 
 struct CheckpointerOptions {
   std::chrono::milliseconds interval{100};
-  int64_t restart_pages = 65'536;  // 256 MiB of 4 KiB pages
+  int64_t rewind_pages = 4'096;    // 16 MiB of 4 KiB pages
+  int64_t restart_pages = 65'536;  // 256 MiB
 };
 
 class Checkpointer {
  public:
-  Checkpointer(std::unique_ptr<Connection> db, CheckpointerOptions options);
+  // `writer` is asked for a checkpoint of its own (RequestCheckpoint) when the log is
+  // past rewind_pages; it must outlive this.
+  Checkpointer(std::unique_ptr<Connection> db, GroupCommitWriter& writer, CheckpointerOptions options);
   // Runs a last passive checkpoint, then stops the thread.
   ~Checkpointer();
 
@@ -33,6 +40,7 @@ class Checkpointer {
   void CheckpointOnce();
 
   std::unique_ptr<Connection> db_;
+  GroupCommitWriter& writer_;
   const CheckpointerOptions options_;
   std::mutex mutex_;
   std::condition_variable wake_;

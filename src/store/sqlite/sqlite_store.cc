@@ -61,7 +61,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
       [wal = std::shared_ptr<WalSync>(std::move(*wal))] { return wal->Sync(); });
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring));
-  store->checkpointer_ = std::make_unique<Checkpointer>(std::move(*checkpoint_db), CheckpointerOptions{});
+  store->checkpointer_ =
+      std::make_unique<Checkpointer>(std::move(*checkpoint_db), *store->writer_, CheckpointerOptions{});
   store->pending_ = pending;
   // The stamp from before loading: a rotation racing with start-up is seen at the first
   // ReloadDataKeys.

@@ -14,6 +14,7 @@
 // recovers the log from the file, clears it.
 //
 // Thread-safe: Submit may be called from any thread.
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <functional>
@@ -51,6 +52,14 @@ class GroupCommitWriter {
 
   void Submit(std::unique_ptr<WriteJob> job);
 
+  // Asks for a checkpoint on the write connection before the next batch. Thread-safe.
+  // Under a steady stream of commits, checkpoints on another connection never catch up
+  // with the log: each one finds frames written while it ran, so the log is never wholly
+  // in the database, SQLite never starts it over, and it grows until a blocking RESTART.
+  // Between two of its own batches the writer leaves no frame behind, so its checkpoint
+  // is complete and the next commit writes the log from its start again.
+  void RequestCheckpoint() { checkpoint_requested_.store(true, std::memory_order_relaxed); }
+
  private:
   using Batch = std::deque<std::unique_ptr<WriteJob>>;
   struct Committed {
@@ -66,6 +75,7 @@ class GroupCommitWriter {
   std::unique_ptr<Connection> db_;
   const size_t max_batch_;
   const LogSync sync_;
+  std::atomic<bool> checkpoint_requested_ = false;
 
   std::mutex mutex_;
   std::condition_variable wake_;

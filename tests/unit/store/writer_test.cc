@@ -148,3 +148,34 @@ TEST_F(WriterTest, TheLogSyncRefusesAFolderThatIsNotThere) {
 
 }  // namespace
 }  // namespace deliverer::store::sqlite
+
+namespace deliverer::store::sqlite {
+namespace {
+
+// Under a steady stream of commits the checkpointer's own passes never finish the log
+// (each finds frames written while it ran), so SQLite never starts it over. The writer's
+// checkpoint, asked for between two batches, leaves nothing behind: the next commit
+// writes the log from its start again.
+TEST_F(WriterTest, ACheckpointAskedOfTheWriterStartsTheLogOver) {
+  const auto path = (dir_ / "w.db").string();
+  GroupCommitWriter writer(OpenWithTable(), /*max_batch=*/1);
+  auto commit = [&](int n) {
+    std::promise<Status> finished;
+    writer.Submit(std::make_unique<NumberJob>(n, nullptr, [&](int, Status s) { finished.set_value(s); }));
+    ASSERT_TRUE(finished.get_future().get().ok());
+  };
+  auto log_bytes = [&] { return std::filesystem::file_size(path + "-wal"); };
+  // 300 commits, a frame each at least, under wal_autocheckpoint's 1,000 pages.
+  for (int n = 0; n < 300; ++n) commit(n);
+  const auto grown = log_bytes();
+  EXPECT_GE(grown, 300u * 4096);
+
+  writer.RequestCheckpoint();
+  // Written from the start of the log again, the next 100 frames do not lengthen it.
+  for (int n = 300; n < 400; ++n) commit(n);
+  EXPECT_EQ(log_bytes(), grown);
+  EXPECT_EQ(RowsOnDisk(), 400);
+}
+
+}  // namespace
+}  // namespace deliverer::store::sqlite
