@@ -199,6 +199,10 @@ Json SimProcess::Stats() const {
   return r.status == 200 ? r.json : Json();
 }
 
+bool SimProcess::WaitForLog(const std::string& needle) const {
+  return WaitFor([&] { return Log().find(needle) != std::string::npos; }, std::chrono::seconds(15));
+}
+
 bool SimProcess::WaitForStat(const std::string& name, uint64_t value) const {
   return WaitFor(
       [&] {

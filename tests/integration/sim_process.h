@@ -35,6 +35,8 @@ class SimProcess {
   uint16_t HttpPort() const { return http_port_; }
   const std::string& RecordPath() const { return record_path_; }
   std::string Log() const;
+  // Polls the output until it holds `needle` (true) or 15 s pass (false).
+  bool WaitForLog(const std::string& needle) const;
 
   // SIGTERM, then the exit code (-1 when it had to be killed after `grace`).
   int Terminate(std::chrono::seconds grace = std::chrono::seconds(10));
