@@ -102,8 +102,33 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
 awaitable<Response> Api::SendBatch(Context& ctx) {
   if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
   if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
-  auto parsed = co_await OffIoThread([&] { return validator_.ParseBatch(ctx.request.body()); });
-  if (!parsed.ok()) co_return Reject(parsed.error());
+  // Parsed, validated and checked against the suppression lists (a read per item) off
+  // the I/O thread, like a single message.
+  struct Checked {
+    Result<std::vector<Result<validation::ValidatedMessage>>> parsed;
+    std::vector<bool> suppressed;  // per item; false for the invalid ones
+    std::optional<Error> storage_error;
+  };
+  Checked checked = co_await OffIoThread([&] {
+    Checked out{validator_.ParseBatch(ctx.request.body()), {}, std::nullopt};
+    if (!out.parsed.ok()) return out;
+    for (const auto& item : *out.parsed) {
+      bool on_list = false;
+      if (item.ok()) {
+        auto suppressed = store_.IsSuppressed(ctx.caller.account, item->to);
+        if (!suppressed.ok()) {
+          out.storage_error = suppressed.error();
+          break;
+        }
+        on_list = *suppressed;
+      }
+      out.suppressed.push_back(on_list);
+    }
+    return out;
+  });
+  if (!checked.parsed.ok()) co_return Reject(checked.parsed.error());
+  if (checked.storage_error) co_return StorageFailure(*checked.storage_error, ctx.caller.request_id);
+  auto& parsed = checked.parsed;
 
   const int64_t now = clock_.NowUnixMillis();
   nlohmann::json results = nlohmann::json::array();
@@ -114,10 +139,7 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
     std::optional<Error> error;
     if (!item.ok()) {
       error = item.error();
-    } else if (auto suppressed = store_.IsSuppressed(ctx.caller.account, item->to);
-               !suppressed.ok()) {
-      co_return StorageFailure(suppressed.error(), ctx.caller.request_id);
-    } else if (*suppressed) {
+    } else if (checked.suppressed[i]) {
       error = Suppressed();
     }
     if (error) {

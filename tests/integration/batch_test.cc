@@ -61,6 +61,22 @@ TEST_F(BatchTest, ItemsKeepTheirMessageIdsAndIdempotency) {
   EXPECT_EQ(r.json["results"][1]["status"], 202);
 }
 
+TEST_F(BatchTest, ASuppressedRecipientFailsItsItemOnly) {
+  const std::string writer = server_.CreateKey("acme", "suppressions:write");
+  ASSERT_TRUE(HasStatus(server_.Put("/v1/suppressions/" + std::string(kToFr), {{"reason", "asked"}}, writer), 200));
+
+  HttpResponse r = SubmitBatch(Json::array({Message(kTo), Message(kToFr), Message(kToDe)}));
+
+  ASSERT_TRUE(HasStatus(r, 207));
+  Json& results = r.json["results"];
+  ASSERT_TRUE(results.is_array() && results.size() == 3) << r;
+  EXPECT_EQ(results[0]["status"], 202) << r;
+  EXPECT_EQ(results[1]["status"], 422) << r;
+  EXPECT_EQ(results[1]["error"]["code"], "recipient_suppressed") << r;
+  EXPECT_EQ(results[2]["status"], 202) << r;
+  EXPECT_EQ(server_.Get("/v1/messages", key_).json["data"].size(), 2u);
+}
+
 TEST_F(BatchTest, EmptyBatchIs400) {
   HttpResponse r = SubmitBatch(Json::array());
 
