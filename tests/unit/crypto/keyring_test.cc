@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "crypto/keyring.h"
+#include "support/test_dir.h"
 
 namespace deliverer::crypto {
 namespace {
@@ -15,11 +16,7 @@ namespace {
 class KeyRingFileTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("deliverer-keyring-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::FreshTestDir("keyring");
     path_ = (dir_ / "keyring").string();
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }

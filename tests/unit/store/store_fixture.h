@@ -14,16 +14,14 @@
 
 #include "common/clock.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/test_dir.h"
 
 namespace deliverer::store::sqlite::testing {
 
 class StoreFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("deliverer-store-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
+    dir_ = test_support::FreshTestDir("store");
     Reopen();
   }
   void TearDown() override {

@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "store/sqlite/wal_sync.h"
+#include "support/test_dir.h"
 
 namespace deliverer::store::sqlite {
 namespace {
@@ -41,11 +42,7 @@ class NumberJob final : public WriteJob {
 class WriterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("deliverer-writer-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = test_support::FreshTestDir("writer");
   }
   void TearDown() override { std::filesystem::remove_all(dir_); }
 
