@@ -99,18 +99,22 @@ void Dispatcher::Poll() {
   }
   for (OpsEvent* event : due) DeliverOps(*event);
   backlog_ = false;
-  bool busy = !in_flight_.empty();
+  // New events found: more are likely to follow soon. Only events already on their way
+  // (a slow receiver) are no reason to read the outbox again so often.
+  bool busy = false;
   if (in_flight_.size() < options_.max_concurrent) {
     const size_t limit = options_.max_concurrent * 2;
     auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(limit));
     if (due.ok()) {
-      busy = busy || !due->empty();
       for (store::WebhookJob& job : *due) {
         if (in_flight_.size() >= options_.max_concurrent) {
           backlog_ = true;
           break;
         }
-        if (in_flight_.insert(job.event_id).second) Deliver(std::move(job));
+        if (in_flight_.insert(job.event_id).second) {
+          busy = true;
+          Deliver(std::move(job));
+        }
       }
       if (due->size() == limit) backlog_ = true;
     } else {

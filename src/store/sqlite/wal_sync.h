@@ -11,8 +11,10 @@
 // COMMIT returns, and fdatasync on any descriptor of the file flushes all of them.
 // Checkpoints (checkpointer.h) sync the log before copying it into the database and the
 // database after, whatever the mode, so a frame never reaches the database file unsynced.
-// A log that SQLite restarts after a complete checkpoint only overwrites frames already
-// in the synced database file.
+// A log that SQLite starts over after a complete checkpoint only overwrites frames
+// already in the synced database file, and SQLite syncs its new header itself before
+// the first frame after it (synchronous=NORMAL does that much), so no stale frame of the
+// old log can pass for a new one after a crash.
 #include <memory>
 #include <string>
 
