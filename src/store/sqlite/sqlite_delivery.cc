@@ -57,6 +57,15 @@ Status InsertWebhook(Connection& db, const std::string& message_id, MsgStatus st
   return stmt->Run();
 }
 
+// The event of a change to `status`, and its outbox row when the message has a callback.
+Status Announce(Connection& db, const std::string& id, const Current& current, MsgStatus status,
+                int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
+                const std::string& detail) {
+  if (auto s = InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail}); !s.ok()) return s;
+  if (current.callback_url.empty()) return Status::Ok();
+  return InsertWebhook(db, id, status, current.status, at_ms, carrier, error);
+}
+
 // Moves a message to `status` with its event (and outbox row when it has a callback).
 Status Transition(Connection& db, const std::string& id, const Current& current, MsgStatus status,
                   int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
@@ -77,9 +86,7 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
   }
   stmt->Bind(8, id);
   if (auto s = stmt->Run(); !s.ok()) return s;
-  if (auto s = InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail}); !s.ok()) return s;
-  if (current.callback_url.empty()) return Status::Ok();
-  return InsertWebhook(db, id, status, current.status, at_ms, carrier, error);
+  return Announce(db, id, current, status, at_ms, carrier, error, detail);
 }
 
 int64_t PendingDelta(MsgStatus from, MsgStatus to) {
@@ -198,17 +205,21 @@ Result<ChangeOutcome> ApplyRetryWait(Connection& db, const StatusChange& c) {
 
 Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Current& cur,
                                 int64_t& pending_delta) {
-  if (auto s = Transition(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt,
-                          c.detail, c.attempts);
+  // Transition's update and the sent fields in one statement: the row, and the indexes
+  // its status and receipt deadline are in, are written once.
+  auto stmt = db.Prepare(
+      "UPDATE messages SET status = ?, updated_at = ?,"
+      " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END, attempts = max(attempts, ?4),"
+      " sent_at = ?2, receipt_due_at = ?5, error_code = NULL, error_detail = NULL,"
+      " carrier_code = NULL WHERE id = ?6");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, Code(MsgStatus::kSent)).Bind(2, c.at_ms).Bind(3, c.carrier);
+  stmt->Bind(4, int64_t{c.attempts}).Bind(5, c.receipt_due_ms).Bind(6, c.message_id);
+  if (auto s = stmt->Run(); !s.ok()) return s.error();
+  if (auto s = Announce(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail);
       !s.ok()) {
     return s.error();
   }
-  auto stmt = db.Prepare(
-      "UPDATE messages SET sent_at = ?, receipt_due_at = ?, error_code = NULL,"
-      " error_detail = NULL, carrier_code = NULL WHERE id = ?");
-  if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, c.at_ms).Bind(2, c.receipt_due_ms).Bind(3, c.message_id);
-  if (auto s = stmt->Run(); !s.ok()) return s.error();
   pending_delta += PendingDelta(cur.status, MsgStatus::kSent);
   if (auto s = InsertSubmits(db, c); !s.ok()) return s.error();
   for (const SegmentSubmit& segment : c.segments) {
