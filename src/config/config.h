@@ -37,6 +37,7 @@ struct StorageConfig {
   std::string path = "./deliverer-data";  // sqlite: folder holding the database
   std::string url;                        // postgres, required for it; a secret
   int max_batch = 1000;                   // rows per group commit at most
+  int min_commit_interval_ms = 0;         // sqlite: a commit at most this often; 0 = at once
 };
 
 struct QueueConfig {

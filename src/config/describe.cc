@@ -79,6 +79,7 @@ void DescribeBackends(const Config& c, std::string& out) {
   Line(out, "path", Quote(c.storage.path));
   Line(out, "url", SecretState(c.storage.url));
   Line(out, "max_batch", fmt::format("{}", c.storage.max_batch));
+  Line(out, "min_commit_interval_ms", fmt::format("{}", c.storage.min_commit_interval_ms));
   out += "\n[queue]\n";
   Line(out, "backend", Quote(c.queue.backend));
   Line(out, "url", SecretState(c.queue.url));

@@ -103,6 +103,7 @@ void ReadStorage(TableReader& reader, StorageConfig& out) {
   reader.NonEmptyString("path", out.path);
   const bool url_ok = reader.Secret("url", out.url);
   reader.Int("max_batch", out.max_batch, 1, 100'000);
+  reader.Int("min_commit_interval_ms", out.min_commit_interval_ms, 0, 1'000);
   if (backend_ok) RequireUrl(reader, out.backend, "postgres", out.url, url_ok);
 }
 

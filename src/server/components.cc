@@ -26,6 +26,7 @@ Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Cl
   store::sqlite::SqliteOptions options{config.storage.path,
                                        static_cast<size_t>(config.storage.max_batch),
                                        KeyRingPath(config)};
+  options.min_commit_interval = std::chrono::milliseconds(config.storage.min_commit_interval_ms);
   auto opened = store::sqlite::SqliteStore::Open(options, clock);
   if (!opened.ok()) return opened.take_error();
   return std::unique_ptr<store::Store>(std::move(*opened));

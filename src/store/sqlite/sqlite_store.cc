@@ -58,7 +58,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   if (auto s = (*db)->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s.error();
   auto writer = std::make_unique<GroupCommitWriter>(
       std::move(*db), options.max_batch,
-      [wal = std::shared_ptr<WalSync>(std::move(*wal))] { return wal->Sync(); });
+      [wal = std::shared_ptr<WalSync>(std::move(*wal))] { return wal->Sync(); },
+      options.min_commit_interval);
   std::unique_ptr<SqliteStore> store(
       new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring));
   store->checkpointer_ =

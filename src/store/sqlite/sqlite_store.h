@@ -2,6 +2,7 @@
 // The embedded Store: one SQLite database file in WAL mode, written by a single
 // group-commit thread, read through a small pool of read connections.
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -26,6 +27,8 @@ struct SqliteOptions {
   // The key ring (crypto/keyring.h); "" = <directory>/keyring. Created when missing,
   // unless the database already holds sealed bodies (then the ring was lost: refused).
   std::string keyring_path;
+  // Under load, a commit at most this often (GroupCommitWriter); zero: at once.
+  std::chrono::milliseconds min_commit_interval{0};
 };
 
 class SqliteStore final : public Store, public DeliveryStore {

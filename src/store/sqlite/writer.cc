@@ -4,8 +4,10 @@
 
 namespace deliverer::store::sqlite {
 
-GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync)
-    : db_(std::move(db)), max_batch_(max_batch), sync_(std::move(sync)) {
+GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync,
+                                     std::chrono::milliseconds min_commit_interval)
+    : db_(std::move(db)), max_batch_(max_batch), sync_(std::move(sync)),
+      min_commit_interval_(min_commit_interval) {
   thread_ = std::thread([this] { Run(); });
   if (sync_) sync_thread_ = std::thread([this] { RunSync(); });
 }
@@ -36,11 +38,16 @@ void GroupCommitWriter::Submit(std::unique_ptr<WriteJob> job) {
 
 void GroupCommitWriter::Run() {
   Batch batch;
+  auto last_start = std::chrono::steady_clock::time_point::min();
   for (;;) {
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
       if (queue_.empty()) return;  // stopping, and drained
+      if (min_commit_interval_.count() > 0 && last_start != last_start.min()) {
+        wake_.wait_until(lock, last_start + min_commit_interval_, [this] { return stopping_; });
+      }
+      last_start = std::chrono::steady_clock::now();
       while (!queue_.empty() && batch.size() < max_batch_) {
         batch.push_back(std::move(queue_.front()));
         queue_.pop_front();

@@ -192,6 +192,13 @@ TEST(ConfigBadValueTest, OutOfRangeInteger) {
             "deliverer.toml:3:16: [delivery] max_attempts must be an integer ≥ 1");
   EXPECT_EQ(ErrorOf("[[carriers]]\nid = \"a\"\nwindow = 2000\n"),
             "deliverer.toml:3:10: [[carriers]] \"a\" window must be an integer between 1 and 1024");
+  EXPECT_EQ(ErrorOf("[storage]\nmin_commit_interval_ms = 5000\n"),
+            "deliverer.toml:2:26: [storage] min_commit_interval_ms must be an integer between 0 and 1000");
+}
+
+TEST(ConfigTest, MinimumCommitIntervalIsOffUnlessSet) {
+  EXPECT_EQ(Load("").storage.min_commit_interval_ms, 0);
+  EXPECT_EQ(Load("[storage]\nmin_commit_interval_ms = 2\n").storage.min_commit_interval_ms, 2);
 }
 
 TEST(ConfigBadValueTest, WrongType) {

@@ -174,5 +174,34 @@ TEST_F(WriterTest, ACheckpointAskedOfTheWriterStartsTheLogOver) {
   EXPECT_EQ(RowsOnDisk(), 400);
 }
 
+// Jobs that trickle in while the interval since the last commit runs share one commit
+// (one sync); without the interval each would have its own.
+TEST_F(WriterTest, JobsArrivingWithinTheMinimumIntervalShareOneCommit) {
+  std::atomic<int> syncs = 0;
+  GroupCommitWriter writer(OpenWithTable(), 100, [&] {
+    ++syncs;
+    return Status::Ok();
+  }, std::chrono::milliseconds(300));
+  std::mutex mutex;
+  std::vector<std::promise<void>> finished(11);
+  auto submit = [&](int n) {
+    writer.Submit(std::make_unique<NumberJob>(n, nullptr, [&](int done, Status s) {
+      EXPECT_TRUE(s.ok());
+      std::lock_guard lock(mutex);
+      finished[done].set_value();
+    }));
+  };
+  submit(0);  // after a quiet spell: committed at once
+  finished[0].get_future().wait();
+  EXPECT_EQ(syncs.load(), 1);
+  for (int n = 1; n <= 10; ++n) {
+    submit(n);
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // producers trickling in
+  }
+  for (int n = 1; n <= 10; ++n) finished[n].get_future().wait();
+  EXPECT_EQ(syncs.load(), 2);
+  EXPECT_EQ(RowsOnDisk(), 11);
+}
+
 }  // namespace
 }  // namespace deliverer::store::sqlite
