@@ -187,8 +187,8 @@ int Serve(const ServeOptions& options) {
   }
   asio::io_context io;
   CredentialWatch credentials(io, **store, config.carriers, registry, clock);
-  // One thread: with the I/O thread, the writer and (when delivering) the engine, that is
-  // as many busy threads as a small machine has cores.
+  // One thread: the I/O thread, the writer and (when delivering) the engine and webhooks
+  // already make more busy threads than a small machine has cores.
   asio::thread_pool validation_pool(1);
   api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
   api_options.validation_pool = &validation_pool;

@@ -98,6 +98,7 @@ void Dispatcher::Poll() {
     if (!event.in_flight && event.next_at_ms <= clock_.NowUnixMillis()) due.push_back(&event);
   }
   for (OpsEvent* event : due) DeliverOps(*event);
+  poster_.CloseIdle(std::chrono::steady_clock::now());
   backlog_ = false;
   // New events found: more are likely to follow soon. Only events already on their way
   // (a slow receiver) are no reason to read the outbox again so often.

@@ -2,6 +2,8 @@
 
 #include <boost/asio/this_coro.hpp>
 
+#include <algorithm>
+
 namespace deliverer::webhooks {
 
 namespace asio = boost::asio;
@@ -11,10 +13,10 @@ Poster::Poster(asio::ssl::context& tls, bool allow_private, std::chrono::seconds
 
 std::unique_ptr<httpc::Connection> Poster::Take(const std::string& origin, const httpc::Url& url,
                                                 const asio::any_io_executor& executor) {
-  auto& idle = idle_[origin];
-  if (!idle.empty()) {
-    std::unique_ptr<httpc::Connection> kept = std::move(idle.back());
-    idle.pop_back();
+  if (auto it = idle_.find(origin); it != idle_.end()) {
+    std::unique_ptr<httpc::Connection> kept = std::move(it->second.back().connection);
+    it->second.pop_back();
+    if (it->second.empty()) idle_.erase(it);
     --idle_total_;
     return kept;
   }
@@ -46,12 +48,25 @@ asio::awaitable<PostOutcome> Poster::Post(const PostRequest& request) {
     outcome = co_await connection->Exchange(std::move(req));
     if (outcome.status != 0 || !reused) break;
   }
-  auto& idle = idle_[origin];
-  if (connection->open() && idle.size() < kIdlePerOrigin && idle_total_ < kIdleTotal) {
-    idle.push_back(std::move(connection));
-    ++idle_total_;
+  if (connection->open() && idle_total_ < kIdleTotal) {
+    auto& idle = idle_[origin];
+    if (idle.size() < kIdlePerOrigin) {
+      idle.push_back(Kept{std::move(connection), std::chrono::steady_clock::now()});
+      ++idle_total_;
+    }
   }
   co_return PostOutcome{outcome.status, std::move(outcome.error)};
+}
+
+void Poster::CloseIdle(std::chrono::steady_clock::time_point now) {
+  for (auto it = idle_.begin(); it != idle_.end();) {
+    auto& kept = it->second;
+    const auto fresh = std::find_if(kept.begin(), kept.end(),
+                                    [&](const Kept& k) { return now - k.since <= kIdleClose; });
+    idle_total_ -= static_cast<size_t>(fresh - kept.begin());
+    kept.erase(kept.begin(), fresh);
+    it = kept.empty() ? idle_.erase(it) : std::next(it);
+  }
 }
 
 }  // namespace deliverer::webhooks

@@ -43,6 +43,11 @@ class Poster {
   // Coroutine on the caller's executor.
   boost::asio::awaitable<PostOutcome> Post(const PostRequest& request);
 
+  // Closes the kept connections idle for longer than kIdleClose at `now` (they would be
+  // reopened rather than reused anyway) and forgets origins left with none, so a receiver
+  // posted to once holds no socket and no entry for good. Cheap: call it every poll.
+  void CloseIdle(std::chrono::steady_clock::time_point now);
+
   // Idle connections kept per origin (the dispatcher's concurrency) and in all at most;
   // beyond that a connection is closed after use. Kept ones are not watched: one the
   // receiver closed costs a failed write and a new connection when it is next taken.
@@ -59,7 +64,12 @@ class Poster {
   boost::asio::ssl::context& tls_;
   const bool allow_private_;
   const std::chrono::seconds timeout_;
-  std::map<std::string, std::vector<std::unique_ptr<httpc::Connection>>> idle_;
+  struct Kept {
+    std::unique_ptr<httpc::Connection> connection;
+    std::chrono::steady_clock::time_point since;
+  };
+  // Per origin, oldest first; no origin with an empty list.
+  std::map<std::string, std::vector<Kept>> idle_;
   size_t idle_total_ = 0;
 };
 

@@ -1,7 +1,8 @@
 #pragma once
 // A small HTTP/1.1 server on 127.0.0.1 for client tests: answers each request with
 // `reply(request_count, body)` (or hangs up when it returns nullopt) and counts the
-// connections it accepted. Runs on the caller's io_context; single-threaded.
+// connections it accepted; over TLS when given a server context. Runs on the caller's
+// io_context; single-threaded.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/io_context.hpp>
@@ -10,6 +11,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include <functional>
 #include <optional>
@@ -27,8 +29,12 @@ class LoopbackServer {
  public:
   using Reply = std::function<std::optional<http::response<http::string_body>>(int n, const std::string& body)>;
 
-  LoopbackServer(asio::io_context& io, Reply reply)
-      : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)), reply_(std::move(reply)) {
+  // `tls`, when given, must outlive the server; a client that fails the handshake is
+  // dropped.
+  LoopbackServer(asio::io_context& io, Reply reply, asio::ssl::context* tls = nullptr)
+      : acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)),
+        reply_(std::move(reply)),
+        tls_(tls) {
     asio::co_spawn(io, Accept(), asio::detached);
   }
   uint16_t port() const { return acceptor_.local_endpoint().port(); }
@@ -45,10 +51,22 @@ class LoopbackServer {
       tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
       ++connections;
-      asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)), asio::detached);
+      if (tls_ != nullptr) {
+        asio::co_spawn(acceptor_.get_executor(), ServeTls(std::move(socket)), asio::detached);
+      } else {
+        asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)), asio::detached);
+      }
     }
   }
-  asio::awaitable<void> Serve(tcp::socket socket) {
+  asio::awaitable<void> ServeTls(tcp::socket socket) {
+    beast::ssl_stream<tcp::socket> stream(std::move(socket), *tls_);
+    beast::error_code ec;
+    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
+    if (!ec) co_await Serve(stream);
+  }
+  asio::awaitable<void> Serve(tcp::socket socket) { co_await Serve<tcp::socket>(socket); }
+  template <class Stream>
+  asio::awaitable<void> Serve(Stream& socket) {
     beast::flat_buffer buffer;
     for (;;) {
       beast::error_code ec;
@@ -65,6 +83,7 @@ class LoopbackServer {
 
   tcp::acceptor acceptor_;
   Reply reply_;
+  asio::ssl::context* tls_;
 };
 
 inline http::response<http::string_body> Ok(std::string body) {

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "common/log.h"
+
 namespace deliverer::store::sqlite {
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync,
@@ -103,7 +105,12 @@ void GroupCommitWriter::FinishSynced(std::deque<Committed>& committed) {
   // One sync covers every batch committed since the last one.
   const bool any = std::any_of(committed.begin(), committed.end(),
                                [](const Committed& c) { return c.commit.ok(); });
-  if (any && sync_failure_.ok()) sync_failure_ = sync_();
+  if (any && sync_failure_.ok()) {
+    sync_failure_ = sync_();
+    if (!sync_failure_.ok()) {
+      log::Error("storage", "{}; every write now fails until serve is restarted", sync_failure_.error().detail);
+    }
+  }
   for (auto& batch : committed) {
     const Status& outcome = batch.commit.ok() ? sync_failure_ : batch.commit;
     for (auto& job : batch.jobs) job->Finish(outcome);

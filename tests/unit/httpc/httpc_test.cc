@@ -187,39 +187,21 @@ class TlsServer {
  public:
   TlsServer(asio::io_context& io, const test_tls::TestCertificate& cert)
       : context_(asio::ssl::context::tls_server),
-        acceptor_(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0)) {
+        server_(io, [](int, const std::string&) { return OneAnswer(); }, &context_) {
     context_.use_certificate_chain(asio::buffer(cert.certificate_pem));
     context_.use_private_key(asio::buffer(cert.key_pem), asio::ssl::context::pem);
-    asio::co_spawn(io, Accept(), asio::detached);
   }
-  uint16_t port() const { return acceptor_.local_endpoint().port(); }
+  uint16_t port() const { return server_.port(); }
 
  private:
-  asio::awaitable<void> Accept() {
-    for (;;) {
-      beast::error_code ec;
-      tcp::socket socket = co_await acceptor_.async_accept(asio::redirect_error(asio::use_awaitable, ec));
-      if (ec) co_return;
-      asio::co_spawn(acceptor_.get_executor(), Serve(std::move(socket)), asio::detached);
-    }
-  }
-  asio::awaitable<void> Serve(tcp::socket socket) {
-    beast::ssl_stream<tcp::socket> stream(std::move(socket), context_);
-    beast::error_code ec;
-    co_await stream.async_handshake(asio::ssl::stream_base::server, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;  // the client refused our certificate
-    beast::flat_buffer buffer;
-    http::request<http::string_body> req;
-    co_await http::async_read(stream, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
-    if (ec) co_return;
+  static std::optional<http::response<http::string_body>> OneAnswer() {
     auto res = Ok("tls");
     res.keep_alive(false);
-    res.prepare_payload();
-    co_await http::async_write(stream, res, asio::redirect_error(asio::use_awaitable, ec));
+    return res;
   }
 
   asio::ssl::context context_;
-  tcp::acceptor acceptor_;
+  test_http::LoopbackServer server_;
 };
 
 class HttpsTest : public ::testing::Test {

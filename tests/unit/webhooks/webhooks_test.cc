@@ -1,6 +1,8 @@
 // Producer webhooks: signature (api.md), payload shape, and the sender's connections
 // kept per receiver (against a loopback server).
 #include <gtest/gtest.h>
+
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include <boost/asio/ssl/context.hpp>
@@ -81,8 +83,10 @@ TEST(PayloadTest, NoErrorIsNull) {
   EXPECT_TRUE(nlohmann::json::parse(PayloadJson(job))["error"].is_null());
 }
 
-// Posts `count` webhooks one after another through one Poster; their HTTP statuses.
-std::vector<int> PostInTurn(boost::asio::io_context& io, uint16_t port, int count) {
+// Posts `count` webhooks one after another through one Poster, calling `between` before
+// each after the first; their HTTP statuses.
+std::vector<int> PostInTurn(boost::asio::io_context& io, uint16_t port, int count,
+                            std::function<void(Poster&)> between = {}) {
   boost::asio::ssl::context tls(boost::asio::ssl::context::tls_client);
   Poster poster(tls, /*allow_private=*/true, std::chrono::seconds(2));
   std::vector<int> statuses;
@@ -90,6 +94,7 @@ std::vector<int> PostInTurn(boost::asio::io_context& io, uint16_t port, int coun
       io,
       [&]() -> boost::asio::awaitable<void> {
         for (int i = 0; i < count; ++i) {
+          if (i > 0 && between) between(poster);
           PostRequest request{"http://127.0.0.1:" + std::to_string(port) + "/hook", "{}", "t=1,v1=00",
                               "event-" + std::to_string(i)};
           statuses.push_back((co_await poster.Post(request)).status);
@@ -116,6 +121,24 @@ TEST(PosterTest, AKeptConnectionTheReceiverClosedIsReplacedAtOnce) {
   receiver.hang_up_after_reply = true;
   EXPECT_EQ(PostInTurn(io, receiver.port(), 2), (std::vector<int>{200, 200}));
   EXPECT_EQ(receiver.connections, 2);
+}
+
+// Kept connections idle past kIdleClose are closed by the dispatcher's sweep, so a
+// receiver is not left holding a socket for good; fresh ones stay.
+TEST(PosterTest, TheSweepClosesOnlyConnectionsIdleTooLong) {
+  boost::asio::io_context io;
+  test_http::LoopbackServer receiver(io, [](int, const std::string&) { return test_http::Ok(""); });
+  const auto later = [](Poster& poster) {
+    poster.CloseIdle(std::chrono::steady_clock::now() + Poster::kIdleClose + std::chrono::seconds(1));
+  };
+  EXPECT_EQ(PostInTurn(io, receiver.port(), 2, later), (std::vector<int>{200, 200}));
+  EXPECT_EQ(receiver.connections, 2);
+
+  boost::asio::io_context io2;
+  test_http::LoopbackServer fresh(io2, [](int, const std::string&) { return test_http::Ok(""); });
+  const auto now = [](Poster& poster) { poster.CloseIdle(std::chrono::steady_clock::now()); };
+  EXPECT_EQ(PostInTurn(io2, fresh.port(), 2, now), (std::vector<int>{200, 200}));
+  EXPECT_EQ(fresh.connections, 1);
 }
 
 }  // namespace
