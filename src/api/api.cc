@@ -171,13 +171,16 @@ Response Api::Healthz() { return JsonResponse(200, R"({"status":"ok"})"); }
 
 // api.md: ready when storage answers and, in a process that delivers, a carrier is bound.
 Response Api::Readyz() {
-  const bool storage = store_.Ping().ok();
+  const Status ping = store_.Ping();
+  const bool storage = ping.ok();
   const bool delivers = static_cast<bool>(options_.carriers_up);
   const bool carriers = !delivers || options_.carriers_up() > 0;
   nlohmann::json checks = {{"storage", storage ? "ok" : "failing"}};
   if (delivers) checks["carriers"] = carriers ? "ok" : "none_bound";
   const bool ready = storage && carriers;
   nlohmann::json body = {{"status", ready ? "ready" : "not_ready"}, {"checks", checks}};
+  // The store's own words ("database or disk is full"); they name no number and no body.
+  if (!storage) body["storage_error"] = ping.error().detail;
   // Old credentials are a warning for operators, not a reason to take traffic away.
   if (options_.aging_credentials) {
     nlohmann::json aging = options_.aging_credentials();

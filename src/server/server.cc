@@ -6,6 +6,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include <csignal>
 #include <iostream>
 #include <thread>
 
@@ -140,6 +141,9 @@ int Serve(const ServeOptions& options) {
   }
   const config::Config config = std::move(*loaded);
   InitLogging(config.logging, options.demo);
+  // A file-size limit reached (ulimit -f) must fail the write, which the store answers
+  // with 503 and /readyz reports, not kill the process with every request in flight.
+  std::signal(SIGXFSZ, SIG_IGN);
   if (options.role != "all" && options.role != "api" && options.role != "worker") {
     std::cerr << "--role must be all, api or worker\n";
     return kExitUsage;

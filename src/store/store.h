@@ -107,7 +107,8 @@ class Store {
 
   // Messages accepted and not yet terminal: the queue depth used for back-pressure.
   virtual int64_t PendingCount() const = 0;
-  // A cheap liveness probe for /readyz.
+  // For /readyz, cheap: ok when the store answers reads and its latest writes were made
+  // durable; else the reason, until a write succeeds again.
   virtual Status Ping() = 0;
 };
 

@@ -1,6 +1,11 @@
 // reliability.md R1: 202 only after a durable commit. A burst of producers is cut by
 // kill -9; after a restart on the same data, every message that was answered 202 is there.
+// A store that cannot write answers 503, never 202, and /readyz says so until it can.
+#include <sys/resource.h>
+
+#include <cerrno>
 #include <condition_variable>
+#include <cstring>
 #include <mutex>
 #include <thread>
 
@@ -94,6 +99,47 @@ TEST(DurabilityTest, R1_kill9_after_202_loses_nothing) {
   EXPECT_EQ(missing, 0u) << "of " << ids.size() << " accepted messages";
   EXPECT_TRUE(HasStatus(server.Post("/v1/messages", Message(), key), 202))
       << "the restarted server accepts messages";
+}
+
+// Sets the process's file-size limit (ulimit -f): past it every write fails (EFBIG), as on
+// a full disk, while the process and its reads go on.
+void LimitFileSize(int pid, rlim_t bytes) {
+  const rlimit limit{bytes, RLIM_INFINITY};
+  ASSERT_EQ(prlimit(pid, RLIMIT_FSIZE, &limit, nullptr), 0) << std::strerror(errno);
+}
+
+Json StorageCheck(const DelivererProcess& server) {
+  return server.Get("/readyz").json["checks"]["storage"];
+}
+
+TEST(DurabilityTest, R1_a_store_that_cannot_write_answers_503_never_202_and_readyz_says_so) {
+  DelivererProcess server;
+  std::string key = server.CreateKey("acme", kSendRead);
+  ASSERT_TRUE(HasStatus(server.Post("/v1/messages", Message(), key), 202));
+  ASSERT_EQ(StorageCheck(server), "ok");
+
+  LimitFileSize(server.Pid(), 1);
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(IsProblem(server.Post("/v1/messages", Message(), key), 503, "storage_unavailable"));
+  }
+  HttpResponse ready = server.Get("/readyz");
+  EXPECT_TRUE(HasStatus(ready, 503));
+  EXPECT_EQ(ready.json["checks"]["storage"], "failing") << ready;
+  // The reason, down to the system's: here the file-size limit.
+  EXPECT_NE(StringField(ready.json, "storage_error").find("File too large"), std::string::npos) << ready;
+
+  // Writes possible again: /readyz sees it by itself, with no producer writing.
+  LimitFileSize(server.Pid(), RLIM_INFINITY);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (StorageCheck(server) != "ok" && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  EXPECT_EQ(StorageCheck(server), "ok");
+  ASSERT_TRUE(HasStatus(server.Post("/v1/messages", Message(), key), 202));
+  // The refused messages left nothing behind: the two accepted ones alone are listed.
+  HttpResponse list = server.Get("/v1/messages", key);
+  ASSERT_TRUE(HasStatus(list, 200));
+  EXPECT_EQ(list.json["data"].size(), 2u) << list;
 }
 
 }  // namespace

@@ -173,6 +173,7 @@ class DelivererProcess {
   const std::string& DataDir() const { return data_dir_; }
   const std::string& Dir() const { return dir_.path(); }
   bool Running() const { return pid_ > 0; }
+  int Pid() const { return pid_; }
   // Everything the process (and its earlier runs, see Restart) wrote so far.
   std::string Log() const;
 

@@ -2,7 +2,27 @@
 
 #include <fmt/format.h>
 
+#include <cerrno>
+#include <system_error>
+
 namespace deliverer::store::sqlite {
+namespace {
+
+// SQLite's message, and for a failed file operation the system's reason too: "disk I/O
+// error" alone does not tell a full disk from a file-size limit or a failing device.
+// `os_errno` is errno read right after the failing call: SQLite's own record of it
+// (sqlite3_system_errno) is often reset by the calls that clean up after the failure.
+std::string Describe(sqlite3* db, int os_errno) {
+  std::string message = sqlite3_errmsg(db);
+  const int primary = sqlite3_errcode(db) & 0xff;
+  const int system = sqlite3_system_errno(db) != 0 ? sqlite3_system_errno(db) : os_errno;
+  if (system != 0 && (primary == SQLITE_IOERR || primary == SQLITE_FULL || primary == SQLITE_CANTOPEN)) {
+    message += " (" + std::system_category().message(system) + ")";
+  }
+  return message;
+}
+
+}  // namespace
 
 Statement& Statement::Bind(int index, int64_t value) {
   sqlite3_bind_int64(stmt_, index, value);
@@ -29,12 +49,14 @@ Statement& Statement::BindBlob(int index, std::string_view bytes) {
 }
 
 Result<bool> Statement::Step() {
+  errno = 0;
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
+  const int os_errno = errno;
   sqlite3* db = sqlite3_db_handle(stmt_);
   return Error::Of(rc == SQLITE_CONSTRAINT ? "constraint" : "storage_error",
-                   fmt::format("sqlite: {}", sqlite3_errmsg(db)));
+                   fmt::format("sqlite: {}", Describe(db, os_errno)));
 }
 
 Status Statement::Run() {
@@ -134,7 +156,8 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
 }
 
 Error Connection::LastError(std::string_view what) const {
-  return Error::Of("storage_error", fmt::format("sqlite {}: {}", what, sqlite3_errmsg(db_)));
+  const int os_errno = errno;
+  return Error::Of("storage_error", fmt::format("sqlite {}: {}", what, Describe(db_, os_errno)));
 }
 
 }  // namespace deliverer::store::sqlite

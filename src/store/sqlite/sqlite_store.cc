@@ -129,7 +129,13 @@ void SqliteStore::AppendAudit(AuditEntry entry, StatusCallback done) {
   writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
 }
 
+// Writes first: a store that reads but cannot make a write durable (a full disk, a
+// read-only file, a failed sync) must not be reported ready.
 Status SqliteStore::Ping() {
+  if (Status writes = writer_->Health(); !writes.ok()) {
+    writer_->Probe();
+    return writes;
+  }
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   return (*reader)->Exec("SELECT 1");

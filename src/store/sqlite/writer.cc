@@ -5,6 +5,31 @@
 #include "common/log.h"
 
 namespace deliverer::store::sqlite {
+namespace {
+
+// Rewrites the schema version with the value it has: a change of one page (the header)
+// that every commit path, log write and sync included, has to carry.
+class ProbeJob final : public WriteJob {
+ public:
+  explicit ProbeJob(std::atomic<bool>& in_flight) : in_flight_(in_flight) {}
+
+  void Apply(Connection& db) override {
+    auto version = db.Prepare("PRAGMA user_version");
+    if (!version.ok()) return;
+    auto row = version->Step();
+    if (!row.ok() || !*row) return;
+    const int64_t value = version->Int(0);
+    version->Reset();
+    (void)db.Exec("PRAGMA user_version = " + std::to_string(value));
+  }
+
+  void Finish(const Status& /*commit*/) override { in_flight_.store(false); }
+
+ private:
+  std::atomic<bool>& in_flight_;
+};
+
+}  // namespace
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync,
                                      std::chrono::milliseconds min_commit_interval)
@@ -38,6 +63,24 @@ void GroupCommitWriter::Submit(std::unique_ptr<WriteJob> job) {
   wake_.notify_one();
 }
 
+Status GroupCommitWriter::Health() const {
+  std::lock_guard lock(health_mutex_);
+  return health_;
+}
+
+void GroupCommitWriter::Probe() {
+  if (probe_in_flight_.exchange(true)) return;
+  Submit(std::make_unique<ProbeJob>(probe_in_flight_));
+}
+
+// `final`: a failed sync, which no later success undoes.
+void GroupCommitWriter::RecordOutcome(const Status& outcome, bool final) {
+  std::lock_guard lock(health_mutex_);
+  if (health_final_) return;
+  health_ = outcome;
+  health_final_ = final;
+}
+
 void GroupCommitWriter::Run() {
   Batch batch;
   auto last_start = std::chrono::steady_clock::time_point::min();
@@ -66,7 +109,10 @@ void GroupCommitWriter::Run() {
 }
 
 void GroupCommitWriter::CommitBatch(Batch& batch) {
-  Status status = db_->Exec("BEGIN IMMEDIATE");
+  Status status = sync_failed_.load()
+                      ? Status(Error::Of("storage_error", "an earlier sync of the write-ahead log "
+                                                          "failed; restart serve"))
+                      : db_->Exec("BEGIN IMMEDIATE");
   if (status.ok()) {
     for (auto& job : batch) job->Apply(*db_);
     status = db_->Exec("COMMIT");
@@ -77,6 +123,7 @@ void GroupCommitWriter::CommitBatch(Batch& batch) {
     for (auto& job : batch) job->AfterCommit(*db_);
   }
   if (!sync_) {
+    RecordOutcome(status, false);
     for (auto& job : batch) job->Finish(status);
     return;
   }
@@ -108,9 +155,13 @@ void GroupCommitWriter::FinishSynced(std::deque<Committed>& committed) {
   if (any && sync_failure_.ok()) {
     sync_failure_ = sync_();
     if (!sync_failure_.ok()) {
+      sync_failed_.store(true);
       log::Error("storage", "{}; every write now fails until serve is restarted", sync_failure_.error().detail);
     }
   }
+  // The last batch's outcome is the store's health: batches finish in commit order.
+  RecordOutcome(committed.back().commit.ok() ? sync_failure_ : committed.back().commit,
+                !sync_failure_.ok());
   for (auto& batch : committed) {
     const Status& outcome = batch.commit.ok() ? sync_failure_ : batch.commit;
     for (auto& job : batch.jobs) job->Finish(outcome);

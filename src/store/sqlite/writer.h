@@ -11,7 +11,12 @@
 // A failed sync is final: that batch and every later one are finished with the error,
 // because after a failed fsync the kernel may have dropped the pages it could not
 // write, and a later successful fsync proves nothing about them. Only a restart, which
-// recovers the log from the file, clears it.
+// recovers the log from the file, clears it. From then on the writer applies nothing
+// more: a write answered as failed must not turn up in the database later.
+//
+// Health (for /readyz) is the outcome of the latest batch to finish: failing while writes
+// fail (a full disk, a read-only file) until one succeeds, and for good after a failed
+// sync. Probe lets a store that stopped taking traffic see itself recover.
 //
 // Thread-safe: Submit may be called from any thread.
 #include <atomic>
@@ -66,6 +71,13 @@ class GroupCommitWriter {
   // is complete and the next commit writes the log from its start again.
   void RequestCheckpoint() { checkpoint_requested_.store(true, std::memory_order_relaxed); }
 
+  // Ok while the latest batch to finish was made durable; else why not. Thread-safe.
+  Status Health() const;
+
+  // Submits a write that touches the database header alone, unless one is in flight, so
+  // that Health turns ok again once writes succeed, with no producer writing. Thread-safe.
+  void Probe();
+
  private:
   using Batch = std::deque<std::unique_ptr<WriteJob>>;
   struct Committed {
@@ -77,6 +89,7 @@ class GroupCommitWriter {
   void CommitBatch(Batch& batch);
   void RunSync();
   void FinishSynced(std::deque<Committed>& committed);
+  void RecordOutcome(const Status& outcome, bool final);
 
   std::unique_ptr<Connection> db_;
   const size_t max_batch_;
@@ -94,6 +107,12 @@ class GroupCommitWriter {
   std::deque<Committed> to_sync_;   // guarded by sync_mutex_
   bool sync_stopping_ = false;      // guarded by sync_mutex_
   Status sync_failure_;             // the sync thread's alone
+  std::atomic<bool> sync_failed_ = false;
+
+  mutable std::mutex health_mutex_;
+  Status health_;              // guarded by health_mutex_
+  bool health_final_ = false;  // guarded by health_mutex_
+  std::atomic<bool> probe_in_flight_ = false;
 
   std::thread thread_;
   std::thread sync_thread_;

@@ -105,6 +105,46 @@ TEST_F(WriterTest, AFailedSyncFailsItsBatchAndEveryLaterOne) {
     EXPECT_EQ(s.error().code, "storage_error");
   }
   EXPECT_EQ(syncs.load(), 1);
+  // The second job was refused, not committed: a write answered as failed stays out.
+  EXPECT_EQ(RowsOnDisk(), 1);
+  EXPECT_FALSE(writer.Health().ok());
+}
+
+TEST_F(WriterTest, AFailedCommitMakesTheWriterUnhealthyUntilAProbeCommits) {
+  auto db = OpenWithTable();
+  // A deferred foreign key is checked at COMMIT: a way to make a commit fail on demand.
+  ASSERT_TRUE(db->Exec("CREATE TABLE parent(id INTEGER PRIMARY KEY)").ok());
+  ASSERT_TRUE(db->Exec("CREATE TABLE child(p INTEGER REFERENCES parent(id) DEFERRABLE INITIALLY DEFERRED)").ok());
+  ASSERT_TRUE(db->Exec("PRAGMA foreign_keys=ON").ok());
+  std::atomic<int> syncs = 0;
+  GroupCommitWriter writer(std::move(db), 100, [&] {
+    ++syncs;
+    return Status::Ok();
+  });
+  EXPECT_TRUE(writer.Health().ok());
+
+  std::promise<Status> orphan;
+  class OrphanJob final : public WriteJob {
+   public:
+    explicit OrphanJob(std::promise<Status>& done) : done_(done) {}
+    void Apply(Connection& db) override { ASSERT_TRUE(db.Exec("INSERT INTO child VALUES (42)").ok()); }
+    void Finish(const Status& commit) override { done_.set_value(commit); }
+    std::promise<Status>& done_;
+  };
+  writer.Submit(std::make_unique<OrphanJob>(orphan));
+  ASSERT_FALSE(orphan.get_future().get().ok());
+  EXPECT_FALSE(writer.Health().ok());
+  const int syncs_before = syncs.load();
+
+  writer.Probe();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (!writer.Health().ok() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::yield();
+  }
+  EXPECT_TRUE(writer.Health().ok());
+  // The probe went through a real commit and its sync, and left no row behind.
+  EXPECT_EQ(syncs.load(), syncs_before + 1);
+  EXPECT_EQ(RowsOnDisk(), 0);
 }
 
 TEST_F(WriterTest, JobsFinishInTheOrderTheyWereSubmitted) {
