@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace deliverer::server {
 namespace {
@@ -29,7 +30,10 @@ DataKeyJob::~DataKeyJob() { Stop(); }
 void DataKeyJob::Start() {
   last_primary_ = store_.PrimaryDataKey();
   primary_.Set(last_primary_);
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("data-keys");
+    Run();
+  });
 }
 
 void DataKeyJob::Stop() {

@@ -9,6 +9,7 @@
 #include "carriers/http/http_carrier.h"
 #include "carriers/smpp/smpp_carrier.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "routing/router.h"
 #include "smpp/receipt.h"
 
@@ -171,7 +172,10 @@ Status DeliveryRuntime::StartDemoCarrier() {
   sim_ = std::make_unique<sim::Simulator>(sim_io_, options);
   auto ports = sim_->Start();
   if (!ports.ok()) return ports.error();
-  sim_thread_ = std::thread([this] { sim_io_.run(); });
+  sim_thread_ = std::thread([this] {
+    NameThisThread("demo-sim");
+    sim_io_.run();
+  });
   config::CarrierConfig carrier;
   carrier.id = kDemoCarrier;
   carrier.port = ports->smpp;
@@ -198,6 +202,7 @@ Status DeliveryRuntime::Start() {
   if (Status s = engine_->Recover(); !s.ok()) return s;
   boost::asio::post(io_, [this] { engine_->Start(); });
   thread_ = std::thread([this] {
+    NameThisThread("delivery");
     auto guard = boost::asio::make_work_guard(io_);
     io_.run();
   });

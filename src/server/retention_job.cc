@@ -1,6 +1,7 @@
 #include "server/retention_job.h"
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace deliverer::server {
 
@@ -19,7 +20,12 @@ RetentionJob::RetentionJob(store::Store& store, const config::SecurityConfig& se
       metrics_(metrics),
       clock_(clock) {}
 
-void RetentionJob::Start() { thread_ = std::thread([this] { Run(); }); }
+void RetentionJob::Start() {
+  thread_ = std::thread([this] {
+    NameThisThread("retention");
+    Run();
+  });
+}
 
 void RetentionJob::Stop() {
   {

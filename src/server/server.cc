@@ -1,6 +1,7 @@
 #include "server/server.h"
 
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/signal_set.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -15,6 +16,7 @@
 #include "api/tls_server.h"
 #include "auth/api_key.h"
 #include "common/log.h"
+#include "common/thread_name.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
 #include "server/data_key_job.h"
@@ -194,6 +196,7 @@ int Serve(const ServeOptions& options) {
   // One thread: the I/O thread, the writer and (when delivering) the engine and webhooks
   // already make more busy threads than a small machine has cores.
   asio::thread_pool validation_pool(1);
+  asio::post(validation_pool, [] { NameThisThread("validation"); });
   api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
   api_options.validation_pool = &validation_pool;
   api_options.aging_credentials = [&credentials] { return credentials.AgingJson(); };

@@ -8,6 +8,7 @@
 #include "common/log.h"
 #include "common/backoff.h"
 #include "common/ids.h"
+#include "common/thread_name.h"
 #include "httpc/tls_client.h"
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
@@ -44,7 +45,10 @@ Dispatcher::~Dispatcher() { Stop(); }
 
 void Dispatcher::Start() {
   asio::post(io_, [this] { Poll(); });
-  thread_ = std::thread([this] { io_.run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("webhooks");
+    io_.run();
+  });
 }
 
 void Dispatcher::Stop() {

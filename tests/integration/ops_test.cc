@@ -1,6 +1,9 @@
 // What an operator relies on (operations.md): health and readiness, Prometheus metrics,
 // `config check`, start-up refusals, keep-alive connections and graceful shutdown.
 #include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <set>
 #include <sstream>
 
 #include "integration/harness.h"
@@ -77,6 +80,33 @@ TEST(HealthTest, S2_AgingCarrierCredentialsAreReportedInReadyzAMetricAndTheLog) 
   EXPECT_NE(metrics.find("deliverer_credentials_aging{kind=\"api_key\"} 0"), std::string::npos);
   EXPECT_TRUE(server.WaitForLog("carrier credential of old-creds is"));
   EXPECT_EQ(server.Log().find("fresh-creds is"), std::string::npos);
+}
+
+// The names `top -H`, `ps -L` and perf show for the process's threads.
+std::multiset<std::string> ThreadNames(int pid) {
+  std::multiset<std::string> names;
+  for (const auto& task : std::filesystem::directory_iterator("/proc/" + std::to_string(pid) + "/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string name;
+    std::getline(comm, name);
+    names.insert(name);
+  }
+  return names;
+}
+
+TEST(HealthTest, ServesThreadsAreNamedForWhatTheyDo) {
+  DelivererProcess server;
+  std::string key = server.CreateKey("acme", kSendRead);
+  // Through the validation thread, which is named by the first task it runs.
+  ASSERT_TRUE(HasStatus(server.Post("/v1/messages", Message(), key), 202));
+
+  const std::multiset<std::string> names = ThreadNames(server.Pid());
+  for (const char* name : {"writer", "log-sync", "checkpointer", "validation", "delivery", "webhooks",
+                           "retention", "data-keys"}) {
+    // "delivery" may be two: asio's resolver thread, started by it, inherits its name.
+    EXPECT_GE(names.count(name), 1u) << name;
+  }
+  EXPECT_EQ(names.count("writer"), 1u);
 }
 
 TEST(HealthTest, FreshCredentialsReadOk) {

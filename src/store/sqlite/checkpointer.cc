@@ -1,12 +1,16 @@
 #include "store/sqlite/checkpointer.h"
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace deliverer::store::sqlite {
 
 Checkpointer::Checkpointer(std::unique_ptr<Connection> db, GroupCommitWriter& writer,
                            CheckpointerOptions options)
-    : db_(std::move(db)), writer_(writer), options_(options), thread_([this] { Run(); }) {}
+    : db_(std::move(db)), writer_(writer), options_(options), thread_([this] {
+        NameThisThread("checkpointer");
+        Run();
+      }) {}
 
 Checkpointer::~Checkpointer() {
   {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "common/log.h"
+#include "common/thread_name.h"
 
 namespace deliverer::store::sqlite {
 namespace {
@@ -35,8 +36,16 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_
                                      std::chrono::milliseconds min_commit_interval)
     : db_(std::move(db)), max_batch_(max_batch), sync_(std::move(sync)),
       min_commit_interval_(min_commit_interval) {
-  thread_ = std::thread([this] { Run(); });
-  if (sync_) sync_thread_ = std::thread([this] { RunSync(); });
+  thread_ = std::thread([this] {
+    NameThisThread("writer");
+    Run();
+  });
+  if (sync_) {
+    sync_thread_ = std::thread([this] {
+      NameThisThread("log-sync");
+      RunSync();
+    });
+  }
 }
 
 GroupCommitWriter::~GroupCommitWriter() {
