@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -74,6 +75,14 @@ std::optional<uint64_t> CpuTicksFromStat(std::string_view stat) {
   return ticks;
 }
 
+std::optional<std::string> CommandNameFromStat(std::string_view stat) {
+  const size_t open = stat.find('(');
+  const size_t close = stat.rfind(')');
+  if (open == std::string_view::npos || close == std::string_view::npos || close < open)
+    return std::nullopt;
+  return std::string(stat.substr(open + 1, close - open - 1));
+}
+
 GatewayFigures GatewayFiguresOf(const MetricSample& baseline,
                                 const std::vector<MetricSample>& samples) {
   GatewayFigures figures;
@@ -111,6 +120,22 @@ std::optional<double> ProcessCpuSeconds(pid_t pid) {
   const auto ticks = CpuTicksFromStat(text.str());
   if (!file.is_open() || !ticks) return std::nullopt;
   return static_cast<double>(*ticks) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+std::map<std::string, double> ThreadCpuSecondsByName(pid_t pid) {
+  std::map<std::string, double> by_name;
+  std::error_code error;
+  const double tick = static_cast<double>(sysconf(_SC_CLK_TCK));
+  for (const auto& task : std::filesystem::directory_iterator(
+           "/proc/" + std::to_string(pid) + "/task", error)) {
+    std::ifstream file(task.path() / "stat");
+    std::stringstream text;
+    text << file.rdbuf();
+    const auto name = CommandNameFromStat(text.str());
+    const auto ticks = CpuTicksFromStat(text.str());
+    if (name && ticks) by_name[*name] += static_cast<double>(*ticks) / tick;
+  }
+  return by_name;
 }
 
 std::optional<double> PeakRssMibFromStatus(std::string_view status) {

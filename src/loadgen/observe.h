@@ -5,7 +5,9 @@
 #include <sys/types.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +23,10 @@ std::optional<double> SumMetric(std::string_view exposition, std::string_view na
 // utime + stime, in clock ticks, from the text of /proc/PID/stat. The command name (field
 // 2) may hold spaces and parentheses, so fields are counted from its last ')'.
 std::optional<uint64_t> CpuTicksFromStat(std::string_view stat);
+
+// The command name (field 2, the thread's name for /proc/PID/task/TID/stat) from the
+// same text: what lies between the first '(' and the last ')'.
+std::optional<std::string> CommandNameFromStat(std::string_view stat);
 
 // The peak resident set (VmHWM) in MiB from the text of /proc/PID/status; nullopt when
 // the line is missing.
@@ -44,6 +50,9 @@ GatewayFigures GatewayFiguresOf(const MetricSample& baseline,
 // (nullopt when it cannot be read, e.g. it has exited).
 double SelfCpuSeconds();
 std::optional<double> ProcessCpuSeconds(pid_t pid);
+// CPU seconds used so far by the threads of process `pid`, summed per thread name (serve
+// names its threads: common/thread_name.h); empty when they cannot be read.
+std::map<std::string, double> ThreadCpuSecondsByName(pid_t pid);
 // Process `pid`'s peak resident set so far, in MiB (nullopt when it cannot be read).
 std::optional<double> ProcessPeakRssMib(pid_t pid);
 

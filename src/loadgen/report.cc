@@ -88,7 +88,17 @@ std::string CpuLine(const Report& r) {
   if (r.cpu.sim_cores) out += fmt::format(", sim {:.2f}", *r.cpu.sim_cores);
   out += fmt::format(" (over the {:.2f} s send window)", r.cpu.window_s);
   if (r.cpu.serve_peak_rss_mib) out += fmt::format("; serve peak RSS {:.0f} MiB", *r.cpu.serve_peak_rss_mib);
-  return out + "\n";
+  out += "\n";
+  if (!r.cpu.serve_threads.empty()) {
+    out += "serve cpu  ";
+    const char* separator = " ";
+    for (const ThreadCores& t : r.cpu.serve_threads) {
+      out += fmt::format("{}{} {:.2f}", separator, t.name, t.cores);
+      separator = ", ";
+    }
+    out += " (cores, per thread)\n";
+  }
+  return out;
 }
 
 Json DeliveryJson(const Report& r) {
@@ -196,7 +206,9 @@ std::string FormatJson(const Report& r) {
               {"loadgen_cores", Round(r.cpu.loadgen_cores, 3)},
               {"serve_cores", OptionalNumber(r.cpu.serve_cores)},
               {"sim_cores", OptionalNumber(r.cpu.sim_cores)},
-              {"serve_peak_rss_mib", OptionalNumber(r.cpu.serve_peak_rss_mib)}};
+              {"serve_peak_rss_mib", OptionalNumber(r.cpu.serve_peak_rss_mib)},
+              {"serve_threads", Json::object()}};
+  for (const ThreadCores& t : r.cpu.serve_threads) cpu["serve_threads"][t.name] = Round(t.cores, 3);
   Json out = {{"target", {{"url", r.url}, {"spawned", r.spawned}}},
               {"load", load},
               {"requests", RequestsJson(r)},

@@ -5,6 +5,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "loadgen/histogram.h"
 
@@ -26,11 +27,17 @@ struct GatewayFigures {
   bool delivered_settled = false;  // the counter had stopped moving before the bench ended
 };
 
+struct ThreadCores {
+  std::string name;  // the thread's name; threads sharing one are summed
+  double cores = 0;
+};
+
 struct CpuFigures {
   double window_s = 0;                           // the sending window the figures cover
   double loadgen_cores = 0;                      // this process: CPU seconds / window_s
   std::optional<double> serve_cores, sim_cores;  // spawned processes only
   std::optional<double> serve_peak_rss_mib;      // spawned serve: its peak (VmHWM) over the run
+  std::vector<ThreadCores> serve_threads;        // spawned serve: per thread name, busiest first
 };
 
 struct Report {

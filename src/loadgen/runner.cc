@@ -8,7 +8,9 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <algorithm>
 #include <csignal>
+#include <map>
 #include <memory>
 #include <optional>
 #include <random>
@@ -55,13 +57,32 @@ std::string RunId() {
 struct CpuSnapshot {
   double self = 0;
   std::optional<double> serve, sim;
+  std::map<std::string, double> serve_threads;
 };
 
 CpuSnapshot TakeCpu(const RunTarget& target) {
-  CpuSnapshot s{SelfCpuSeconds(), std::nullopt, std::nullopt};
-  if (target.serve_pid > 0) s.serve = ProcessCpuSeconds(target.serve_pid);
+  CpuSnapshot s{SelfCpuSeconds(), std::nullopt, std::nullopt, {}};
+  if (target.serve_pid > 0) {
+    s.serve = ProcessCpuSeconds(target.serve_pid);
+    s.serve_threads = ThreadCpuSecondsByName(target.serve_pid);
+  }
   if (target.sim_pid > 0) s.sim = ProcessCpuSeconds(target.sim_pid);
   return s;
+}
+
+// Per thread name, busiest first; a thread started during the window counts from zero.
+std::vector<ThreadCores> ThreadCoresOf(const std::map<std::string, double>& from,
+                                       const std::map<std::string, double>& to, double window_s) {
+  std::vector<ThreadCores> out;
+  if (window_s <= 0) return out;
+  for (const auto& [name, seconds] : to) {
+    const auto before = from.find(name);
+    const double used = seconds - (before == from.end() ? 0.0 : before->second);
+    out.push_back(ThreadCores{name, std::max(0.0, used) / window_s});
+  }
+  std::stable_sort(out.begin(), out.end(),
+                   [](const ThreadCores& a, const ThreadCores& b) { return a.cores > b.cores; });
+  return out;
 }
 
 std::optional<double> Cores(const std::optional<double>& from, const std::optional<double>& to,
@@ -236,6 +257,7 @@ void Run::FillFigures(SteadyTime start, SteadyTime send_end, const CpuSnapshot& 
   report_.cpu.loadgen_cores = window_s > 0 ? (cpu_end.self - cpu_start.self) / window_s : 0;
   report_.cpu.serve_cores = Cores(cpu_start.serve, cpu_end.serve, window_s);
   report_.cpu.sim_cores = Cores(cpu_start.sim, cpu_end.sim, window_s);
+  report_.cpu.serve_threads = ThreadCoresOf(cpu_start.serve_threads, cpu_end.serve_threads, window_s);
   if (target_.serve_pid > 0) report_.cpu.serve_peak_rss_mib = ProcessPeakRssMib(target_.serve_pid);
 }
 

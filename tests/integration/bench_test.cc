@@ -64,6 +64,9 @@ TEST(BenchTest, SpawnedRunAcceptsAndDeliversEveryMessage) {
   EXPECT_EQ(report["gateway"]["accepted"], 200);
   EXPECT_EQ(report["gateway"]["delivered"], 200);
   EXPECT_TRUE(report["cpu"]["serve_cores"].is_number());
+  // serve's CPU by thread name: the writer and the delivery thread worked in this run.
+  EXPECT_TRUE(report["cpu"]["serve_threads"]["writer"].is_number()) << report["cpu"];
+  EXPECT_TRUE(report["cpu"]["serve_threads"]["delivery"].is_number()) << report["cpu"];
 }
 
 TEST(BenchTest, DrivesARunningGatewayInBatches) {

@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <pthread.h>
 #include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 namespace deliverer::loadgen {
 namespace {
@@ -37,6 +41,32 @@ TEST(CpuTicksTest, ReadsUtimePlusStimeAfterTheCommandName) {
   EXPECT_EQ(CpuTicksFromStat("7 (we ird) (name)) R 1 7 7 0 -1 0 0 0 0 0 11 22 0 0"), 33U);
   EXPECT_FALSE(CpuTicksFromStat("garbage"));
   EXPECT_FALSE(CpuTicksFromStat("1 (x) S 1 2"));
+}
+
+TEST(ThreadCpuTest, TheNameIsWhatTheParenthesesHold) {
+  EXPECT_EQ(CommandNameFromStat("4243 (log-sync) S 1 4242 4242 0 -1 0 0 0 0 0 11 22 0 0"), "log-sync");
+  EXPECT_EQ(CommandNameFromStat("7 (we ird) (name)) R 1 7"), "we ird) (name)");
+  EXPECT_FALSE(CommandNameFromStat("garbage"));
+}
+
+TEST(ThreadCpuTest, ThreadsAreSummedByTheirNames) {
+  std::atomic<int> named = 0;
+  std::atomic<bool> stop = false;
+  // Two threads of one name make one entry.
+  auto worker = [&] {
+    pthread_setname_np(pthread_self(), "observe-pair");
+    ++named;
+    while (!stop) std::this_thread::yield();
+  };
+  std::thread a(worker);
+  std::thread b(worker);
+  while (named < 2) std::this_thread::yield();
+  const auto by_name = ThreadCpuSecondsByName(::getpid());
+  stop = true;
+  a.join();
+  b.join();
+  EXPECT_EQ(by_name.count("observe-pair"), 1u);
+  EXPECT_TRUE(ThreadCpuSecondsByName(-1).empty());
 }
 
 TEST(PeakRssTest, ReadsVmHwmInMib) {

@@ -37,6 +37,7 @@ Report Sample() {
   r.accept = Summarize(accept);
   r.gateway = GatewayFigures{49'990, 49'990, 2400.5, true};
   r.cpu = CpuFigures{20.0, 0.21, 1.3, 0.05};
+  r.cpu.serve_threads = {{"writer", 0.46}, {"validation", 0.19}, {"deliverer", 0.17}};
   return r;
 }
 
@@ -84,6 +85,8 @@ TEST(ReportTest, JsonHoldsEveryFigure) {
   EXPECT_EQ(j["gateway"]["delivered_per_s"], 2400.5);
   EXPECT_EQ(j["cpu"]["loadgen_cores"], 0.21);
   EXPECT_EQ(j["cpu"]["serve_cores"], 1.3);
+  EXPECT_EQ(j["cpu"]["serve_threads"]["writer"], 0.46);
+  EXPECT_EQ(j["cpu"]["serve_threads"]["deliverer"], 0.17);
 }
 
 TEST(ReportTest, JsonOfACountRunWithoutGatewayFigures) {
@@ -114,6 +117,9 @@ TEST(ReportTest, TextIsAShortTable) {
       << text;
   EXPECT_NE(text.find("+49990 delivered = 2400.5/s"), std::string::npos) << text;
   EXPECT_NE(text.find("loadgen 0.21 cores, serve 1.30, sim 0.05"), std::string::npos) << text;
+  EXPECT_NE(text.find("serve cpu   writer 0.46, validation 0.19, deliverer 0.17 (cores, per thread)"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("p99.9"), std::string::npos) << text;
   EXPECT_NE(text.find("accept to delivered"), std::string::npos) << text;
   EXPECT_LT(std::count(text.begin(), text.end(), '\n'), 20);
