@@ -160,6 +160,13 @@ int Serve(const ServeOptions& options) {
     }
     tls = std::move(*made);
   }
+  // Refused, not ignored: serve would otherwise run on the embedded queue while the
+  // operator believes its work is in RabbitMQ.
+  if (config.queue.backend != "embedded") {
+    std::cerr << "queue backend '" << config.queue.backend
+              << "' is not available in this version; use backend = \"embedded\"\n";
+    return kExitUsage;
+  }
   if (!options.demo && options.role != "api" && config.carriers.empty()) {
     std::cerr << "no carrier is configured: add a [[carriers]] section to the configuration,"
                  " or try `deliverer serve --demo`\n";

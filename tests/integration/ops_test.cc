@@ -238,6 +238,33 @@ TEST(StartupTest, ServeRefusesToStartWithoutCarriers) {
   EXPECT_FALSE(result.Output().empty()) << "the refusal needs a clear message";
 }
 
+// The scale-out backends are not built: asking for one must not quietly run on the
+// embedded store or queue.
+TEST(StartupTest, ServeRefusesAQueueBackendItDoesNotHave) {
+  TempDir dir;
+  std::string file = dir.WriteFile(
+      "rabbit.toml", BaseConfig(dir.path() + "/data",
+                                "[queue]\nbackend = \"rabbitmq\"\nurl = \"amqp://127.0.0.1:9/\"\n"));
+
+  CommandResult result = RunDeliverer({"serve", "--config", file}, std::chrono::seconds(30));
+
+  EXPECT_EQ(result.exit_code, 2) << result.Output();
+  EXPECT_NE(result.Output().find("queue backend 'rabbitmq' is not available"), std::string::npos)
+      << result.Output();
+}
+
+TEST(StartupTest, AStorageBackendThatIsNotBuiltIsRefused) {
+  TempDir dir;
+  std::string file = dir.WriteFile(
+      "pg.toml", "[storage]\nbackend = \"postgres\"\nurl = \"postgresql://127.0.0.1:9/deliverer\"\n");
+
+  CommandResult result = RunDeliverer({"keys", "list", "--config", file}, std::chrono::seconds(30));
+
+  EXPECT_EQ(result.exit_code, 2) << result.Output();
+  EXPECT_NE(result.Output().find("storage backend 'postgres' is not available"), std::string::npos)
+      << result.Output();
+}
+
 // Until the HTTPS listener exists, asking for it must not quietly give plain HTTP.
 TEST(StartupTest, ServeNamesAnHttpsCarrierTrustFileItCannotLoad) {
   TempDir dir;

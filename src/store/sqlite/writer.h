@@ -107,7 +107,7 @@ class GroupCommitWriter {
   std::deque<Committed> to_sync_;   // guarded by sync_mutex_
   bool sync_stopping_ = false;      // guarded by sync_mutex_
   Status sync_failure_;             // the sync thread's alone
-  std::atomic<bool> sync_failed_ = false;
+  std::atomic<bool> sync_failed_ = false;  // set by the sync thread; the writer stops applying
 
   mutable std::mutex health_mutex_;
   Status health_;              // guarded by health_mutex_
