@@ -3,6 +3,7 @@
 #include <sodium.h>
 
 #include <array>
+#include <atomic>
 #include <cctype>
 #include <cstdlib>
 
@@ -12,6 +13,37 @@ namespace {
 constexpr std::string_view kHex = "0123456789abcdef";
 constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+
+// The 12 bits after the version (rand_a) count the ids made in one millisecond, so ids
+// made one after the other sort in that order even within a millisecond (RFC 9562 6.2,
+// method 1): listings are newest first by (created_at, id). The count starts at a random
+// point of its lower half, leaving room for at least 2,048 ids a millisecond.
+constexpr uint64_t kCounterBits = 12;
+constexpr uint64_t kCounterMax = (1u << kCounterBits) - 1;
+
+// (millisecond << 12) | counter of the newest id made by this process.
+std::atomic<uint64_t> newest_id{0};
+
+// The counter for an id of millisecond `ms`. An older millisecond (an event's time, a
+// clock stepped back) or a millisecond whose count is spent gets a random one: such an id
+// is still unique through its 62 random bits, just not ordered within its millisecond.
+uint16_t CounterFor(uint64_t ms) {
+  uint64_t newest = newest_id.load(std::memory_order_relaxed);
+  for (;;) {
+    const uint64_t newest_ms = newest >> kCounterBits;
+    uint64_t next;
+    if (ms > newest_ms) {
+      next = (ms << kCounterBits) | (randombytes_random() & (kCounterMax >> 1));
+    } else if (ms == newest_ms && (newest & kCounterMax) < kCounterMax) {
+      next = newest + 1;
+    } else {
+      return static_cast<uint16_t>(randombytes_random() & kCounterMax);
+    }
+    if (newest_id.compare_exchange_weak(newest, next, std::memory_order_relaxed)) {
+      return static_cast<uint16_t>(next & kCounterMax);
+    }
+  }
+}
 
 }  // namespace
 
@@ -27,7 +59,9 @@ std::string NewUuidV7(int64_t unix_millis) {
   randombytes_buf(b.data(), b.size());
   const auto ms = static_cast<uint64_t>(unix_millis);
   for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
-  b[6] = static_cast<uint8_t>(0x70 | (b[6] & 0x0F));  // version 7
+  const uint16_t counter = CounterFor(ms);
+  b[6] = static_cast<uint8_t>(0x70 | (counter >> 8));  // version 7
+  b[7] = static_cast<uint8_t>(counter & 0xFF);
   b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3F));  // RFC 9562 variant
   std::string out;
   out.reserve(36);

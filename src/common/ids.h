@@ -11,7 +11,9 @@ namespace deliverer {
 // user of libsodium before its first call.
 void EnsureCryptoReady();
 
-// A new UUIDv7 in canonical lower-case form, with `unix_millis` as its timestamp.
+// A new UUIDv7 in canonical lower-case form, with `unix_millis` as its timestamp. Ids
+// this process makes for the newest millisecond it has seen sort in the order they were
+// made, also within that millisecond.
 std::string NewUuidV7(int64_t unix_millis);
 
 // True for the canonical 8-4-4-4-12 hex form (any case, any version).
