@@ -37,9 +37,11 @@ bench: build
 	scripts/bench-e2e $(BUILD)
 
 # Ten minutes at a fixed rate, memory sampled: docs/benchmarks.md "Memory over ten minutes".
+# SOAK_RATE: messages per second; keep it below the end-to-end maximum of the machine.
+SOAK_RATE ?= 1000
 bench-soak: build
 	scripts/install-deps --bench
-	scripts/bench-soak $(BUILD)
+	scripts/bench-soak $(BUILD) 600 $(SOAK_RATE)
 
 deps:
 	@scripts/install-deps
