@@ -24,20 +24,21 @@ constexpr uint64_t kCounterMax = (1u << kCounterBits) - 1;
 // (millisecond << 12) | counter of the newest id made by this process.
 std::atomic<uint64_t> newest_id{0};
 
-// The counter for an id of millisecond `ms`. An older millisecond (an event's time, a
-// clock stepped back) or a millisecond whose count is spent gets a random one: such an id
-// is still unique through its 62 random bits, just not ordered within its millisecond.
-uint16_t CounterFor(uint64_t ms) {
+// The counter for an id of millisecond `ms`, from 16 `random` bits where it starts anew.
+// An older millisecond (an event's time, a clock stepped back) or a millisecond whose
+// count is spent gets a random one: such an id is still unique through its 62 random
+// bits, just not ordered within its millisecond.
+uint16_t CounterFor(uint64_t ms, uint16_t random) {
   uint64_t newest = newest_id.load(std::memory_order_relaxed);
   for (;;) {
     const uint64_t newest_ms = newest >> kCounterBits;
     uint64_t next;
     if (ms > newest_ms) {
-      next = (ms << kCounterBits) | (randombytes_random() & (kCounterMax >> 1));
+      next = (ms << kCounterBits) | (random & (kCounterMax >> 1));
     } else if (ms == newest_ms && (newest & kCounterMax) < kCounterMax) {
       next = newest + 1;
     } else {
-      return static_cast<uint16_t>(randombytes_random() & kCounterMax);
+      return static_cast<uint16_t>(random & kCounterMax);
     }
     if (newest_id.compare_exchange_weak(newest, next, std::memory_order_relaxed)) {
       return static_cast<uint16_t>(next & kCounterMax);
@@ -59,7 +60,7 @@ std::string NewUuidV7(int64_t unix_millis) {
   randombytes_buf(b.data(), b.size());
   const auto ms = static_cast<uint64_t>(unix_millis);
   for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
-  const uint16_t counter = CounterFor(ms);
+  const uint16_t counter = CounterFor(ms, static_cast<uint16_t>(b[6] << 8 | b[7]));
   b[6] = static_cast<uint8_t>(0x70 | (counter >> 8));  // version 7
   b[7] = static_cast<uint8_t>(counter & 0xFF);
   b[8] = static_cast<uint8_t>(0x80 | (b[8] & 0x3F));  // RFC 9562 variant
