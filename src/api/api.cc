@@ -47,8 +47,13 @@ Api::Api(store::Store& store, const validation::Validator& validator, metrics::R
       metrics_(metrics),
       clock_(clock),
       options_(std::move(options)),
-      authenticator_(store, clock),
-      rate_limiter_(options_.rate_limits, clock) {}
+      authenticator_([&store](const std::string& key_id) { return store.FindApiKey(key_id); }, clock),
+      rate_limiter_(options_.rate_limits, clock),
+      auth_failures_(options_.rate_limits.auth_failures_per_ip_rps,
+                     options_.rate_limits.auth_failures_per_ip_burst, clock),
+      auth_failures_limited_(metrics.Counter(
+          "deliverer_auth_failures_limited_total",
+          "Requests answered 429 because their source address failed authentication too often")) {}
 
 awaitable<Response> Api::Handle(Request request, Peer peer) {
   const auto start = std::chrono::steady_clock::now();
@@ -104,7 +109,7 @@ awaitable<Response> Api::Dispatch(Request& request, Peer peer,
     if (route.method != request.method()) continue;
     *label = route.label;
     int retry_after = 0;
-    auto caller = Admit(request, route.scope, &retry_after);
+    auto caller = Admit(request, route.scope, peer.ip, &retry_after);
     if (!caller.ok()) co_return Reject(caller.error(), retry_after);
     caller->source_ip = std::move(peer.ip);
     caller->request_id = NewUuidV7(clock_.NowUnixMillis());
@@ -137,10 +142,19 @@ void Api::AuditCall(const Context& ctx, std::string_view action) {
                      });
 }
 
-Result<Caller> Api::Admit(const Request& request, uint32_t scope, int* retry_after_s) {
+Result<Caller> Api::Admit(const Request& request, uint32_t scope, const std::string& source_ip,
+                          int* retry_after_s) {
+  if (int wait = auth_failures_.Check(source_ip); wait > 0) {
+    auth_failures_limited_.Inc();
+    *retry_after_s = wait;
+    return Error::Of("rate_limited", "too many failed authentications from this address; retry later");
+  }
   const auto header = request[http::field::authorization];
   auto caller = authenticator_.Authenticate(std::string_view(header.data(), header.size()));
-  if (!caller.ok()) return caller.take_error();
+  if (!caller.ok()) {
+    if (caller.error().code == "unauthenticated") auth_failures_.Failed(source_ip);
+    return caller.take_error();
+  }
   if ((caller->scopes & scope) == 0 && (caller->scopes & auth::kScopeAdmin) == 0) {
     return Error::Of("forbidden", fmt::format("this key lacks the '{}' scope",
                                               auth::FormatScopes(scope)));

@@ -85,8 +85,10 @@ class Api {
                                             std::string_view* label);
   // Records a successful read or admin call in the audit trail, without waiting for it.
   void AuditCall(const Context& ctx, std::string_view action);
-  // Authenticates, checks the scope and the rate limit.
-  Result<Caller> Admit(const Request& request, uint32_t scope, int* retry_after_s);
+  // Authenticates, checks the scope and the rate limits (the source address's failed
+  // authentications first).
+  Result<Caller> Admit(const Request& request, uint32_t scope, const std::string& source_ip,
+                       int* retry_after_s);
 
   // Handlers, one per route and method.
   boost::asio::awaitable<Response> SendMessage(Context& ctx);
@@ -142,6 +144,8 @@ class Api {
   const ApiOptions options_;
   Authenticator authenticator_;
   RateLimiter rate_limiter_;
+  AuthFailureLimiter auth_failures_;
+  metrics::Counter& auth_failures_limited_;
 };
 
 }  // namespace deliverer::api

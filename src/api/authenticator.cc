@@ -1,6 +1,7 @@
 #include "api/authenticator.h"
 
 #include "auth/api_key.h"
+#include "common/ascii.h"
 
 namespace deliverer::api {
 namespace {
@@ -14,7 +15,7 @@ Error Unauthenticated(std::string detail) {
 Result<Caller> Authenticator::Authenticate(std::string_view authorization) {
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.empty()) return Unauthenticated("missing Authorization: Bearer <api-key>");
-  if (authorization.substr(0, kBearer.size()) != kBearer) {
+  if (!StartsWithIgnoringCase(authorization, kBearer)) {
     return Unauthenticated("the Authorization header must be 'Bearer <api-key>'");
   }
   const std::string_view key = authorization.substr(kBearer.size());
@@ -22,35 +23,59 @@ Result<Caller> Authenticator::Authenticate(std::string_view authorization) {
   auto key_id = auth::ParseKey(key);
   if (!key_id) return Unauthenticated("malformed API key");
 
-  auto entry = Lookup(*key_id);
-  if (!entry.ok()) return entry.take_error();
-  const auto& record = entry->key;
-  if (!record || !auth::ConstantTimeEqual(auth::HashKey(key), record->hash)) {
+  auto record = Lookup(*key_id);
+  if (!record.ok()) return record.take_error();
+  if (!*record || !auth::ConstantTimeEqual(auth::HashKey(key), (*record)->hash)) {
     return Unauthenticated("unknown API key");
   }
   const int64_t now = clock_.NowUnixMillis();
-  if (record->revoked_at_ms) return Unauthenticated("API key revoked");
-  if (record->expires_at_ms && *record->expires_at_ms <= now) {
+  if ((*record)->revoked_at_ms) return Unauthenticated("API key revoked");
+  if ((*record)->expires_at_ms && *(*record)->expires_at_ms <= now) {
     return Unauthenticated("API key expired");
   }
-  return Caller{record->key_id, record->account, record->scopes, {}, {}};
+  return Caller{(*record)->key_id, (*record)->account, (*record)->scopes, {}, {}};
 }
 
-Result<Authenticator::Entry> Authenticator::Lookup(const std::string& key_id) {
+size_t Authenticator::CachedKeys() const {
+  std::lock_guard lock(mutex_);
+  return cache_.size();
+}
+
+Result<std::optional<store::ApiKeyRecord>> Authenticator::Lookup(const std::string& key_id) {
   const int64_t now = clock_.NowUnixMillis();
   {
     std::lock_guard lock(mutex_);
     auto it = cache_.find(key_id);
     if (it != cache_.end() && now - it->second.fetched_at_ms < kCacheTtl.count()) {
-      return it->second;
+      recency_.splice(recency_.begin(), recency_, it->second.recency);
+      return std::optional<store::ApiKeyRecord>(it->second.key);
     }
   }
-  auto found = store_.FindApiKey(key_id);
+  auto found = lookup_(key_id);
   if (!found.ok()) return Error::Of("storage_unavailable", "cannot check the API key now");
-  Entry entry{std::move(*found), now};
   std::lock_guard lock(mutex_);
-  cache_[key_id] = entry;
-  return entry;
+  if (*found) {
+    Remember(key_id, **found, now);
+  } else if (auto it = cache_.find(key_id); it != cache_.end()) {
+    recency_.erase(it->second.recency);  // deleted since it was cached
+    cache_.erase(it);
+  }
+  return std::move(*found);
+}
+
+void Authenticator::Remember(const std::string& key_id, const store::ApiKeyRecord& key, int64_t now_ms) {
+  if (auto it = cache_.find(key_id); it != cache_.end()) {
+    it->second.key = key;
+    it->second.fetched_at_ms = now_ms;
+    recency_.splice(recency_.begin(), recency_, it->second.recency);
+    return;
+  }
+  if (cache_.size() >= kCacheCapacity) {
+    cache_.erase(recency_.back());
+    recency_.pop_back();
+  }
+  recency_.push_front(key_id);
+  cache_.emplace(key_id, Entry{key, now_ms, recency_.begin()});
 }
 
 }  // namespace deliverer::api

@@ -1,17 +1,15 @@
 #include "api/http_server.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
-
 #include "api/tls_server.h"
 #include "common/log.h"
+#include "common/unhandled.h"
 
 namespace deliverer::api {
 
@@ -25,39 +23,54 @@ namespace {
 
 using TlsStream = beast::ssl_stream<beast::tcp_stream>;
 
-// After an early answer (413, 431) the client may still be sending: read and discard for
-// a moment before closing, so the close does not reset the connection under the answer.
-template <class Stream>
-awaitable<void> LingeringClose(Stream& stream) {
-  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
-  beast::error_code ec;
-  tcp.socket().shutdown(tcp::socket::shutdown_send, ec);
-  tcp.expires_after(std::chrono::seconds(2));
-  std::array<char, 16 * 1024> sink;
-  size_t drained = 0;
-  while (drained < 64 * 1024 * 1024) {
-    const size_t n = co_await stream.async_read_some(asio::buffer(sink),
-                                                     asio::redirect_error(use_awaitable, ec));
-    if (ec) break;
-    drained += n;
-  }
-  tcp.socket().close(ec);
+// The answer to a connection over max_connections, written whole without waiting.
+const std::string& OverloadedAnswer() {
+  static const std::string answer = [] {
+    const std::string body = ProblemBody(Error::Of("overloaded", "too many connections; retry later"));
+    return fmt::format(
+        "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
+        "Retry-After: 1\r\nConnection: close\r\nContent-Length: {}\r\n\r\n{}",
+        body.size(), body);
+  }();
+  return answer;
 }
 
-Response TransportProblem(std::string_view code, std::string detail) {
-  Response res = ProblemResponse(Error::Of(std::string(code), std::move(detail)));
-  res.keep_alive(false);
-  return res;
-}
-
-bool IsBatchTarget(std::string_view target) {
-  return target.substr(0, target.find('?')) == "/v1/messages/batch";
+bool OutOfDescriptors(const boost::system::error_code& ec) {
+  return ec == asio::error::no_descriptors || ec.value() == ENFILE || ec == asio::error::no_buffer_space ||
+         ec == asio::error::no_memory;
 }
 
 }  // namespace
 
-HttpServer::HttpServer(asio::io_context& io, Api& api, HttpLimits limits, asio::ssl::context* tls)
-    : io_(io), api_(api), limits_(limits), tls_(tls), acceptor_(io) {}
+struct HttpServer::OpenConnection {
+  explicit OpenConnection(HttpServer& server) : server_(server) {
+    ++server_.open_;
+    server_.open_gauge_.Add(1);
+  }
+  ~OpenConnection() {
+    --server_.open_;
+    server_.open_gauge_.Sub(1);
+  }
+  OpenConnection(const OpenConnection&) = delete;
+  OpenConnection& operator=(const OpenConnection&) = delete;
+  HttpServer& server_;
+};
+
+HttpServer::HttpServer(asio::io_context& io, Api& api, metrics::Registry& metrics, HttpLimits limits,
+                       asio::ssl::context* tls)
+    : io_(io),
+      api_(api),
+      limits_(limits),
+      tls_(tls),
+      acceptor_(io),
+      pause_(io),
+      open_gauge_(metrics.Gauge("deliverer_http_connections", "HTTP connections open")),
+      refused_full_(metrics.Counter("deliverer_http_connections_refused_total",
+                                    "HTTP connections refused or not accepted",
+                                    {{"reason", "max_connections"}})),
+      refused_descriptors_(metrics.Counter("deliverer_http_connections_refused_total",
+                                           "HTTP connections refused or not accepted",
+                                           {{"reason", "descriptors"}})) {}
 
 Result<tcp::endpoint> HttpServer::Listen(const std::string& host, uint16_t port) {
   beast::error_code ec;
@@ -75,13 +88,14 @@ Result<tcp::endpoint> HttpServer::Listen(const std::string& host, uint16_t port)
   return acceptor_.local_endpoint();
 }
 
-void HttpServer::Start() { asio::co_spawn(io_, AcceptLoop(), asio::detached); }
+void HttpServer::Start() { asio::co_spawn(io_, AcceptLoop(), LogUnhandled("http")); }
 
 void HttpServer::Stop() {
   stopping_ = true;
   asio::post(io_, [this] {
     beast::error_code ec;
     acceptor_.close(ec);
+    pause_.cancel();
   });
 }
 
@@ -92,94 +106,74 @@ awaitable<void> HttpServer::AcceptLoop() {
                                                          asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (stopping_ || ec == asio::error::operation_aborted) break;
-      log::Warn("http", "accept failed: {}", ec.message());
+      co_await AfterAcceptError(ec);
+      continue;
+    }
+    if (open_ >= limits_.max_connections) {
+      Refuse(std::move(socket));
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
     auto executor = socket.get_executor();
     if (tls_ != nullptr) {
-      asio::co_spawn(executor, ServeTls(std::move(socket)), asio::detached);
+      asio::co_spawn(executor, ServeTls(std::move(socket)), LogUnhandled("http"));
     } else {
-      asio::co_spawn(executor, ServePlain(std::move(socket)), asio::detached);
+      asio::co_spawn(executor, ServePlain(std::move(socket)), LogUnhandled("http"));
     }
   }
 }
 
-// An answer before the request was read whole (too large): the connection cannot be
-// reused, so answer, drain what the client still sends, and close.
-template <class Stream>
-awaitable<void> HttpServer::RejectAndClose(Stream& stream, int status, std::string_view code,
-                                           std::string detail) {
-  api_.CountTransportError(status);
-  beast::error_code ec;
-  co_await http::async_write(stream, TransportProblem(code, std::move(detail)),
-                             asio::redirect_error(use_awaitable, ec));
-  co_await LingeringClose(stream);
+awaitable<void> HttpServer::AfterAcceptError(const boost::system::error_code& ec) {
+  const bool descriptors = OutOfDescriptors(ec);
+  if (descriptors) refused_descriptors_.Inc();
+  const auto now = std::chrono::steady_clock::now();
+  if (now - last_accept_log_ >= kLogEvery) {
+    last_accept_log_ = now;
+    log::Warn("http", "accept failed: {} ({} connections open){}", ec.message(), open_,
+              descriptors ? "; accepting pauses until descriptors are free" : "");
+  }
+  // Out of descriptors the same error comes back at once: wait rather than spin. Other
+  // errors (a client that reset before we accepted) concern one connection only.
+  if (!descriptors) co_return;
+  pause_.expires_after(kAcceptPause);
+  beast::error_code ignored;
+  co_await pause_.async_wait(asio::redirect_error(use_awaitable, ignored));
 }
 
-template <class Stream>
-awaitable<void> HttpServer::Serve(Stream& stream, Peer peer) {
-  beast::tcp_stream& tcp = beast::get_lowest_layer(stream);
-  beast::flat_buffer buffer;
+void HttpServer::Refuse(tcp::socket socket) {
+  refused_full_.Inc();
+  api_.CountTransportError(503);
   beast::error_code ec;
-
-  while (!stopping_) {
-    http::request_parser<http::string_body> parser;
-    parser.header_limit(static_cast<std::uint32_t>(limits_.max_header_bytes));
-    // The route's own limit is checked against Content-Length after the header.
-    parser.body_limit(std::max(limits_.max_body_bytes, limits_.max_batch_body_bytes) + 1);
-    tcp.expires_after(limits_.idle_timeout);
-    co_await http::async_read_header(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-    if (ec == http::error::header_limit) {
-      co_await RejectAndClose(stream, 431, "headers_too_large", "request headers are too large");
-      co_return;
-    }
-    if (ec == http::error::body_limit) {  // Content-Length over every route's limit
-      co_await RejectAndClose(stream, 413, "payload_too_large", "the body is too large");
-      co_return;
-    }
-    if (ec) break;  // closed, idle timeout, or garbage: nothing to answer
-
-    const auto target = parser.get().target();
-    const size_t limit = IsBatchTarget(std::string_view(target.data(), target.size()))
-                             ? limits_.max_batch_body_bytes
-                             : limits_.max_body_bytes;
-    const auto declared = parser.content_length();
-    if (declared && *declared > limit) ec = http::error::body_limit;
-    if (!ec) {
-      parser.body_limit(limit);
-      tcp.expires_after(limits_.request_timeout);
-      co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-    }
-    if (ec == http::error::body_limit) {
-      co_await RejectAndClose(stream, 413, "payload_too_large",
-                              fmt::format("the body exceeds {} bytes", limit));
-      co_return;
-    }
-    if (ec) break;
-
-    Request request = parser.release();
-    const bool keep_alive = request.keep_alive();
-    ++in_flight_;
-    Response response = co_await api_.Handle(std::move(request), peer);
-    --in_flight_;
-    response.keep_alive(keep_alive && !stopping_);
-    tcp.expires_after(limits_.request_timeout);
-    co_await http::async_write(stream, response, asio::redirect_error(use_awaitable, ec));
-    if (ec || !response.keep_alive()) break;
+  // A new connection's send buffer has room for this: one non-blocking write or none.
+  if (tls_ == nullptr) {
+    socket.non_blocking(true, ec);
+    if (!ec) socket.write_some(asio::buffer(OverloadedAnswer()), ec);
   }
+  socket.shutdown(tcp::socket::shutdown_send, ec);
+  socket.close(ec);
 }
 
 awaitable<void> HttpServer::ServePlain(tcp::socket socket) {
+  OpenConnection counted(*this);
   beast::tcp_stream stream(std::move(socket));
   beast::error_code ec;
   Peer peer;
   if (auto remote = stream.socket().remote_endpoint(ec); !ec) peer.ip = remote.address().to_string();
-  co_await Serve(stream, std::move(peer));
+  SessionTransport transport{
+      [&stream] { stream.cancel(); },
+      [&stream] {
+        beast::error_code ignored;
+        stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
+      }};
+  HttpSession<beast::tcp_stream> session(stream, std::move(peer), api_, limits_,
+                                         SessionShared{stopping_, in_flight_}, std::move(transport),
+                                         stream.get_executor());
+  co_await session.Run();
   stream.socket().shutdown(tcp::socket::shutdown_send, ec);
 }
 
 awaitable<void> HttpServer::ServeTls(tcp::socket socket) {
+  OpenConnection counted(*this);
   TlsStream stream(beast::tcp_stream(std::move(socket)), *tls_);
   beast::error_code ec;
   Peer peer;
@@ -194,8 +188,13 @@ awaitable<void> HttpServer::ServeTls(tcp::socket socket) {
     log::Debug("http", "TLS handshake failed: {}", ec.message());
     co_return;
   }
+  stream.next_layer().expires_never();  // the session's deadlines take over
   peer.certificate = VerifiedClientCertificate(stream.native_handle());
-  co_await Serve(stream, std::move(peer));
+  SessionTransport transport{[&stream] { stream.next_layer().cancel(); }, nullptr};
+  HttpSession<TlsStream> session(stream, std::move(peer), api_, limits_,
+                                 SessionShared{stopping_, in_flight_}, std::move(transport),
+                                 stream.get_executor());
+  co_await session.Run();
   // close_notify, bounded: a client that closed first must not hold the coroutine.
   stream.next_layer().expires_after(std::chrono::seconds(2));
   co_await stream.async_shutdown(asio::redirect_error(use_awaitable, ec));

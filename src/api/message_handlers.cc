@@ -205,7 +205,7 @@ void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann:
 }
 
 awaitable<Response> Api::GetMessage(Context& ctx) {
-  auto found = store_.GetMessage(ctx.path_param, /*with_events=*/true);
+  auto found = store_.GetMessage(CanonicalMessageId(ctx.path_param), /*with_events=*/true);
   if (!found.ok()) co_return StorageFailure(found.error(), ctx.caller.request_id);
   // Another account's message answers exactly like an unknown id (api.md, S1).
   if (!found->has_value() || ((*found)->account != ctx.caller.account && !IsAdmin(ctx.caller))) {

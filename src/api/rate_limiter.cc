@@ -37,4 +37,48 @@ int RateLimiter::Acquire(std::string_view key_id) {
   return 0;
 }
 
+AuthFailureLimiter::AuthFailureLimiter(double rps, double burst, Clock& clock)
+    : rps_(rps), burst_(std::max(burst, 1.0)), clock_(clock) {}
+
+void AuthFailureLimiter::Refill(Entry& entry, int64_t now_ms) const {
+  const double elapsed_s = static_cast<double>(now_ms - entry.updated_ms) / 1000.0;
+  entry.tokens = std::min(burst_, entry.tokens + std::max(0.0, elapsed_s) * rps_);
+  entry.updated_ms = now_ms;
+}
+
+int AuthFailureLimiter::Check(const std::string& address) {
+  if (rps_ <= 0) return 0;
+  const int64_t now = clock_.NowUnixMillis();
+  std::lock_guard lock(mutex_);
+  auto it = addresses_.find(address);
+  if (it == addresses_.end()) return 0;
+  Refill(it->second, now);
+  if (it->second.tokens >= 1.0) return 0;
+  return std::max(1, static_cast<int>(std::ceil((1.0 - it->second.tokens) / rps_)));
+}
+
+void AuthFailureLimiter::Failed(const std::string& address) {
+  if (rps_ <= 0) return;
+  const int64_t now = clock_.NowUnixMillis();
+  std::lock_guard lock(mutex_);
+  auto it = addresses_.find(address);
+  if (it == addresses_.end()) {
+    if (addresses_.size() >= kMaxAddresses) {
+      addresses_.erase(recency_.back());
+      recency_.pop_back();
+    }
+    recency_.push_front(address);
+    it = addresses_.emplace(address, Entry{burst_, now, recency_.begin()}).first;
+  } else {
+    recency_.splice(recency_.begin(), recency_, it->second.recency);
+  }
+  Refill(it->second, now);
+  it->second.tokens = std::max(0.0, it->second.tokens - 1.0);
+}
+
+size_t AuthFailureLimiter::TrackedAddresses() const {
+  std::lock_guard lock(mutex_);
+  return addresses_.size();
+}
+
 }  // namespace deliverer::api

@@ -2,6 +2,7 @@
 // Token buckets: one per API key and one global (operations.md [rate_limits]).
 // In process; the Redis-backed limiter for several API processes comes with scale-out.
 // Thread-safe.
+#include <list>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -16,6 +17,8 @@ struct RateLimits {
   double per_key_burst = 0;
   double global_rps = 0;   // 0 = unlimited
   double global_burst = 0;
+  double auth_failures_per_ip_rps = 0;  // AuthFailureLimiter; 0 = unlimited
+  double auth_failures_per_ip_burst = 0;
 };
 
 class RateLimiter {
@@ -39,6 +42,41 @@ class RateLimiter {
   std::mutex mutex_;
   Bucket global_;                                   // guarded by mutex_
   std::unordered_map<std::string, Bucket> per_key_; // guarded by mutex_
+};
+
+// Failed authentications (401s) per source address: a client that keeps presenting
+// unknown keys is answered 429 without a store read once it has failed `burst` times,
+// and then regains one try every 1/`rps` seconds. At most kMaxAddresses addresses are
+// tracked, the least recently failing forgotten first, so that many addresses cannot grow
+// memory either. Thread-safe.
+class AuthFailureLimiter {
+ public:
+  static constexpr size_t kMaxAddresses = 10'000;
+
+  // rps 0 = unlimited.
+  AuthFailureLimiter(double rps, double burst, Clock& clock);
+
+  // 0 when `address` may try to authenticate, otherwise the seconds to wait (≥ 1).
+  int Check(const std::string& address);
+  // Records a failed authentication from `address`.
+  void Failed(const std::string& address);
+  size_t TrackedAddresses() const;
+
+ private:
+  struct Entry {
+    double tokens = 0;
+    int64_t updated_ms = 0;
+    std::list<std::string>::iterator recency;
+  };
+  // Refills `entry` to now.
+  void Refill(Entry& entry, int64_t now_ms) const;
+
+  const double rps_;
+  const double burst_;
+  Clock& clock_;
+  mutable std::mutex mutex_;
+  std::unordered_map<std::string, Entry> addresses_;  // guarded by mutex_
+  std::list<std::string> recency_;                    // most recent first; guarded by mutex_
 };
 
 }  // namespace deliverer::api

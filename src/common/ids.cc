@@ -7,6 +7,8 @@
 #include <cctype>
 #include <cstdlib>
 
+#include "common/ascii.h"
+
 namespace deliverer {
 namespace {
 
@@ -95,6 +97,12 @@ std::string RandomBase62(size_t n) {
     randombytes_buf(&byte, 1);
     if (byte < 248) out.push_back(kBase62[byte % 62]);
   }
+  return out;
+}
+
+std::string CanonicalMessageId(std::string_view id) {
+  std::string out(id);
+  for (char& c : out) c = LowerAscii(c);
   return out;
 }
 

@@ -19,6 +19,11 @@ std::string NewUuidV7(int64_t unix_millis);
 // True for the canonical 8-4-4-4-12 hex form (any case, any version).
 bool IsUuid(std::string_view s);
 
+// A message id as stored and compared: ASCII letters lower-cased. A producer's own
+// `message_id` may come in any case (UUIDs are case-insensitive, RFC 9562 §4); every
+// place that takes one from a producer passes it through this.
+std::string CanonicalMessageId(std::string_view id);
+
 // `n` cryptographically random characters from [0-9A-Za-z].
 std::string RandomBase62(size_t n);
 

@@ -28,6 +28,7 @@ struct ServerConfig {
   size_t max_header_bytes = 16 * 1024;
   int idle_timeout_s = 60;                // keep-alive connection idle limit
   int request_timeout_s = 30;             // a whole request must arrive within this
+  int max_connections = 10'000;           // open at once; more are answered 503 and closed
   // TLS when cert and key are set (both or neither); client_ca_file needs them.
   std::string tls_cert_file, tls_key_file, client_ca_file;
 };
@@ -57,6 +58,10 @@ struct RateLimitConfig {
   double per_key_burst = 2000;
   double global_rps = 0;                  // 0 = unlimited
   double global_burst = 0;                // 0 = same as global_rps
+  // Requests refused 401 per source address: past this the address is answered 429
+  // before its key is even looked up (well-formed made-up keys cost a store read).
+  double auth_failures_per_ip_rps = 10;
+  double auth_failures_per_ip_burst = 100;
 };
 
 struct DeliveryConfig {
@@ -97,6 +102,8 @@ struct WebhooksConfig {
   std::string signing_secret;             // resolved from _file / _env when given so
   std::string previous_signing_secret;    // during a rotation: also signed with; a secret
   std::string ops_url;                    // operators' webhook for circuit changes; "" = none
+  int max_in_flight = 128;                // POSTs under way at once, all accounts
+  int max_in_flight_per_account = 16;     // … of one account, so a slow receiver delays only its own
 };
 
 // Replies to keyword MOs, by kind; nullopt = not set here (an account's table inherits

@@ -68,6 +68,7 @@ void DescribeServer(const ServerConfig& s, std::string& out) {
   Line(out, "max_header_bytes", fmt::format("{}", s.max_header_bytes));
   Line(out, "idle_timeout_s", fmt::format("{}", s.idle_timeout_s));
   Line(out, "request_timeout_s", fmt::format("{}", s.request_timeout_s));
+  Line(out, "max_connections", fmt::format("{}", s.max_connections));
   Line(out, "tls_cert_file", Quote(s.tls_cert_file));
   Line(out, "tls_key_file", Quote(s.tls_key_file));
   Line(out, "client_ca_file", Quote(s.client_ca_file));
@@ -96,6 +97,8 @@ void DescribeSecurity(const Config& c, std::string& out) {
   Line(out, "per_key_burst", fmt::format("{}", c.rate_limits.per_key_burst));
   Line(out, "global_rps", fmt::format("{}", c.rate_limits.global_rps));
   Line(out, "global_burst", fmt::format("{}", c.rate_limits.global_burst));
+  Line(out, "auth_failures_per_ip_rps", fmt::format("{}", c.rate_limits.auth_failures_per_ip_rps));
+  Line(out, "auth_failures_per_ip_burst", fmt::format("{}", c.rate_limits.auth_failures_per_ip_burst));
 }
 
 void DescribeReplies(const ComplianceReplies& r, std::string& out) {
@@ -130,6 +133,8 @@ void DescribeDelivery(const Config& c, std::string& out) {
   out += "\n[webhooks]\n";
   Line(out, "signing_secret", SecretState(c.webhooks.signing_secret));
   Line(out, "previous_signing_secret", SecretState(c.webhooks.previous_signing_secret));
+  Line(out, "max_in_flight", fmt::format("{}", c.webhooks.max_in_flight));
+  Line(out, "max_in_flight_per_account", fmt::format("{}", c.webhooks.max_in_flight_per_account));
   DescribeCompliance(c.compliance, out);
   out += "\n[logging]\n";
   Line(out, "level", Quote(c.logging.level));

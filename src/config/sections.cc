@@ -92,6 +92,7 @@ void ReadServer(TableReader& reader, ServerConfig& out) {
   reader.Int("max_header_bytes", out.max_header_bytes, 1, kMaxBytes);
   reader.Int("idle_timeout_s", out.idle_timeout_s, 1, kMaxSeconds);
   reader.Int("request_timeout_s", out.request_timeout_s, 1, kMaxSeconds);
+  reader.Int("max_connections", out.max_connections, 1, 1'000'000);
   bool files_ok = reader.NonEmptyString("tls_cert_file", out.tls_cert_file);
   files_ok = reader.NonEmptyString("tls_key_file", out.tls_key_file) && files_ok;
   files_ok = reader.NonEmptyString("client_ca_file", out.client_ca_file) && files_ok;
@@ -125,6 +126,8 @@ void ReadRateLimits(TableReader& reader, RateLimitConfig& out) {
   reader.Number("per_key_burst", out.per_key_burst, 0);
   reader.Number("global_rps", out.global_rps, 0);
   reader.Number("global_burst", out.global_burst, 0);
+  reader.Number("auth_failures_per_ip_rps", out.auth_failures_per_ip_rps, 0);
+  reader.Number("auth_failures_per_ip_burst", out.auth_failures_per_ip_burst, 0);
 }
 
 void ReadDelivery(TableReader& reader, DeliveryConfig& out) {
@@ -151,6 +154,8 @@ void ReadContent(TableReader& reader, ContentConfig& out) {
 void ReadWebhooks(TableReader& reader, WebhooksConfig& out) {
   reader.Secret("signing_secret", out.signing_secret);
   reader.Secret("previous_signing_secret", out.previous_signing_secret);
+  reader.Int("max_in_flight", out.max_in_flight, 1, 10'000);
+  reader.Int("max_in_flight_per_account", out.max_in_flight_per_account, 1, 10'000);
   if (reader.String("ops_url", out.ops_url) && !out.ops_url.empty() && !out.ops_url.starts_with("http://") &&
       !out.ops_url.starts_with("https://")) {
     reader.Fail(*reader.table().get("ops_url"), "ops_url", "an http:// or https:// URL");

@@ -225,10 +225,15 @@ void Engine::NoteFailure(const std::string& message_id, const std::string& carri
   list.push_back(carrier);  // the most recent failure goes last
 }
 
+uint16_t ConcatReferenceOf(std::string_view message_id) {
+  uint32_t hash = 2166136261u;  // FNV-1a
+  for (char c : message_id) hash = (hash ^ static_cast<uint8_t>(c)) * 16777619u;
+  return static_cast<uint16_t>(hash ^ (hash >> 16));
+}
+
 void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record) {
   const int64_t now_ms = clock_.NowUnixMillis();
-  std::uniform_int_distribution<uint32_t> reference(0, 0xFFFF);
-  auto encoded = text::Encode(record.body, static_cast<uint16_t>(reference(random_)));
+  auto encoded = text::Encode(record.body, ConcatReferenceOf(record.id));
   if (!encoded.ok() || encoded->segments.empty()) {
     return Finish(std::move(delivery), Terminal(record, model::Status::kFailed, now_ms, "",
                                                  {"encoding_error", "the body cannot be encoded", ""}));
@@ -245,11 +250,27 @@ void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, stor
   submit.text = record.body;
   submit.encoding = encoded->encoding;
   submit.flash = record.type == model::MessageType::kFlash;
-  submit.segments = std::move(encoded->segments);
+  // Segments accepted by an earlier attempt are not sent again (docs/smpp-mapping.md).
+  std::vector<int> numbers;
+  for (size_t i = 0; i < encoded->segments.size(); ++i) {
+    const int number = static_cast<int>(i);
+    if (std::find(record.accepted_segments.begin(), record.accepted_segments.end(), number) !=
+        record.accepted_segments.end()) {
+      continue;
+    }
+    submit.segments.push_back(std::move(encoded->segments[i]));
+    numbers.push_back(number);
+  }
+  if (numbers.empty()) {
+    // Every segment is at the carrier already (an attempt's record of the last ones was
+    // lost): nothing to send, the message is sent.
+    circuits_.Release(carrier.id(), permit);
+    return Finish(std::move(delivery), SentChange(record, "", record.attempts, {}, now_ms));
+  }
   submit.validity_s = std::max<int64_t>(1, (record.expires_at_ms - now_ms) / 1000);
   submitting_.insert(record.id);
   auto flight = std::make_shared<InFlight>(
-      InFlight{std::move(delivery), std::move(record), carrier.id(), permit});
+      InFlight{std::move(delivery), std::move(record), carrier.id(), permit, std::move(numbers)});
   carrier.Submit(std::move(submit), [this, flight](carriers::SubmitReport report) {
     OnSubmitted(flight, std::move(report));
   });

@@ -102,7 +102,15 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   carriers::Carrier* PickCarrier(const routing::Plan& plan, const std::string& message_id);
   void SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record);
   void OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::SubmitReport report);
-  void RetryLater(const std::shared_ptr<InFlight>& flight, const carriers::SubmitReport& report);
+  void RetryLater(const std::shared_ptr<InFlight>& flight, const carriers::SubmitReport& report,
+                  std::vector<store::SegmentSubmit> accepted);
+  // The change to `sent` once the last of the message's segments is accepted.
+  store::StatusChange SentChange(const store::DeliveryRecord& record, std::string carrier, int attempts,
+                                 std::vector<store::SegmentSubmit> segments, int64_t now_ms) const;
+  // Records the segments accepted by an attempt that nothing else records (nothing else
+  // was written), then brings the delivery back at `at_ms`.
+  void KeepAcceptedThenRequeue(const std::shared_ptr<InFlight>& flight,
+                               std::vector<store::SegmentSubmit> accepted, int64_t at_ms);
   // Records `change`; once durable, acks the delivery (frees its partition) and counts it.
   void Finish(queue::Delivery delivery, store::StatusChange change);
   // Brings the delivery back at `at_ms` without a store write.
@@ -116,6 +124,9 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   // Counts messages that reached `status` (sent or terminal) in the metrics.
   void CountFinal(model::Status status, const std::string& carrier, const std::string& reason,
                   double count = 1);
+  // Counts a message a receipt moved to `status` (on arrival, or parked and applied when
+  // its submit was recorded): every path that ends a message counts it once.
+  void CountReceiptOutcome(const std::string& carrier, model::Status status, int64_t created_at_ms);
   void OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t);
   // What an inbound message changes (delivery/inbound_plan.h); fails when the store
   // cannot say who last wrote to the subscriber.

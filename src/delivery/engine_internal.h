@@ -9,7 +9,15 @@ struct Engine::InFlight {
   store::DeliveryRecord record;
   std::string carrier;
   routing::Permit permit;
+  // The message's segment numbers in the order they were handed to the carrier, which
+  // numbers them by position: a retry of a multipart message hands over only those not
+  // accepted before.
+  std::vector<int> segments;
 };
+
+// The concatenation reference of a message's segments: the same on every attempt, so
+// that the parts a retry resends join those accepted before on the handset.
+uint16_t ConcatReferenceOf(std::string_view message_id);
 
 // A change that ends the message with `status` and `error`.
 inline store::StatusChange Terminal(const store::DeliveryRecord& record, model::Status status,

@@ -11,10 +11,17 @@ namespace deliverer::delivery {
 
 namespace {
 
-std::vector<store::SegmentSubmit> Segments(const std::vector<carriers::AcceptedSegment>& accepted) {
+// The carrier numbers segments by their position in the submit; `numbers` maps a position
+// back to the message's own segment number (a retry sends only some of them).
+std::vector<store::SegmentSubmit> Segments(const std::vector<carriers::AcceptedSegment>& accepted,
+                                           const std::vector<int>& numbers) {
   std::vector<store::SegmentSubmit> out;
   out.reserve(accepted.size());
-  for (const auto& a : accepted) out.push_back(store::SegmentSubmit{a.index, a.carrier_id, a.match_key});
+  for (const auto& a : accepted) {
+    int number = a.index;
+    if (a.index >= 0 && static_cast<size_t>(a.index) < numbers.size()) number = numbers[static_cast<size_t>(a.index)];
+    out.push_back(store::SegmentSubmit{number, a.carrier_id, a.match_key});
+  }
   return out;
 }
 
@@ -38,37 +45,35 @@ void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::Subm
     metrics_.Counter("deliverer_carrier_errors_total", "Carrier errors by command_status",
                      {{"carrier", carrier}, {"code", report.carrier_code}}).Inc();
   }
+  // Segments accepted now, also when others were not: recorded with whatever change
+  // follows, so that no retry sends them again.
+  std::vector<store::SegmentSubmit> accepted = Segments(report.accepted, flight->segments);
+  if (!accepted.empty()) {
+    metrics_.Counter("deliverer_segments_sent_total", "Segments accepted by a carrier",
+                     {{"carrier", carrier}}).Inc(static_cast<double>(accepted.size()));
+  }
   switch (report.kind) {
     case Kind::kAccepted: {
       OnTransition(carrier, circuits_.OnSuccess(carrier, flight->permit, now));
-      const int64_t ttl_ms = record.expires_at_ms - record.created_at_ms;
-      store::StatusChange change;
-      change.message_id = record.id;
-      change.status = model::Status::kSent;
-      change.at_ms = now_ms;
-      change.carrier = carrier;
-      change.attempts = record.attempts + 1;
-      change.segments = Segments(report.accepted);
-      change.receipt_due_ms =
-          now_ms + (options_.receipt_wait_s > 0 ? options_.receipt_wait_s * 1000 : ttl_ms);
-      metrics_.Counter("deliverer_segments_sent_total", "Segments accepted by a carrier",
-                       {{"carrier", carrier}}).Inc(static_cast<double>(report.accepted.size()));
       metrics_.Histogram("deliverer_submit_latency_seconds", "Accept to carrier accepted",
                          {{"carrier", carrier}})
           .Observe(static_cast<double>(now_ms - record.created_at_ms) / 1000.0);
-      return Finish(std::move(flight->delivery), std::move(change));
+      return Finish(std::move(flight->delivery),
+                    SentChange(record, carrier, record.attempts + 1, std::move(accepted), now_ms));
     }
-    case Kind::kPermanent:
+    case Kind::kPermanent: {
       // The carrier answered: the link is sound even if this message is not.
       OnTransition(carrier, circuits_.OnSuccess(carrier, flight->permit, now));
-      return Finish(std::move(flight->delivery),
-                    Terminal(record, model::Status::kFailed, now_ms, carrier,
-                             {"carrier_permanent_error", report.detail, report.carrier_code},
-                             record.attempts + 1));
+      store::StatusChange change = Terminal(record, model::Status::kFailed, now_ms, carrier,
+                                            {"carrier_permanent_error", report.detail, report.carrier_code},
+                                            record.attempts + 1);
+      change.segments = std::move(accepted);
+      return Finish(std::move(flight->delivery), std::move(change));
+    }
     case Kind::kTransient:
     case Kind::kUnknown:
       OnTransition(carrier, circuits_.OnFailure(carrier, flight->permit, now));
-      return RetryLater(flight, report);
+      return RetryLater(flight, report, std::move(accepted));
     case Kind::kNotSent: {
       // Nothing reached the carrier: try again at once, preferably elsewhere. The same
       // carrier saying so twice in a row waits, so a carrier that claims room it does not
@@ -78,29 +83,73 @@ void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::Subm
       const bool again = failed != failed_carriers_.end() && !failed->second.empty() &&
                          failed->second.back() == carrier;
       NoteFailure(record.id, carrier);
-      return Requeue(std::move(flight->delivery), now_ms + (again ? options_.no_carrier_retry.count() : 0));
+      const int64_t at_ms = now_ms + (again ? options_.no_carrier_retry.count() : 0);
+      if (!accepted.empty()) return KeepAcceptedThenRequeue(flight, std::move(accepted), at_ms);
+      return Requeue(std::move(flight->delivery), at_ms);
     }
   }
 }
 
-void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers::SubmitReport& report) {
+store::StatusChange Engine::SentChange(const store::DeliveryRecord& record, std::string carrier, int attempts,
+                                       std::vector<store::SegmentSubmit> segments, int64_t now_ms) const {
+  const int64_t ttl_ms = record.expires_at_ms - record.created_at_ms;
+  store::StatusChange change;
+  change.message_id = record.id;
+  change.status = model::Status::kSent;
+  change.at_ms = now_ms;
+  change.carrier = std::move(carrier);
+  change.attempts = attempts;
+  change.segments = std::move(segments);
+  change.receipt_due_ms = now_ms + (options_.receipt_wait_s > 0 ? options_.receipt_wait_s * 1000 : ttl_ms);
+  return change;
+}
+
+// Some segments went out before the link failed under the rest: those are recorded (the
+// attempt is not counted, nothing was refused), then the rest goes out again.
+void Engine::KeepAcceptedThenRequeue(const std::shared_ptr<InFlight>& flight,
+                                     std::vector<store::SegmentSubmit> accepted, int64_t at_ms) {
+  const store::DeliveryRecord& record = flight->record;
+  store::StatusChange change;
+  change.message_id = record.id;
+  change.status = model::Status::kQueued;
+  change.at_ms = clock_.NowUnixMillis();
+  change.carrier = flight->carrier;
+  change.attempts = record.attempts;
+  change.segments = std::move(accepted);
+  queue::Delivery delivery = std::move(flight->delivery);
+  delivery_store_.RecordChanges({std::move(change)}, [this, delivery = std::move(delivery), at_ms,
+                                                      carrier = flight->carrier](auto results) mutable {
+    Post([this, delivery = std::move(delivery), at_ms, carrier, result = std::move(results[0])]() mutable {
+      if (!result.ok()) log::WarnFor("delivery", delivery.message_id, "cannot record the accepted segments");
+      if (result.ok() && result->settled) CountReceiptOutcome(carrier, *result->settled, result->created_at_ms);
+      Requeue(std::move(delivery), at_ms);
+    });
+  });
+}
+
+void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers::SubmitReport& report,
+                        std::vector<store::SegmentSubmit> accepted) {
   const store::DeliveryRecord& record = flight->record;
   const int64_t now_ms = clock_.NowUnixMillis();
   const int attempts = record.attempts + 1;
   const store::MessageError error{"carrier_transient_error", report.detail, report.carrier_code};
   NoteFailure(record.id, flight->carrier);
+  // A segment still unaccepted went out in every attempt so far: `attempts` is the count
+  // of the segment tried most, and the message fails when that one has used them all.
   if (attempts >= options_.max_attempts) {
-    return Finish(std::move(flight->delivery),
-                  Terminal(record, model::Status::kFailed, now_ms, flight->carrier,
-                           {"attempts_exhausted", report.detail, report.carrier_code}, attempts));
+    store::StatusChange change = Terminal(record, model::Status::kFailed, now_ms, flight->carrier,
+                                          {"attempts_exhausted", report.detail, report.carrier_code}, attempts);
+    change.segments = std::move(accepted);
+    return Finish(std::move(flight->delivery), std::move(change));
   }
   const int64_t at_ms =
       now_ms + FullJitter(attempts, options_.backoff_base, options_.backoff_cap, random_).count();
   if (at_ms >= record.expires_at_ms) {
-    return Finish(std::move(flight->delivery),
-                  Terminal(record, model::Status::kExpired, now_ms, flight->carrier,
-                           {"ttl_expired", "the TTL passes before the next attempt", report.carrier_code},
-                           attempts));
+    store::StatusChange change =
+        Terminal(record, model::Status::kExpired, now_ms, flight->carrier,
+                 {"ttl_expired", "the TTL passes before the next attempt", report.carrier_code}, attempts);
+    change.segments = std::move(accepted);
+    return Finish(std::move(flight->delivery), std::move(change));
   }
   metrics_.Counter("deliverer_retries_total", "Submit retries", {{"carrier", flight->carrier}}).Inc();
   store::StatusChange change;
@@ -109,13 +158,18 @@ void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers:
   change.at_ms = now_ms;
   change.attempts = attempts;
   change.error = error;
+  change.carrier = flight->carrier;
+  change.segments = std::move(accepted);
   queue::Delivery delivery = std::move(flight->delivery);
   delivery.attempt = attempts;
-  delivery_store_.RecordChanges({std::move(change)}, [this, delivery = std::move(delivery), at_ms](auto results) mutable {
-    Post([this, delivery = std::move(delivery), at_ms, ok = results[0].ok()]() mutable {
+  delivery_store_.RecordChanges({std::move(change)}, [this, delivery = std::move(delivery), at_ms,
+                                                      carrier = flight->carrier](auto results) mutable {
+    Post([this, delivery = std::move(delivery), at_ms, carrier, result = std::move(results[0])]() mutable {
       // Even when the write failed the message is still queued in the store, so the
-      // retry goes ahead; the attempt is counted again next time.
-      if (!ok) log::WarnFor("delivery", delivery.message_id, "cannot record the retry");
+      // retry goes ahead; the attempt is counted again next time (and segments accepted
+      // now, whose record was lost, are sent again).
+      if (!result.ok()) log::WarnFor("delivery", delivery.message_id, "cannot record the retry");
+      if (result.ok() && result->settled) CountReceiptOutcome(carrier, *result->settled, result->created_at_ms);
       Requeue(std::move(delivery), at_ms);
     });
   });
@@ -124,15 +178,17 @@ void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers:
 void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {
   failed_carriers_.erase(delivery.message_id);  // it is sent or final: no more retries
   delivery_store_.RecordChanges({change}, [this, delivery = std::move(delivery), change](auto results) mutable {
-    Post([this, delivery = std::move(delivery), change = std::move(change), ok = results[0].ok()]() mutable {
+    Post([this, delivery = std::move(delivery), change = std::move(change), result = std::move(results[0])]() mutable {
       --in_flight_;
-      if (!ok) {
+      if (!result.ok()) {
         // Not durable: the message keeps its old status; try the whole step again.
         log::WarnFor("delivery", delivery.message_id, "cannot record status {}", model::ToString(change.status));
         queue_.Retry(std::move(delivery), clock_.NowUnixMillis() + options_.no_carrier_retry.count());
         return;
       }
-      CountFinal(change.status, change.carrier, change.error ? change.error->code : "");
+      if (result->applied()) CountFinal(change.status, change.carrier, change.error ? change.error->code : "");
+      // Receipts that came before the submit was recorded may have ended it just now.
+      if (result->settled) CountReceiptOutcome(change.carrier, *result->settled, result->created_at_ms);
       queue_.Ack(delivery);
     });
   });
@@ -155,6 +211,16 @@ void Engine::CountFinal(model::Status status, const std::string& carrier, const 
       break;
     default:
       break;
+  }
+}
+
+void Engine::CountReceiptOutcome(const std::string& carrier, model::Status status, int64_t created_at_ms) {
+  if (status == model::Status::kDelivered) {
+    metrics_.Counter("deliverer_messages_delivered_total", "Messages delivered", {{"carrier", carrier}}).Inc();
+    metrics_.Histogram("deliverer_delivery_latency_seconds", "Accept to delivered", {{"carrier", carrier}})
+        .Observe(static_cast<double>(clock_.NowUnixMillis() - created_at_ms) / 1000.0);
+  } else if (model::IsTerminal(status)) {
+    CountFinal(status, carrier, "receipt");
   }
 }
 
@@ -194,13 +260,7 @@ void Engine::OnReceipt(const std::string& carrier, carriers::CarrierReceipt rece
                          {{"carrier", carrier}}).Inc();
       }
       if (result.kind != store::ReceiptResult::Kind::kApplied) return;
-      if (result.status == model::Status::kDelivered) {
-        metrics_.Counter("deliverer_messages_delivered_total", "Messages delivered", {{"carrier", carrier}}).Inc();
-        metrics_.Histogram("deliverer_delivery_latency_seconds", "Accept to delivered", {{"carrier", carrier}})
-            .Observe(static_cast<double>(clock_.NowUnixMillis() - result.created_at_ms) / 1000.0);
-      } else {
-        CountFinal(result.status, carrier, "receipt");
-      }
+      CountReceiptOutcome(carrier, result.status, result.created_at_ms);
     });
   });
 }
@@ -230,7 +290,7 @@ void Engine::ExpireAll(const std::vector<std::string>& ids, model::Status from, 
   }
   delivery_store_.RecordChanges(std::move(changes), [this](auto results) {
     size_t applied = 0;
-    for (const auto& r : results) applied += (r.ok() && *r == store::ChangeOutcome::kApplied) ? 1 : 0;
+    for (const auto& r : results) applied += (r.ok() && r->applied()) ? 1 : 0;
     if (applied == 0) return;
     Post([this, applied] { CountFinal(model::Status::kExpired, "", "", static_cast<double>(applied)); });
   });

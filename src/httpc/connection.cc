@@ -8,10 +8,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <openssl/ssl.h>
+#include <sodium.h>
 
 #include <optional>
 #include <vector>
 
+#include "common/ids.h"
+#include "httpc/response.h"
 #include "validation/ssrf.h"
 
 namespace deliverer::httpc {
@@ -31,7 +34,20 @@ struct Connection::Streams {
   beast::tcp_stream& lowest() { return secure ? beast::get_lowest_layer(*secure) : *plain; }
 };
 
-Request MakePost(const Url& url, std::string body, std::string_view content_type) {
+namespace {
+
+std::string Base64(std::string_view bytes) {
+  EnsureCryptoReady();
+  std::string out(sodium_base64_ENCODED_LEN(bytes.size(), sodium_base64_VARIANT_ORIGINAL), '\0');
+  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(),
+                    sodium_base64_VARIANT_ORIGINAL);
+  out.resize(out.size() - 1);  // the terminating NUL
+  return out;
+}
+
+}  // namespace
+
+Request MakePost(const validation::Url& url, std::string body, std::string_view content_type) {
   Request req{http::verb::post, url.target, 11};
   const bool default_port = url.port == (url.tls ? "443" : "80");
   const bool v6 = url.host.find(':') != std::string::npos;
@@ -40,6 +56,7 @@ Request MakePost(const Url& url, std::string body, std::string_view content_type
   req.set(http::field::host, host);
   req.set(http::field::user_agent, "Deliverer/1");
   req.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+  if (!url.credentials.empty()) req.set(http::field::authorization, "Basic " + Base64(url.credentials));
   req.keep_alive(true);
   req.body() = std::move(body);
   req.prepare_payload();
@@ -64,16 +81,11 @@ asio::awaitable<void> Run(Stream& stream, beast::flat_buffer& buffer, Request& r
     out.error = Describe("write", ec);
     co_return;
   }
-  http::response_parser<http::string_body> parser;
-  parser.body_limit(body_limit);
-  co_await http::async_read(stream, buffer, parser, asio::redirect_error(asio::use_awaitable, ec));
-  if (ec) {
-    out.error = Describe("read", ec);
-    co_return;
-  }
-  out.status = static_cast<int>(parser.get().result_int());
-  out.body = std::move(parser.get().body());
-  keep_alive = parser.get().keep_alive();
+  ResponseRead read = co_await ReadResponse(stream, buffer, body_limit);
+  out.status = read.status;
+  out.body = std::move(read.body);
+  out.error = std::move(read.error);
+  keep_alive = read.keep_alive;
 }
 
 }  // namespace
@@ -94,7 +106,7 @@ void Connection::Close() {
 }
 
 asio::awaitable<std::string> Connection::Open() {
-  const Url& url = options_.url;
+  const validation::Url& url = options_.url;
   if (!options_.allow_private && validation::IsLocalhostName(url.host)) co_return "forbidden_address";
   if (url.tls && options_.tls == nullptr) co_return "tls: no client context";
   beast::error_code ec;

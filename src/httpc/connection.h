@@ -25,14 +25,14 @@
 #include <string>
 
 #include "common/clock.h"
-#include "httpc/url.h"
+#include "validation/url.h"
 
 namespace deliverer::httpc {
 
 using Request = boost::beast::http::request<boost::beast::http::string_body>;
 
 struct ConnectionOptions {
-  Url url;
+  validation::Url url;
   boost::asio::ssl::context* tls = nullptr;  // required for https URLs (httpc/tls_client.h)
   bool tls_verify = true;                    // check the peer's certificate and host name
   bool allow_private = true;                 // false: the SSRF guard above
@@ -49,8 +49,9 @@ struct Outcome {
   bool ok() const { return status >= 200 && status < 300; }
 };
 
-// A POST to `url` with Host, User-Agent, Content-Type and the body set; keep-alive on.
-Request MakePost(const Url& url, std::string body, std::string_view content_type);
+// A POST to `url` with Host, User-Agent, Content-Type and the body set, and HTTP Basic
+// authentication when the URL carries credentials; keep-alive on.
+Request MakePost(const validation::Url& url, std::string body, std::string_view content_type);
 
 class Connection {
  public:

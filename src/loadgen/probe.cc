@@ -1,4 +1,5 @@
 #include "loadgen/probe.h"
+#include "httpio/read.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -10,6 +11,11 @@
 #include <boost/beast/http.hpp>
 
 namespace deliverer::loadgen {
+
+namespace {
+// Bytes of a header (or trailer) the gateway or a webhook may send us at most.
+constexpr size_t kMaxProbeHeaderBytes = 32 * 1024;
+}  // namespace
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -41,7 +47,7 @@ awaitable<HttpAnswer> HttpGet(const tcp::endpoint& endpoint, const std::string& 
   beast::flat_buffer buffer;
   http::response_parser<http::string_body> parser;
   parser.body_limit(kMaxMetricsBytes);
-  co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
+  co_await httpio::ReadMessage(stream, buffer, parser, kMaxProbeHeaderBytes);
   stream.socket().shutdown(tcp::socket::shutdown_both, ec);
   if (!parser.is_done()) co_return HttpAnswer{};
   co_return HttpAnswer{static_cast<int>(parser.get().result_int()), std::move(parser.get().body())};

@@ -12,8 +12,14 @@
 #include <optional>
 
 #include "loadgen/wire.h"
+#include "httpio/read.h"
 
 namespace deliverer::loadgen {
+
+namespace {
+// Bytes of a header (or trailer) the gateway or a webhook may send us at most.
+constexpr size_t kMaxAnswerHeaderBytes = 32 * 1024;
+}  // namespace
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -159,8 +165,8 @@ awaitable<void> Sender::Exchange(Link& link, uint64_t slot, SteadyTime due) {
   if (!ec) {
     parser.emplace();
     parser->body_limit(kMaxAnswerBytes);
-    co_await http::async_read(link.stream, link.buffer, *parser,
-                              asio::redirect_error(use_awaitable, ec));
+    const httpio::ReadOutcome read = co_await httpio::ReadMessage(link.stream, link.buffer, *parser, kMaxAnswerHeaderBytes);
+    if (!read.ok()) ec = read.error ? read.error : make_error_code(http::error::partial_message);
   }
   const SteadyTime received = std::chrono::steady_clock::now();
   if (ec) {

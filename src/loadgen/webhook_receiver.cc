@@ -1,4 +1,5 @@
 #include "loadgen/webhook_receiver.h"
+#include "httpio/read.h"
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -8,6 +9,11 @@
 #include <boost/beast/http.hpp>
 
 namespace deliverer::loadgen {
+
+namespace {
+// Bytes of a header (or trailer) the gateway or a webhook may send us at most.
+constexpr size_t kMaxHookHeaderBytes = 32 * 1024;
+}  // namespace
 
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -73,8 +79,7 @@ awaitable<void> WebhookReceiver::Serve(tcp::socket socket) {
     http::request_parser<http::string_body> parser;
     parser.body_limit(kMaxBodyBytes);
     stream.expires_after(kIdleTimeout);
-    co_await http::async_read(stream, buffer, parser, asio::redirect_error(use_awaitable, ec));
-    if (ec || closed_) break;
+    if (!(co_await httpio::ReadMessage(stream, buffer, parser, kMaxHookHeaderBytes)).ok() || closed_) break;
     const auto& request = parser.get();
     const auto signature = request["Deliverer-Signature"];
     handler_(request.body(), std::string_view(signature.data(), signature.size()));

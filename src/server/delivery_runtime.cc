@@ -10,6 +10,7 @@
 #include "carriers/smpp/smpp_carrier.h"
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "common/unhandled.h"
 #include "routing/router.h"
 #include "smpp/receipt.h"
 
@@ -159,6 +160,8 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   hooks.ops_url = rt->config_.webhooks.ops_url;
   hooks.allow_private = rt->config_.security.allow_private_callbacks;
   hooks.max_age = Millis(int64_t{rt->config_.delivery.webhook_max_age_h} * 3600 * 1000);
+  hooks.max_concurrent = static_cast<size_t>(rt->config_.webhooks.max_in_flight);
+  hooks.max_per_account = static_cast<size_t>(rt->config_.webhooks.max_in_flight_per_account);
   rt->webhooks_ = std::make_unique<webhooks::Dispatcher>(hooks, delivery_store, metrics, clock);
   return rt;
 }
@@ -174,7 +177,7 @@ Status DeliveryRuntime::StartDemoCarrier() {
   if (!ports.ok()) return ports.error();
   sim_thread_ = std::thread([this] {
     NameThisThread("demo-sim");
-    sim_io_.run();
+    RunGuarded(sim_io_, "demo-sim");
   });
   config::CarrierConfig carrier;
   carrier.id = kDemoCarrier;
@@ -204,7 +207,7 @@ Status DeliveryRuntime::Start() {
   thread_ = std::thread([this] {
     NameThisThread("delivery");
     auto guard = boost::asio::make_work_guard(io_);
-    io_.run();
+    RunGuarded(io_, "delivery");
   });
   webhooks_->Start();
   return Status::Ok();

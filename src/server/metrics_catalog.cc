@@ -18,6 +18,12 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_webhook_deliveries_total", "Producer webhook attempts");
   r.DeclareCounter("deliverer_http_requests_total", "HTTP requests answered");
   r.DeclareHistogram("deliverer_http_request_duration_seconds", "HTTP request duration");
+  r.DeclareGauge("deliverer_http_connections", "HTTP connections open");
+  r.DeclareCounter("deliverer_http_connections_refused_total", "HTTP connections refused or not accepted");
+  r.DeclareCounter("deliverer_auth_failures_limited_total",
+                   "Requests answered 429 because their source address failed authentication too often");
+  r.DeclareCounter("deliverer_unhandled_exceptions_total",
+                   "Exceptions caught at a connection, exchange or thread boundary");
   r.DeclareCounter("deliverer_carrier_callbacks_refused_total", "Carrier callbacks refused (401)");
   r.DeclareCounter("deliverer_circuit_fallbacks_total", "Messages routed past an open circuit");
   r.DeclareHistogram("deliverer_submit_latency_seconds", "Accept to carrier accepted");

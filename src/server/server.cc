@@ -7,6 +7,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include <sys/resource.h>
+
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -17,6 +19,7 @@
 #include "auth/api_key.h"
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "common/unhandled.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
 #include "server/data_key_job.h"
@@ -39,15 +42,19 @@ void InitLogging(const config::LoggingConfig& logging, bool demo) {
 }
 
 api::HttpLimits LimitsOf(const config::ServerConfig& s) {
-  return api::HttpLimits{s.max_body_bytes, s.max_batch_body_bytes, s.max_header_bytes,
+  return api::HttpLimits{s.max_body_bytes,
+                         s.max_batch_body_bytes,
+                         s.max_header_bytes,
                          std::chrono::seconds(s.idle_timeout_s),
-                         std::chrono::seconds(s.request_timeout_s)};
+                         std::chrono::seconds(s.request_timeout_s),
+                         static_cast<size_t>(s.max_connections)};
 }
 
 api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery) {
   api::ApiOptions o;
-  o.rate_limits = {c.rate_limits.per_key_rps, c.rate_limits.per_key_burst,
-                   c.rate_limits.global_rps, c.rate_limits.global_burst};
+  o.rate_limits = {c.rate_limits.per_key_rps,        c.rate_limits.per_key_burst,
+                   c.rate_limits.global_rps,         c.rate_limits.global_burst,
+                   c.rate_limits.auth_failures_per_ip_rps, c.rate_limits.auth_failures_per_ip_burst};
   o.queue_high_water = c.delivery.queue_high_water;
   for (const auto& carrier : c.carriers) o.delivery_tps += carrier.tps;
   if (delivery != nullptr) {
@@ -66,6 +73,25 @@ api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery)
                                                     !c.server.client_ca_file.empty(), carrier.dlr_cert_name});
   }
   return o;
+}
+
+// Every connection is a descriptor: take the hard limit the system allows, and say when
+// even that cannot hold max_connections beside the store's and carriers' own.
+void RaiseDescriptorLimit(size_t max_connections) {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
+  if (limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  constexpr size_t kReserve = 256;  // store, log, carriers, webhooks
+  if (limit.rlim_cur != RLIM_INFINITY && max_connections + kReserve > limit.rlim_cur) {
+    log::Warn("server",
+              "[server] max_connections = {} but only {} file descriptors are allowed: past about {} "
+              "connections, accepting pauses (raise the limit, e.g. LimitNOFILE in the service unit)",
+              max_connections, limit.rlim_cur, limit.rlim_cur > kReserve ? limit.rlim_cur - kReserve : 0);
+  }
 }
 
 // The demo's key and a request to paste, printed on standard output.
@@ -188,6 +214,12 @@ int Serve(const ServeOptions& options) {
 
   metrics::Registry registry;
   DeclareMetrics(registry);
+  SetUnhandledCounter([&registry](std::string_view component) {
+    registry.Counter("deliverer_unhandled_exceptions_total",
+                     "Exceptions caught at a connection, exchange or thread boundary",
+                     {{"component", std::string(component)}}).Inc();
+  });
+  RaiseDescriptorLimit(static_cast<size_t>(config.server.max_connections));
   std::unique_ptr<DeliveryRuntime> delivery;
   if (options.role != "api") {
     auto* delivery_store = dynamic_cast<store::DeliveryStore*>(store->get());
@@ -208,7 +240,7 @@ int Serve(const ServeOptions& options) {
   api_options.validation_pool = &validation_pool;
   api_options.aging_credentials = [&credentials] { return credentials.AgingJson(); };
   api::Api api(**store, **validator, registry, clock, std::move(api_options));
-  api::HttpServer http(io, api, LimitsOf(config.server), tls.get());
+  api::HttpServer http(io, api, registry, LimitsOf(config.server), tls.get());
   auto endpoint = http.Listen(config.server.listen_host, config.server.listen_port);
   if (!endpoint.ok()) {
     log::Error("server", "{}", endpoint.error().detail);
@@ -262,7 +294,7 @@ int Serve(const ServeOptions& options) {
   // One HTTP I/O thread: connections share the io_context's executor without strands
   // (docs/architecture.md); the store's writer and the delivery engine have threads of
   // their own.
-  io.run();
+  RunGuarded(io, "http");
   data_keys.Stop();
   // HTTP is closed: no new messages. Now drain the carriers and unbind.
   retention.Stop();

@@ -6,7 +6,7 @@
 #include <charconv>
 #include <cmath>
 
-#include "httpc/url.h"
+#include "validation/url.h"
 
 namespace deliverer::sim {
 namespace {
@@ -69,7 +69,7 @@ class Reader {
   void Url(std::string_view key, std::string& out) {
     std::string url = out;
     Text(key, url, kMaxUrlChars);
-    if (!url.empty() && !httpc::ParseUrl(url)) {
+    if (!url.empty() && !validation::ParseUrl(url)) {
       return Fail(key, "\"\" or an http:// or https:// URL");
     }
     out = std::move(url);

@@ -82,7 +82,7 @@ struct FaultsConfig {
 };
 
 // The HTTP carrier (docs/simulator.md "HTTP carrier"): who may submit, and where its
-// receipts and MO go. URLs are empty or parse with httpc::ParseUrl; tokens are printable
+// receipts and MO go. URLs are empty or parse with validation::ParseUrl; tokens are printable
 // ASCII without spaces, so they fit in a header as they are.
 struct HttpConfig {
   std::string token;        // POST /send needs "Authorization: Bearer <token>"; empty: no check

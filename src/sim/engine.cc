@@ -1,7 +1,6 @@
 #include "sim/engine.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/stream.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -12,6 +11,7 @@
 #include "sim/listen.h"
 #include "tls/server_context.h"
 #include "smpp/codec.h"
+#include "common/unhandled.h"
 
 namespace deliverer::sim {
 
@@ -83,7 +83,7 @@ Result<Ports> Engine::Start() {
                          ? options_.first_carrier_id
                          : static_cast<uint64_t>(NowMs() / 1000) << 24;
   started_ = true;
-  asio::co_spawn(io_, [self = shared_from_this()] { return self->AcceptLoop(); }, asio::detached);
+  asio::co_spawn(io_, [self = shared_from_this()] { return self->AcceptLoop(); }, LogUnhandled("sim"));
   control_.Start(shared_from_this());
   if (options_.http_port) carrier_.Start(shared_from_this());
   dlr_poster_.Start(weak_from_this());
@@ -140,13 +140,13 @@ awaitable<void> Engine::AcceptLoop() {
     if (smpp_tls_) {
       asio::co_spawn(
           io_, [self = shared_from_this(), s = std::move(socket)]() mutable { return self->ServeTls(std::move(s)); },
-          asio::detached);
+          LogUnhandled("sim"));
       continue;
     }
     auto channel = smpp::net::Channel::Create(std::move(socket), smpp::kDefaultMaxPduLength);
     std::shared_ptr<Link> link = links_.Add(std::move(channel));
     asio::co_spawn(io_, [self = shared_from_this(), link] { return self->Serve(link); },
-                   asio::detached);
+                   LogUnhandled("sim"));
   }
 }
 

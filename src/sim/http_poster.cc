@@ -1,7 +1,7 @@
 #include "sim/http_poster.h"
+#include "common/unhandled.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 
 #include <algorithm>
 
@@ -18,7 +18,7 @@ HttpPoster::~HttpPoster() { Close(); }
 
 void HttpPoster::Configure(const std::string& url, std::string token, size_t connections) {
   token_ = std::move(token);
-  std::optional<httpc::Url> parsed = url.empty() ? std::nullopt : httpc::ParseUrl(url);
+  std::optional<validation::Url> parsed = url.empty() ? std::nullopt : validation::ParseUrl(url);
   connections = std::max<size_t>(connections, 1);
   if (parsed == url_ && connections == connections_) return;
   url_ = std::move(parsed);
@@ -67,7 +67,7 @@ void HttpPoster::Wake() {
     std::shared_ptr<Slot> slot = slots_[i];
     if (slot->busy) continue;
     slot->busy = true;
-    asio::co_spawn(io_, Work(slot, owner), asio::detached);
+    asio::co_spawn(io_, Work(slot, owner), LogUnhandled("sim"));
   }
 }
 

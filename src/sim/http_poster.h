@@ -36,7 +36,7 @@ class HttpPoster {
   HttpPoster(const HttpPoster&) = delete;
   HttpPoster& operator=(const HttpPoster&) = delete;
 
-  // `url` empty or httpc::ParseUrl-able (the config checks it); "" or unparsable: no URL.
+  // `url` empty or validation::ParseUrl-able (the config checks it); "" or unparsable: no URL.
   void Configure(const std::string& url, std::string token, size_t connections);
   // The coroutines it starts hold `owner` while they run (it keeps this poster alive).
   void Start(std::weak_ptr<void> owner);
@@ -70,7 +70,7 @@ class HttpPoster {
 
   boost::asio::io_context& io_;
   boost::asio::ssl::context tls_;
-  std::optional<httpc::Url> url_;
+  std::optional<validation::Url> url_;
   std::string token_;
   size_t connections_ = 1;
   std::vector<std::shared_ptr<Slot>> slots_;

@@ -1,7 +1,6 @@
 #include "sim/http_server.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,7 +9,9 @@
 #include <boost/beast/http.hpp>
 
 #include "common/log.h"
+#include "httpio/read.h"
 #include "sim/listen.h"
+#include "common/unhandled.h"
 
 namespace deliverer::sim {
 
@@ -70,7 +71,7 @@ Result<tcp::endpoint> HttpServer::Listen(const std::string& host, uint16_t port)
 }
 
 void HttpServer::Start(std::shared_ptr<void> owner) {
-  asio::co_spawn(io_, AcceptLoop(std::move(owner)), asio::detached);
+  asio::co_spawn(io_, AcceptLoop(std::move(owner)), LogUnhandled("sim"));
 }
 
 size_t HttpServer::DropConnections() {
@@ -101,7 +102,7 @@ awaitable<void> HttpServer::AcceptLoop(std::shared_ptr<void> owner) {
       continue;
     }
     socket.set_option(tcp::no_delay(true), ec);
-    asio::co_spawn(io_, Serve(std::move(socket), owner), asio::detached);
+    asio::co_spawn(io_, Serve(std::move(socket), owner), LogUnhandled("sim"));
   }
 }
 
@@ -116,9 +117,9 @@ awaitable<void> HttpServer::Serve(tcp::socket socket, std::shared_ptr<void> owne
     parser.header_limit(kMaxHeaderBytes);
     parser.body_limit(kMaxBodyBytes);
     connection.stream.expires_after(kIdleTimeout);
-    co_await http::async_read(connection.stream, buffer, parser,
-                              asio::redirect_error(use_awaitable, ec));
-    if (ec || closed_ || connection.dropped) break;
+    const httpio::ReadOutcome read =
+        co_await httpio::ReadMessage(connection.stream, buffer, parser, kMaxHeaderBytes);
+    if (!read.ok() || closed_ || connection.dropped) break;
     // The handler and the delay may take longer than the idle timeout.
     connection.stream.expires_never();
     const auto& request = parser.get();

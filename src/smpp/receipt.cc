@@ -2,6 +2,7 @@
 
 #include <array>
 
+#include "common/utf8.h"
 #include "smpp/receipt_text.h"
 #include "smpp/udh.h"
 
@@ -26,10 +27,24 @@ void ApplyTlvs(const Tlvs& tlvs, Receipt& receipt) {
   receipt.network_error = GetNetworkErrorCode(tlvs);
 }
 
+// The fields leave here as UTF-8 of a bounded length, whatever octets the SMSC sent:
+// they are stored, logged and sent to producers in JSON webhooks. The state was read
+// from the raw octets before.
+void MakeSafe(Receipt& r) {
+  r.message_id = utf8::ToValid(r.message_id, kMaxReceiptIdBytes);
+  r.text_id = utf8::ToValid(r.text_id, kMaxReceiptIdBytes);
+  r.stat = utf8::ToValid(r.stat, kMaxReceiptCodeBytes);
+  r.err = utf8::ToValid(r.err, kMaxReceiptCodeBytes);
+  r.sub = utf8::ToValid(r.sub, kMaxReceiptCodeBytes);
+  r.dlvrd = utf8::ToValid(r.dlvrd, kMaxReceiptCodeBytes);
+  r.text = utf8::ToValid(r.text);
+}
+
 Result<Receipt> RequireId(Receipt receipt) {
   if (IsBlank(receipt.message_id)) {
     return Error::Of("receipt_no_id", "receipt carries no message id");
   }
+  MakeSafe(receipt);
   return receipt;
 }
 

@@ -61,6 +61,10 @@ struct ReceiptTime {
   bool operator==(const ReceiptTime&) const = default;
 };
 
+// Receipt fields are cut to these many bytes (ids, then stat, err, sub and dlvrd).
+inline constexpr size_t kMaxReceiptIdBytes = 128;
+inline constexpr size_t kMaxReceiptCodeBytes = 32;
+
 struct Receipt {
   std::string message_id;  // the carrier's id as sent: the TLV's, else the text's
   std::string text_id;     // the text's id:, even when the TLV's won ("" if none)
@@ -71,7 +75,7 @@ struct Receipt {
   std::optional<NetworkError> network_error;          // network_error_code TLV
   std::string sub, dlvrd;                             // raw
   std::optional<ReceiptTime> submit_date, done_date;  // when they parse
-  std::string text;                                   // raw octets after text:
+  std::string text;  // after text:, as UTF-8 (bytes that are not become U+FFFD)
 
   bool operator==(const Receipt&) const = default;
 };

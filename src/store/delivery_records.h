@@ -26,6 +26,9 @@ struct DeliveryRecord {
   int64_t created_at_ms = 0;
   int64_t expires_at_ms = 0;
   std::string compliance_reply;  // NewMessage::compliance_reply
+  // Segments (0-based) a carrier already accepted in earlier attempts of a multipart
+  // message: a retry submits only the others (docs/smpp-mapping.md "Multipart retries").
+  std::vector<int> accepted_segments;
 };
 
 // A message waiting to be submitted, as start-up recovery republishes it.
@@ -47,8 +50,12 @@ struct SegmentSubmit {
 // A status change decided by the delivery engine.
 //   kQueued   a failed attempt that will be retried: attempts and error are updated,
 //             the status stays queued (api.md: "queued also covers waiting for a retry")
-//   kSent     every segment accepted: `segments` holds the carrier ids
+//   kSent     every segment accepted: `segments` holds the carrier ids of those accepted
+//             by this attempt (earlier attempts' are recorded already)
 //   terminal  delivered / expired / failed / rejected
+// `segments`, on any change, are segments the carrier accepted in this attempt: they are
+// recorded (and receipts parked for them applied) whatever the message's status becomes,
+// so that a retry resends only the others and their receipts find their message.
 // A change never moves a message that is already terminal (reliability.md R9), and a
 // change with `only_from` set applies only while the message has that status.
 struct StatusChange {
@@ -67,6 +74,16 @@ struct StatusChange {
 enum class ChangeOutcome : uint8_t {
   kApplied,
   kIgnored,  // the message is terminal already, unknown, or not in `only_from`
+};
+
+struct ChangeResult {
+  ChangeOutcome outcome = ChangeOutcome::kIgnored;
+  // Set when receipts that had arrived before the segments were recorded (parked) moved
+  // the message on from the change's status in the same commit: the status they left.
+  std::optional<model::Status> settled;
+  int64_t created_at_ms = 0;  // when the message was accepted (for latency)
+
+  bool applied() const { return outcome == ChangeOutcome::kApplied; }
 };
 
 // A delivery receipt, from SMPP deliver_sm or POST /v1/dlr/{carrier}.

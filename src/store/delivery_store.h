@@ -26,7 +26,7 @@ class DeliveryStore {
   virtual Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                                     int limit) = 0;
 
-  using ChangesCallback = std::function<void(std::vector<Result<ChangeOutcome>>)>;
+  using ChangesCallback = std::function<void(std::vector<Result<ChangeResult>>)>;
   virtual void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) = 0;
 
   using ReceiptsCallback = std::function<void(std::vector<Result<ReceiptResult>>)>;
@@ -39,8 +39,10 @@ class DeliveryStore {
   // Messages `sent` whose receipt wait ended at or before `now_ms`.
   virtual Result<std::vector<std::string>> ListReceiptOverdue(int64_t now_ms, int limit) = 0;
 
-  // Outbox rows due at `now_ms`, oldest first.
-  virtual Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit) = 0;
+  // Outbox rows due at `now_ms`, oldest first, leaving out those of `skip_accounts`
+  // (accounts whose receivers already have all the POSTs they may have under way).
+  virtual Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
+                                                      const std::vector<std::string>& skip_accounts) = 0;
   using StatusCallback = std::function<void(Status)>;
   virtual void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) = 0;
   // Outbox rows not yet delivered nor given up (for metrics and tests).

@@ -1,9 +1,9 @@
 // Septet packing and decoding back to UTF-8 (the carrier and simulator side).
 #include <algorithm>
 
+#include "common/utf8.h"
 #include "text/gsm7_alphabet.h"
 #include "text/text.h"
-#include "text/utf8.h"
 
 namespace deliverer::text {
 namespace {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cassert>
 
+#include "common/utf8.h"
 #include "text/gsm7_alphabet.h"
-#include "text/utf8.h"
 
 namespace deliverer::text {
 namespace {

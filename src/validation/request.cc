@@ -7,6 +7,7 @@
 #include <array>
 #include <cctype>
 
+#include "common/ids.h"
 #include "text/text.h"
 #include "validation/rules.h"
 
@@ -109,13 +110,6 @@ Result<std::string_view> RequiredString(const Members& members, Field field) {
   return **value;
 }
 
-std::string Lowercase(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 // Immutable after Create; RE2 matching is thread-safe.
 struct Settings {
   bool allow_private_callbacks = false;
@@ -134,7 +128,7 @@ Status ApplyMessageId(const Members& m, const Settings&, ValidatedMessage& out) 
   if (!id) return id.take_error();
   if (!id->has_value()) return Status::Ok();
   if (!rules::IsUuid(**id)) return InvalidField(kMessageId, "must be a UUID");
-  out.message_id = Lowercase(**id);
+  out.message_id = CanonicalMessageId(**id);
   return Status::Ok();
 }
 

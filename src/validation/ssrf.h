@@ -11,16 +11,12 @@
 
 namespace deliverer::validation {
 
-// True for addresses that reach the gateway's own host or network rather than the
-// public Internet:
-//   IPv4: 0.0.0.0/8 ("this network", incl. unspecified), 10/8, 100.64/10 (CGNAT),
-//         127/8 (loopback), 169.254/16 (link-local, incl. the cloud metadata service
-//         169.254.169.254), 172.16/12, 192.168/16, 224/4 (multicast), 240/4 (reserved,
-//         incl. broadcast 255.255.255.255);
-//   IPv6: :: (unspecified), ::1 (loopback), fe80::/10 (link-local), fec0::/10 (former
-//         site-local), fc00::/7 (unique local), ff00::/8 (multicast), and any form that
-//         embeds an IPv4 address (::ffff:0:0/96 mapped, ::/96 compatible, 64:ff9b::/96
-//         NAT64) whose IPv4 address is forbidden.
+// True for addresses that are not on the public Internet: every block of the IANA
+// special-purpose address registries (IPv4 and IPv6) that is not globally reachable,
+// multicast, and the IPv6 forms that carry an IPv4 address (mapped ::ffff:0:0/96, SIIT
+// ::ffff:0:0:0/96, NAT64 64:ff9b::/96, 6to4 2002::/16, ISATAP interface identifiers)
+// whose IPv4 address is forbidden. ssrf.cc lists each block with its source;
+// docs/security.md has the table.
 bool IsForbiddenAddress(const boost::asio::ip::address& address);
 
 // True for "localhost" and names under ".localhost" (RFC 6761 §6.3), compared without

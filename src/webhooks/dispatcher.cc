@@ -1,7 +1,6 @@
 #include "webhooks/dispatcher.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 
 #include "auth/signature.h"
@@ -9,6 +8,7 @@
 #include "common/backoff.h"
 #include "common/ids.h"
 #include "common/thread_name.h"
+#include "common/unhandled.h"
 #include "httpc/tls_client.h"
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
@@ -47,7 +47,7 @@ void Dispatcher::Start() {
   asio::post(io_, [this] { Poll(); });
   thread_ = std::thread([this] {
     NameThisThread("webhooks");
-    io_.run();
+    RunGuarded(io_, "webhooks");
   });
 }
 
@@ -91,7 +91,8 @@ void Dispatcher::DeliverOps(OpsEvent& event) {
     }
     event.next_at_ms = clock_.NowUnixMillis() + FullJitter(event.attempts, options_.backoff_base, Millis(30'000), random_).count();
   };
-  asio::co_spawn(io_, std::move(run), asio::detached);
+  // A throw leaves the event in the list to be tried again at the next poll.
+  asio::co_spawn(io_, std::move(run), LogUnhandled("webhooks", [&event] { event.in_flight = false; }));
 }
 
 void Dispatcher::Poll() {
@@ -109,17 +110,20 @@ void Dispatcher::Poll() {
   bool busy = false;
   if (in_flight_.size() < options_.max_concurrent) {
     const size_t limit = options_.max_concurrent * 2;
-    auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(limit));
+    auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(limit), FullAccounts());
     if (due.ok()) {
       for (store::WebhookJob& job : *due) {
         if (in_flight_.size() >= options_.max_concurrent) {
           backlog_ = true;
           break;
         }
-        if (in_flight_.insert(job.event_id).second) {
-          busy = true;
-          Deliver(std::move(job));
+        if (in_flight_.contains(job.event_id)) continue;
+        if (!TakeSlot(job)) {
+          backlog_ = true;  // its account is full: read again as its slots free
+          continue;
         }
+        busy = true;
+        Deliver(std::move(job));
       }
       if (due->size() == limit) backlog_ = true;
     } else {
@@ -129,6 +133,30 @@ void Dispatcher::Poll() {
     backlog_ = true;
   }
   ArmPoll(busy ? options_.busy_poll_interval : options_.poll_interval);
+}
+
+bool Dispatcher::TakeSlot(const store::WebhookJob& job) {
+  size_t& used = account_in_flight_[job.account];
+  if (used >= options_.max_per_account) return false;
+  ++used;
+  in_flight_.emplace(job.event_id, job.account);
+  return true;
+}
+
+void Dispatcher::FreeSlot(const std::string& event_id) {
+  auto it = in_flight_.find(event_id);
+  if (it == in_flight_.end()) return;
+  auto account = account_in_flight_.find(it->second);
+  if (account != account_in_flight_.end() && --account->second == 0) account_in_flight_.erase(account);
+  in_flight_.erase(it);
+}
+
+std::vector<std::string> Dispatcher::FullAccounts() const {
+  std::vector<std::string> full;
+  for (const auto& [account, used] : account_in_flight_) {
+    if (used >= options_.max_per_account) full.push_back(account);
+  }
+  return full;
 }
 
 void Dispatcher::ArmPoll(Millis delay) {
@@ -163,8 +191,10 @@ void Dispatcher::Deliver(store::WebhookJob job) {
     Done(job, false, "the account's webhook secret cannot be read");
     return;
   }
-  auto run = [this, job = std::move(job),
-              secrets = std::move(*secrets)]() -> asio::awaitable<void> {
+  // Shared with the failure handler below.
+  auto shared = std::make_shared<const store::WebhookJob>(std::move(job));
+  auto run = [this, shared, secrets = std::move(*secrets)]() -> asio::awaitable<void> {
+    const store::WebhookJob& job = *shared;
     PostRequest request;
     request.url = job.url;
     request.body = PayloadJson(job);
@@ -176,7 +206,9 @@ void Dispatcher::Deliver(store::WebhookJob job) {
     PostOutcome outcome = co_await poster_.Post(request);
     Done(job, outcome.ok(), outcome.status != 0 ? "HTTP " + std::to_string(outcome.status) : outcome.error);
   };
-  asio::co_spawn(io_, std::move(run), asio::detached);
+  // A throw is a failed attempt: recorded, so the slot frees and the event is retried.
+  asio::co_spawn(io_, std::move(run),
+                 LogUnhandled("webhooks", [this, shared] { Done(*shared, false, "internal error"); }));
 }
 
 void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::string& why) {
@@ -205,7 +237,7 @@ void Dispatcher::FlushDone() {
   for (const store::WebhookDone& d : done_) event_ids.push_back(d.event_id);
   store_.CompleteWebhooks(std::move(done_), [this, event_ids = std::move(event_ids)](Status) {
     asio::post(io_, [this, event_ids] {
-      for (const std::string& id : event_ids) in_flight_.erase(id);
+      for (const std::string& id : event_ids) FreeSlot(id);
       // More are waiting: once half the slots are free, take them now rather than at the
       // next tick (one outbox read per batch).
       if (backlog_ && in_flight_.size() <= options_.max_concurrent / 2) ArmPoll(Millis(0));

@@ -12,6 +12,12 @@
 // serve runs applies within that time; when it cannot be read the attempt fails and is
 // retried rather than signed with another secret.
 //
+// Fairness: at most `max_concurrent` POSTs are under way, and at most `max_per_account`
+// of them for one account, so that a receiver that is slow or never answers holds only
+// its own account's slots; the outbox is read past the events of accounts that are full.
+// An exception from a library while an event is delivered fails that attempt only: it
+// is logged, counted (deliverer_unhandled_exceptions_total) and retried like any failure.
+//
 // Operators' events (NotifyOps: circuit changes, to [webhooks] ops_url) go out the same
 // way, signed with the global secret, but are kept in memory only and tried kOpsAttempts
 // times: they are alerts, and the log line and metric of the same event are the record.
@@ -52,6 +58,7 @@ struct DispatcherOptions {
   Millis backoff_cap{3'600'000};
   Millis max_age{24LL * 3600 * 1000};
   size_t max_concurrent = 128;
+  size_t max_per_account = 16;
 };
 
 class Dispatcher {
@@ -92,6 +99,10 @@ class Dispatcher {
   // read before).
   std::optional<SigningSecrets> SecretsFor(const std::string& account);
   void Done(const store::WebhookJob& job, bool delivered, const std::string& why);
+  // Takes a slot for `job`; false when its account or the dispatcher has none free.
+  bool TakeSlot(const store::WebhookJob& job);
+  void FreeSlot(const std::string& event_id);
+  std::vector<std::string> FullAccounts() const;
   // Records every outcome Done collected since the last flush in one store write.
   void FlushDone();
 
@@ -104,7 +115,8 @@ class Dispatcher {
   Poster poster_;  // io_ thread only
   boost::asio::steady_timer timer_;
   std::mt19937_64 random_;
-  std::set<std::string> in_flight_;  // event ids; io_ thread only
+  std::map<std::string, std::string> in_flight_;  // event id → account; io_ thread only
+  std::map<std::string, size_t> account_in_flight_;  // no account with 0; io_ thread only
   std::list<OpsEvent> ops_;           // io_ thread only
   // Outcomes waiting for FlushDone, which is posted when the first one arrives: the
   // completions of one turn of io_ share a write.

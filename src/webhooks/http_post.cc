@@ -11,7 +11,7 @@ namespace asio = boost::asio;
 Poster::Poster(asio::ssl::context& tls, bool allow_private, std::chrono::seconds timeout)
     : tls_(tls), allow_private_(allow_private), timeout_(timeout) {}
 
-std::unique_ptr<httpc::Connection> Poster::Take(const std::string& origin, const httpc::Url& url,
+std::unique_ptr<httpc::Connection> Poster::Take(const std::string& origin, const validation::Url& url,
                                                 const asio::any_io_executor& executor) {
   if (auto it = idle_.find(origin); it != idle_.end()) {
     std::unique_ptr<httpc::Connection> kept = std::move(it->second.back().connection);
@@ -30,7 +30,7 @@ std::unique_ptr<httpc::Connection> Poster::Take(const std::string& origin, const
 }
 
 asio::awaitable<PostOutcome> Poster::Post(const PostRequest& request) {
-  const auto url = httpc::ParseUrl(request.url);
+  const auto url = validation::ParseUrl(request.url);
   if (!url) co_return PostOutcome{0, "invalid_url"};
   const std::string origin = (url->tls ? "https://" : "http://") + url->host + ":" + url->port;
   const auto executor = co_await asio::this_coro::executor;

@@ -58,7 +58,7 @@ class Poster {
   static constexpr std::chrono::milliseconds kIdleClose{2'000};
 
  private:
-  std::unique_ptr<httpc::Connection> Take(const std::string& origin, const httpc::Url& url,
+  std::unique_ptr<httpc::Connection> Take(const std::string& origin, const validation::Url& url,
                                           const boost::asio::any_io_executor& executor);
 
   boost::asio::ssl::context& tls_;

@@ -5,6 +5,16 @@
 #include "common/time_format.h"
 
 namespace deliverer::webhooks {
+namespace {
+
+// Carriers' codes and details are repaired to UTF-8 where they enter (receipts, carrier
+// answers); replacing here as well means no byte that slipped through can make the
+// encoder throw and leave an event undeliverable.
+std::string Dump(const nlohmann::json& body) {
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+}  // namespace
 
 std::string PayloadJson(const store::WebhookJob& job) {
   nlohmann::json body = {
@@ -24,7 +34,7 @@ std::string PayloadJson(const store::WebhookJob& job) {
                                           ? nlohmann::json(nullptr)
                                           : nlohmann::json(job.error->carrier_code)}};
   }
-  return body.dump();
+  return Dump(body);
 }
 
 std::string OpsEventJson(const CircuitEvent& event, const std::string& event_id) {
@@ -34,7 +44,7 @@ std::string OpsEventJson(const CircuitEvent& event, const std::string& event_id)
                         {"reason", event.reason},
                         {"cool_down_ms", event.cool_down_ms},
                         {"at", FormatRfc3339(event.at_ms)}}
-      .dump();
+      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace deliverer::webhooks

@@ -1,7 +1,6 @@
 #include "carriers/http/http_carrier.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -10,6 +9,7 @@
 #include "common/backoff.h"
 #include "common/log.h"
 #include "httpc/tls_client.h"
+#include "common/unhandled.h"
 
 namespace deliverer::carriers::http {
 
@@ -32,7 +32,7 @@ bool IsConnectFailure(const httpc::Outcome& outcome) {
 
 Result<std::unique_ptr<HttpCarrier>> HttpCarrier::Create(asio::any_io_executor executor, HttpCarrierOptions options,
                                                          CarrierListener& listener, const Clock& clock) {
-  std::optional<httpc::Url> url = httpc::ParseUrl(options.url);
+  std::optional<validation::Url> url = validation::ParseUrl(options.url);
   if (!url) return Error{"invalid_url", "carrier " + options.id + ": url is not an http(s) URL"};
   std::unique_ptr<asio::ssl::context> tls;
   if (url->tls) {
@@ -44,7 +44,7 @@ Result<std::unique_ptr<HttpCarrier>> HttpCarrier::Create(asio::any_io_executor e
       new HttpCarrier(std::move(executor), std::move(options), std::move(*url), std::move(tls), listener, clock));
 }
 
-HttpCarrier::HttpCarrier(asio::any_io_executor executor, HttpCarrierOptions options, httpc::Url url,
+HttpCarrier::HttpCarrier(asio::any_io_executor executor, HttpCarrierOptions options, validation::Url url,
                          std::unique_ptr<asio::ssl::context> tls, CarrierListener& listener, const Clock& clock)
     : executor_(executor),
       options_(std::move(options)),
@@ -77,11 +77,11 @@ HttpCarrier::~HttpCarrier() = default;
 void HttpCarrier::Start() {
   for (auto& worker : workers_) {
     ++tasks_;
-    asio::co_spawn(executor_, Work(*worker), asio::detached);
+    asio::co_spawn(executor_, Work(*worker), LogUnhandled("carrier", [this] { TaskEnded(); }));
   }
   probing_ = true;
   ++tasks_;
-  asio::co_spawn(executor_, Probe(), asio::detached);
+  asio::co_spawn(executor_, Probe(), ProbeFailed());
 }
 
 void HttpCarrier::Stop(Millis drain, std::function<void()> done) {
@@ -149,7 +149,15 @@ asio::awaitable<void> HttpCarrier::Work(Worker& worker) {
     Queued item = std::move(queue_.front());
     queue_.pop_front();
     ++in_flight_;
-    SubmitReport report = co_await Send(worker, item.submit);
+    SubmitReport report;
+    try {
+      report = co_await Send(worker, item.submit);
+    } catch (...) {
+      // The request may have gone out: unknown, like a lost answer.
+      ReportUnhandled("carrier", std::current_exception());
+      worker.connection->Close();
+      report = SubmitReport{.kind = SubmitReport::Kind::kUnknown, .detail = "internal error"};
+    }
     --in_flight_;
     if (report.kind == SubmitReport::Kind::kAccepted) ++accepted_; else ++failed_;
     item.done(std::move(report));
@@ -205,6 +213,13 @@ asio::awaitable<void> HttpCarrier::Probe() {
   TaskEnded();
 }
 
+LogUnhandled HttpCarrier::ProbeFailed() {
+  return LogUnhandled("carrier", [this] {
+    probing_ = false;
+    TaskEnded();
+  });
+}
+
 void HttpCarrier::MarkUp() {
   if (up_ || stopping_) return;
   up_ = true;
@@ -222,7 +237,7 @@ void HttpCarrier::MarkDown(const std::string& why) {
   if (probing_ || stopping_) return;
   probing_ = true;
   ++tasks_;
-  asio::co_spawn(executor_, Probe(), asio::detached);
+  asio::co_spawn(executor_, Probe(), ProbeFailed());
 }
 
 void HttpCarrier::FailQueued(std::string_view why) {

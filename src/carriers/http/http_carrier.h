@@ -25,6 +25,7 @@
 #include "httpc/connection.h"
 #include "smpp/carrier_id.h"
 #include "smpp/rate.h"
+#include "common/unhandled.h"
 
 namespace deliverer::carriers::http {
 
@@ -68,10 +69,12 @@ class HttpCarrier final : public Carrier {
     bool waiting = false;  // for work, rather than for a token or an answer
   };
 
-  HttpCarrier(boost::asio::any_io_executor executor, HttpCarrierOptions options, httpc::Url url,
+  HttpCarrier(boost::asio::any_io_executor executor, HttpCarrierOptions options, validation::Url url,
               std::unique_ptr<boost::asio::ssl::context> tls, CarrierListener& listener, const Clock& clock);
   boost::asio::awaitable<void> Work(Worker& worker);
   boost::asio::awaitable<void> Probe();
+  // The completion of a Probe coroutine: one that throws ends as a probe that gave up.
+  LogUnhandled ProbeFailed();
   boost::asio::awaitable<SubmitReport> Send(Worker& worker, const CarrierSubmit& submit);
   void WakeOne();
   void MarkUp();
@@ -81,7 +84,7 @@ class HttpCarrier final : public Carrier {
 
   boost::asio::any_io_executor executor_;
   const HttpCarrierOptions options_;
-  const httpc::Url url_;
+  const validation::Url url_;
   std::unique_ptr<boost::asio::ssl::context> tls_;
   CarrierListener& listener_;
   const Clock& clock_;

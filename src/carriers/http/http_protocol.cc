@@ -12,6 +12,8 @@ namespace deliverer::carriers::http {
 
 namespace {
 
+constexpr size_t kMaxCarrierIdBytes = 128;
+
 std::string FormEscape(std::string_view text) {
   // libcurl ignores the handle here (7.82+); it escapes everything but RFC 3986 unreserved.
   std::unique_ptr<char, decltype(&curl_free)> escaped(
@@ -89,7 +91,8 @@ SubmitReport Classify(const config::HttpCarrierConfig& api, deliverer::smpp::Car
   SubmitReport report;
   if (status >= 200 && status < 300) {
     std::optional<std::string> id = JsonValueAt(body, api.id_field);
-    if (!id || id->empty()) {
+    // An id longer than any carrier's (SMPP allows 65 bytes) is not one to store.
+    if (!id || id->empty() || id->size() > kMaxCarrierIdBytes) {
       // Taken, but with nothing to match a receipt by. Resending could deliver it twice, so
       // it counts as sent under a key no receipt can match, and ends when the wait is over.
       report.kind = SubmitReport::Kind::kAccepted;

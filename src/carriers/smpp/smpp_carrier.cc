@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "common/mask.h"
+#include "common/utf8.h"
 #include "smpp/receipt.h"
 #include "smpp/status.h"
 #include "text/text.h"
@@ -185,11 +186,13 @@ void SmppCarrier::Finish(Pending&& pending) {
     const wire::SubmitOutcome& o = pending.outcomes[i];
     SubmitReport::Kind kind = SubmitReport::Kind::kAccepted;
     switch (o.result) {
-      case wire::SubmitResult::kAccepted:
-        report.accepted.push_back(AcceptedSegment{
-            static_cast<int>(i), o.message_id,
-            wire::NormalizeCarrierId(o.message_id, wire::SubmitRespIdForm(options_.id_match))});
+      case wire::SubmitResult::kAccepted: {
+        // Made UTF-8 the same way as a receipt's id (smpp/receipt.h), so that the two match.
+        std::string id = utf8::ToValid(o.message_id, wire::kMaxReceiptIdBytes);
+        std::string key = wire::NormalizeCarrierId(id, wire::SubmitRespIdForm(options_.id_match));
+        report.accepted.push_back(AcceptedSegment{static_cast<int>(i), std::move(id), std::move(key)});
         continue;
+      }
       case wire::SubmitResult::kPermanent: kind = SubmitReport::Kind::kPermanent; break;
       case wire::SubmitResult::kTransient: kind = SubmitReport::Kind::kTransient; break;
       case wire::SubmitResult::kUnknown: kind = SubmitReport::Kind::kUnknown; break;

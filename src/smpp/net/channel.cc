@@ -1,7 +1,7 @@
 #include "smpp/net/channel.h"
+#include "common/unhandled.h"
 
 #include <boost/asio/co_spawn.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -105,7 +105,7 @@ void Channel::StartWriter() {
   if (writer_running_) return;
   writer_running_ = true;
   asio::co_spawn(get_executor(), [self = shared_from_this()]() { return self->WriteLoop(); },
-                 asio::detached);
+                 LogUnhandled("smpp", [self = shared_from_this()] { self->Close(); }));
 }
 
 awaitable<void> Channel::WriteLoop() {

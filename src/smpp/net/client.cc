@@ -2,7 +2,6 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/connect.hpp>
-#include <boost/asio/detached.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -13,6 +12,7 @@
 
 #include "common/backoff.h"
 #include "common/log.h"
+#include "common/unhandled.h"
 
 namespace deliverer::smpp::net {
 
@@ -63,7 +63,7 @@ SmppClient::~SmppClient() = default;
 
 void SmppClient::Start() {
   started_ = true;
-  asio::co_spawn(executor_, [self = shared_from_this()] { return self->Run(); }, asio::detached);
+  asio::co_spawn(executor_, [self = shared_from_this()] { return self->Run(); }, LogUnhandled("smpp"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -80,8 +80,13 @@ awaitable<void> SmppClient::Run() {
       channel_ = channel;
       session_.OnConnected(clock_.Now());
       asio::co_spawn(executor_, [self = shared_from_this(), channel] { return self->TickLoop(channel); },
-                     asio::detached);
-      co_await ReadLoop(channel);
+                     LogUnhandled("smpp", [channel] { channel->Close(); }));
+      // An exception from a handler ends this connection only: reconnect as after a drop.
+      try {
+        co_await ReadLoop(channel);
+      } catch (...) {
+        ReportUnhandled("smpp", std::current_exception());
+      }
       channel->Close();
       channel_.reset();
       tick_timer_.cancel();

@@ -11,6 +11,6 @@ namespace deliverer::store::sqlite {
 
 // Runs inside the writer's transaction. `pending_delta` gains the change in the number of
 // messages not yet terminal.
-Result<ChangeOutcome> ApplyStatusChange(Connection& db, StatusChange& change, int64_t& pending_delta);
+Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& change, int64_t& pending_delta);
 
 }  // namespace deliverer::store::sqlite

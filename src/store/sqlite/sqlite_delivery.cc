@@ -144,9 +144,11 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
   return result;
 }
 
-// Receipts that arrived before their submit was recorded (R9: early receipts).
+// Receipts that arrived before their submit was recorded (R9: early receipts). `settled`
+// gets the status the last one that changed the message left it in.
 Status ReconcileParked(Connection& db, const std::string& carrier, const SegmentSubmit& segment,
-                       const std::string& message_id, int64_t& pending_delta) {
+                       const std::string& message_id, int64_t& pending_delta,
+                       std::optional<MsgStatus>& settled) {
   std::vector<ReceiptIn> parked;
   {
     auto stmt = db.Prepare(
@@ -166,6 +168,7 @@ Status ReconcileParked(Connection& db, const std::string& carrier, const Segment
   for (const ReceiptIn& r : parked) {
     auto applied = ApplyMatched(db, message_id, r, pending_delta);
     if (!applied.ok()) return applied.error();
+    if (applied->kind == ReceiptResult::Kind::kApplied) settled = applied->status;
   }
   auto del = db.Prepare("DELETE FROM receipts_parked WHERE carrier = ? AND match_key = ?");
   if (!del.ok()) return del.take_error();
@@ -183,6 +186,19 @@ Status InsertSubmits(Connection& db, const StatusChange& c) {
     stmt->Bind(4, int64_t{segment.index}).Bind(5, segment.carrier_id).Bind(6, Code(MsgStatus::kSent));
     stmt->Bind(7, c.at_ms);
     if (auto s = stmt->Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+// Records the segments a carrier accepted with this change and applies the receipts
+// parked for them.
+Status RecordSegments(Connection& db, const StatusChange& c, int64_t& pending_delta,
+                      std::optional<MsgStatus>& settled) {
+  if (auto s = InsertSubmits(db, c); !s.ok()) return s;
+  for (const SegmentSubmit& segment : c.segments) {
+    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, pending_delta, settled); !s.ok()) {
+      return s;
+    }
   }
   return Status::Ok();
 }
@@ -221,12 +237,6 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
     return s.error();
   }
   pending_delta += PendingDelta(cur.status, MsgStatus::kSent);
-  if (auto s = InsertSubmits(db, c); !s.ok()) return s.error();
-  for (const SegmentSubmit& segment : c.segments) {
-    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, pending_delta); !s.ok()) {
-      return s.error();
-    }
-  }
   return ChangeOutcome::kApplied;
 }
 
@@ -253,11 +263,9 @@ Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pendin
 
 }  // namespace
 
-Result<ChangeOutcome> ApplyStatusChange(Connection& db, StatusChange& c, int64_t& pending_delta) {
-  auto current = ReadCurrent(db, c.message_id);
-  if (!current.ok()) return current.take_error();
-  if (!current->has_value()) return ChangeOutcome::kIgnored;
-  const Current& cur = **current;
+namespace {
+
+Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Current& cur, int64_t& pending_delta) {
   if (model::IsTerminal(cur.status)) return ChangeOutcome::kIgnored;
   if (c.only_from && cur.status != *c.only_from) return ChangeOutcome::kIgnored;
   switch (c.status) {
@@ -279,11 +287,30 @@ Result<ChangeOutcome> ApplyStatusChange(Connection& db, StatusChange& c, int64_t
   }
 }
 
+}  // namespace
+
+Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, int64_t& pending_delta) {
+  auto current = ReadCurrent(db, c.message_id);
+  if (!current.ok()) return current.take_error();
+  if (!current->has_value()) return ChangeResult{};
+  const Current& cur = **current;
+  ChangeResult result{ChangeOutcome::kIgnored, std::nullopt, cur.created_at_ms};
+  auto outcome = Decide(db, c, cur, pending_delta);
+  if (!outcome.ok()) return outcome.take_error();
+  result.outcome = *outcome;
+  // Whatever became of the status, what the carrier accepted is recorded: a retry must
+  // not resend it, and its receipts must find their message.
+  if (!c.segments.empty()) {
+    if (auto s = RecordSegments(db, c, pending_delta, result.settled); !s.ok()) return s.error();
+  }
+  return result;
+}
+
 // ---------------------------------------------------------------------------------------
 // Writes
 
 void SqliteStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
-  writer_->Submit(std::make_unique<BatchJob<StatusChange, ChangeOutcome>>(
+  writer_->Submit(std::make_unique<BatchJob<StatusChange, ChangeResult>>(
       std::move(changes), ApplyStatusChange, std::move(done), &pending_));
 }
 
@@ -344,6 +371,19 @@ Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::str
   d.created_at_ms = stmt->Int(12);
   d.expires_at_ms = stmt->Int(13);
   d.compliance_reply = stmt->Text(14);
+  // Only a multipart message that failed an attempt can have segments accepted already.
+  if (d.segments > 1 && d.attempts > 0) {
+    auto accepted = (*reader)->Prepare(
+        "SELECT DISTINCT segment FROM submits WHERE message_id = ? AND segment >= 0 ORDER BY segment");
+    if (!accepted.ok()) return accepted.take_error();
+    accepted->Bind(1, d.id);
+    for (;;) {
+      auto next = accepted->Step();
+      if (!next.ok()) return next.take_error();
+      if (!*next) break;
+      d.accepted_segments.push_back(static_cast<int>(accepted->Int(0)));
+    }
+  }
   return std::optional<DeliveryRecord>(std::move(d));
 }
 
@@ -386,16 +426,23 @@ Result<std::vector<std::string>> SqliteStore::Ids(std::string_view sql, int64_t 
   return FirstColumnTexts(*stmt);
 }
 
-Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int limit) {
+Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int limit,
+                                                         const std::vector<std::string>& skip_accounts) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
-  auto stmt = (*reader)->Prepare(
+  // One placeholder per skipped account: there are few (the dispatcher's slots divided by
+  // the slots one account may take), and each count is a statement of its own.
+  std::string skip;
+  for (size_t i = 0; i < skip_accounts.size(); ++i) skip += i == 0 ? "?3" : fmt::format(",?{}", i + 3);
+  auto stmt = (*reader)->Prepare(fmt::format(
       "SELECT w.event_id, w.message_id, m.account, m.callback_url, w.status, w.previous_status,"
       " w.at, w.carrier, w.error_code, w.error_detail, w.carrier_code, m.segments, m.client_ref,"
       " w.attempts, m.created_at FROM webhooks w JOIN messages m ON m.id = w.message_id"
-      " WHERE w.state = 0 AND w.next_at <= ? ORDER BY w.next_at LIMIT ?");
+      " WHERE w.state = 0 AND w.next_at <= ?1{} ORDER BY w.next_at LIMIT ?2",
+      skip.empty() ? "" : " AND m.account NOT IN (" + skip + ")"));
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, now_ms).Bind(2, int64_t{limit});
+  for (size_t i = 0; i < skip_accounts.size(); ++i) stmt->Bind(static_cast<int>(i + 3), skip_accounts[i]);
   std::vector<WebhookJob> jobs;
   for (;;) {
     auto row = stmt->Step();

@@ -58,7 +58,7 @@ Result<int64_t> RejectQueued(Connection& db, const NumberForms& forms, int64_t n
     change.error = MessageError{"recipient_erased", "the recipient's data was erased on request", ""};
     auto outcome = ApplyStatusChange(db, change, pending_delta);
     if (!outcome.ok()) return outcome.take_error();
-    if (*outcome == ChangeOutcome::kApplied) ++rejected;
+    if (outcome->applied()) ++rejected;
   }
   return rejected;
 }

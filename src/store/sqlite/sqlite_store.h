@@ -83,7 +83,8 @@ class SqliteStore final : public Store, public DeliveryStore {
   void ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) override;
   Result<std::vector<std::string>> ListExpiredQueued(int64_t now_ms, int limit) override;
   Result<std::vector<std::string>> ListReceiptOverdue(int64_t now_ms, int limit) override;
-  Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit) override;
+  Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
+                                              const std::vector<std::string>& skip_accounts) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
   Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;

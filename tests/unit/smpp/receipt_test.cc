@@ -127,11 +127,25 @@ TEST(ReceiptText, SubAndDlvrdKeptRaw) {
   EXPECT_EQ(receipt->dlvrd, "000");
 }
 
-TEST(ReceiptText, HighBytesInTextKeptAsOctets) {
-  std::string text = "id:5 stat:DELIVRD err:000 text:caf\xE9 \x80\xFF";
+TEST(ReceiptText, BytesThatAreNotUtf8BecomeReplacementCharacters) {
+  std::string text = "id:5\xC3 sub:\xFF" "01 stat:DELIVRD err:0\xE9\x80 text:caf\xE9 \x80\xFF";
   auto receipt = ParseReceiptText(text);
   ASSERT_TRUE(receipt.ok());
-  EXPECT_EQ(receipt->text, "caf\xE9 \x80\xFF");
+  EXPECT_EQ(receipt->state, MessageState::kDelivered);
+  EXPECT_EQ(receipt->message_id, "5\uFFFD");
+  EXPECT_EQ(receipt->sub, "\uFFFD" "01");
+  EXPECT_EQ(receipt->err, "0\uFFFD\uFFFD");
+  EXPECT_EQ(receipt->text, "caf\uFFFD \uFFFD\uFFFD");
+}
+
+TEST(ReceiptText, LongFieldsAreCut) {
+  const std::string text = "id:" + std::string(500, '7') + " stat:" + std::string(100, 'D') + " err:" +
+                           std::string(100, '1');
+  auto receipt = ParseReceiptText(text);
+  ASSERT_TRUE(receipt.ok());
+  EXPECT_EQ(receipt->message_id, std::string(kMaxReceiptIdBytes, '7'));
+  EXPECT_EQ(receipt->stat.size(), kMaxReceiptCodeBytes);
+  EXPECT_EQ(receipt->err.size(), kMaxReceiptCodeBytes);
 }
 
 TEST(ReceiptText, NoIdIsAnError) {

@@ -22,8 +22,8 @@ class DeliveryStoreTest : public testing::StoreFixture {
     ASSERT_TRUE(StoreFixture::Insert(std::move(m)).ok());
   }
 
-  std::vector<Result<ChangeOutcome>> Change(std::vector<StatusChange> changes) {
-    std::promise<std::vector<Result<ChangeOutcome>>> done;
+  std::vector<Result<ChangeResult>> Change(std::vector<StatusChange> changes) {
+    std::promise<std::vector<Result<ChangeResult>>> done;
     store_->RecordChanges(std::move(changes), [&](auto r) { done.set_value(std::move(r)); });
     return done.get_future().get();
   }
@@ -87,7 +87,7 @@ class DeliveryStoreTest : public testing::StoreFixture {
 TEST_F(DeliveryStoreTest, SentThenDeliveredWithEvents) {
   Insert("m1");
   EXPECT_EQ(store_->PendingCount(), 1);
-  ASSERT_EQ(*Change({Sent("m1", {"a1"})})[0], ChangeOutcome::kApplied);
+  ASSERT_EQ(Change({Sent("m1", {"a1"})})[0]->outcome, ChangeOutcome::kApplied);
   EXPECT_EQ(store_->PendingCount(), 0) << "sent messages no longer wait on us";
   auto r = Receipt("a1", MsgStatus::kDelivered);
   EXPECT_EQ(r.kind, ReceiptResult::Kind::kApplied);
@@ -140,7 +140,7 @@ TEST_F(DeliveryStoreTest, TerminalMessagesNeverMove) {
   EXPECT_EQ(Receipt("e1", MsgStatus::kDelivered).kind, ReceiptResult::Kind::kNoChange);
   EXPECT_EQ(StatusOf("m5"), MsgStatus::kFailed);
   auto outcome = Change({StatusChange{.message_id = "m5", .status = MsgStatus::kExpired, .at_ms = 9}});
-  EXPECT_EQ(*outcome[0], ChangeOutcome::kIgnored);
+  EXPECT_EQ(outcome[0]->outcome, ChangeOutcome::kIgnored);
 }
 
 TEST_F(DeliveryStoreTest, IntermediateReceiptChangesNothing) {
@@ -155,7 +155,7 @@ TEST_F(DeliveryStoreTest, RetryWaitKeepsQueuedAndCountsAttempts) {
   auto outcome = Change({StatusChange{.message_id = "m7", .status = MsgStatus::kQueued, .at_ms = 5,
                                       .attempts = 2,
                                       .error = MessageError{"carrier_transient_error", "busy", "0x00000058"}}});
-  EXPECT_EQ(*outcome[0], ChangeOutcome::kApplied);
+  EXPECT_EQ(outcome[0]->outcome, ChangeOutcome::kApplied);
   auto record = store_->GetMessage("m7", true);
   EXPECT_EQ((*record)->status, MsgStatus::kQueued);
   EXPECT_EQ((*record)->attempts, 2);
@@ -174,7 +174,7 @@ TEST_F(DeliveryStoreTest, OnlyFromGuardsReceiptWaitExpiry) {
   EXPECT_EQ(*overdue, std::vector<std::string>{"m8"});
   auto outcome = Change({StatusChange{.message_id = "m9", .status = MsgStatus::kExpired,
                                       .only_from = MsgStatus::kSent, .at_ms = 200'000}});
-  EXPECT_EQ(*outcome[0], ChangeOutcome::kIgnored);
+  EXPECT_EQ(outcome[0]->outcome, ChangeOutcome::kIgnored);
 }
 
 TEST_F(DeliveryStoreTest, WebhookOutboxRowsComeWithTheirChange) {
@@ -182,7 +182,7 @@ TEST_F(DeliveryStoreTest, WebhookOutboxRowsComeWithTheirChange) {
   Insert("w2");  // no callback: no outbox row
   Change({Sent("w1", {"h1"}), Sent("w2", {"h2"})});
   Receipt("h1", MsgStatus::kDelivered);
-  auto due = store_->DueWebhooks(1'000'000'000'000'000, 10);
+  auto due = store_->DueWebhooks(1'000'000'000'000'000, 10, {});
   ASSERT_TRUE(due.ok());
   ASSERT_EQ(due->size(), 2u);
   EXPECT_EQ((*due)[0].status, MsgStatus::kSent);
@@ -198,8 +198,8 @@ TEST_F(DeliveryStoreTest, WebhookOutboxRowsComeWithTheirChange) {
                            [&](deliverer::Status s) { done.set_value(s); });
   ASSERT_TRUE(done.get_future().get().ok());
   EXPECT_EQ(*store_->PendingWebhooks(), 1);
-  EXPECT_TRUE(store_->DueWebhooks(4'999, 10)->empty());
-  auto retry = store_->DueWebhooks(5'000, 10);
+  EXPECT_TRUE(store_->DueWebhooks(4'999, 10, {})->empty());
+  auto retry = store_->DueWebhooks(5'000, 10, {});
   ASSERT_EQ(retry->size(), 1u);
   EXPECT_EQ((*retry)[0].attempts, 1);
 }
@@ -338,7 +338,7 @@ namespace {
 TEST_F(DeliveryStoreTest, RetentionClearsEndedBodiesThenDeletesEndedRows) {
   Insert("ended");
   Insert("in-flight");
-  ASSERT_EQ(*Change({Sent("ended", {"e1"})})[0], ChangeOutcome::kApplied);
+  ASSERT_EQ(Change({Sent("ended", {"e1"})})[0]->outcome, ChangeOutcome::kApplied);
   Receipt("e1", MsgStatus::kDelivered);
   ASSERT_TRUE(Inbound(InboundRecord{.id = "mo1", .carrier = "sim-a", .from = "+447911123456", .to = "12345",
                                     .body = "hello back", .at_ms = clock_.NowUnixMillis()},
@@ -367,7 +367,7 @@ TEST_F(DeliveryStoreTest, RetentionWorksInBoundedPasses) {
   for (int i = 0; i < 5; ++i) {
     const std::string id = "m" + std::to_string(i);
     Insert(id);
-    ASSERT_EQ(*Change({Sent(id, {"k" + std::to_string(i)})})[0], ChangeOutcome::kApplied);
+    ASSERT_EQ(Change({Sent(id, {"k" + std::to_string(i)})})[0]->outcome, ChangeOutcome::kApplied);
     Receipt("k" + std::to_string(i), MsgStatus::kDelivered);
   }
   const int64_t later = clock_.NowUnixMillis() + 1;

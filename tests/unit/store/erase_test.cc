@@ -31,7 +31,7 @@ class EraseTest : public testing::StoreFixture {
   }
 
   void MarkSent(const std::string& id) {
-    std::promise<std::vector<Result<ChangeOutcome>>> done;
+    std::promise<std::vector<Result<ChangeResult>>> done;
     StatusChange sent{.message_id = id, .status = MsgStatus::kSent, .at_ms = 1500, .carrier = "sim-a",
                       .attempts = 1, .segments = {SegmentSubmit{0, "k-" + id, "k-" + id}},
                       .receipt_due_ms = 100'000};
@@ -91,7 +91,7 @@ TEST_F(EraseTest, PseudonymisesEveryRowOfThePersonAndKeepsTheirOptOut) {
   EXPECT_EQ(rejected.client_ref, "ref-erased");
   EXPECT_EQ(rejected.events.back().status, MsgStatus::kRejected);
   EXPECT_EQ(store_->PendingCount(), pending_before - 1);
-  auto hooks = store_->DueWebhooks(INT64_MAX, 10);
+  auto hooks = store_->DueWebhooks(INT64_MAX, 10, {});
   ASSERT_TRUE(hooks.ok());
   ASSERT_EQ(hooks->size(), 1u);
   EXPECT_EQ((*hooks)[0].status, MsgStatus::kRejected);

@@ -1,12 +1,13 @@
 #pragma once
 // Strict UTF-8 and UTF-16 helpers (RFC 3629): overlong forms, surrogates and code points
-// above U+10FFFF are invalid. Internal to the text component. Header-only so that the
-// segment counter's loop inlines it.
+// above U+10FFFF are invalid. Header-only so that the segment counter's loop inlines it.
+// ToValid is how text from outside (receipt fields, carrier answers, callbacks) is made
+// safe to store and to put in JSON, once, where it enters.
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-namespace deliverer::text::utf8 {
+namespace deliverer::utf8 {
 
 inline constexpr char32_t kInvalid = 0xFFFFFFFF;
 inline constexpr char32_t kReplacement = 0xFFFD;
@@ -69,4 +70,23 @@ inline void Append(char32_t cp, std::string& out) {
   }
 }
 
-}  // namespace deliverer::text::utf8
+// `bytes` with every byte that does not start a valid sequence replaced by U+FFFD, cut
+// first to at most `max_bytes` (a sequence split by the cut is replaced too).
+inline std::string ToValid(std::string_view bytes, size_t max_bytes = std::string_view::npos) {
+  bytes = bytes.substr(0, max_bytes);
+  std::string out;
+  out.reserve(bytes.size());
+  for (size_t i = 0; i < bytes.size();) {
+    const size_t start = i;
+    const char32_t cp = Next(bytes, i);
+    if (cp == kInvalid) {
+      Append(kReplacement, out);
+      i = start + 1;
+    } else {
+      out.append(bytes.substr(start, i - start));
+    }
+  }
+  return out;
+}
+
+}  // namespace deliverer::utf8
