@@ -1,0 +1,109 @@
+#pragma once
+// An in-memory webhook outbox: the part of store::DeliveryStore the Dispatcher uses
+// (DueWebhooks, CompleteWebhooks, AccountWebhookSecret). The rest of the interface is
+// not for the dispatcher and fails loudly if called. Thread-safe: the dispatcher calls it
+// from its own thread while the test reads it.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "store/delivery_store.h"
+
+namespace deliverer::webhooks::testing {
+
+class FakeOutbox final : public store::DeliveryStore {
+ public:
+  struct Row {
+    store::WebhookJob job;
+    int64_t next_at_ms = 0;
+    enum class State { kPending, kDelivered, kGivenUp } state = State::kPending;
+  };
+
+  void Add(store::WebhookJob job, int64_t next_at_ms) {
+    std::lock_guard lock(mutex_);
+    const std::string id = job.event_id;
+    rows_[id] = Row{std::move(job), next_at_ms};
+  }
+  Row Get(const std::string& event_id) const {
+    std::lock_guard lock(mutex_);
+    return rows_.at(event_id);
+  }
+  // Every outbox read's skip list, in order.
+  std::vector<std::vector<std::string>> skipped() const {
+    std::lock_guard lock(mutex_);
+    return skipped_;
+  }
+
+  Result<std::vector<store::WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
+                                                     const std::vector<std::string>& skip_accounts) override {
+    std::lock_guard lock(mutex_);
+    skipped_.push_back(skip_accounts);
+    std::vector<const Row*> due;
+    for (const auto& [id, row] : rows_) {
+      const bool skip = std::find(skip_accounts.begin(), skip_accounts.end(), row.job.account) != skip_accounts.end();
+      if (row.state == Row::State::kPending && row.next_at_ms <= now_ms && !skip) due.push_back(&row);
+    }
+    std::stable_sort(due.begin(), due.end(), [](const Row* a, const Row* b) { return a->next_at_ms < b->next_at_ms; });
+    std::vector<store::WebhookJob> jobs;
+    for (const Row* row : due) {
+      if (static_cast<int>(jobs.size()) >= limit) break;
+      jobs.push_back(row->job);
+    }
+    return jobs;
+  }
+  void CompleteWebhooks(std::vector<store::WebhookDone> done, StatusCallback callback) override {
+    {
+      std::lock_guard lock(mutex_);
+      for (const store::WebhookDone& d : done) {
+        Row& row = rows_.at(d.event_id);
+        ++row.job.attempts;
+        if (d.delivered) {
+          row.state = Row::State::kDelivered;
+        } else if (d.next_at_ms == 0) {
+          row.state = Row::State::kGivenUp;
+        } else {
+          row.next_at_ms = d.next_at_ms;
+        }
+      }
+    }
+    callback(Status::Ok());
+  }
+  Result<std::optional<std::string>> AccountWebhookSecret(const std::string&) override {
+    return std::optional<std::string>();
+  }
+  Result<int64_t> PendingWebhooks() override {
+    std::lock_guard lock(mutex_);
+    return static_cast<int64_t>(std::count_if(rows_.begin(), rows_.end(), [](const auto& r) {
+      return r.second.state == Row::State::kPending;
+    }));
+  }
+
+  // Not the dispatcher's.
+  Result<std::optional<store::DeliveryRecord>> GetForDelivery(const std::string&) override { return Unused(); }
+  Result<std::vector<store::QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>>, int) override {
+    return Unused();
+  }
+  void RecordChanges(std::vector<store::StatusChange>, ChangesCallback) override { Unused(); }
+  void ApplyReceipts(std::vector<store::ReceiptIn>, ReceiptsCallback) override { Unused(); }
+  Result<std::vector<std::string>> ListExpiredQueued(int64_t, int) override { return Unused(); }
+  Result<std::vector<std::string>> ListReceiptOverdue(int64_t, int) override { return Unused(); }
+  void RecordInbound(store::InboundRecord, store::InboundEffects, InboundCallback) override { Unused(); }
+  Result<std::string> LastSenderAccount(const std::string&, const std::string&) override { return Unused(); }
+  Result<int64_t> UnmatchedReceipts() override { return Unused(); }
+
+ private:
+  static Error Unused() {
+    ADD_FAILURE() << "the dispatcher called a DeliveryStore method that is not its own";
+    return Error::Of("unused", "not part of the fake");
+  }
+
+  mutable std::mutex mutex_;
+  std::map<std::string, Row> rows_;  // guarded by mutex_
+  std::vector<std::vector<std::string>> skipped_;
+};
+
+}  // namespace deliverer::webhooks::testing
