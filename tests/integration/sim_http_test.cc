@@ -133,7 +133,7 @@ TEST(SimHttpTest, JsonAndFormSendsAreAcceptedAndRecorded) {
 
   const std::vector<Json> lines = HttpLines(sim);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_TRUE(IsRfc3339Millis(lines[0]["t"].get<std::string>()));
+  EXPECT_TRUE(IsRfc3339Millis(StringField(lines[0], "t")));
   EXPECT_EQ(lines[0]["carrier_id"], first);
   EXPECT_EQ(lines[0]["status"], 200);
   EXPECT_EQ(lines[0]["answer"], (Json{{"message_id", first}}));
@@ -256,7 +256,7 @@ TEST(SimHttpTest, ReceiptIsPostedWithTheIdAndToken) {
   EXPECT_EQ(call.json["carrier_message_id"], sent.json["message_id"]);
   EXPECT_EQ(call.json["status"], "DELIVRD");
   EXPECT_EQ(call.json["error_code"], "000");
-  EXPECT_TRUE(IsRfc3339Millis(call.json["done_at"].get<std::string>())) << call.body;
+  EXPECT_TRUE(IsRfc3339Millis(StringField(call.json, "done_at"))) << call.body;
   ASSERT_TRUE(sim.WaitForStat("receipts_acked", 1));
   const Json stats = sim.Stats();
   EXPECT_EQ(stats["http_receipts_sent"], 1);

@@ -217,7 +217,13 @@ std::vector<Json> SimProcess::RecordLines() const {
   std::ifstream in(record_path_);
   std::vector<Json> lines;
   for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(Json::parse(line));
+    if (line.empty()) continue;
+    Json parsed = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      ADD_FAILURE() << "the simulator's record holds a line that is not JSON: " << line;
+      continue;
+    }
+    lines.push_back(std::move(parsed));
   }
   return lines;
 }

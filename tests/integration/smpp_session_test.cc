@@ -170,7 +170,7 @@ TEST(SmppSessionTest, OutOfOrderAnswersAreMatchedBySequenceNumber) {
   std::map<std::string, std::string> id_by_destination;
   sim.Stats();  // flushes the record
   for (const Json& line : sim.RecordLines()) {
-    id_by_destination[line["destination"].get<std::string>()] = line["carrier_id"].get<std::string>();
+    id_by_destination[StringField(line, "destination")] = StringField(line, "carrier_id");
   }
   for (const auto& [id, outcome] : r.done) {
     ASSERT_EQ(outcome.result, SubmitResult::kAccepted);
