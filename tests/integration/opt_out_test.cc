@@ -57,11 +57,13 @@ std::vector<Json> Inbound(const DelivererProcess& server, const std::string& adm
 }
 
 TEST(OptOutTest, S11_OptOutEndToEnd) {
-  // Each submit is answered 8 s late (well within the response timeout), so messages
-  // sent after the first one wait in the queue (one destination, one message at a time)
-  // while the subscriber's STOP arrives.
-  SimProcess sim({"--latency-ms", "8000"});
-  DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort(), "response_timeout_s = 30"));
+  // The first submit is answered 30 s late (within the response timeout), so messages sent
+  // after it wait in the queue (one destination, one message at a time) while the
+  // subscriber's STOP arrives and is checked. The simulator fixes an answer's time when it
+  // reads the submit, so the hold cannot be ended early; it is long enough for a busy
+  // machine, and the test waits for the answer rather than for a time.
+  SimProcess sim({"--latency-ms", "30000"});
+  DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort(), "response_timeout_s = 90"));
   const std::string key = server.CreateKey("acme", kSendRead);
   const std::string admin = server.CreateKey("ops", "admin");
 
@@ -81,7 +83,7 @@ TEST(OptOutTest, S11_OptOutEndToEnd) {
       << "the first submit must still be unanswered, so the others are still queued";
   ASSERT_EQ(sim.Patch("/config", {{"submit", {{"latency_ms", 0}}}}).status, 200);
 
-  const auto queued_final = AwaitTerminal(server, key, queued);
+  const auto queued_final = AwaitTerminal(server, key, queued, Millis(120'000));
   ASSERT_EQ(queued_final.size(), queued.size());
   for (const auto& [id, m] : queued_final) {
     EXPECT_EQ(m["status"], "rejected") << m.dump();
