@@ -181,8 +181,8 @@ class DelivererProcess {
 
   // Sends `signal` (e.g. SIGHUP) to the running process.
   void Signal(int signal) const;
-  // Waits until the log holds `needle`.
-  bool WaitForLog(const std::string& needle, Millis timeout = Millis(30'000)) const;
+  // Waits until the log holds `needle`; the failure shows the log's tail.
+  ::testing::AssertionResult WaitForLog(const std::string& needle, Millis timeout = Millis(30'000)) const;
 
   // SIGKILL, then reap. No-op when not running. Kill9, Terminate, Restart and the
   // destructor record a test failure when the process had already ended on its own

@@ -38,9 +38,16 @@ size_t Count(const std::vector<std::string>& texts, const std::string& text) {
   return static_cast<size_t>(std::count(texts.begin(), texts.end(), text));
 }
 
-bool WaitForTextTo(const SimProcess& sim, const std::string& to, const std::string& text,
-                   size_t n = 1) {
-  return WaitFor([&] { return Count(TextsTo(sim, to), text) >= n; }, Millis(30'000), Millis(100));
+::testing::AssertionResult WaitForTextTo(const SimProcess& sim, const std::string& to,
+                                         const std::string& text, size_t n = 1) {
+  std::vector<std::string> texts;
+  if (WaitFor([&] { return Count(texts = TextsTo(sim, to), text) >= n; }, Millis(30'000), Millis(100))) {
+    return ::testing::AssertionSuccess();
+  }
+  ::testing::AssertionResult failure = ::testing::AssertionFailure();
+  failure << Count(texts, text) << " of " << n << " \"" << text << "\" reached the carrier in 30 s; it got:";
+  for (const std::string& got : texts) failure << "\n  " << got;
+  return failure;
 }
 
 void Mo(const SimProcess& sim, const std::string& text) {

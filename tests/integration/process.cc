@@ -337,9 +337,14 @@ void DelivererProcess::Signal(int signal) const {
   if (pid_ > 0) kill(pid_, signal);
 }
 
-bool DelivererProcess::WaitForLog(const std::string& needle, Millis timeout) const {
+::testing::AssertionResult DelivererProcess::WaitForLog(const std::string& needle, Millis timeout) const {
   std::unique_lock lock(log_mutex_);
-  return log_changed_.wait_for(lock, timeout, [&] { return log_.find(needle) != std::string::npos; });
+  if (log_changed_.wait_for(lock, timeout, [&] { return log_.find(needle) != std::string::npos; })) {
+    return ::testing::AssertionSuccess();
+  }
+  const std::string tail = log_.size() > kLogTailShown ? "…" + log_.substr(log_.size() - kLogTailShown) : log_;
+  return ::testing::AssertionFailure() << "the log does not hold `" << needle << "` after " << timeout.count()
+                                       << " ms; it ends:\n" << tail;
 }
 
 void DelivererProcess::Kill9() {

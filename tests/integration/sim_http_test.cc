@@ -56,8 +56,9 @@ class Gateway {
     std::lock_guard lock(mutex_);
     return calls_;
   }
-  bool WaitForCalls(size_t n) {
-    return WaitFor([&] { return Calls().size() >= n; }, Millis(15'000));
+  ::testing::AssertionResult WaitForCalls(size_t n) {
+    if (WaitFor([&] { return Calls().size() >= n; }, Millis(15'000))) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << Calls().size() << " of " << n << " posts arrived in 15 s";
   }
 
  private:

@@ -38,10 +38,14 @@ class Recorder : public smpp::SessionHandler {
     if (answer) answer(ref);
   }
 
-  // Waits up to 30 s for `condition` (evaluated under the lock).
-  bool WaitUntil(const std::function<bool()>& condition) {
+  // Waits up to 30 s for `condition` (evaluated under the lock); the failure shows what
+  // the session had reported by then.
+  ::testing::AssertionResult WaitUntil(const std::function<bool()>& condition) {
     std::unique_lock lock(mutex);
-    return changed.wait_for(lock, std::chrono::seconds(30), condition);
+    if (changed.wait_for(lock, std::chrono::seconds(30), condition)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "not within 30 s; reported so far: " << bound << " bound, "
+                                         << unbound << " unbound, " << refused.size() << " binds refused, "
+                                         << done.size() << " submits done, " << delivered << " deliver_sm";
   }
   template <class F>
   void Update(F&& f) {
