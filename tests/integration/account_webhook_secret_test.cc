@@ -74,19 +74,24 @@ std::string SendWithCallback(const DelivererProcess& server, const std::string& 
   return Send(server, key, message);
 }
 
-// The `delivered` webhook of message `id`, once it has arrived.
+// The `delivered` webhook of message `id`, once it has arrived; nullopt and a test failure
+// when it has not within 30 s.
 std::optional<Hook> AwaitDeliveredHook(WebhookReceiver& receiver, const std::string& id) {
   std::optional<Hook> found;
-  WaitFor(
+  const bool arrived = WaitFor(
       [&] {
-        for (const auto& [body, signature] : receiver.Received()) {
-          const Json event = Json::parse(body);
-          if (event["message_id"] != id || event["status"] != "delivered") continue;
-          found = Hook{body, signature};
+        for (const WebhookCall& call : receiver.Accepted()) {
+          const Json event = ParseObject(call.body);
+          if (StringField(event, "message_id") != id || StringField(event, "status") != "delivered") continue;
+          found = Hook{call.body, call.signature};
         }
         return found.has_value();
       },
       Millis(30'000), Millis(50));
+  if (!arrived) {
+    ADD_FAILURE() << "no `delivered` webhook for " << id << " within 30 s; "
+                  << receiver.Calls().size() << " calls so far";
+  }
   return found;
 }
 
@@ -110,8 +115,8 @@ TEST_F(AccountWebhookSecretTest, AccountSecretSignsItsWebhooksAndTheGlobalOneThe
   WebhookReceiver receiver;
   const std::string acme_id = SendWithCallback(server_, acme_, receiver, "for acme");
   const std::string globex_id = SendWithCallback(server_, globex_, receiver, "for globex");
-  AwaitTerminal(server_, acme_, {acme_id});
-  AwaitTerminal(server_, globex_, {globex_id});
+  ASSERT_FALSE(AwaitFinal(server_, acme_, acme_id).is_null());
+  ASSERT_FALSE(AwaitFinal(server_, globex_, globex_id).is_null());
 
   std::optional<Hook> acme_hook = AwaitDeliveredHook(receiver, acme_id);
   ASSERT_TRUE(acme_hook);
@@ -129,6 +134,12 @@ TEST_F(AccountWebhookSecretTest, AccountSecretSignsItsWebhooksAndTheGlobalOneThe
       << globex_hook->signature;
   EXPECT_TRUE(SignedWith(globex_hook->signature, kPreviousGlobalSecret, globex_hook->body));
   EXPECT_FALSE(SignedWith(globex_hook->signature, kAcmeWebhookSecret, globex_hook->body));
+  // Nothing failed on the way: each event came exactly once. A later message's webhook
+  // shows the dispatcher moved on past any repeat of the first two messages' events.
+  const std::string later_id = SendWithCallback(server_, globex_, receiver, "later");
+  ASSERT_TRUE(AwaitDeliveredHook(receiver, later_id));
+  EXPECT_EQ(receiver.Accepted().size(), receiver.Calls().size()) << "nothing failed on the way";
+  EXPECT_TRUE(EachEventOnce(receiver.Calls()));
 
   const CommandResult list = Accounts(server_, {"list"});
   ASSERT_EQ(list.exit_code, 0) << list.Output();
@@ -173,6 +184,7 @@ TEST_F(AccountWebhookSecretTest, ClearingGoesBackToTheGlobalSecretWithoutARestar
                !SignedWith(hook->signature, kAcmeWebhookSecret, hook->body);
       },
       Millis(20'000), Millis(200)));
+  EXPECT_TRUE(EachEventOnce(receiver.Calls())) << "nothing failed on the way";
 
   const CommandResult again =
       Accounts(server_, {"set-webhook-secret", "--account", "acme", "--clear"});

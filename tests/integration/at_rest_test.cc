@@ -107,14 +107,13 @@ TEST(AtRestTest, S9_RotateDuringARunDecryptsAll) {
   std::multiset<std::string> audited;
   for (std::string cursor;;) {
     const std::string query = cursor.empty() ? "" : Query({{"cursor", cursor}});
-    const Json page = server.Get("/v1/admin/audit" + query, admin).json;
+    Json page = server.Get("/v1/admin/audit" + query, admin).json;
     for (const Json& e : page["data"]) {
-      if (e["action"].get<std::string>().starts_with("data_key.")) {
-        audited.insert(e["action"].get<std::string>() + " " + e["target"].get<std::string>());
-      }
+      const std::string action = StringField(e, "action");
+      if (action.starts_with("data_key.")) audited.insert(action + " " + StringField(e, "target"));
     }
-    if (!page["next_cursor"].is_string()) break;
-    cursor = page["next_cursor"];
+    cursor = StringField(page, "next_cursor");
+    if (cursor.empty()) break;
   }
   EXPECT_EQ(audited, (std::multiset<std::string>{
                          "data_key.retire data-key:1", "data_key.retire data-key:2",
@@ -132,7 +131,7 @@ TEST(AtRestTest, S9_RotateDuringARunDecryptsAll) {
   ASSERT_EQ(final.size(), ids.size());
   for (const auto& [id, m] : final) EXPECT_EQ(m["status"], "delivered") << m.dump();
   std::set<std::string> received;
-  for (const Json& line : sim.RecordLines()) received.insert(line["text"].get<std::string>());
+  for (const Json& line : sim.RecordLines()) received.insert(StringField(line, "text"));
   EXPECT_EQ(received, bodies);
 }
 
@@ -153,6 +152,7 @@ TEST(AtRestTest, S9_NoBodyOrKeySecretInTheDatabaseFiles) {
   auto check = [&](const char* when) {
     const auto files = FilesUnder(server.DataDir());
     ASSERT_TRUE(files.contains("deliverer.db")) << when;
+    ASSERT_TRUE(files.contains("keyring")) << when;
     const std::vector<std::string> secrets = RingSecrets(files.at("keyring"));
     ASSERT_EQ(secrets.size(), 3u);  // the index key and two data keys
     for (const auto& [name, bytes] : files) {

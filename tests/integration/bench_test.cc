@@ -21,6 +21,9 @@ Json Report(const CommandResult& run) {
 void ExpectOrderedPercentiles(const Json& latency, const std::string& name) {
   SCOPED_TRACE(name + ": " + latency.dump());
   ASSERT_TRUE(latency.is_object());
+  for (const char* field : {"count", "p50", "p90", "p99", "p99_9", "max"}) {
+    ASSERT_TRUE(latency.contains(field) && latency[field].is_number()) << field;
+  }
   EXPECT_GE(latency["count"].get<int>(), 1);
   const double p50 = latency["p50"], p90 = latency["p90"], p99 = latency["p99"],
                p999 = latency["p99_9"], max = latency["max"];

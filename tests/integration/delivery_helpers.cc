@@ -6,6 +6,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iterator>
+#include <sstream>
+#include <string_view>
 
 namespace deliverer::integration {
 
@@ -21,41 +23,93 @@ Json FromDeliverer(const std::string& to, const std::string& body) {
 std::string Send(const DelivererProcess& server, const std::string& key, const Json& message) {
   HttpResponse r = server.Post("/v1/messages", message, key);
   EXPECT_TRUE(HasStatus(r, 202));
-  return r.json.value("message_id", "");
+  return StringField(r.json, "message_id");
 }
 
 Json Fetch(const DelivererProcess& server, const std::string& key, const std::string& id) {
   return server.Get("/v1/messages/" + id, key).json;
 }
 
+namespace {
+
+constexpr size_t kMissingShown = 20;
+
+bool IsTerminal(const std::string& status) {
+  return status == "delivered" || status == "failed" || status == "expired" || status == "rejected";
+}
+
+// What a poll saw of a message that is not terminal: its status, or the answer's.
+std::string LastSeen(const HttpResponse& r) {
+  const std::string status = StringField(r.json, "status");
+  if (!status.empty()) return status;
+  return r.status == 0 ? "no answer: " + r.transport_error : "HTTP " + std::to_string(r.status);
+}
+
+std::string DescribeMissing(const std::map<std::string, std::string>& open) {
+  std::string text;
+  size_t shown = 0;
+  for (const auto& [id, last] : open) {
+    if (shown++ == kMissingShown) return text + "\n  … and " + std::to_string(open.size() - kMissingShown) + " more";
+    text += "\n  " + id + " (last seen: " + last + ")";
+  }
+  return text;
+}
+
+// A sample line's metric name: up to its labels or its value.
+std::string_view SampleName(std::string_view line) {
+  return line.substr(0, line.find_first_of("{ "));
+}
+
+}  // namespace
+
 std::map<std::string, Json> AwaitTerminal(const DelivererProcess& server, const std::string& key,
                                           const std::vector<std::string>& ids, Millis timeout) {
   std::map<std::string, Json> final;
-  WaitFor([&] {
-    for (const std::string& id : ids) {
-      if (final.contains(id)) continue;
-      Json m = Fetch(server, key, id);
-      const std::string status = m.value("status", "");
-      if (status == "delivered" || status == "failed" || status == "expired" || status == "rejected") {
-        final[id] = std::move(m);
+  std::map<std::string, std::string> open;  // id → what the last poll saw
+  for (const std::string& id : ids) open[id] = "not polled";
+  const bool all = WaitFor([&] {
+    for (auto it = open.begin(); it != open.end();) {
+      HttpResponse r = server.Get("/v1/messages/" + it->first, key);
+      if (IsTerminal(StringField(r.json, "status"))) {
+        final[it->first] = std::move(r.json);
+        it = open.erase(it);
+      } else {
+        it->second = LastSeen(r);
+        ++it;
       }
     }
-    return final.size() == ids.size();
+    return open.empty();
   }, timeout, Millis(100));
+  if (!all) {
+    ADD_FAILURE() << open.size() << " of " << final.size() + open.size()
+                  << " messages reached no terminal status within " << timeout.count() << " ms:"
+                  << DescribeMissing(open);
+  }
   return final;
 }
 
+Json AwaitFinal(const DelivererProcess& server, const std::string& key, const std::string& id,
+                Millis timeout) {
+  auto final = AwaitTerminal(server, key, {id}, timeout);
+  auto it = final.find(id);
+  return it == final.end() ? Json() : it->second;
+}
+
 double Metric(const DelivererProcess& server, const std::string& name) {
-  const std::string body = server.Get("/metrics").body;
+  const HttpResponse r = server.Get("/metrics");
+  EXPECT_TRUE(HasStatus(r, 200));
   double sum = 0;
-  size_t at = 0;
-  while ((at = body.find("\n" + name, at)) != std::string::npos) {
-    const size_t end = body.find('\n', at + 1);
-    const std::string line = body.substr(at + 1, end - at - 1);
-    sum += std::stod(line.substr(line.rfind(' ') + 1));
-    at = end;
+  std::istringstream lines(r.body);
+  for (std::string line; std::getline(lines, line);) {
+    if (line.empty() || line[0] == '#' || SampleName(line) != name) continue;
+    sum += std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
   }
   return sum;
+}
+
+Json ParseObject(const std::string& text) {
+  Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return json.is_object() ? json : Json();
 }
 
 std::string HmacHex(const std::string& key, const std::string& data) {
@@ -80,16 +134,13 @@ bool SignatureMatches(const std::string& header, const std::string& secret, cons
   return header.substr(v1 + 3) == HmacHex(secret, t + "." + body);
 }
 
+std::string WebhookCall::EventId() const { return StringField(ParseObject(body), "event_id"); }
+
 WebhookReceiver::WebhookReceiver(int failures) : failures_(failures) {
   server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mutex_);
-    if (calls_++ < failures_) {
-      res.status = 500;
-      return;
-    }
-    bodies_.push_back(req.body);
-    signatures_.push_back(req.get_header_value("Deliverer-Signature"));
-    res.status = 200;
+    res.status = static_cast<int>(calls_.size()) < failures_ ? 500 : 200;
+    calls_.push_back(WebhookCall{req.body, req.get_header_value("Deliverer-Signature"), res.status});
   });
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });
@@ -100,11 +151,33 @@ WebhookReceiver::~WebhookReceiver() {
   thread_.join();
 }
 
-std::vector<std::pair<std::string, std::string>> WebhookReceiver::Received() {
+std::vector<WebhookCall> WebhookReceiver::Calls() {
   std::lock_guard lock(mutex_);
-  std::vector<std::pair<std::string, std::string>> out;
-  for (size_t i = 0; i < bodies_.size(); ++i) out.emplace_back(bodies_[i], signatures_[i]);
-  return out;
+  return calls_;
+}
+
+std::vector<WebhookCall> WebhookReceiver::Accepted() {
+  std::vector<WebhookCall> accepted;
+  for (WebhookCall& call : Calls()) {
+    if (call.answered == 200) accepted.push_back(std::move(call));
+  }
+  return accepted;
+}
+
+std::map<std::string, int> CallsPerEvent(const std::vector<WebhookCall>& calls) {
+  std::map<std::string, int> per_event;
+  for (const WebhookCall& call : calls) ++per_event[call.EventId()];
+  return per_event;
+}
+
+::testing::AssertionResult EachEventOnce(const std::vector<WebhookCall>& calls) {
+  std::string repeated;
+  for (const auto& [event_id, count] : CallsPerEvent(calls)) {
+    if (event_id.empty()) repeated += "\n  " + std::to_string(count) + " call(s) without an event_id";
+    else if (count != 1) repeated += "\n  " + event_id + " came " + std::to_string(count) + " times";
+  }
+  if (repeated.empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "not once per event, of " << calls.size() << " calls:" << repeated;
 }
 
 std::map<std::string, std::string> FilesUnder(const std::string& dir) {

@@ -2,6 +2,7 @@
 // What the end-to-end delivery tests share: fast retry settings, sending and awaiting
 // final states through the API, reading a metric, verifying signatures, and a webhook
 // receiver. Not thread-safe except WebhookReceiver, which its server thread also uses.
+#include <gtest/gtest.h>
 #include <httplib.h>
 
 #include <map>
@@ -35,11 +36,20 @@ std::string OneCarrier(uint16_t port, const std::string& extra = "");
 Json FromDeliverer(const std::string& to, const std::string& body);
 std::string Send(const DelivererProcess& server, const std::string& key, const Json& message);
 Json Fetch(const DelivererProcess& server, const std::string& key, const std::string& id);
-// Waits until every id reaches a terminal status; returns id → message.
+// Waits until every id reaches a terminal status; returns id → message. When `timeout`
+// passes first, records a test failure naming each id still open with its last status,
+// and returns only the messages that did finish: assert the size before reading them.
 std::map<std::string, Json> AwaitTerminal(const DelivererProcess& server, const std::string& key,
                                           const std::vector<std::string>& ids, Millis timeout = Millis(60'000));
-// The sum of every series of metric `name` on /metrics.
+// AwaitTerminal for one message: its final state, or null (after the test failure) when it
+// has none.
+Json AwaitFinal(const DelivererProcess& server, const std::string& key, const std::string& id,
+                Millis timeout = Millis(60'000));
+// The sum of every series of metric `name` on /metrics (a failure when /metrics does not
+// answer 200).
 double Metric(const DelivererProcess& server, const std::string& name);
+// `text` parsed as a JSON object; null when it is not one. Never throws.
+Json ParseObject(const std::string& text);
 // Lower-case hex HMAC-SHA256, computed here independently of the code under test.
 std::string HmacHex(const std::string& key, const std::string& data);
 // True when `header` ("t=…,v1=…") signs `body` with `secret`.
@@ -49,8 +59,18 @@ bool SignatureMatches(const std::string& header, const std::string& secret, cons
 // ring), by file name, as bytes: what someone with a copy of the folder could read.
 std::map<std::string, std::string> FilesUnder(const std::string& dir);
 
+// One POST a WebhookReceiver took, whatever it answered.
+struct WebhookCall {
+  std::string body;
+  std::string signature;  // Deliverer-Signature
+  int answered = 0;       // the HTTP status the receiver gave
+  // The body's event_id, "" when the body is not a JSON object with one.
+  std::string EventId() const;
+};
+
 // An HTTP receiver on loopback (producer webhooks, the operators' webhook) that fails its
-// first `failures` calls with 500 and records the rest.
+// first `failures` calls with 500 and answers the rest 200. It keeps every call, repeats
+// included, so tests can count deliveries per event.
 class WebhookReceiver {
  public:
   explicit WebhookReceiver(int failures = 0);
@@ -59,8 +79,10 @@ class WebhookReceiver {
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
-  // (body, Deliverer-Signature) of every call answered 200.
-  std::vector<std::pair<std::string, std::string>> Received();
+  // Every call so far, in arrival order.
+  std::vector<WebhookCall> Calls();
+  // The calls answered 200.
+  std::vector<WebhookCall> Accepted();
 
  private:
   httplib::Server server_;
@@ -68,8 +90,13 @@ class WebhookReceiver {
   int port_ = 0;
   std::thread thread_;
   std::mutex mutex_;
-  int calls_ = 0;
-  std::vector<std::string> bodies_, signatures_;
+  std::vector<WebhookCall> calls_;
 };
+
+// event_id → how many of `calls` carry it.
+std::map<std::string, int> CallsPerEvent(const std::vector<WebhookCall>& calls);
+// Succeeds when every event of `calls` came exactly once (no repeat, no call without an
+// event_id); the failure names each repeated event and how often it came.
+::testing::AssertionResult EachEventOnce(const std::vector<WebhookCall>& calls);
 
 }  // namespace deliverer::integration

@@ -130,11 +130,8 @@ TEST(DurabilityTest, R1_a_store_that_cannot_write_answers_503_never_202_and_read
 
   // Writes possible again: /readyz sees it by itself, with no producer writing.
   LimitFileSize(server.Pid(), RLIM_INFINITY);
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
-  while (StorageCheck(server) != "ok" && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
-  EXPECT_EQ(StorageCheck(server), "ok");
+  EXPECT_TRUE(WaitFor([&] { return StorageCheck(server) == "ok"; }, Millis(30'000)))
+      << server.Get("/readyz");
   ASSERT_TRUE(HasStatus(server.Post("/v1/messages", Message(), key), 202));
   // The refused messages left nothing behind: the two accepted ones alone are listed.
   HttpResponse list = server.Get("/v1/messages", key);

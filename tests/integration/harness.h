@@ -154,14 +154,16 @@ CommandResult RunDeliverer(const std::vector<std::string>& args,
 // ---------------------------------------------------------------------------------------
 // The server
 
-// `deliverer serve --config <dir>/deliverer.toml` as a child process. Its standard output
-// and error go to a pipe that a thread drains into Log(), so the process never blocks on
+// `deliverer serve --config <dir>/deliverer.toml FLAGS…` as a child process (FLAGS e.g.
+// {"--role", "api"}; every start, Restart included, uses them). Its standard output and
+// error go to a pipe that a thread drains into Log(), so the process never blocks on
 // logging. The constructor returns once the process has logged
 // `listening on http://HOST:PORT`; it throws std::runtime_error (with the log) when the
 // process exits or stays silent for 30 s instead.
 class DelivererProcess {
  public:
-  explicit DelivererProcess(std::string extra_toml = "", std::string carriers_toml = "");
+  explicit DelivererProcess(std::string extra_toml = "", std::string carriers_toml = "",
+                            std::vector<std::string> serve_flags = {});
   // SIGKILLs the process if it still runs and removes the directory. When the current
   // test failed, prints the directory and the tail of the log first.
   ~DelivererProcess();
@@ -179,8 +181,8 @@ class DelivererProcess {
 
   // Sends `signal` (e.g. SIGHUP) to the running process.
   void Signal(int signal) const;
-  // Waits until the log holds `needle`.
-  bool WaitForLog(const std::string& needle, Millis timeout = Millis(30'000)) const;
+  // Waits until the log holds `needle`; the failure shows the log's tail.
+  ::testing::AssertionResult WaitForLog(const std::string& needle, Millis timeout = Millis(30'000)) const;
 
   // SIGKILL, then reap. No-op when not running. Kill9, Terminate, Restart and the
   // destructor record a test failure when the process had already ended on its own
@@ -243,6 +245,7 @@ class DelivererProcess {
   TempDir dir_;
   std::string data_dir_;
   std::string config_path_;
+  std::vector<std::string> serve_flags_;
   int pid_ = -1;
   uint16_t port_ = 0;
   std::string https_ca_file_;  // "" = plain HTTP

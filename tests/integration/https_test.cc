@@ -81,9 +81,10 @@ TEST(HttpsListenerTest, S5_ReceiptsNeedTheCarriersClientCertificate) {
   const std::string key = server.CreateKey("acme", kSendRead);
   const std::string id = Send(server, key, Message(kTo, "receipt over HTTPS"));
   ASSERT_TRUE(WaitFor([&] { return Fetch(server, key, id)["status"] == "sent"; }, Millis(15'000)));
-  sim.Stats();
+  const std::vector<Json> record = sim.RecordLines();
+  ASSERT_EQ(record.size(), 1u);
   const std::string receipt =
-      Json{{"carrier_message_id", sim.RecordLines().at(0)["carrier_id"]}, {"status", "DELIVRD"}}.dump();
+      Json{{"carrier_message_id", StringField(record[0], "carrier_id")}, {"status", "DELIVRD"}}.dump();
 
   auto post_receipt = [&](const CertificateFiles* client) {
     server.UseHttps(server_files.certificate, client ? client->certificate : "", client ? client->key : "");

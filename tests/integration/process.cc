@@ -219,9 +219,11 @@ CommandResult RunDeliverer(const std::vector<std::string>& args, std::chrono::se
 // ---------------------------------------------------------------------------------------
 // DelivererProcess: lifecycle
 
-DelivererProcess::DelivererProcess(std::string extra_toml, std::string carriers_toml)
+DelivererProcess::DelivererProcess(std::string extra_toml, std::string carriers_toml,
+                                   std::vector<std::string> serve_flags)
     : data_dir_(dir_.path() + "/data"),
-      config_path_(dir_.WriteFile("deliverer.toml", BaseConfig(data_dir_, extra_toml, carriers_toml))) {
+      config_path_(dir_.WriteFile("deliverer.toml", BaseConfig(data_dir_, extra_toml, carriers_toml))),
+      serve_flags_(std::move(serve_flags)) {
   Start();
 }
 
@@ -247,7 +249,9 @@ void DelivererProcess::Start() {
     output_closed_ = false;
   }
   stop_reader_ = false;
-  pid_ = Spawn({"serve", "--config", config_path_}, pipe_fds[1], pipe_fds[1]);
+  std::vector<std::string> args = {"serve", "--config", config_path_};
+  args.insert(args.end(), serve_flags_.begin(), serve_flags_.end());
+  pid_ = Spawn(args, pipe_fds[1], pipe_fds[1]);
   close(pipe_fds[1]);
   reader_ = std::thread([this, fd = pipe_fds[0]] { DrainOutput(fd); });
   try {
@@ -333,9 +337,14 @@ void DelivererProcess::Signal(int signal) const {
   if (pid_ > 0) kill(pid_, signal);
 }
 
-bool DelivererProcess::WaitForLog(const std::string& needle, Millis timeout) const {
+::testing::AssertionResult DelivererProcess::WaitForLog(const std::string& needle, Millis timeout) const {
   std::unique_lock lock(log_mutex_);
-  return log_changed_.wait_for(lock, timeout, [&] { return log_.find(needle) != std::string::npos; });
+  if (log_changed_.wait_for(lock, timeout, [&] { return log_.find(needle) != std::string::npos; })) {
+    return ::testing::AssertionSuccess();
+  }
+  const std::string tail = log_.size() > kLogTailShown ? "…" + log_.substr(log_.size() - kLogTailShown) : log_;
+  return ::testing::AssertionFailure() << "the log does not hold `" << needle << "` after " << timeout.count()
+                                       << " ms; it ends:\n" << tail;
 }
 
 void DelivererProcess::Kill9() {

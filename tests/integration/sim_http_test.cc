@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <future>
 #include <mutex>
 #include <thread>
 
@@ -55,8 +56,9 @@ class Gateway {
     std::lock_guard lock(mutex_);
     return calls_;
   }
-  bool WaitForCalls(size_t n) {
-    return WaitFor([&] { return Calls().size() >= n; }, Millis(15'000));
+  ::testing::AssertionResult WaitForCalls(size_t n) {
+    if (WaitFor([&] { return Calls().size() >= n; }, Millis(15'000))) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << Calls().size() << " of " << n << " posts arrived in 15 s";
   }
 
  private:
@@ -133,7 +135,7 @@ TEST(SimHttpTest, JsonAndFormSendsAreAcceptedAndRecorded) {
 
   const std::vector<Json> lines = HttpLines(sim);
   ASSERT_EQ(lines.size(), 2u);
-  EXPECT_TRUE(IsRfc3339Millis(lines[0]["t"].get<std::string>()));
+  EXPECT_TRUE(IsRfc3339Millis(StringField(lines[0], "t")));
   EXPECT_EQ(lines[0]["carrier_id"], first);
   EXPECT_EQ(lines[0]["status"], 200);
   EXPECT_EQ(lines[0]["answer"], (Json{{"message_id", first}}));
@@ -256,7 +258,7 @@ TEST(SimHttpTest, ReceiptIsPostedWithTheIdAndToken) {
   EXPECT_EQ(call.json["carrier_message_id"], sent.json["message_id"]);
   EXPECT_EQ(call.json["status"], "DELIVRD");
   EXPECT_EQ(call.json["error_code"], "000");
-  EXPECT_TRUE(IsRfc3339Millis(call.json["done_at"].get<std::string>())) << call.body;
+  EXPECT_TRUE(IsRfc3339Millis(StringField(call.json, "done_at"))) << call.body;
   ASSERT_TRUE(sim.WaitForStat("receipts_acked", 1));
   const Json stats = sim.Stats();
   EXPECT_EQ(stats["http_receipts_sent"], 1);
@@ -354,15 +356,26 @@ TEST(SimHttpTest, MoViaHttpReachesTheInboundUrl) {
 
 TEST(SimHttpTest, BlackHoleRecordsButNeverAnswers) {
   SimProcess sim({"--http-port", "0", "--black-hole"});
-  Sender sender(sim.HttpPort());
-  sender.SetReadTimeout(1);
-  HttpResponse r = sender.PostJson(Send());
-  EXPECT_EQ(r.status, 0) << r;
+  // The request waits for its answer on a thread of its own, far longer than the test.
+  std::future<HttpResponse> unanswered = std::async(std::launch::async, [port = sim.HttpPort()] {
+    Sender sender(port);
+    sender.SetReadTimeout(300);
+    return sender.PostJson(Send());
+  });
+  ASSERT_TRUE(sim.WaitForStat("http_submits", 1));
   const std::vector<Json> lines = HttpLines(sim);
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_TRUE(lines[0]["status"].is_null());
   EXPECT_TRUE(lines[0]["answer"].is_null());
-  EXPECT_EQ(sim.Stats()["http_submits"], 1);
+
+  // The simulator moves on: out of the black hole, a request on another connection is
+  // answered, and the held one still is not.
+  ASSERT_TRUE(HasStatus(sim.Patch("/config", {{"faults", {{"black_hole", false}}}}), 200));
+  ASSERT_TRUE(HasStatus(Sender(sim.HttpPort()).PostJson(Send()), 200));
+  EXPECT_EQ(unanswered.wait_for(std::chrono::seconds(0)), std::future_status::timeout)
+      << "the black-holed request was answered";
+  sim.Terminate();  // closes the held connection: the request ends unanswered
+  EXPECT_EQ(unanswered.get().status, 0);
 }
 
 TEST(SimHttpTest, RefusedBindsAnswerUnavailableAndClose) {

@@ -199,17 +199,26 @@ Json SimProcess::Stats() const {
   return r.status == 200 ? r.json : Json();
 }
 
-bool SimProcess::WaitForLog(const std::string& needle) const {
-  return WaitFor([&] { return Log().find(needle) != std::string::npos; }, std::chrono::seconds(15));
+::testing::AssertionResult SimProcess::WaitForLog(const std::string& needle) const {
+  if (WaitFor([&] { return Log().find(needle) != std::string::npos; }, std::chrono::seconds(15))) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure() << "the simulator's output does not hold `" << needle
+                                       << "` after 15 s:\n" << Log();
 }
 
-bool SimProcess::WaitForStat(const std::string& name, uint64_t value) const {
-  return WaitFor(
+::testing::AssertionResult SimProcess::WaitForStat(const std::string& name, uint64_t value) const {
+  Json stats;
+  const bool reached = WaitFor(
       [&] {
-        const Json stats = Stats();
-        return stats.is_object() && stats.value(name, uint64_t{0}) >= value;
+        stats = Stats();
+        return stats.is_object() && stats.contains(name) && stats[name].is_number() &&
+               stats[name].get<double>() >= static_cast<double>(value);
       },
       std::chrono::seconds(15));
+  if (reached) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "the simulator's `" << name << "` did not reach " << value
+                                       << " in 15 s; last stats: " << stats.dump();
 }
 
 std::vector<Json> SimProcess::RecordLines() const {
@@ -217,7 +226,13 @@ std::vector<Json> SimProcess::RecordLines() const {
   std::ifstream in(record_path_);
   std::vector<Json> lines;
   for (std::string line; std::getline(in, line);) {
-    if (!line.empty()) lines.push_back(Json::parse(line));
+    if (line.empty()) continue;
+    Json parsed = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+    if (parsed.is_discarded()) {
+      ADD_FAILURE() << "the simulator's record holds a line that is not JSON: " << line;
+      continue;
+    }
+    lines.push_back(std::move(parsed));
   }
   return lines;
 }

@@ -35,8 +35,8 @@ class SimProcess {
   uint16_t HttpPort() const { return http_port_; }
   const std::string& RecordPath() const { return record_path_; }
   std::string Log() const;
-  // Polls the output until it holds `needle` (true) or 15 s pass (false).
-  bool WaitForLog(const std::string& needle) const;
+  // Polls the output until it holds `needle`; fails after 15 s, showing the output.
+  ::testing::AssertionResult WaitForLog(const std::string& needle) const;
 
   // SIGTERM, then the exit code (-1 when it had to be killed after `grace`).
   int Terminate(std::chrono::seconds grace = std::chrono::seconds(10));
@@ -47,8 +47,9 @@ class SimProcess {
   HttpResponse Patch(const std::string& path, const Json& body) const;
   // GET /stats (which flushes the record) as JSON; null on failure.
   Json Stats() const;
-  // Polls GET /stats until counter `name` reaches `value` (true) or 15 s pass (false).
-  bool WaitForStat(const std::string& name, uint64_t value) const;
+  // Polls GET /stats until counter `name` reaches `value`; fails after 15 s, showing the
+  // last stats.
+  ::testing::AssertionResult WaitForStat(const std::string& name, uint64_t value) const;
   // The record's lines as JSON; flushes the record first (GET /stats).
   std::vector<Json> RecordLines() const;
 

@@ -149,7 +149,7 @@ TEST(SimTest, RecordHoldsEverySubmitWithItsFields) {
   const std::vector<Json> lines = sim.RecordLines();
   ASSERT_EQ(lines.size(), 3u);
   const Json& first = lines[0];
-  EXPECT_TRUE(IsRfc3339Millis(first["t"].get<std::string>()));
+  EXPECT_TRUE(IsRfc3339Millis(StringField(first, "t")));
   EXPECT_EQ(first["bind"], 1);
   EXPECT_EQ(first["seq"], single);
   EXPECT_EQ(first["carrier_id"], SubmitResp(*single_resp).message_id.value_or(""));
@@ -174,7 +174,7 @@ TEST(SimTest, RecordHoldsEverySubmitWithItsFields) {
     EXPECT_EQ(line["registered_delivery"], 1);
     EXPECT_EQ(line["udh"], (Json{{"ref", 0x5A}, {"part", part}, {"total", 2}}));
   }
-  EXPECT_EQ(lines[1]["text"].get<std::string>() + lines[2]["text"].get<std::string>(),
+  EXPECT_EQ(StringField(lines[1], "text") + StringField(lines[2], "text"),
             std::string(200, 'x') + "END");
 }
 

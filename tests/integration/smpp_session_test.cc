@@ -38,10 +38,14 @@ class Recorder : public smpp::SessionHandler {
     if (answer) answer(ref);
   }
 
-  // Waits up to 30 s for `condition` (evaluated under the lock).
-  bool WaitUntil(const std::function<bool()>& condition) {
+  // Waits up to 30 s for `condition` (evaluated under the lock); the failure shows what
+  // the session had reported by then.
+  ::testing::AssertionResult WaitUntil(const std::function<bool()>& condition) {
     std::unique_lock lock(mutex);
-    return changed.wait_for(lock, std::chrono::seconds(30), condition);
+    if (changed.wait_for(lock, std::chrono::seconds(30), condition)) return ::testing::AssertionSuccess();
+    return ::testing::AssertionFailure() << "not within 30 s; reported so far: " << bound << " bound, "
+                                         << unbound << " unbound, " << refused.size() << " binds refused, "
+                                         << done.size() << " submits done, " << delivered << " deliver_sm";
   }
   template <class F>
   void Update(F&& f) {
@@ -109,12 +113,13 @@ class SessionFixture {
       return taken;
     });
   }
-  void Stop() {
+  // Stops the session, letting outstanding answers arrive for up to `drain`.
+  void Stop(Millis drain = Millis(2'000)) {
     if (stopped_) return;
     stopped_ = true;
     std::promise<void> done;
-    asio::post(io_, [&] { client_->Stop(Millis(2'000), [&] { done.set_value(); }); });
-    ASSERT_EQ(done.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
+    asio::post(io_, [&] { client_->Stop(drain, [&] { done.set_value(); }); });
+    ASSERT_EQ(done.get_future().wait_for(drain + std::chrono::seconds(30)), std::future_status::ready);
   }
 
   Recorder& recorder() { return recorder_; }
@@ -170,7 +175,7 @@ TEST(SmppSessionTest, OutOfOrderAnswersAreMatchedBySequenceNumber) {
   std::map<std::string, std::string> id_by_destination;
   sim.Stats();  // flushes the record
   for (const Json& line : sim.RecordLines()) {
-    id_by_destination[line["destination"].get<std::string>()] = line["carrier_id"].get<std::string>();
+    id_by_destination[StringField(line, "destination")] = StringField(line, "carrier_id");
   }
   for (const auto& [id, outcome] : r.done) {
     ASSERT_EQ(outcome.result, SubmitResult::kAccepted);
@@ -181,11 +186,14 @@ TEST(SmppSessionTest, OutOfOrderAnswersAreMatchedBySequenceNumber) {
 TEST(SmppSessionTest, EnquireLinkDetectsADeadLinkAndTheSessionReconnects) {
   SimProcess sim;
   auto config = Config();
+  // Frequent probes, but the usual answer time: a busy machine must not make a sound link
+  // look dead before the SMSC goes silent.
   config.enquire_link_interval = Millis(200);
-  config.response_timeout = Millis(500);
+  config.response_timeout = Millis(5'000);
   SessionFixture session(sim.SmppPort(), config);
   Recorder& r = session.recorder();
   ASSERT_TRUE(r.WaitUntil([&] { return r.bound == 1; }));
+  ASSERT_EQ(session.Run([&] { return r.unbound; }), 0) << "the link dropped before the SMSC went silent";
   // The SMSC stops answering: enquire_link times out, the session reconnects.
   ASSERT_EQ(sim.Patch("/config", {{"faults", {{"black_hole", true}}}}).status, 200);
   ASSERT_TRUE(r.WaitUntil([&] { return r.unbound >= 1; }));
@@ -210,8 +218,12 @@ TEST(SmppSessionTest, ThrottlingIsAnsweredBySlowingDownNotByFailing) {
 }
 
 TEST(SmppSessionTest, DisconnectMidWindowEndsEverySubmitOnceThenReconnects) {
-  SimProcess sim({"--latency-ms", "2000"});
-  SessionFixture session(sim.SmppPort(), Config(50));
+  // Answers held for a minute, well past the disconnect however slow the machine; the
+  // response timeout waits longer still, so only the disconnect ends the window.
+  SimProcess sim({"--latency-ms", "60000"});
+  auto config = Config(50);
+  config.response_timeout = Millis(120'000);
+  SessionFixture session(sim.SmppPort(), config);
   Recorder& r = session.recorder();
   ASSERT_TRUE(r.WaitUntil([&] { return r.bound == 1; }));
   ASSERT_EQ(session.SubmitMany(1, 60), 60);  // 50 written, 10 queued behind the window
@@ -249,7 +261,7 @@ TEST(SmppSessionTest, StopUnbindsCleanlyAfterTheWindowDrains) {
   Recorder& r = session.recorder();
   ASSERT_TRUE(r.WaitUntil([&] { return r.bound == 1; }));
   ASSERT_EQ(session.SubmitMany(1, 5), 5);
-  session.Stop();
+  session.Stop(Millis(60'000));  // the drain ends with the last answer, not at this bound
   ASSERT_TRUE(r.WaitUntil([&] { return r.done.size() == 5; }));
   for (const auto& [id, outcome] : r.done) EXPECT_EQ(outcome.result, SubmitResult::kAccepted) << id;
   EXPECT_EQ(session.Run([&] { return session.client().state(); }), smpp::SessionState::kStopped);

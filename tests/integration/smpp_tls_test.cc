@@ -36,6 +36,7 @@ TEST_F(SmppTlsTest, S12_MessagesFlowOverTlsToATrustedSmsc) {
   for (int i = 0; i < 3; ++i) ids.push_back(Send(server, key, Message(kTo, "over TLS " + std::to_string(i))));
 
   const auto done = AwaitTerminal(server, key, ids);
+  ASSERT_EQ(done.size(), ids.size());
   for (const auto& [id, message] : done) EXPECT_EQ(message["status"], "delivered") << id;
   EXPECT_EQ(sim_.RecordLines().size(), 3u);
 }
