@@ -201,7 +201,7 @@ Response Api::Readyz() {
     body["checks"]["credentials"] = aging.empty() ? "ok" : "aging";
     if (!aging.empty()) body["aging_credentials"] = std::move(aging);
   }
-  return JsonResponse(ready ? 200 : 503, body.dump());
+  return JsonResponse(ready ? 200 : 503, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind, std::string carrier,

@@ -4,6 +4,8 @@
 
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "common/log.h"
 #include "delivery/engine_internal.h"
 
@@ -265,7 +267,7 @@ void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, stor
     // Every segment is at the carrier already (an attempt's record of the last ones was
     // lost): nothing to send, the message is sent.
     circuits_.Release(carrier.id(), permit);
-    return Finish(std::move(delivery), SentChange(record, "", record.attempts, {}, now_ms));
+    return Finish(std::move(delivery), SentChange(record, carrier.id(), record.attempts, {}, now_ms));
   }
   submit.validity_s = std::max<int64_t>(1, (record.expires_at_ms - now_ms) / 1000);
   submitting_.insert(record.id);

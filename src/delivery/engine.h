@@ -111,6 +111,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   // was written), then brings the delivery back at `at_ms`.
   void KeepAcceptedThenRequeue(const std::shared_ptr<InFlight>& flight,
                                std::vector<store::SegmentSubmit> accepted, int64_t at_ms);
+  // Records `change` (the message stays queued), then brings the delivery back at `at_ms`.
+  void RecordThenRequeue(queue::Delivery delivery, store::StatusChange change, int64_t at_ms);
   // Records `change`; once durable, acks the delivery (frees its partition) and counts it.
   void Finish(queue::Delivery delivery, store::StatusChange change);
   // Brings the delivery back at `at_ms` without a store write.

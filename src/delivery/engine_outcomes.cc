@@ -108,19 +108,26 @@ store::StatusChange Engine::SentChange(const store::DeliveryRecord& record, std:
 // attempt is not counted, nothing was refused), then the rest goes out again.
 void Engine::KeepAcceptedThenRequeue(const std::shared_ptr<InFlight>& flight,
                                      std::vector<store::SegmentSubmit> accepted, int64_t at_ms) {
-  const store::DeliveryRecord& record = flight->record;
   store::StatusChange change;
-  change.message_id = record.id;
+  change.message_id = flight->record.id;
   change.status = model::Status::kQueued;
   change.at_ms = clock_.NowUnixMillis();
   change.carrier = flight->carrier;
-  change.attempts = record.attempts;
+  change.attempts = flight->record.attempts;
   change.segments = std::move(accepted);
-  queue::Delivery delivery = std::move(flight->delivery);
+  RecordThenRequeue(std::move(flight->delivery), std::move(change), at_ms);
+}
+
+// The message stays queued in the store whether or not the write succeeds, so the
+// delivery comes back either way; a lost write costs an attempt counted again, and
+// segments accepted now sent again.
+void Engine::RecordThenRequeue(queue::Delivery delivery, store::StatusChange change, int64_t at_ms) {
+  std::string carrier = change.carrier;
   delivery_store_.RecordChanges({std::move(change)}, [this, delivery = std::move(delivery), at_ms,
-                                                      carrier = flight->carrier](auto results) mutable {
+                                                      carrier = std::move(carrier)](auto results) mutable {
     Post([this, delivery = std::move(delivery), at_ms, carrier, result = std::move(results[0])]() mutable {
-      if (!result.ok()) log::WarnFor("delivery", delivery.message_id, "cannot record the accepted segments");
+      if (!result.ok()) log::WarnFor("delivery", delivery.message_id, "cannot record the attempt");
+      // Receipts parked for the segments recorded now may have ended the message.
       if (result.ok() && result->settled) CountReceiptOutcome(carrier, *result->settled, result->created_at_ms);
       Requeue(std::move(delivery), at_ms);
     });
@@ -162,17 +169,7 @@ void Engine::RetryLater(const std::shared_ptr<InFlight>& flight, const carriers:
   change.segments = std::move(accepted);
   queue::Delivery delivery = std::move(flight->delivery);
   delivery.attempt = attempts;
-  delivery_store_.RecordChanges({std::move(change)}, [this, delivery = std::move(delivery), at_ms,
-                                                      carrier = flight->carrier](auto results) mutable {
-    Post([this, delivery = std::move(delivery), at_ms, carrier, result = std::move(results[0])]() mutable {
-      // Even when the write failed the message is still queued in the store, so the
-      // retry goes ahead; the attempt is counted again next time (and segments accepted
-      // now, whose record was lost, are sent again).
-      if (!result.ok()) log::WarnFor("delivery", delivery.message_id, "cannot record the retry");
-      if (result.ok() && result->settled) CountReceiptOutcome(carrier, *result->settled, result->created_at_ms);
-      Requeue(std::move(delivery), at_ms);
-    });
-  });
+  RecordThenRequeue(std::move(delivery), std::move(change), at_ms);
 }
 
 void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {

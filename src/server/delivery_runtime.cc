@@ -277,7 +277,8 @@ std::string DeliveryRuntime::CarriersJson() const {
                     {"accepted", view.state.accepted},
                     {"failed", view.state.failed}});
   }
-  return nlohmann::json{{"data", list}, {"queue_depth", queue_->Depth()}}.dump();
+  return nlohmann::json{{"data", list}, {"queue_depth", queue_->Depth()}}.dump(
+      -1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace deliverer::server

@@ -11,7 +11,7 @@
 namespace deliverer::integration {
 namespace {
 
-constexpr int kMessages = 20'000;
+constexpr int kCrashMessages = 20'000;
 constexpr int kBinds = 2;
 constexpr int kWindow = 64;
 
@@ -40,7 +40,7 @@ TEST(CrashDeliveryTest, R3_KillNineMidRunLosesNothingAndBoundsDuplicates) {
   const std::string key = server.CreateKey("acme", "messages:send,messages:read");
 
   int accepted = 0;
-  for (int batch = 0; batch < kMessages / 1000; ++batch) {
+  for (int batch = 0; batch < kCrashMessages / 1000; ++batch) {
     Json messages = Json::array();
     for (int i = 0; i < 1000; ++i) {
       const int n = batch * 1000 + i;
@@ -52,7 +52,7 @@ TEST(CrashDeliveryTest, R3_KillNineMidRunLosesNothingAndBoundsDuplicates) {
     ASSERT_EQ(r.status, 207) << r;
     for (const Json& result : r.json["results"]) accepted += result["status"] == 202 ? 1 : 0;
   }
-  ASSERT_EQ(accepted, kMessages);
+  ASSERT_EQ(accepted, kCrashMessages);
 
   // Mid-run: some submitted, most not yet.
   ASSERT_TRUE(WaitFor([&] { return sim.Stats().value("submits", 0) >= 2'000; }, Millis(60'000)));
@@ -62,13 +62,13 @@ TEST(CrashDeliveryTest, R3_KillNineMidRunLosesNothingAndBoundsDuplicates) {
   ASSERT_TRUE(WaitFor([&] {
     return CountWithStatus(server, key, "queued") == 0 && CountWithStatus(server, key, "sent") == 0;
   }, Millis(180'000), Millis(500))) << "every accepted message reaches a terminal status";
-  EXPECT_EQ(CountWithStatus(server, key, "delivered"), kMessages) << "none lost";
+  EXPECT_EQ(CountWithStatus(server, key, "delivered"), kCrashMessages) << "none lost";
 
   // Each message went out at least once; a crash may repeat at most what was in flight.
   sim.Stats();
   std::map<std::string, int> submits_per_body;
   for (const Json& line : sim.RecordLines()) ++submits_per_body[StringField(line, "text")];
-  EXPECT_EQ(static_cast<int>(submits_per_body.size()), kMessages);
+  EXPECT_EQ(static_cast<int>(submits_per_body.size()), kCrashMessages);
   int duplicates = 0;
   for (const auto& [body, count] : submits_per_body) duplicates += count - 1;
   EXPECT_LE(duplicates, kBinds * kWindow) << "duplicates beyond the in-flight window";

@@ -88,6 +88,26 @@ std::string RawClient::ReadUntil(std::string_view needle, Millis timeout) {
   return out;
 }
 
+std::string RawClient::ReadResponse(Millis timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  auto complete = [this]() -> size_t {
+    const size_t end = pending_.find("\r\n\r\n");
+    if (end == std::string::npos) return 0;
+    size_t length = 0;
+    const size_t at = pending_.find("Content-Length: ");
+    if (at != std::string::npos && at < end) length = std::stoul(pending_.substr(at + 16));
+    return pending_.size() >= end + 4 + length ? end + 4 + length : 0;
+  };
+  while (complete() == 0 && !closed_) {
+    const auto left = std::chrono::duration_cast<Millis>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0 || !ReadSome(pending_, left)) break;
+  }
+  const size_t size = complete() > 0 ? complete() : pending_.size();
+  std::string answer = pending_.substr(0, size);
+  pending_.erase(0, size);
+  return answer;
+}
+
 bool RawClient::ClosedWithin(Millis timeout) {
   ReadUntilClosed(timeout);
   return closed_;

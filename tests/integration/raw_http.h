@@ -32,6 +32,8 @@ class RawClient {
   std::string ReadUntilClosed(Millis timeout);
   // What arrives until it holds `needle`, the peer closes, or `timeout` passes.
   std::string ReadUntil(std::string_view needle, Millis timeout);
+  // One answer framed by Content-Length (header and body), or what came until `timeout`.
+  std::string ReadResponse(Millis timeout);
   // True when the peer closed (or reset) the connection within `timeout`.
   bool ClosedWithin(Millis timeout);
 
@@ -41,6 +43,7 @@ class RawClient {
 
   int fd_ = -1;
   bool closed_ = false;
+  std::string pending_;  // read past the last answer ReadResponse returned
 };
 
 class RawServer {

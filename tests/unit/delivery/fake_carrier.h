@@ -49,6 +49,10 @@ class FakeCarrier final : public carriers::Carrier {
  public:
   // Decides the answer to one submit; when unset, queued answers are used, then kAccepted.
   using Script = std::function<Kind(const carriers::CarrierSubmit&)>;
+  // Decides the answer to each segment of a submit (by its position in the submit), as an
+  // SMSC answers each submit_sm; the report is then the worst of them, with the accepted
+  // segments listed, as the SMPP connector reports it. Takes precedence over Script.
+  using SegmentScript = std::function<Kind(const carriers::CarrierSubmit&, size_t position)>;
 
   // One accepted segment, so that the test can send its receipt.
   struct Accepted {
@@ -71,6 +75,12 @@ class FakeCarrier final : public carriers::Carrier {
       held_.push_back(Held{std::move(submit), std::move(done)});
       return;
     }
+    if (segment_script_) {
+      boost::asio::post(io_, [this, submit = std::move(submit), done = std::move(done)] {
+        done(SegmentReport(submit));
+      });
+      return;
+    }
     const Kind kind = NextKind(submit);
     boost::asio::post(io_, [this, submit = std::move(submit), done = std::move(done), kind] {
       done(Report(submit, kind));
@@ -89,6 +99,7 @@ class FakeCarrier final : public carriers::Carrier {
   // Test controls.
   void set_can_submit(bool can) { can_submit_ = can; }
   void set_script(Script script) { script_ = std::move(script); }
+  void set_segment_script(SegmentScript script) { segment_script_ = std::move(script); }
   // The next submits get these answers, in order.
   void Answer(std::initializer_list<Kind> kinds) { answers_.insert(answers_.end(), kinds); }
   // From now on, submits wait for Release.
@@ -147,12 +158,40 @@ class FakeCarrier final : public carriers::Carrier {
     return report;
   }
 
+  carriers::SubmitReport SegmentReport(const carriers::CarrierSubmit& submit) {
+    auto rank = [](Kind k) {
+      switch (k) {
+        case Kind::kPermanent: return 4;
+        case Kind::kUnknown: return 3;
+        case Kind::kTransient: return 2;
+        case Kind::kNotSent: return 1;
+        case Kind::kAccepted: return 0;
+      }
+      return 0;
+    };
+    carriers::SubmitReport report = ReportOf(Kind::kAccepted);
+    for (size_t i = 0; i < submit.segments.size(); ++i) {
+      const Kind kind = segment_script_(submit, i);
+      if (kind == Kind::kAccepted) {
+        std::string carrier_id = id_ + "-" + std::to_string(++next_carrier_id_);
+        report.accepted.push_back(carriers::AcceptedSegment{static_cast<int>(i), carrier_id, carrier_id});
+        accepted_.push_back(Accepted{submit.message_id, std::move(carrier_id)});
+      } else if (rank(kind) > rank(report.kind)) {
+        std::vector<carriers::AcceptedSegment> accepted = std::move(report.accepted);
+        report = ReportOf(kind);
+        report.accepted = std::move(accepted);
+      }
+    }
+    return report;
+  }
+
   boost::asio::io_context& io_;
   const std::string id_;
   bool started_ = false;
   bool can_submit_ = true;
   bool holding_ = false;
   Script script_;
+  SegmentScript segment_script_;
   std::deque<Kind> answers_;
   std::deque<Held> held_;
   std::vector<carriers::CarrierSubmit> submits_;
