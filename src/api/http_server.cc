@@ -132,9 +132,9 @@ awaitable<void> HttpServer::AfterAcceptError(const boost::system::error_code& ec
     log::Warn("http", "accept failed: {} ({} connections open){}", ec.message(), open_,
               descriptors ? "; accepting pauses until descriptors are free" : "");
   }
-  // Out of descriptors the same error comes back at once: wait rather than spin. Other
-  // errors (a client that reset before we accepted) concern one connection only.
-  if (!descriptors) co_return;
+  // A client that reset before it was accepted concerns that connection only. Any other
+  // error (out of descriptors above all) comes back at once: wait rather than spin.
+  if (ec == asio::error::connection_aborted || ec == asio::error::connection_reset) co_return;
   pause_.expires_after(kAcceptPause);
   beast::error_code ignored;
   co_await pause_.async_wait(asio::redirect_error(use_awaitable, ignored));

@@ -46,7 +46,8 @@ class HttpServer {
 
  private:
   boost::asio::awaitable<void> AcceptLoop();
-  // After a failed accept: waits (out of descriptors) or not, logs at most once per kLogEvery.
+  // After a failed accept: pauses unless a client's reset caused it; logs at most once per
+  // kLogEvery.
   boost::asio::awaitable<void> AfterAcceptError(const boost::system::error_code& ec);
   // Over max_connections: a canned 503 written without waiting, then close.
   void Refuse(boost::asio::ip::tcp::socket socket);

@@ -124,10 +124,11 @@ class HttpSession {
     parser.body_limit(std::max(limits_.max_body_bytes, limits_.max_batch_body_bytes));
     httpio::ReadOutcome read =
         co_await httpio::ReadHeader(stream_, buffer_, parser, limits_.max_header_bytes);
-    size_t body_limit = limits_.max_body_bytes;
+    // The request line is parsed before any field: the route is known also when the
+    // header failed on a length over every route's limit.
+    const auto target = parser.get().target();
+    const size_t body_limit = session::BodyLimitFor(std::string_view(target.data(), target.size()), limits_);
     if (read.ok()) {
-      const auto target = parser.get().target();
-      body_limit = session::BodyLimitFor(std::string_view(target.data(), target.size()), limits_);
       if (auto framing = session::CheckFraming(parser)) {
         co_await RefuseAndClose(*framing);
         co_return std::nullopt;

@@ -4,7 +4,7 @@
 // client the outside controls, kept apart so that it can be fuzzed on an in-memory stream.
 //
 // Interim 1xx answers (100 Continue, 103 Early Hints) are skipped, at most kMaxInterim of
-// them; the header block (and a chunked body's trailer) is bounded by kMaxHeaderBytes and
+// them; a status outside 100 … 599 is no answer; the header block (and a chunked body's trailer) is bounded by kMaxHeaderBytes and
 // the body by `body_limit` (httpio/read.h). Nothing the parser throws escapes.
 // Coroutine on the stream's executor; timeouts are the caller's.
 #include <boost/asio/awaitable.hpp>
@@ -45,6 +45,12 @@ boost::asio::awaitable<ResponseRead> ReadResponse(Stream& stream, boost::beast::
       co_return out;
     }
     const int status = static_cast<int>(parser.get().result_int());
+    // Beast takes any three digits; RFC 9110 §15 knows 100 to 599. Anything else is no
+    // answer to act on (and 0 would read as "none came").
+    if (status < 100 || status > 599) {
+      out.error = "read: malformed (status " + std::to_string(status) + ")";
+      co_return out;
+    }
     if (status >= 100 && status < 200 && status != 101) continue;
     out.status = status;
     out.keep_alive = parser.get().keep_alive();

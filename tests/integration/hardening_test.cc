@@ -182,6 +182,12 @@ TEST(HardeningTest, Finding4_PastMaxConnectionsANewConnectionIsAnswered503) {
 // each failure was logged: 1.2 GB of log in 30 s. Now accepting pauses and the condition
 // is logged at most once per 10 s; when descriptors free up, it accepts again.
 TEST(HardeningTest, Finding4_OutOfDescriptorsAcceptingPausesAndLogsOnce) {
+#if defined(__SANITIZE_ADDRESS__)
+  // The sanitizers' runtime needs descriptors of its own (UBSan checks that memory is
+  // readable through a pipe), so a process starved of them reports errors that are not
+  // there. `make test` runs this against the plain build.
+  GTEST_SKIP() << "not under the sanitizers";
+#endif
   DelivererProcess server;
   RawClient control(server.Port());  // accepted now, to read /metrics while others cannot connect
   ASSERT_TRUE(control.Send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"));

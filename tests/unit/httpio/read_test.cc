@@ -142,6 +142,16 @@ TEST(ResponseTest, AHugeTrailerIsAFailedExchangeNotACrash) {
   EXPECT_EQ(r.error.rfind("read: too_large", 0), 0u) << r.error;
 }
 
+// Beast reads any three digits as a status; one outside RFC 9110's 100 … 599 is no answer
+// (a 000 would otherwise read as "nothing came", a 999 as some failure).
+TEST(ResponseTest, AStatusOutsideTheRfcsRangeIsNoAnswer) {
+  for (const char* line : {"HTTP/1.1 000 Zero\r\n", "HTTP/1.1 099 Low\r\n", "HTTP/1.1 999 High\r\n"}) {
+    auto r = ReadResponse(std::string(line) + "Content-Length: 0\r\n\r\n");
+    EXPECT_EQ(r.status, 0) << line;
+    EXPECT_NE(r.error.find("malformed (status"), std::string::npos) << r.error;
+  }
+}
+
 TEST(ResponseTest, EndlessInterimAnswersAreRefused) {
   std::string bytes;
   for (int i = 0; i < 20; ++i) bytes += "HTTP/1.1 100 Continue\r\n\r\n";
