@@ -1,4 +1,5 @@
-# Every third-party library, found the way dependencies.md says works on Debian 12.
+# Every third-party library, found the way that works with Debian 12's packages (several
+# ship no CMake config: pkg-config or hand-made targets below).
 find_package(Threads REQUIRED)
 find_package(PkgConfig REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS system)

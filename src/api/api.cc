@@ -183,7 +183,8 @@ std::optional<Error> Api::CheckOverloaded() const {
 
 Response Api::Healthz() { return JsonResponse(200, R"({"status":"ok"})"); }
 
-// api.md: ready when storage answers and, in a process that delivers, a carrier is bound.
+// docs/api.md "Readiness detail": ready when storage answers and, in a process that
+// delivers, a carrier is bound.
 Response Api::Readyz() {
   const Status ping = store_.Ping();
   const bool storage = ping.ok();

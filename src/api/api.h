@@ -1,5 +1,5 @@
 #pragma once
-// The producer- and operator-facing HTTP API of api.md: routing, authentication, scopes,
+// The producer- and operator-facing HTTP API of docs/api.md: routing, authentication, scopes,
 // rate limits, back-pressure, and the handlers. Transport-free: HttpServer feeds it
 // parsed requests. Handle() may run concurrently on several I/O threads.
 #include <boost/asio/awaitable.hpp>

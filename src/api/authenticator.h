@@ -1,7 +1,7 @@
 #pragma once
 // Bearer API-key authentication with a short-lived cache, so a request costs no store
 // read while revocations made by another process (the CLI) still take effect within
-// kCacheTtl (api.md: a revoked key is refused within 5 s). Thread-safe.
+// kCacheTtl (docs/api.md: a revoked key is refused within 5 s). Thread-safe.
 //
 // Bounded (docs/security.md "Resource limits"): the cache holds at most kCacheCapacity
 // keys, least recently used out first, and only keys that exist: a well-formed key with a

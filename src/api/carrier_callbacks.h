@@ -1,6 +1,6 @@
 #pragma once
-// Carrier callbacks without an API key (api.md "Carrier callbacks"): POST /v1/dlr/{carrier}
-// and POST /v1/inbound/{carrier}. Authentication per carrier (reliability.md S5), every
+// Carrier callbacks without an API key (docs/api.md "Carrier callbacks"): POST /v1/dlr/{carrier}
+// and POST /v1/inbound/{carrier}. Authentication per carrier (docs/reliability.md S5), every
 // configured factor must pass:
 //  - the source address in the carrier's allowlist;
 //  - the shared secret, either as `X-Carrier-Token: <secret>` or as

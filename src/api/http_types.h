@@ -35,7 +35,7 @@ struct Caller {
   std::string request_id;  // correlation id until a message id exists
 };
 
-// The HTTP status of each api.md error code (500 for codes it does not know).
+// The HTTP status of each docs/api.md error code (500 for codes it does not know).
 unsigned StatusFor(std::string_view code);
 
 Response JsonResponse(unsigned status, std::string body);

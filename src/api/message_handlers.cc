@@ -207,7 +207,7 @@ void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann:
 awaitable<Response> Api::GetMessage(Context& ctx) {
   auto found = store_.GetMessage(CanonicalMessageId(ctx.path_param), /*with_events=*/true);
   if (!found.ok()) co_return StorageFailure(found.error(), ctx.caller.request_id);
-  // Another account's message answers exactly like an unknown id (api.md, S1).
+  // Another account's message answers exactly like an unknown id (docs/reliability.md S1).
   if (!found->has_value() || ((*found)->account != ctx.caller.account && !IsAdmin(ctx.caller))) {
     co_return Reject(Error::Of("not_found", "no message with that id"));
   }

@@ -12,8 +12,7 @@ struct CodeInfo {
   std::string_view title;
 };
 
-// api.md "Errors", plus the few transport and server errors it leaves open
-// (docs/api.md lists them).
+// docs/api.md "Errors": the codes of the API and those of the HTTP layer and the server.
 constexpr std::array<CodeInfo, 24> kCodes = {{
     {"invalid_json", 400, "Invalid JSON"},
     {"invalid_field", 400, "Invalid field"},

@@ -1,5 +1,5 @@
 #pragma once
-// Token buckets: one per API key and one global (operations.md [rate_limits]).
+// Token buckets: one per API key and one global (docs/configuration.md [rate_limits]).
 // In process; the Redis-backed limiter for several API processes comes with scale-out.
 // Thread-safe.
 #include <list>

@@ -1,5 +1,5 @@
 #pragma once
-// TLS for the HTTP listener (reliability.md S12, api.md "Carrier callbacks"): the server
+// TLS for the HTTP listener (docs/reliability.md S12, docs/api.md "Carrier callbacks"): the server
 // context from the configured certificate chain and key, TLS 1.2 or newer, and, when a
 // client CA is given, a request for a client certificate on every handshake.
 //

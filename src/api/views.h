@@ -1,5 +1,5 @@
 #pragma once
-// JSON shapes of api.md's resources.
+// JSON shapes of the resources of docs/api.md.
 #include <nlohmann/json.hpp>
 
 #include "store/records.h"

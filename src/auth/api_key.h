@@ -1,5 +1,5 @@
 #pragma once
-// API keys (api.md "Authentication", reliability.md S2). Pure functions, thread-safe.
+// API keys (docs/api.md "Authentication", docs/reliability.md S2). Pure functions, thread-safe.
 //
 // A key reads `dlv_<id>_<secret><check>`: `dlv_<id>` is its public id (12 base62
 // characters after the prefix), safe for logs and the audit trail; the secret is 22 base62

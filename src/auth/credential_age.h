@@ -1,6 +1,6 @@
 #pragma once
-// Which credentials are due for rotation (operations.md "Security and compliance",
-// reliability.md S2): API keys and carrier credentials older than 90 days are reported by
+// Which credentials are due for rotation (docs/operations.md "Background jobs",
+// docs/reliability.md S2): API keys and carrier credentials older than 90 days are reported by
 // /readyz detail, a metric and a warning log. Pure function, thread-safe.
 #include <cstdint>
 #include <string>

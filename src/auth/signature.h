@@ -1,7 +1,7 @@
 #pragma once
 // Timestamped HMAC signatures of a request body, one format both ways:
 //   t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
-// Deliverer signs its webhooks to producers with it (header Deliverer-Signature, api.md
+// Deliverer signs its webhooks to producers with it (header Deliverer-Signature, docs/api.md
 // "Webhooks to producers") and checks carriers' callbacks with it (X-Carrier-Signature,
 // docs/api.md "Carrier callbacks"). Pure, thread-safe.
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
-// Retry delays: exponential backoff with full jitter (delivery.md "Retries"), for every
-// retry loop: message submits, webhooks, SMPP reconnects. Pure.
+// Retry delays: exponential backoff with full jitter (docs/architecture.md "Delivery, in
+// order"), for every retry loop: message submits, webhooks, SMPP reconnects. Pure.
 #include <algorithm>
 #include <cstdint>
 #include <random>

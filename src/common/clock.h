@@ -1,5 +1,6 @@
 #pragma once
-// Time as a seam (style habit 8): components take a Clock& so tests can drive time.
+// Time as a seam (docs/architecture.md "Conventions"): components take a Clock& so tests
+// can drive time.
 // Thread-safe: Now() may be called from any thread.
 #include <atomic>
 #include <chrono>

@@ -3,7 +3,7 @@
 // ({"ts","level","component","correlation_id","msg"}) or plain text for humans.
 // Every message passes through MaskText, so a phone number that slips into a log line
 // is masked; callers still log numbers only through MaskNumber and never log bodies
-// or secrets (operations.md, reliability.md S8). Thread-safe.
+// or secrets (docs/operations.md "Logs", docs/reliability.md S8). Thread-safe.
 #include <fmt/format.h>
 
 #include <string>

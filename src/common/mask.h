@@ -1,5 +1,5 @@
 #pragma once
-// Masking for logs (operations.md, "Security and compliance"): logs never hold a full
+// Masking for logs (docs/operations.md "Logs"): logs never hold a full
 // phone number nor an API key's secret. Pure functions, thread-safe.
 #include <string>
 #include <string_view>

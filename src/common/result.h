@@ -1,7 +1,8 @@
 #pragma once
-// Expected failures as values (style habit 5). A Result<T> holds either a T or an Error.
-// Error codes are the stable strings of api.md (e.g. "invalid_destination") or, for
-// internal failures, short snake_case names; the API layer maps codes to HTTP statuses.
+// Expected failures as values (docs/architecture.md "Conventions"). A Result<T> holds either
+// a T or an Error. Error codes are the stable strings of docs/api.md "Errors" (e.g.
+// "invalid_destination") or, for internal failures, short snake_case names; the API layer
+// maps codes to HTTP statuses.
 #include <cassert>
 #include <string>
 #include <utility>

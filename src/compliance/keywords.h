@@ -1,6 +1,6 @@
 #pragma once
-// What an inbound (MO) message asks for (api.md "Suppressions", reliability.md S11). Pure,
-// thread-safe.
+// What an inbound (MO) message asks for (docs/api.md "Opt-outs and keyword replies",
+// docs/reliability.md S11). Pure, thread-safe.
 //
 // The whole body, trimmed of white space and of trailing punctuation (".", "!", "?", ",",
 // ";", ":") and case-folded (ASCII), is compared with the keyword lists:

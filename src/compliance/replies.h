@@ -1,7 +1,7 @@
 #pragma once
 // The confirmations Deliverer sends back to a subscriber who texted a keyword
-// (reliability.md S11: "at most one confirmation, within 5 minutes, configurable text;
-// HELP/INFO answered"). Pure, thread-safe.
+// (docs/reliability.md S11: at most one confirmation a day of each kind, within 5 minutes,
+// with a configurable text; HELP/INFO answered). Pure, thread-safe.
 //
 // Which text: the account's override when it has one for that kind, else the default;
 // an empty text means "send no reply of that kind". Which account: the one that last

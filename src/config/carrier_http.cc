@@ -1,7 +1,7 @@
-// The keys of an http [[carriers]] table that say how its API is spoken (delivery.md "HTTP
-// carrier connector"): body format, authentication header, field names, where the id and
-// the error are in the answer, which statuses blame the message. Rejected on smpp
-// carriers so a misplaced key is not silently ignored.
+// The keys of an http [[carriers]] table that say how its API is spoken
+// (docs/configuration.md "[[carriers]]", HTTP carriers): body format, authentication header,
+// field names, where the id and the error are in the answer, which statuses blame the
+// message. Rejected on smpp carriers so a misplaced key is not silently ignored.
 #include <fmt/format.h>
 
 #include "config/sections.h"

@@ -1,6 +1,6 @@
 // The SMPP keys of a [[carriers]] table: bind, TLS, timers, addressing, status handling,
-// receipt id matching (delivery.md "SMPP 3.4 client"). They are rejected on http carriers
-// so a misplaced key is not silently ignored.
+// receipt id matching (docs/smpp-mapping.md "The session", "Carrier id matching"). They are
+// rejected on http carriers so a misplaced key is not silently ignored.
 #include <fmt/format.h>
 
 #include <algorithm>

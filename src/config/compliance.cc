@@ -1,4 +1,4 @@
-// [compliance] and its [compliance.accounts.<account>] tables (reliability.md S11).
+// [compliance] and its [compliance.accounts.<account>] tables (docs/reliability.md S11).
 #include <fmt/format.h>
 
 #include "compliance/keywords.h"

@@ -16,7 +16,7 @@ namespace {
 using internal::Diagnostics;
 using internal::TableReader;
 
-// The single-table sections, in the order operations.md lists them; [circuit_breaker]
+// The single-table sections, in the order docs/configuration.md lists them; [circuit_breaker]
 // comes before [[carriers]], whose own circuit_breaker tables start from it.
 struct Section {
   std::string_view name;

@@ -1,8 +1,7 @@
 #pragma once
-// Deliverer's configuration: one TOML file (operations.md, "Configuration"; every key is
-// listed in docs/configuration.md). Loading rejects unknown keys and bad values with
-// "file:line:column: reason". Every section has defaults so the smallest config (even an
-// empty file) works.
+// Deliverer's configuration: one TOML file (every key is listed in docs/configuration.md).
+// Loading rejects unknown keys and bad values with "file:line:column: reason". Every
+// section has defaults so the smallest config (even an empty file) works.
 // Secrets may come from the file, from `<key>_file` (a path, relative to the working
 // directory; its content less one trailing newline) or `<key>_env` (a variable); at most
 // one of the three. Secrets: [storage] url, [queue] url, [webhooks] signing_secret and the
@@ -78,7 +77,7 @@ struct DeliveryConfig {
   int webhook_max_age_h = 24;             // an undelivered webhook event is dropped after this
 };
 
-// Per-carrier circuit breaker (delivery.md "Routing"). Closed → open after
+// Per-carrier circuit breaker (docs/configuration.md "[circuit_breaker]"). Closed → open after
 // `consecutive_failures` failures in a row, or when at least `min_volume` results in the
 // last `window_s` seconds hold a failure share ≥ `failure_ratio`, or on a dead link. Open
 // for `open_s`, doubled after every failed probe up to `max_open_s`; then half-open with up
@@ -114,7 +113,7 @@ struct ComplianceReplies {
   std::optional<std::string> help_reply;
 };
 
-// [compliance] (reliability.md S11): extra opt-out keywords and the confirmation texts,
+// [compliance] (docs/reliability.md S11): extra opt-out keywords and the confirmation texts,
 // with per-account overrides from [compliance.accounts.<account>]. Every text fits in
 // model::kMaxSegments segments.
 struct ComplianceConfig {
@@ -146,14 +145,14 @@ struct TonNpi {
   uint8_t npi = 0;                        // 0 … 18
 };
 
-// source_addr TON/NPI by the kind of sender (delivery.md "Addressing").
+// source_addr TON/NPI by the kind of sender (docs/smpp-mapping.md "submit_sm fields").
 struct SourceAddressing {
   TonNpi alphanumeric{5, 0};
   TonNpi e164{1, 1};
   TonNpi short_code{3, 0};
 };
 
-// How an http carrier's API is spoken (delivery.md "HTTP carrier connector"); the
+// How an http carrier's API is spoken (docs/configuration.md "[[carriers]]"); the
 // defaults speak the simulator's HTTP carrier mode (docs/simulator.md).
 struct HttpFieldNames {                   // the carrier's name for each of our fields; "" omits it
   std::string from = "from";
@@ -229,8 +228,8 @@ struct CarrierConfig {
 };
 
 // A percentage of a route's traffic sent another way, to roll a route change out
-// (delivery.md "Routing"). The arm is chosen by a stable hash of the flag and the message
-// id, so a message (and its retries) always takes the same arm.
+// (docs/configuration.md "canary"). The arm is chosen by a stable hash of the flag and the
+// message id, so a message (and its retries) always takes the same arm.
 struct CanaryConfig {
   std::string flag;                       // names the roll-out in logs and metrics; required
   double percent = 0;                     // 0 … 100 of the route's messages

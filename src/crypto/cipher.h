@@ -1,5 +1,5 @@
 #pragma once
-// Sealing values at rest (reliability.md S9) with XChaCha20-Poly1305 (IETF, libsodium).
+// Sealing values at rest (docs/reliability.md S9) with XChaCha20-Poly1305 (IETF, libsodium).
 //
 // A sealed value is
 //   [0xF5 version][key id, 4 bytes big-endian][nonce, 24 random bytes][ciphertext + 16-byte tag]

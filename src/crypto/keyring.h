@@ -1,5 +1,5 @@
 #pragma once
-// The key ring behind encryption at rest (reliability.md S9): several data keys, each
+// The key ring behind encryption at rest (docs/reliability.md S9): several data keys, each
 // with a numeric id, one of them primary (new values are sealed with it; the others only
 // open what they sealed before), and one index key for keyed hashes of values that must
 // stay matchable without being stored in clear (numbers, idempotency payloads).

@@ -1,8 +1,9 @@
 #pragma once
 // The delivery engine: takes committed messages off the Queue, routes them, submits them
-// through a Carrier, and records every outcome in the store (delivery.md; api.md
-// "Statuses"). Also turns receipts and inbound messages from the carriers into store
-// writes, closes messages whose receipt never came, and feeds the circuit breakers.
+// through a Carrier, and records every outcome in the store (docs/architecture.md "Delivery,
+// in order"; docs/api.md "Statuses"). Also turns receipts and inbound messages from the
+// carriers into store writes, closes messages whose receipt never came, and feeds the
+// circuit breakers.
 //
 // Threading: the engine and its carriers run on one io_context thread, the delivery
 // thread (docs/architecture.md). Store callbacks arrive on the store's thread and are
@@ -45,7 +46,7 @@ struct EngineOptions {
   size_t max_in_flight = 4096;         // deliveries taken and not yet recorded
   Millis no_carrier_retry{1'000};      // recheck delay when no carrier can take a message now
   Millis sweep_interval{1'000};        // receipt-wait sweep
-  // Keyword MOs (reliability.md S11): extra opt-out keywords ([compliance]
+  // Keyword MOs (docs/reliability.md S11): extra opt-out keywords ([compliance]
   // opt_out_keywords), the reply texts, and the subscriber's numbering-plan region for
   // routing a reply (nullopt: not a valid E.164 number, no reply; unset: region "").
   std::vector<std::string> extra_opt_out_keywords;

@@ -1,5 +1,6 @@
 // The delivery engine: inbound (MO) messages and what their keywords change
-// (api.md "Suppressions", reliability.md S11; the decisions are in inbound_plan.h).
+// (docs/api.md "Opt-outs and keyword replies", docs/reliability.md S11; the decisions are in
+// inbound_plan.h).
 #include <boost/asio/post.hpp>
 
 #include "common/ids.h"

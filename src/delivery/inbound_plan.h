@@ -1,8 +1,8 @@
 #pragma once
-// What an inbound (MO) message changes (api.md "Suppressions", reliability.md S11),
-// decided from its keyword action and who last wrote to the subscriber. Pure,
-// thread-safe: the engine gathers the inputs and the store applies the result in the
-// commit that records the MO.
+// What an inbound (MO) message changes (docs/api.md "Opt-outs and keyword replies",
+// docs/reliability.md S11), decided from its keyword action and who last wrote to the
+// subscriber. Pure, thread-safe: the engine gathers the inputs and the store applies the
+// result in the commit that records the MO.
 //
 //   STOP (and the extras)  the number goes on the list of the account that last wrote to
 //                          the subscriber from the number the MO went to; none: the global list

@@ -1,5 +1,5 @@
 #pragma once
-// The one way a client TLS context is made (reliability.md S12): TLS 1.2 or newer, the
+// The one way a client TLS context is made (docs/reliability.md S12): TLS 1.2 or newer, the
 // peer verified against the system's trust store or the given CA file. Host names are
 // checked per connection (httpc::Connection, smpp::net::SmppClient), since one context
 // may serve several hosts.

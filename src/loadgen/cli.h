@@ -1,5 +1,5 @@
 #pragma once
-// `deliverer bench`: the load generator as a command (operations.md "One binary",
+// `deliverer bench`: the load generator as a command (docs/operations.md "One binary",
 // docs/bench.md). main.cc registers the flags with AddBenchOptions and runs RunBench
 // when the subcommand is chosen; RunBench returns the process exit code.
 #include <CLI/CLI.hpp>

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON bodies `deliverer bench` POSTs (api.md "POST /v1/messages" and ".../batch").
+// The JSON bodies `deliverer bench` POSTs (docs/api.md "POST /v1/messages" and ".../batch").
 // Pure and allocation-free once `out` has grown: bodies are appended to a caller's
 // buffer that is reused from one request to the next. Thread-safe (const).
 //

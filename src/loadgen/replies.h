@@ -1,6 +1,6 @@
 #pragma once
 // Reading what the gateway sends back: problem+json error answers, 207 batch results
-// (api.md "Errors", "POST /v1/messages/batch") and webhook payloads ("Webhooks to
+// (docs/api.md "Errors", "POST /v1/messages/batch") and webhook payloads ("Webhooks to
 // producers"). Pure. A ReplyParser keeps simdjson's buffers between calls, so it is not
 // thread-safe: one per thread.
 #include <simdjson.h>

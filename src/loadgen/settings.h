@@ -33,7 +33,7 @@ struct BenchOptions {
 };
 
 inline constexpr double kDefaultDurationS = 10;
-inline constexpr uint32_t kMaxBatch = 1000;  // api.md: up to 1000 messages per batch
+inline constexpr uint32_t kMaxBatch = 1000;  // docs/api.md: up to 1000 messages per batch
 
 // host:port of an http:// URL (no path beyond "/", no TLS: the gateway's listener has none yet).
 struct Target {

@@ -1,5 +1,5 @@
 #pragma once
-// The bench's end of the gateway's webhooks (api.md "Webhooks to producers"): an HTTP/1.1
+// The bench's end of the gateway's webhooks (docs/api.md "Webhooks to producers"): an HTTP/1.1
 // server on the bench's io_context that hands each POST's body and Deliverer-Signature
 // header to a handler and answers 204 at once. Any path is accepted (the callback_url
 // the bench sends is /hook). Keep-alive is honoured, though the gateway closes after

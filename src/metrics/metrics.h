@@ -1,6 +1,6 @@
 #pragma once
 // Prometheus metrics: a registry of counter, gauge and histogram families and their text
-// exposition (format 0.0.4). Metric names are binding (operations.md, "Observability").
+// exposition (format 0.0.4). Metric names are an interface (docs/operations.md "Metrics").
 //
 // Thread-safety: Registry is thread-safe. Looking a child up takes the registry's lock, so
 // hot paths look a child up once and keep the reference: children live as long as the

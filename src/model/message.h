@@ -7,7 +7,7 @@
 
 namespace deliverer::model {
 
-// queued → sending → sent → delivered | expired | failed | rejected (api.md "Statuses").
+// queued → sending → sent → delivered | expired | failed | rejected (docs/api.md "Statuses").
 enum class Status : uint8_t { kQueued, kSending, kSent, kDelivered, kExpired, kFailed, kRejected };
 enum class Priority : uint8_t { kLow, kNormal, kHigh };
 enum class MessageType : uint8_t { kSms, kFlash };
@@ -26,7 +26,7 @@ inline bool IsTerminal(Status s) {
          s == Status::kRejected;
 }
 
-// Limits of api.md, in one place.
+// Limits of docs/api.md "POST /v1/messages", in one place.
 inline constexpr int kMinTtlSeconds = 60;
 inline constexpr int kMaxTtlSeconds = 259'200;
 inline constexpr int kDefaultTtlSeconds = 172'800;

@@ -7,7 +7,7 @@
 // Semantics, common to both:
 //   - Partitions: a delivery belongs to partition hash(destination) % partitions. At most
 //     one delivery per partition is out (taken and not yet acked or retried), so one
-//     destination's messages are submitted in acceptance order (delivery.md).
+//     destination's messages are submitted in acceptance order (docs/architecture.md).
 //   - Priorities: within a partition, high before normal before low; FIFO within one.
 //   - Retries: Retry() frees the partition at once and brings the delivery back at
 //     `not_before_ms`, behind what is already waiting; a retry never blocks its partition.

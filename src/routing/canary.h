@@ -1,6 +1,6 @@
 #pragma once
-// Which arm of a canary roll-out a message takes (delivery.md "Routing": route changes
-// behind a flag with a percentage). Pure, thread-safe.
+// Which arm of a canary roll-out a message takes (docs/configuration.md "canary": route
+// changes behind a flag with a percentage). Pure, thread-safe.
 //
 // The arm is a stable hash of the flag and the message id, not a random draw, so every
 // retry of a message (and every process of a scale-out deployment) puts it in the same arm,

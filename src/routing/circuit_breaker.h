@@ -1,7 +1,8 @@
 #pragma once
-// One carrier's circuit breaker (delivery.md "Routing", reliability.md R8). Pure: no clock
-// of its own (every call takes `now`), no I/O. Thread-compatible: one caller at a time;
-// CircuitBoard (routing/circuit_board.h) is the thread-safe holder of all of them.
+// One carrier's circuit breaker (docs/configuration.md "[circuit_breaker]",
+// docs/reliability.md R8). Pure: no clock of its own (every call takes `now`), no I/O.
+// Thread-compatible: one caller at a time; CircuitBoard (routing/circuit_board.h) is the
+// thread-safe holder of all of them.
 //
 // States and transitions (thresholds from config::CircuitBreakerConfig):
 //   closed → open       `consecutive_failures` failures in a row; or, within the sliding

@@ -1,7 +1,7 @@
 #pragma once
-// The four route policies (delivery.md "Routing") as one pure ordering function: given the
-// carriers a route may use for a message, in the route's list order, put them in the order
-// to try. Pure, thread-safe.
+// The four route policies (docs/configuration.md "[[routes]]") as one pure ordering
+// function: given the carriers a route may use for a message, in the route's list order,
+// put them in the order to try. Pure, thread-safe.
 //
 //   kPriority   list order: the first healthy carrier takes the traffic.
 //   kFailover   the same order as kPriority; the name records the intent (one primary,

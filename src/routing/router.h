@@ -1,5 +1,6 @@
 #pragma once
-// Routing (delivery.md "Routing"): which carriers, in which order, may take one message.
+// Routing (docs/configuration.md "[[routes]]"): which carriers, in which order, may take one
+// message.
 // Pure: no I/O, no clock, no randomness of its own (the caller passes a random number and
 // the carriers' health), so equal inputs give equal plans.
 //

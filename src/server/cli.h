@@ -17,7 +17,7 @@ int KeysRevoke(const std::string& config_path, const std::string& key_id);
 int KeysRotate(const std::string& config_path, const std::string& key_id, const std::string& grace);
 int ConfigCheck(const std::string& config_path);
 
-// Data keys for bodies at rest (reliability.md S9, docs/runbooks/key-rotation.md).
+// Data keys for bodies at rest (docs/reliability.md S9, docs/runbooks/key-rotation.md).
 // rotate-data-key adds a primary key to the ring; a running serve reloads the ring and
 // re-encrypts older bodies in the background. retire-data-key deletes a non-primary key
 // only when no row uses it (else exit 1, naming the count). data-keys lists id, state
@@ -27,7 +27,7 @@ int KeysRetireDataKey(const std::string& config_path, uint32_t key_id);
 int KeysDataKeys(const std::string& config_path);
 
 // `deliverer accounts …` (cli_accounts.cc): an account's own webhook signing secret
-// (api.md "Webhooks to producers"), used instead of [webhooks] signing_secret for its
+// (docs/api.md "Verifying webhook signatures"), used instead of [webhooks] signing_secret for its
 // events; a running serve picks a change up within webhooks::Dispatcher::kAccountSecretTtl.
 // The secret comes from a file (one line; a final newline is dropped), an environment
 // variable, or else one line of standard input: never argv. Shorter than
@@ -59,7 +59,7 @@ int SuppressionsRemove(const std::string& config_path, const SuppressionTarget& 
 // Without --account or --global, every list.
 int SuppressionsList(const std::string& config_path, const SuppressionTarget& target);
 
-// `deliverer erase --number +…` (reliability.md S10, docs/security.md): the person's
+// `deliverer erase --number +…` (docs/reliability.md S10, docs/security.md): the person's
 // numbers and bodies pseudonymised everywhere in one commit, their opt-outs kept by keyed
 // hash, audited as "erase". Works beside a running serve. Exit 2 for a number not in
 // E.164 form.

@@ -1,5 +1,5 @@
-// `deliverer accounts …`: accounts and their own webhook signing secrets (api.md
-// "Webhooks to producers"). A secret is read from a file, an environment variable or one
+// `deliverer accounts …`: accounts and their own webhook signing secrets (docs/api.md
+// "Verifying webhook signatures"). A secret is read from a file, an environment variable or one
 // line of standard input, never from argv (it would show in `ps` and shell history), and
 // never printed, logged or audited.
 #include <fmt/format.h>

@@ -1,5 +1,5 @@
 #pragma once
-// Watches credential age in `serve` (operations.md "Security and compliance"): every hour
+// Watches credential age in `serve` (docs/operations.md "Background jobs"): every hour
 // it lists the active API keys and the configured carriers' credentials, and reports
 // those older than 90 days in the gauge deliverer_credentials_aging{kind}, in /readyz
 // detail (AgingJson) and in a warning log line per credential, repeated once a day while

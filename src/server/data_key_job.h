@@ -1,5 +1,5 @@
 #pragma once
-// Keeps a running `serve` in step with the key ring (reliability.md S9): it picks up a
+// Keeps a running `serve` in step with the key ring (docs/reliability.md S9): it picks up a
 // rotation made by `deliverer keys rotate-data-key` (the ring file is re-read when it
 // changes), moves bodies and accounts' webhook secrets sealed with older keys to the
 // primary key in small batches, and publishes rows per key

@@ -1,5 +1,5 @@
 #pragma once
-// The retention job of `serve` (operations.md "Security and compliance"): hourly, and once
+// The retention job of `serve` (docs/operations.md "Background jobs"): hourly, and once
 // at start-up, it clears the bodies of messages that ended more than
 // `body_retention_days` ago and deletes messages (with their events, submits and
 // webhooks) and inbound messages older than `message_retention_days`, in bounded passes

@@ -6,7 +6,7 @@
 
 namespace deliverer::server {
 
-// Process exit codes (docs/operations.md).
+// Process exit codes (docs/operations.md "Exit codes").
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitFailure = 1;  // a runtime failure (storage, listen)
 inline constexpr int kExitUsage = 2;    // bad arguments or configuration

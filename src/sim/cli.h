@@ -1,5 +1,5 @@
 #pragma once
-// `deliverer sim`: the carrier simulator as a process (operations.md "One binary",
+// `deliverer sim`: the carrier simulator as a process (docs/operations.md "One binary",
 // docs/simulator.md). main.cc parses the flags into SimCliOptions; RunSim runs until
 // SIGINT or SIGTERM and returns the process exit code.
 #include <cstdint>

@@ -1,6 +1,6 @@
 #pragma once
-// The simulator's run-time-changeable behaviour (delivery.md "Carrier simulator",
-// docs/simulator.md). A plain value type; the defaults are a perfect carrier.
+// The simulator's run-time-changeable behaviour (docs/simulator.md "Configuration"). A plain
+// value type; the defaults are a perfect carrier.
 //
 // JSON: ToJson gives every field; MergeConfig applies a partial JSON object onto a config
 // (objects merge key by key, arrays and scalars replace) and rejects any key ToJson does

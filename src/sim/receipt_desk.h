@@ -1,7 +1,7 @@
 #pragma once
 // Receipts between "decided" and "acknowledged": which bind each goes out on, waiting for
-// a receiver to bind, deliver_sm_resp matching, and resending (delivery.md "Carrier
-// simulator", docs/simulator.md "Receipts").
+// a receiver to bind, deliver_sm_resp matching, and resending (docs/simulator.md
+// "SMPP behaviour").
 //
 // A receipt goes out on the bind that submitted its message when that bind can receive,
 // else on the next receiver-capable bind of the same system_id; with none bound it waits

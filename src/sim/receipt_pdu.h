@@ -1,5 +1,5 @@
 #pragma once
-// The receipts the simulated carrier writes (delivery.md "Carrier simulator"): carrier
+// The receipts the simulated carrier writes (docs/simulator.md "SMPP behaviour"): carrier
 // message ids in their forms, the SMPP 3.4 Appendix B text, and the deliver_sm carrying
 // both it and the TLVs. Pure, thread-safe.
 #include <cstdint>

@@ -1,5 +1,5 @@
 #pragma once
-// The record of every submit_sm the simulator received (delivery.md "Carrier simulator"):
+// The record of every submit_sm the simulator received (docs/simulator.md "The record"):
 // one JSON line each, so a test can compare what arrived with what was accepted.
 //
 // The content helpers and RecordLine are pure and thread-safe. RecordWriter buffers lines

@@ -1,6 +1,7 @@
 #pragma once
-// The simulator's randomness as a seam (style habit 8): xoshiro256** seeded through
-// splitmix64, so a seed gives the same run on every platform (std:: distributions do not).
+// The simulator's randomness as a seam (docs/architecture.md "Conventions"): xoshiro256**
+// seeded through splitmix64, so a seed gives the same run on every platform (std::
+// distributions do not).
 // Not thread-safe: one owner.
 #include <cstdint>
 

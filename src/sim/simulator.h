@@ -1,5 +1,5 @@
 #pragma once
-// The carrier simulator (delivery.md "Carrier simulator", docs/simulator.md): an SMSC
+// The carrier simulator (docs/simulator.md): an SMSC
 // speaking SMPP 3.4 as a server, optionally an HTTP carrier (POST /send, receipts and MO
 // posted back), plus an HTTP control API on loopback, in one io_context. `deliverer sim` runs it as a process; `deliverer serve --demo` can run it
 // in-process on its own io_context.

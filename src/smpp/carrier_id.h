@@ -1,7 +1,8 @@
 #pragma once
-// Matching a carrier's message id across submit_sm_resp and receipts (delivery.md,
-// reliability.md R9). Carriers are known to answer submit_sm_resp with "6699" and send
-// receipts for "1A2B" or "0x1a2b", or to change case or pad with zeros. Pure, thread-safe.
+// Matching a carrier's message id across submit_sm_resp and receipts (docs/smpp-mapping.md
+// "Carrier id matching", docs/reliability.md R9). Carriers are known to answer
+// submit_sm_resp with "6699" and send receipts for "1A2B" or "0x1a2b", or to change case or
+// pad with zeros. Pure, thread-safe.
 //
 // Usage: store NormalizeCarrierId(resp_id, SubmitRespIdForm(match)) with the message and
 // look receipts up by NormalizeCarrierId(receipt_id, ReceiptIdForm(match)); or call

@@ -1,10 +1,10 @@
 #pragma once
 // The SMPP codec: bytes <-> Pdu, framed by command_length. The middle of the three SMPP
-// layers (style habit 3): pure, no I/O, no clock, no exceptions, thread-compatible.
+// layers (docs/smpp-mapping.md): pure, no I/O, no clock, no exceptions, thread-compatible.
 // Shaped like envoy's mongo_proxy codec: a pure Decode step, a streaming Decoder that
 // reports through DecoderCallbacks, and an encoder (Encode).
 //
-// Decoding outcomes (style habit 4), each a value:
+// Decoding outcomes (docs/smpp-mapping.md "Codec contract"), each a value:
 //   NeedMore       not enough bytes for a decision; nothing consumed. Read more.
 //   Decoded        one PDU; consume `bytes_consumed` (== its command_length).
 //   Malformed      framing is sound (16 <= command_length <= max, all bytes present) but

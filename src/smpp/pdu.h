@@ -1,5 +1,5 @@
 #pragma once
-// SMPP 3.4 PDU types: the lowest of the three SMPP layers (style habit 3). Pure value
+// SMPP 3.4 PDU types: the lowest of the three SMPP layers (docs/smpp-mapping.md). Pure value
 // types generated from pdu_table.h; no I/O. Thread-compatible.
 //
 // A Pdu is a header plus one body alternative per command. Fields keep exactly what the
@@ -108,7 +108,7 @@ std::string_view CommandName(uint32_t command_id);
 // yields 0 or a value above 0x7FFFFFFF.
 uint32_t NextSequenceNumber(uint32_t current);
 
-// Whether the PDU can be encoded as the specification requires: C-strings within their
+// Whether the PDU can be encoded as SMPP 3.4 requires: C-strings within their
 // maximum and without an embedded NUL, short_message at most 254 octets, TLV values at
 // most 65535 octets, nothing after an absent optional message_id/system_id.
 // Errors have code "invalid_pdu" and the field name in `field`.

@@ -1,5 +1,5 @@
 #pragma once
-// The one table of SMPP 3.4 commands and their mandatory fields (style habit 3).
+// The one table of SMPP 3.4 commands and their mandatory fields (docs/smpp-mapping.md).
 // pdu.h generates the body structs from it and codec.cc generates the encoder, the
 // decoder and the validator from the same rows, so a field cannot be added to one
 // without the others.

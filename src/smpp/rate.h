@@ -1,12 +1,12 @@
 #pragma once
 // The per-carrier send rate: a token bucket for the configured TPS, shared by all binds
 // of a carrier, that slows down when the carrier answers ESME_RTHROTTLED (0x58) or
-// ESME_RMSGQFUL (0x14) and speeds up again while it does not (delivery.md "Throughput",
-// reliability.md R5). Multiplicative decrease, gradual increase, so the rate settles at
-// or under what the carrier accepts.
+// ESME_RMSGQFUL (0x14) and speeds up again while it does not (docs/smpp-mapping.md "The
+// session", docs/reliability.md R5). Multiplicative decrease, gradual increase, so the rate
+// settles at or under what the carrier accepts.
 //
 // Pure: time comes in as arguments. Thread-compatible: the binds sharing one AdaptiveRate
-// run on one executor (see docs/threading.md).
+// run on one executor (see docs/architecture.md "Threading").
 #include <cstdint>
 
 #include "common/clock.h"

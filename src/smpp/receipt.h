@@ -1,6 +1,6 @@
 #pragma once
-// Delivery receipts carried by deliver_sm (delivery.md "SMPP 3.4 client", "Receipt
-// statuses map"; reliability.md R9). Pure parsing, no I/O, thread-safe.
+// Delivery receipts carried by deliver_sm (docs/smpp-mapping.md "Delivery receipts";
+// docs/reliability.md R9). Pure parsing, no I/O, thread-safe.
 //
 // Sources, in order of trust:
 //   1. TLVs: receipted_message_id (0x001E), message_state (0x0427, values 1..8),
@@ -43,14 +43,14 @@ enum class MessageState : uint8_t {
   kRejected = 8,
 };
 
-// What a receipt means for the message (delivery.md "Receipt statuses map").
+// What a receipt means for the message (docs/smpp-mapping.md "Delivery receipts").
 enum class ReceiptOutcome : uint8_t {
   kDelivered,     // DELIVRD
   kExpired,       // EXPIRED
   kFailed,        // UNDELIV, DELETED
   kRejected,      // REJECTD
   kIntermediate,  // ACCEPTD, ENROUTE: no change
-  kUnknown,       // UNKNOWN (or no state at all): failed after the receipt wait
+  kUnknown,       // UNKNOWN (or no state at all): no change; no_receipt after the wait
 };
 
 // A receipt timestamp as written (carrier local time; the zone is not on the wire).

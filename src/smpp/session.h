@@ -1,9 +1,10 @@
 #pragma once
 // The SMPP client session as a state machine: bind, sequence numbers, the window of
 // outstanding submit_sm, response timeouts, enquire_link, peer unbind, throttling and a
-// clean unbind (style habit 3: the top SMPP layer). It does no I/O and reads no clock:
-// a driver (smpp/net/client.h) feeds it connection events, PDUs and the time, and
-// carries out what it asks through SessionTransport. Tests drive it with a fake time.
+// clean unbind (the top SMPP layer, docs/smpp-mapping.md "The session"). It does no I/O and
+// reads no clock: a driver (smpp/net/client.h) feeds it connection events, PDUs and the
+// time, and carries out what it asks through SessionTransport. Tests drive it with a fake
+// time.
 //
 // Thread-compatible: one driver calls it from one executor. Callbacks (SessionTransport,
 // SessionHandler) run synchronously inside Session calls; they must not call back into

@@ -1,6 +1,7 @@
 #pragma once
 // SMPP command_status values: names for logs and the ONE table deciding whether a
-// failed submit is worth retrying (delivery.md "SMPP 3.4 client", reliability.md R5).
+// failed submit is worth retrying (docs/smpp-mapping.md "command_status → transient or
+// permanent", docs/reliability.md R5).
 // Pure, thread-safe.
 //
 // Classification reads as "what should happen to the message that got this answer":
@@ -21,7 +22,8 @@ namespace deliverer::smpp {
 enum class StatusClass : uint8_t { kOk, kTransient, kPermanent };
 
 // S(Name, value, "ESME_NAME", StatusClass). The rows for 0x0A, 0x0B, 0x45 (permanent) and
-// 0x08, 0x14, 0x58 (transient) are the ones delivery.md names; the rest follow the same rule.
+// 0x08, 0x14, 0x58 (transient) are the common cases docs/smpp-mapping.md explains; the rest
+// follow the same rule.
 #define DELIVERER_SMPP_STATUSES(S)                                     \
   S(ROk, 0x00000000, "ESME_ROK", kOk)                                  \
   S(RInvMsgLen, 0x00000001, "ESME_RINVMSGLEN", kPermanent)             \

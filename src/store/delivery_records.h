@@ -27,7 +27,8 @@ struct DeliveryRecord {
   int64_t expires_at_ms = 0;
   std::string compliance_reply;  // NewMessage::compliance_reply
   // Segments (0-based) a carrier already accepted in earlier attempts of a multipart
-  // message: a retry submits only the others (docs/smpp-mapping.md "Multipart retries").
+  // message: a retry submits only the others (docs/smpp-mapping.md "Multipart messages
+  // and retries").
   std::vector<int> accepted_segments;
 };
 
@@ -49,14 +50,14 @@ struct SegmentSubmit {
 
 // A status change decided by the delivery engine.
 //   kQueued   a failed attempt that will be retried: attempts and error are updated,
-//             the status stays queued (api.md: "queued also covers waiting for a retry")
+//             the status stays queued (docs/api.md "Statuses": queued also covers a retry)
 //   kSent     every segment accepted: `segments` holds the carrier ids of those accepted
 //             by this attempt (earlier attempts' are recorded already)
 //   terminal  delivered / expired / failed / rejected
 // `segments`, on any change, are segments the carrier accepted in this attempt: they are
 // recorded (and receipts parked for them applied) whatever the message's status becomes,
 // so that a retry resends only the others and their receipts find their message.
-// A change never moves a message that is already terminal (reliability.md R9), and a
+// A change never moves a message that is already terminal (docs/reliability.md R9), and a
 // change with `only_from` set applies only while the message has that status.
 struct StatusChange {
   std::string message_id;

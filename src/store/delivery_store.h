@@ -6,7 +6,7 @@
 // Same rules as store.h: writes are asynchronous and group-committed, their callbacks run
 // after the commit on a store thread and MUST NOT block; reads are synchronous and
 // thread-safe. Webhook outbox rows are written in the same commit as the status change
-// they announce (reliability.md R11).
+// they announce (docs/reliability.md R11).
 #include <functional>
 #include <optional>
 #include <string>

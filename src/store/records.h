@@ -162,7 +162,7 @@ struct AuditEntry {
   std::string correlation_id;
 };
 
-// One pass of the retention job (operations.md "Security and compliance"): bodies of
+// One pass of the retention job (docs/operations.md "Background jobs"): bodies of
 // messages that ended, and of inbound messages, before `bodies_before_ms` are cleared;
 // messages that ended and were created before `rows_before_ms` are deleted with their
 // events, submits and webhooks, and so are older inbound messages and parked receipts.
@@ -180,7 +180,7 @@ struct RetentionResult {
   bool more = false;  // a batch was full: run another pass
 };
 
-// What an erasure (reliability.md S10) changed.
+// What an erasure (docs/reliability.md S10) changed.
 struct EraseResult {
   int64_t messages = 0;      // messages to or from the number, pseudonymised
   int64_t rejected = 0;      // of those, still queued: ended `rejected` (recipient_erased)

@@ -22,7 +22,7 @@
 
 namespace deliverer::store {
 
-// How long a message id answers replays of an identical request (api.md).
+// How long a message id answers replays of an identical request (docs/api.md "Idempotency").
 inline constexpr int64_t kIdempotencyWindowMs = 24LL * 3600 * 1000;
 
 class Store {
@@ -65,9 +65,9 @@ class Store {
   virtual Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
                               const ApiKeyRecord& replacement, const AuditEntry& audit) = 0;
 
-  // Accounts' own webhook signing secrets (api.md "Webhooks to producers"): synchronous
+  // Accounts' own webhook signing secrets (docs/api.md "Verifying webhook signatures"): synchronous
   // and durable on return (CLI use). The secret is sealed with the primary data key like
-  // bodies (reliability.md S9) and never goes into `audit`, the log or an error.
+  // bodies (docs/reliability.md S9) and never goes into `audit`, the log or an error.
   // Set replaces the account's secret; "not_found" when the account does not exist
   // (accounts are created with their first API key).
   virtual Status SetAccountWebhookSecret(const std::string& account, const std::string& secret,
@@ -80,7 +80,7 @@ class Store {
   // One bounded pass of the retention job; synchronous (the job's own thread).
   virtual Result<RetentionResult> ApplyRetention(const RetentionCutoffs& cutoffs) = 0;
 
-  // Values at rest (reliability.md S9). Rows (messages and inbound per body, accounts'
+  // Values at rest (docs/reliability.md S9). Rows (messages and inbound per body, accounts'
   // webhook secrets) per data key that sealed them; key 0 counts bodies stored in clear
   // before encryption existed.
   virtual Result<std::map<uint32_t, int64_t>> CountRowsByDataKey() = 0;
@@ -97,7 +97,7 @@ class Store {
   // One caller at a time (it keeps a cursor per key).
   virtual Result<int> ReencryptBatch(int limit) = 0;
 
-  // Erasure on request (reliability.md S10), in one commit with its `audit` entry: every
+  // Erasure on request (docs/reliability.md S10), in one commit with its `audit` entry: every
   // message and inbound message to or from `number` (E.164, also matched without its
   // '+') loses its body and has the number replaced by "erased"; queued messages to it end
   // `rejected` (recipient_erased); its opt-outs keep holding through their keyed hash

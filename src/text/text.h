@@ -1,5 +1,5 @@
 #pragma once
-// Text encoding and segmentation for SMS (delivery.md, "Text encoding and segments").
+// Text encoding and segmentation for SMS (docs/smpp-mapping.md "Text encoding and segments").
 // Pure functions, no I/O, thread-safe.
 //
 // A body that fits the GSM 03.38 default alphabet (with its extension table; extension

@@ -1,13 +1,13 @@
 #pragma once
-// Parsing and validating producers' message requests (api.md, POST /v1/messages and
+// Parsing and validating producers' message requests (docs/api.md, POST /v1/messages and
 // /v1/messages/batch). Pure: no I/O, no store. A Validator is immutable after
 // construction and thread-safe.
 //
-// Every rejection is an Error whose code is one of api.md's (invalid_json, invalid_field,
+// Every rejection is an Error whose code is one of docs/api.md's (invalid_json, invalid_field,
 // invalid_destination, invalid_sender, body_empty, body_too_long, content_rejected,
 // invalid_callback_url) with `field` naming the offending field. Unknown fields are
 // rejected with invalid_field. The suppression check (422) is not here: it needs the store.
-// docs/api.md ("Validation details") lists the decisions api.md leaves open, including
+// docs/api.md ("Validation details") lists the finer points of each rule, including
 // the order in which fields are checked (only the first error is reported).
 //
 // Error details are meant for the client's problem+json body. Those of invalid_destination

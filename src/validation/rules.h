@@ -1,6 +1,6 @@
 #pragma once
 // The per-field rules behind Validator, as free functions. Internal to the validation
-// component; callers use request.h. Each failure is the api.md Error for that field.
+// component; callers use request.h. Each failure is the docs/api.md Error for that field.
 #include <string>
 #include <string_view>
 

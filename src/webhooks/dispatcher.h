@@ -3,7 +3,7 @@
 // POSTed, signed (webhooks/signature.h); a 2xx marks it delivered, anything else schedules
 // a retry with exponential backoff and full jitter, for up to `max_age` after the event,
 // then it is given up (and counted). At-least-once: a crash between the POST and its
-// record re-sends the event with the same event_id (reliability.md R11).
+// record re-sends the event with the same event_id (docs/reliability.md R11).
 //
 // Each event is signed with its account's own secret where the operator set one
 // (`deliverer accounts set-webhook-secret`, read through the store), else with

@@ -1,5 +1,5 @@
 #pragma once
-// The JSON body POSTed to a producer's callback_url (api.md "Webhooks to producers").
+// The JSON body POSTed to a producer's callback_url (docs/api.md "Webhooks to producers").
 #include <string>
 
 #include "store/delivery_records.h"

@@ -2,7 +2,7 @@
 """Writes the seed corpora of pdu_fuzz and receipt_fuzz.
 
 pdu_fuzz/: every kHex... fixture of tests/unit/smpp/fixtures.h (one file per PDU type),
-the cases of reliability.md's "Regression corpus for the SMPP decoder", and a stream of
+the cases of docs/reliability.md "Regression corpus for the SMPP decoder", and a stream of
 several PDUs. receipt_fuzz/: receipt texts as carriers send them.
 
 Run from anywhere: tests/fuzz/make_smpp_seeds.py. Rewrites only the files it names

@@ -1,4 +1,4 @@
-// Accounts' own webhook signing secrets (api.md "Webhooks to producers"): set with
+// Accounts' own webhook signing secrets (docs/api.md "Verifying webhook signatures"): set with
 // `deliverer accounts set-webhook-secret` beside a running serve, an account's events are
 // signed with its secret alone, other accounts' with the global one (and its previous one
 // during a rotation); clearing it goes back to the global secret without a restart. The

@@ -1,4 +1,4 @@
-// Bodies at rest (reliability.md S9): the real binary, its key ring and its database
+// Bodies at rest (docs/reliability.md S9): the real binary, its key ring and its database
 // files. Rotation while serve runs, re-encryption, retirement only once no row needs the
 // key, every body still delivered in full; and no body or key secret in the files.
 #include <gtest/gtest.h>

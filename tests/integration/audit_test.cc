@@ -1,4 +1,4 @@
-// The audit trail (operations.md "Security and compliance", api.md GET /v1/admin/audit):
+// The audit trail (docs/api.md "Audit trail", GET /v1/admin/audit):
 // reads and admin calls are recorded with who, from where and when; the trail is
 // filtered and paged through the API, and the API cannot change it.
 #include <gtest/gtest.h>

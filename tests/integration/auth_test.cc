@@ -1,4 +1,4 @@
-// API keys and account scoping (api.md "Authentication", reliability.md S1, S2, S8):
+// API keys and account scoping (docs/api.md "Authentication", docs/reliability.md S1, S2, S8):
 // which keys get 401 or 403, that accounts never see each other's messages, and that
 // neither the database nor the log holds a key's secret.
 #include <filesystem>

@@ -1,4 +1,4 @@
-// POST /v1/messages/batch (api.md): 207 with one result per item, each item validated and
+// POST /v1/messages/batch (docs/api.md): 207 with one result per item, each item validated and
 // stored independently; a body that is not a batch is a plain 400.
 #include "integration/harness.h"
 

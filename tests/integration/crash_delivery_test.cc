@@ -1,4 +1,4 @@
-// reliability.md R3/R4 under a crash: kill -9 of `serve` in the middle of a 20,000-message
+// docs/reliability.md R3/R4 under a crash: kill -9 of `serve` in the middle of a 20,000-message
 // run, then a restart on the same data: every message that got 202 ends terminal, none is
 // lost, and the duplicates the simulator saw stay within the in-flight window.
 #include <gtest/gtest.h>

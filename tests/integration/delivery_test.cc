@@ -1,5 +1,5 @@
 // End to end: `deliverer serve` against `deliverer sim` over real sockets, final states
-// checked through the API and the simulator's record (issue: delivery engine).
+// checked through the API and the simulator's record.
 #include <gtest/gtest.h>
 
 #include <httplib.h>
@@ -302,7 +302,7 @@ TEST(DeliveryTest, R4_CarrierDownLongerThanTheTtlExpiresEveryMessage) {
   std::vector<std::string> ids;
   for (int i = 0; i < 5; ++i) {
     Json message = FromDeliverer(kTo, "too late " + std::to_string(i));
-    message["ttl"] = 60;  // the shortest api.md allows
+    message["ttl"] = 60;  // the shortest docs/api.md allows
     ids.push_back(Send(server, key, message));
   }
   auto final = AwaitTerminal(server, key, ids, Millis(120'000));

@@ -1,4 +1,4 @@
-// reliability.md R1: 202 only after a durable commit. A burst of producers is cut by
+// docs/reliability.md R1: 202 only after a durable commit. A burst of producers is cut by
 // kill -9; after a restart on the same data, every message that was answered 202 is there.
 // A store that cannot write answers 503, never 202, and /readyz says so until it can.
 #include <sys/resource.h>

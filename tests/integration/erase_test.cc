@@ -1,4 +1,4 @@
-// Erasure on request (reliability.md S10) end to end: `deliverer serve` against
+// Erasure on request (docs/reliability.md S10) end to end: `deliverer serve` against
 // `deliverer sim`, a person who received messages and opted out by STOP, erased through
 // the admin endpoint and through `deliverer erase`; then the data folder is scanned.
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// What an adversarial review of the running gateway found (the hardening issue), each as
+// What an adversarial review of the running gateway found (the hardening findings), each as
 // the attack that found it, against the real binary: it keeps serving and never restarts
 // (the harness fails a test whose process ended on its own).
 #include <sys/resource.h>

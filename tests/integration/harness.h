@@ -232,7 +232,7 @@ class DelivererProcess {
   void StopReader();
   // When the process has ended without being told to: reaps it, records a failure.
   bool ReapIfEnded();
-  // reliability.md S8: the numbers, bodies and keys this harness sent are remembered,
+  // docs/reliability.md S8: the numbers, bodies and keys this harness sent are remembered,
   // and the destructor fails the test when the log holds any of them in full.
   void NoteSensitive(const std::string& body, const httplib::Headers& headers,
                      const std::string& path = "") const;

@@ -1,5 +1,5 @@
-// The HTTPS listener (reliability.md S12) and client certificates on carrier callbacks
-// (S5, api.md "Carrier callbacks"), with certificates made at test time.
+// The HTTPS listener (docs/reliability.md S12) and client certificates on carrier callbacks
+// (S5, docs/api.md "Carrier callbacks"), with certificates made at test time.
 #include <gtest/gtest.h>
 #include <openssl/ssl.h>
 

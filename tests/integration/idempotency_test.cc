@@ -1,4 +1,4 @@
-// Idempotent ingress (api.md "Idempotency", reliability.md R2): a replay answers the
+// Idempotent ingress (docs/api.md "Idempotency", docs/reliability.md R2): a replay answers the
 // original, a different payload or another account conflicts, and a race of identical
 // requests stores one message.
 #include <latch>

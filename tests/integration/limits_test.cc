@@ -1,5 +1,5 @@
-// Request limits a producer runs into (api.md 413, 429, 503; reliability.md S3, S7): each is
-// answered with problem+json (never a reset connection), and stores nothing.
+// Request limits a producer runs into (docs/api.md 413, 429, 503; docs/reliability.md S3,
+// S7): each is answered with problem+json (never a reset connection), and stores nothing.
 #include "integration/harness.h"
 
 namespace deliverer::integration {

@@ -1,4 +1,4 @@
-// GET /v1/messages (api.md): filters, limits, and cursor pagination that is newest first
+// GET /v1/messages (docs/api.md): filters, limits, and cursor pagination that is newest first
 // and stable while new messages arrive.
 #include <algorithm>
 #include <set>

@@ -1,4 +1,4 @@
-// POST /v1/messages and GET /v1/messages/{id} as a producer uses them (api.md): what an
+// POST /v1/messages and GET /v1/messages/{id} as a producer uses them (docs/api.md): what an
 // accepted message answers, what it reads back as, encodings and segment counts.
 #include "integration/harness.h"
 

@@ -1,6 +1,6 @@
 // Multipart messages against an SMSC that refuses some submits for now, and receipts that
 // overtake their submit's answer: what the handset gets and what /metrics counts
-// (findings 12 and 13 of the hardening issue, from an acceptance run).
+// (findings 12 and 13 of the hardening review).
 #include <map>
 #include <set>
 

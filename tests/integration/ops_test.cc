@@ -1,4 +1,4 @@
-// What an operator relies on (operations.md): health and readiness, Prometheus metrics,
+// What an operator relies on (docs/operations.md): health and readiness, Prometheus metrics,
 // `config check`, start-up refusals, keep-alive connections and graceful shutdown.
 #include <algorithm>
 #include <filesystem>
@@ -11,7 +11,7 @@
 namespace deliverer::integration {
 namespace {
 
-// Every metric name of operations.md, "Observability".
+// The core metric names of docs/operations.md "Metrics".
 constexpr const char* kMetricNames[] = {
     "deliverer_messages_accepted_total",
     "deliverer_messages_rejected_total",
@@ -62,7 +62,7 @@ TEST(HealthTest, HealthzAnswers200AndReadyzSaysNoCarrierIsBound) {
   EXPECT_EQ(ready.json["checks"]["carriers"], "none_bound");
 }
 
-// reliability.md S2 / operations.md: credentials older than 90 days are reported, without
+// docs/reliability.md S2 / docs/operations.md: credentials older than 90 days are reported, without
 // taking the process out of service.
 TEST(HealthTest, S2_AgingCarrierCredentialsAreReportedInReadyzAMetricAndTheLog) {
   DelivererProcess server("", SmppCarrierToml("old-creds", 1, "credentials_created = 2020-01-31") +

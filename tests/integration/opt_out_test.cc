@@ -1,4 +1,4 @@
-// reliability.md S11 end to end: `deliverer serve` against `deliverer sim`, the subscriber's
+// docs/reliability.md S11 end to end: `deliverer serve` against `deliverer sim`, the subscriber's
 // keywords injected as MO through the simulator, what reached the carrier read from the
 // simulator's record; and the operators' `deliverer suppressions` commands.
 #include <gtest/gtest.h>

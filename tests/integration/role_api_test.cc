@@ -1,4 +1,4 @@
-// `deliverer serve --role api` and carrier callbacks (api.md "Carrier callbacks"): a
+// `deliverer serve --role api` and carrier callbacks (docs/api.md "Carrier callbacks"): a
 // process that does not deliver cannot record a receipt or an inbound message, so it
 // answers an authenticated callback 503 storage_unavailable (the carrier retries, at a
 // process that delivers), an unauthenticated one 401 as any process does, and records

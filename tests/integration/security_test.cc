@@ -1,4 +1,4 @@
-// reliability.md security promises proved end to end (the others live beside the feature
+// docs/reliability.md security promises proved end to end (the others live beside the feature
 // they guard: S5 in delivery_test.cc, S7 in limits_test.cc).
 #include <gtest/gtest.h>
 

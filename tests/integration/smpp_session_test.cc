@@ -1,6 +1,6 @@
 // The SMPP client session (smpp/net/client.h) against `deliverer sim` over real sockets:
 // bind, windowed submits answered out of order, enquire_link, throttling, a disconnect in
-// the middle of a window, reconnect, clean unbind (issue: SMPP client session).
+// the middle of a window, reconnect, clean unbind (docs/smpp-mapping.md "The session").
 #include <gtest/gtest.h>
 
 #include <boost/asio/io_context.hpp>

@@ -1,4 +1,4 @@
-// SMPP over TLS (reliability.md S12): the gateway binds to a TLS simulator only when it
+// SMPP over TLS (docs/reliability.md S12): the gateway binds to a TLS simulator only when it
 // trusts the simulator's certificate; verification is on unless a carrier turns it off.
 #include <gtest/gtest.h>
 

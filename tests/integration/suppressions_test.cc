@@ -1,4 +1,4 @@
-// Suppressions through the API (api.md "Suppressions", 422 recipient_suppressed): a
+// Suppressions through the API (docs/api.md "Suppressions", 422 recipient_suppressed): a
 // suppressed number refuses messages until the suppression is removed, per account.
 #include "integration/harness.h"
 

@@ -1,4 +1,4 @@
-// The 400 answers of POST /v1/messages (api.md, "Errors" and the field table): each
+// The 400 answers of POST /v1/messages (docs/api.md, "Errors" and the field table): each
 // rejection is problem+json with its stable code and the offending field, and stores nothing.
 #include "integration/harness.h"
 

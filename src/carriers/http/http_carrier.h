@@ -1,5 +1,5 @@
 #pragma once
-// A carrier reached over its HTTP API (delivery.md "HTTP carrier connector"): one POST per
+// A carrier reached over its HTTP API (docs/configuration.md "[[carriers]]"): one POST per
 // message on a pool of keep-alive connections (HTTPS verified), under the same adaptive
 // TPS limit as SMPP binds (a 429 slows it down). Receipts and inbound messages come back
 // through POST /v1/dlr/{carrier} and /v1/inbound/{carrier}, not through this class.

@@ -1,5 +1,5 @@
 #pragma once
-// The HTTP carrier API as configured (delivery.md "HTTP carrier connector";
+// The HTTP carrier API as configured (docs/configuration.md "[[carriers]]", HTTP carriers;
 // config::HttpCarrierConfig): the request body for a message, and what an answer means.
 // Pure and thread-safe; the connection handling is in http_carrier.h.
 //

@@ -1,5 +1,6 @@
 #pragma once
-// CarrierSubmit → submit_sm PDUs, one per segment (delivery.md "Addressing"). Pure.
+// CarrierSubmit → submit_sm PDUs, one per segment (docs/smpp-mapping.md "submit_sm
+// fields"). Pure.
 //   source: alphanumeric → TON 5 NPI 0; E.164 → TON 1 NPI 1 (without '+');
 //           short code → TON 3 NPI 0 — each overridable per carrier;
 //   destination: TON 1 NPI 1 (without '+');

@@ -1,5 +1,5 @@
 #pragma once
-// The SQLite store's side of encryption at rest (reliability.md S9): opening the key
+// The SQLite store's side of encryption at rest (docs/reliability.md S9): opening the key
 // ring against the database it must read.
 #include <memory>
 #include <string>

@@ -132,7 +132,7 @@ CREATE TABLE inbound (
   keyword_action  TEXT NOT NULL
 );
 )sql",
-    // 3: opt-outs (reliability.md S11): the gateway's replies to keyword MOs are marked,
+    // 3: opt-outs (docs/reliability.md S11): the gateway's replies to keyword MOs are marked,
     // so that they alone skip the suppression check and can be counted per subscriber;
     // the inbound list is read newest first, all of it or by keyword action.
     R"sql(
@@ -140,7 +140,7 @@ ALTER TABLE messages ADD COLUMN compliance_reply TEXT NOT NULL DEFAULT '';
 CREATE INDEX inbound_by_time ON inbound(at, id);
 CREATE INDEX inbound_by_action ON inbound(keyword_action, at, id);
 )sql",
-    // 4: bodies at rest (reliability.md S9): the data key that sealed each body, 0 for a
+    // 4: bodies at rest (docs/reliability.md S9): the data key that sealed each body, 0 for a
     // body stored in clear before encryption existed, NULL when there is no body. The
     // index finds rows to re-encrypt (body_key < primary) and counts rows per key.
     R"sql(
@@ -150,14 +150,14 @@ CREATE INDEX messages_by_body_key ON messages(body_key);
 ALTER TABLE inbound ADD COLUMN body_key INTEGER;
 UPDATE inbound SET body_key = 0 WHERE body IS NOT NULL;
 CREATE INDEX inbound_by_body_key ON inbound(body_key);
--- Suppressions match by a keyed hash of the number (reliability.md S10), so erasure can
+-- Suppressions match by a keyed hash of the number (docs/reliability.md S10), so erasure can
 -- remove the number in clear while the opt-out keeps holding. Filled at open for rows
 -- from before.
 ALTER TABLE suppressions ADD COLUMN number_hash TEXT;
 CREATE INDEX suppressions_by_hash ON suppressions(number_hash, account);
 )sql",
-    // 5: accounts' own webhook signing secrets (api.md "Webhooks to producers"), sealed
-    // like bodies (reliability.md S9): `secret_key` is the data key that sealed `secret`,
+    // 5: accounts' own webhook signing secrets (docs/api.md "Verifying webhook signatures"), sealed
+    // like bodies (docs/reliability.md S9): `secret_key` is the data key that sealed `secret`,
     // and the account is bound into the ciphertext. The index serves re-encryption and
     // the count of rows per data key.
     R"sql(

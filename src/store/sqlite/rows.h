@@ -16,7 +16,7 @@ inline constexpr std::string_view kMessageColumns =
 inline constexpr int kPayloadHashColumn = 19;
 
 MessageRecord ReadMessage(const Statement& row);
-// Seals the body (reliability.md S9) and keys the payload hash on the way in.
+// Seals the body (docs/reliability.md S9) and keys the payload hash on the way in.
 Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher);
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event);
 Status InsertAudit(Connection& db, const AuditEntry& entry);
@@ -29,7 +29,7 @@ Result<bool> RemoveSuppression(Connection& db, const std::string& account,
 Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt);
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id);
 
-// Bodies at rest (reliability.md S9) are sealed with their row as context, so a body
+// Bodies at rest (docs/reliability.md S9) are sealed with their row as context, so a body
 // copied into another row does not open.
 std::string MessageBodyContext(std::string_view message_id);
 std::string InboundBodyContext(std::string_view inbound_id);
@@ -41,7 +41,7 @@ Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& st
 // Idempotency hashes are stored keyed ("k1:<hex>"), so a guessable payload (a short code
 // to a known number) cannot be confirmed from the database by hashing guesses.
 std::string KeyedPayloadHash(const crypto::Cipher& cipher, std::string_view raw_hash);
-// Suppressions match numbers by this keyed hash (reliability.md S10), so erasing the
+// Suppressions match numbers by this keyed hash (docs/reliability.md S10), so erasing the
 // number in clear leaves the opt-out in force.
 std::string NumberHash(const crypto::Cipher& cipher, std::string_view number);
 // `stored` keyed, or raw from before keying (re-encryption keys those).

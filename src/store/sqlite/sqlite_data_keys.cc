@@ -1,4 +1,4 @@
-// SqliteStore: bodies at rest (reliability.md S9): the key ring against the database,
+// SqliteStore: bodies at rest (docs/reliability.md S9): the key ring against the database,
 // rows per data key, reloading the ring and moving bodies to the primary key.
 #include <fmt/format.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-// SqliteStore: erasure on request (reliability.md S10). One write job pseudonymises a
+// SqliteStore: erasure on request (docs/reliability.md S10). One write job pseudonymises a
 // person's rows in one commit; then, outside the transaction, the write-ahead log is
 // checkpointed and truncated, since it still holds the pages as they were before.
 // Freed and rewritten cells are zeroed by secure_delete (db.cc), so the database file

@@ -1,5 +1,5 @@
 // SqliteStore: inbound (MO) messages with their effects (suppressions, compliance
-// replies; reliability.md S11), who last wrote to a subscriber, and the inbound list.
+// replies; docs/reliability.md S11), who last wrote to a subscriber, and the inbound list.
 #include <fmt/format.h>
 
 #include "common/mask.h"

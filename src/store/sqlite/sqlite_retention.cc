@@ -1,4 +1,4 @@
-// SqliteStore: the retention job's passes (operations.md "Security and compliance").
+// SqliteStore: the retention job's passes (docs/operations.md "Background jobs").
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 

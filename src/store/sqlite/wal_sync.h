@@ -4,7 +4,7 @@
 // The group-commit writer runs its connection with synchronous=NORMAL, so COMMIT only
 // writes the log; the writer then hands the batch to a thread that calls Sync() and
 // finishes the batch's jobs once it returns. Nothing is acknowledged before its log
-// frames are on disk (reliability.md R1), but the next batch is applied while the disk
+// frames are on disk (docs/reliability.md R1), but the next batch is applied while the disk
 // syncs the previous one, instead of the writer idling through every fsync.
 //
 // Why this is as durable as synchronous=FULL: a commit's frames are written before

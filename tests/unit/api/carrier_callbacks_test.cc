@@ -1,4 +1,4 @@
-// reliability.md S5: carrier callbacks are the carrier's only with its address and secret.
+// docs/reliability.md S5: carrier callbacks are the carrier's only with its address and secret.
 #include "api/carrier_callbacks.h"
 
 #include <gtest/gtest.h>

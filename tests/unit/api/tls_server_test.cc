@@ -1,4 +1,4 @@
-// The HTTPS listener's TLS context and client certificate verdicts (reliability.md S5,
+// The HTTPS listener's TLS context and client certificate verdicts (docs/reliability.md S5,
 // S12), over in-memory handshakes with certificates made at test time.
 #include "api/tls_server.h"
 

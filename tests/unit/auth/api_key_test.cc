@@ -1,4 +1,4 @@
-// API keys (reliability.md S2): random, typed, checksummed, stored only as a hash.
+// API keys (docs/reliability.md S2): random, typed, checksummed, stored only as a hash.
 #include "auth/api_key.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Credentials due for rotation (reliability.md S2, operations.md): older than 90 days.
+// Credentials due for rotation (docs/reliability.md S2, docs/operations.md): older than 90 days.
 #include "auth/credential_age.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,5 @@
-// CarrierSubmit → submit_sm: addressing, data_coding, UDH flag, validity (delivery.md).
+// CarrierSubmit → submit_sm: addressing, data_coding, UDH flag, validity (docs/smpp-mapping.md
+// "submit_sm fields").
 #include "carriers/smpp/submit_builder.h"
 
 #include <gtest/gtest.h>

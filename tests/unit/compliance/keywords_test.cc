@@ -1,4 +1,4 @@
-// reliability.md S11: the opt-out keyword table.
+// docs/reliability.md S11: the opt-out keyword table.
 #include "compliance/keywords.h"
 
 #include <gtest/gtest.h>

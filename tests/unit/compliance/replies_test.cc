@@ -1,4 +1,4 @@
-// reliability.md S11: which confirmation a keyword MO gets, under which account, how often.
+// docs/reliability.md S11: which confirmation a keyword MO gets, under which account, how often.
 #include "compliance/replies.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// [compliance] (reliability.md S11): extra opt-out keywords and reply texts, per account too.
+// [compliance] (docs/reliability.md S11): extra opt-out keywords and reply texts, per account too.
 #include <gtest/gtest.h>
 
 #include <string>

@@ -41,7 +41,7 @@ TEST(ConfigTest, EmptyFileGivesDefaults) {
   EXPECT_TRUE(config.routes.empty());
 }
 
-// The example of operations.md, "Configuration", verbatim.
+// A small configuration with the sections an operator writes first (docs/configuration.md).
 constexpr std::string_view kOperationsExample = R"toml(
 [server]
 listen = "127.0.0.1:8080"          # host:port; port 0 picks a free port and logs it

@@ -1,4 +1,4 @@
-// Sealing bodies at rest (reliability.md S9): round trips, and every way a sealed value
+// Sealing bodies at rest (docs/reliability.md S9): round trips, and every way a sealed value
 // must refuse to open.
 #include <gtest/gtest.h>
 

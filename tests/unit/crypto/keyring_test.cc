@@ -1,4 +1,4 @@
-// The key ring and its file (reliability.md S9): text form, rotation and retirement,
+// The key ring and its file (docs/reliability.md S9): text form, rotation and retirement,
 // atomic saves and the permission check.
 #include <gtest/gtest.h>
 #include <sys/stat.h>

@@ -1,4 +1,4 @@
-// reliability.md S11 through the engine: a keyword MO changes the suppression lists and
+// docs/reliability.md S11 through the engine: a keyword MO changes the suppression lists and
 // creates its confirmation in one commit; messages queued for the number end rejected
 // without reaching the carrier, while the confirmation itself goes out.
 #include <gtest/gtest.h>

@@ -23,7 +23,7 @@ double CounterValue(metrics::Registry& metrics, const std::string& series) {
   return at == std::string::npos ? 0 : std::stod(text.substr(at + series.size() + 2));
 }
 
-// Finding 12 of the hardening issue: a retry resubmitted every segment, also those the
+// Finding 12 of the hardening review: a retry resubmitted every segment, also those the
 // SMSC had accepted; handsets got parts two to four times and the producer paid for each.
 TEST_F(EngineTest, ARetryResendsOnlyTheSegmentsNotAcceptedWithTheSameReference) {
   ASSERT_NO_FATAL_FAILURE(Start());

@@ -1,4 +1,4 @@
-// reliability.md S11: what each keyword MO changes, and the reply it asks for.
+// docs/reliability.md S11: what each keyword MO changes, and the reply it asks for.
 #include "delivery/inbound_plan.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // Replays every file of the fuzz seed corpora through the fuzzers' property checks, so
-// `make test` exercises them without clang (reliability.md S7).
+// `make test` exercises them without clang (docs/reliability.md S7).
 #include <gtest/gtest.h>
 
 #include <filesystem>

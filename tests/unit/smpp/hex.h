@@ -1,5 +1,5 @@
 #pragma once
-// Byte helpers for the SMPP tests: hex fixtures written as in the specification's
+// Byte helpers for the SMPP tests: hex fixtures written as in the SMPP 3.4 specification's
 // tables ("00 00 00 10 | 00 00 00 15"), frames assembled around a body, and readable
 // hex for assertion messages.
 #include <cassert>

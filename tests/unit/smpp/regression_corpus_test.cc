@@ -1,4 +1,4 @@
-// reliability.md, "Regression corpus for the SMPP decoder": one byte-level fixture per
+// docs/reliability.md "Regression corpus for the SMPP decoder": one byte-level fixture per
 // case, asserting the exact outcome. The same inputs seed tests/fuzz/corpus/pdu_fuzz/.
 #include <gtest/gtest.h>
 

@@ -81,6 +81,7 @@ TEST(StatusTable, EveryListedCodeClassifiedAndNamed) {
   EXPECT_EQ(known, std::size(kExpected));
 }
 
+// The common cases explained in docs/smpp-mapping.md "command_status → transient or permanent".
 TEST(StatusTable, TheCodesDeliverySpecNames) {
   EXPECT_EQ(ClassifyStatus(kEsmeRInvDstAdr), kP);
   EXPECT_EQ(ClassifyStatus(kEsmeRInvSrcAdr), kP);

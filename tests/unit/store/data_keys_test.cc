@@ -1,4 +1,4 @@
-// The SQLite store's values at rest (reliability.md S9): bodies and accounts' webhook
+// The SQLite store's values at rest (docs/reliability.md S9): bodies and accounts' webhook
 // secrets sealed on disk, read back in clear, legacy rows read and re-encrypted, rotation,
 // and a key ring that does not fit.
 #include <gtest/gtest.h>

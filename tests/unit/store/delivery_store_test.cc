@@ -334,7 +334,7 @@ TEST_F(DeliveryStoreTest, LastSenderAccountFindsWhoWroteToTheSubscriber) {
 namespace deliverer::store::sqlite {
 namespace {
 
-// operations.md "Retention": bodies first, rows later, and nothing still in flight.
+// docs/operations.md "Background jobs": bodies first, rows later, nothing still in flight.
 TEST_F(DeliveryStoreTest, RetentionClearsEndedBodiesThenDeletesEndedRows) {
   Insert("ended");
   Insert("in-flight");

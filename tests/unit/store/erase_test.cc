@@ -1,4 +1,4 @@
-// Erasure on request (reliability.md S10): the SQLite store pseudonymises a person's rows,
+// Erasure on request (docs/reliability.md S10): the SQLite store pseudonymises a person's rows,
 // ends their queued messages, keeps their opt-outs, audits it, and leaves no copy of the
 // number in the database files.
 #include <gtest/gtest.h>

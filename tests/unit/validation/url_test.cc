@@ -25,7 +25,7 @@ TEST(ParseUrlTest, SplitsSchemeHostPortAndTarget) {
   EXPECT_EQ(w->port, "9000");
 }
 
-// Found by an acceptance run: ingest took these, and delivery refused them for 24 h.
+// Ingest once took these, and delivery then refused them for 24 h.
 TEST(ParseUrlTest, SchemeAndHostInAnyCase) {
   auto u = ParseUrl("HTTPS://Producer.Example/Path");
   ASSERT_TRUE(u);

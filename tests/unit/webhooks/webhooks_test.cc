@@ -1,4 +1,4 @@
-// Producer webhooks: signature (api.md), payload shape, and the sender's connections
+// Producer webhooks: signature (docs/api.md), payload shape, and the sender's connections
 // kept per receiver (against a loopback server).
 #include <gtest/gtest.h>
 
@@ -53,6 +53,7 @@ TEST(SignatureTest, S4_TamperedStaleOrMalformedHeadersFail) {
   EXPECT_FALSE(auth::VerifySignatureHeader("t=abc,v1=00", "s", kVectorBody, 1764000000, 300));
 }
 
+// The fields of docs/api.md "Webhooks to producers".
 TEST(PayloadTest, HasTheFieldsOfApiMd) {
   store::WebhookJob job;
   job.event_id = "e1";
