@@ -52,7 +52,8 @@ struct Shape {
   const char* error_field;
   CarrierIdMatch match;
 };
-// The default configuration, nested paths into arrays, a field at the top, none at all.
+// The default configuration, paths into arrays and objects, a field at the top, and the
+// empty path (the whole answer, when it is a bare string or number).
 constexpr std::array<Shape, 5> kShapes = {{
     {"message_id", "error", CarrierIdMatch::kAsIs},
     {"data.0.id", "errors.0.code", CarrierIdMatch::kAuto},
