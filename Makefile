@@ -5,13 +5,16 @@ FUZZ_BUILD ?= build-fuzz
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-asan fuzz bench bench-soak build deps clean
+.PHONY: run test test-asan fuzz fuzz-build bench bench-soak build deps clean
 
 run: build
 	./$(BUILD)/deliverer serve --demo
 
-test: build
+# Also builds the fuzz targets with clang and replays their corpora once, so a change that
+# breaks the fuzz build or crashes on a corpus file fails the tests.
+test: build fuzz-build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 300
+	scripts/run-fuzz --replay $(FUZZ_BUILD)
 
 build: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
@@ -23,12 +26,14 @@ test-asan: deps
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) --timeout 600
 
-fuzz:
-	scripts/install-deps --fuzz
+fuzz: fuzz-build
+	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
+# The fuzz targets and the libraries they link, nothing else (clang, libFuzzer, ASan + UBSan).
+fuzz-build: deps
 	CC=clang CXX=clang++ cmake -S . -B $(FUZZ_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
 	  -DDELIVERER_FUZZ=ON -DDELIVERER_TESTS=OFF >/dev/null
-	cmake --build $(FUZZ_BUILD) -j $(JOBS)
-	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 
 bench: build
 	scripts/install-deps --bench

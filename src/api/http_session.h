@@ -154,6 +154,7 @@ class HttpSession {
   // Handles the request and writes the answer; false when the connection is done.
   boost::asio::awaitable<bool> Answer(Request request) {
     const bool keep_alive = request.keep_alive();
+    const unsigned version = request.version();
     std::optional<Response> response;
     ++shared_.in_flight;
     try {
@@ -166,6 +167,8 @@ class HttpSession {
       co_await RefuseAndClose(session::InternalError());
       co_return false;
     }
+    // An HTTP/1.0 client is answered in 1.0, so that keep-alive is said out loud.
+    response->version(version == 10 ? 10 : 11);
     response->keep_alive(keep_alive && !shared_.stopping.load());
     deadline_.ExpiresAfter(limits_.request_timeout);
     error_code ec;

@@ -235,7 +235,7 @@ Result<store::MessageQuery> Api::ParseMessageQuery(std::string_view text, const 
   store::MessageQuery q;
   if (!IsAdmin(caller)) q.account = caller.account;
   for (auto& [name, value] : *params) {
-    auto bad = [&](std::string why) { return Error::Of("invalid_field", why, name); };
+    auto bad = [&name = name](std::string why) { return Error::Of("invalid_field", why, name); };
     if (name == "status") {
       q.status = model::ParseStatus(value);
       if (!q.status) return bad("unknown status '" + value + "'");

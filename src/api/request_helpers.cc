@@ -25,7 +25,7 @@ Result<QueryParams> ParseQuery(std::string_view query, bool plus_is_space) {
   QueryParams params;
   for (auto& [name, value] : *pairs) {
     const bool repeated = std::any_of(params.begin(), params.end(),
-                                      [&](const auto& p) { return p.first == name; });
+                                      [&name = name](const auto& p) { return p.first == name; });
     if (repeated) return Error::Of("invalid_field", "'" + name + "' given twice", name);
     params.emplace_back(std::move(name), std::move(value));
   }

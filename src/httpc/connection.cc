@@ -172,7 +172,9 @@ asio::awaitable<Outcome> Connection::Exchange(Request request) {
   }
   last_used_ = std::chrono::steady_clock::now();
   if (streams_ == streams) {
-    if (out.status == 0 || !keep_alive) {
+    // Bytes past the answer were sent unasked: kept, they would be read as the answer to
+    // the next request, one behind from then on.
+    if (out.status == 0 || !keep_alive || streams->buffer.size() > 0) {
       Close();
     } else {
       streams->lowest().expires_never();

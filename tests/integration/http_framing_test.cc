@@ -122,6 +122,20 @@ TEST(HttpFramingTest, PipelinedRequestsAreAnsweredInOrder) {
   EXPECT_EQ(StatusOf(client.ReadResponse(Millis(10'000))), 404);
 }
 
+TEST(HttpFramingTest, AnHttp10ClientIsAnsweredIn10AndKeptAliveWhenItAsks) {
+  DelivererProcess server;
+  RawClient client(server.Port());
+  for (int i = 0; i < 2; ++i) {
+    client.Send("GET /healthz HTTP/1.0\r\nConnection: keep-alive\r\n\r\n");
+    const std::string answer = client.ReadResponse(Millis(10'000));
+    EXPECT_TRUE(answer.starts_with("HTTP/1.0 200 ")) << answer;
+    EXPECT_NE(answer.find("Connection: keep-alive\r\n"), std::string::npos) << answer;
+  }
+  RawClient once(server.Port());
+  once.Send("GET /healthz HTTP/1.0\r\n\r\n");
+  EXPECT_TRUE(once.ReadUntilClosed(Millis(10'000)).starts_with("HTTP/1.0 200 "));
+}
+
 // Finding 9 (low): a header that came slowly was bounded only by the 60 s idle timeout,
 // not by request_timeout_s, and no 408 was sent.
 TEST(HttpFramingTest, Finding9_AHeaderThatDoesNotArriveInTimeIs408) {

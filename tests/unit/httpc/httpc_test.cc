@@ -107,6 +107,41 @@ TEST(ConnectionTest, ReopensAfterThePeerAsksToClose) {
   EXPECT_EQ(server.connections, 2);
 }
 
+// A peer that answers each request twice: the second answer must not be taken for the
+// answer to the next request on the kept connection.
+TEST(ConnectionTest, BytesPastTheAnswerCloseTheConnection) {
+  asio::io_context io;
+  tcp::acceptor acceptor(io, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+  int connections = 0;
+  std::function<void()> accept = [&] {
+    acceptor.async_accept([&](boost::system::error_code ec, tcp::socket socket) {
+      if (ec) return;
+      ++connections;
+      asio::co_spawn(
+          io,
+          [socket = std::move(socket), n = connections]() mutable -> asio::awaitable<void> {
+            beast::flat_buffer buffer;
+            http::request<http::string_body> request;
+            beast::error_code ec;
+            co_await http::async_read(socket, buffer, request, asio::redirect_error(asio::use_awaitable, ec));
+            const std::string first = "answer " + std::to_string(n);
+            const std::string twice = "HTTP/1.1 200 OK\r\nContent-Length: " + std::to_string(first.size()) +
+                                      "\r\n\r\n" + first + "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nstale";
+            co_await asio::async_write(socket, asio::buffer(twice), asio::redirect_error(asio::use_awaitable, ec));
+            co_await http::async_read(socket, buffer, request, asio::redirect_error(asio::use_awaitable, ec));
+          },
+          asio::detached);
+      accept();
+    });
+  };
+  accept();
+  auto outcomes = RunExchanges(io, Options(acceptor.local_endpoint().port()), 2);
+  ASSERT_EQ(outcomes.size(), 2u);
+  EXPECT_EQ(outcomes[0].body, "answer 1");
+  EXPECT_EQ(outcomes[1].body, "answer 2") << "not the stale second answer of the first connection";
+  EXPECT_EQ(connections, 2);
+}
+
 TEST(ConnectionTest, NothingWrittenWhenTheConnectionIsRefused) {
   asio::io_context io;
   uint16_t closed_port = 0;
