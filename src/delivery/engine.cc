@@ -154,8 +154,7 @@ void Engine::Dispatch(queue::Delivery delivery) {
   }
   store::DeliveryRecord record = std::move(**found);
   if (now_ms >= record.expires_at_ms) {
-    return Finish(std::move(delivery), Terminal(record, model::Status::kExpired, now_ms, "",
-                                                 {"ttl_expired", "the TTL passed before it could be sent", ""}));
+    return Finish(std::move(delivery), Terminal(record, model::kStatusAfterTtl, now_ms, "", model::TtlExpiredError()));
   }
   // Also for messages queued before the opt-out (S11). Only the gateway's own replies to a
   // keyword MO pass: the confirmation of a STOP goes to a number that is now suppressed.

@@ -298,15 +298,13 @@ void Engine::Sweep() {
   const int64_t now_ms = clock_.NowUnixMillis();
   // Sent, and no receipt within the wait: expired / no_receipt (docs/api.md "Statuses").
   if (auto overdue = delivery_store_.ListReceiptOverdue(now_ms, 1000); overdue.ok()) {
-    ExpireAll(*overdue, model::Status::kSent,
-              {"no_receipt", "no delivery receipt came within the receipt wait", ""}, now_ms);
+    ExpireAll(*overdue, model::Status::kSent, model::NoReceiptError(), now_ms);
   }
   // Still queued past the TTL because no carrier could take them: expired (R4). Those
   // being submitted now went out before their TTL; their outcome decides.
   if (auto late = delivery_store_.ListExpiredQueued(now_ms, 1000); late.ok()) {
     std::erase_if(*late, [this](const std::string& id) { return submitting_.contains(id); });
-    ExpireAll(*late, model::Status::kQueued, {"ttl_expired", "the TTL passed before it could be sent", ""},
-              now_ms);
+    ExpireAll(*late, model::Status::kQueued, model::TtlExpiredError(), now_ms);
   }
   RefreshSnapshot();
   sweep_timer_.expires_after(options_.sweep_interval);

@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "model/lifecycle.h"
 #include "model/message.h"
 
 namespace deliverer::store {
@@ -41,11 +42,7 @@ struct MessageEvent {
   std::string detail;
 };
 
-struct MessageError {
-  std::string code;
-  std::string detail;
-  std::string carrier_code;
-};
+using MessageError = model::MessageError;
 
 struct MessageRecord {
   std::string id;

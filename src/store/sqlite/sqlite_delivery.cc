@@ -1,12 +1,14 @@
 // SqliteStore: the delivery side (DeliveryStore): status changes with their events and
 // webhook outbox rows, receipts (matched, parked, reconciled), overdue receipts. Inbound
 // messages are in sqlite_inbound.cc.
-// Every rule that decides a message's status runs on the writer thread inside the
-// commit, so concurrent receipts and submits can never interleave halfway.
+// The rules that decide a message's status are model/lifecycle.h's; this file reads what
+// they need and writes what they decide, on the writer thread inside the commit, so
+// concurrent receipts and submits can never interleave halfway.
 #include <fmt/format.h>
 
 #include "common/ids.h"
 #include "common/mask.h"
+#include "model/lifecycle.h"
 #include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/jobs.h"
 #include "store/sqlite/rows.h"
@@ -17,6 +19,12 @@ namespace {
 
 using MsgStatus = model::Status;
 using deliverer::Status;
+
+// Statuses are stored as these numbers; the partial indexes (migrations.cc) and the
+// queries that select waiting (<= 1), sent (2) or final (>= 3) messages rely on them.
+static_assert(static_cast<int>(MsgStatus::kQueued) == 0 && static_cast<int>(MsgStatus::kSending) == 1 &&
+              static_cast<int>(MsgStatus::kSent) == 2 && static_cast<int>(MsgStatus::kDelivered) == 3 &&
+              static_cast<int>(MsgStatus::kRejected) == 6);
 
 int64_t Code(MsgStatus s) { return static_cast<int>(s); }
 
@@ -73,8 +81,7 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
   auto stmt = db.Prepare(
       "UPDATE messages SET status = ?, updated_at = ?,"
       " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END,"
-      " attempts = max(attempts, ?4),"
-      " done_at = CASE WHEN ?1 >= 3 THEN ?2 ELSE done_at END,"
+      " attempts = max(attempts, ?4), done_at = coalesce(?9, done_at),"
       " error_code = coalesce(?5, error_code), error_detail = coalesce(?6, error_detail),"
       " carrier_code = coalesce(?7, carrier_code) WHERE id = ?8");
   if (!stmt.ok()) return stmt.take_error();
@@ -85,25 +92,29 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
     stmt->BindNull(5).BindNull(6).BindNull(7);
   }
   stmt->Bind(8, id);
+  if (model::IsTerminal(status)) {
+    stmt->Bind(9, at_ms);
+  } else {
+    stmt->BindNull(9);
+  }
   if (auto s = stmt->Run(); !s.ok()) return s;
   return Announce(db, id, current, status, at_ms, carrier, error, detail);
 }
 
-int64_t PendingDelta(MsgStatus from, MsgStatus to) {
-  const bool was_waiting = from <= MsgStatus::kSending;
-  const bool is_waiting = to <= MsgStatus::kSending;
-  return was_waiting == is_waiting ? 0 : (is_waiting ? 1 : -1);
+// The message's segments as model::StatusAfterReceipt counts them. Segment -1 is a whole
+// message under one id (an HTTP carrier segments it itself).
+Result<model::SegmentTally> TallySegments(Connection& db, const std::string& message_id, int segments) {
+  auto count = db.Prepare(
+      "SELECT count(DISTINCT segment), coalesce(max(segment < 0), 0) FROM submits"
+      " WHERE message_id = ? AND state = ?");
+  if (!count.ok()) return count.take_error();
+  count->Bind(1, message_id).Bind(2, Code(MsgStatus::kDelivered));
+  if (auto row = count->Step(); !row.ok()) return row.take_error();
+  return model::SegmentTally{segments, static_cast<int>(count->Int(0)), count->Int(1) != 0};
 }
 
-MessageError ReceiptError(MsgStatus status, const std::string& carrier_code) {
-  switch (status) {
-    case MsgStatus::kExpired: return MessageError{"carrier_expired", "the carrier reported the message expired", carrier_code};
-    case MsgStatus::kRejected: return MessageError{"carrier_rejected", "the carrier rejected the message", carrier_code};
-    default: return MessageError{"undeliverable", "the carrier could not deliver the message", carrier_code};
-  }
-}
-
-// A receipt whose submit is known: updates the segment and decides the message.
+// A receipt whose submit is known: records it against its segment and moves the message
+// as the lifecycle says.
 Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id, const ReceiptIn& r,
                                    int64_t& pending_delta) {
   ReceiptResult result{ReceiptResult::Kind::kNoChange, message_id, MsgStatus::kSent};
@@ -113,34 +124,25 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
   const Current& cur = **current;
   result.status = cur.status;
   result.created_at_ms = cur.created_at_ms;
-  if (r.status == MsgStatus::kSent || model::IsTerminal(cur.status)) return result;  // intermediate or late
+  if (!model::ReceiptCounts(cur.status, r.status)) return result;  // intermediate, duplicate or late
   {
     auto seg = db.Prepare("UPDATE submits SET state = ? WHERE carrier = ? AND match_key = ?");
     if (!seg.ok()) return seg.take_error();
     seg->Bind(1, Code(r.status)).Bind(2, r.carrier).Bind(3, r.match_key);
     if (auto s = seg->Run(); !s.ok()) return s.error();
   }
+  auto tally = TallySegments(db, message_id, cur.segments);
+  if (!tally.ok()) return tally.take_error();
+  const std::optional<MsgStatus> next = model::StatusAfterReceipt(r.status, *tally);
+  if (!next) return result;  // other segments still on their way
   std::optional<MessageError> error;
-  if (r.status == MsgStatus::kDelivered) {
-    // Segment -1 is a whole message under one id (an HTTP carrier segments it itself).
-    auto count = db.Prepare(
-        "SELECT count(DISTINCT segment), coalesce(max(segment < 0), 0) FROM submits"
-        " WHERE message_id = ? AND state = ?");
-    if (!count.ok()) return count.take_error();
-    count->Bind(1, message_id).Bind(2, Code(MsgStatus::kDelivered));
-    if (auto row = count->Step(); !row.ok()) return row.take_error();
-    const bool whole = count->Int(1) != 0;
-    if (!whole && count->Int(0) < cur.segments) return result;  // other segments still on their way
-  } else {
-    error = ReceiptError(r.status, r.carrier_code);
-  }
-  if (auto s = Transition(db, message_id, cur, r.status, r.at_ms, r.carrier, error, r.carrier_code, 0);
-      !s.ok()) {
+  if (*next != MsgStatus::kDelivered) error = model::ReceiptError(*next, r.carrier_code);
+  if (auto s = Transition(db, message_id, cur, *next, r.at_ms, r.carrier, error, r.carrier_code, 0); !s.ok()) {
     return s.error();
   }
-  pending_delta += PendingDelta(cur.status, r.status);
+  pending_delta += model::WaitingDelta(cur.status, *next);
   result.kind = ReceiptResult::Kind::kApplied;
-  result.status = r.status;
+  result.status = *next;
   return result;
 }
 
@@ -236,7 +238,7 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
       !s.ok()) {
     return s.error();
   }
-  pending_delta += PendingDelta(cur.status, MsgStatus::kSent);
+  pending_delta += model::WaitingDelta(cur.status, MsgStatus::kSent);
   return ChangeOutcome::kApplied;
 }
 
@@ -266,25 +268,21 @@ Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pendin
 namespace {
 
 Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Current& cur, int64_t& pending_delta) {
-  if (model::IsTerminal(cur.status)) return ChangeOutcome::kIgnored;
-  if (c.only_from && cur.status != *c.only_from) return ChangeOutcome::kIgnored;
-  switch (c.status) {
-    case MsgStatus::kQueued:
-    case MsgStatus::kSending:
-      if (cur.status == MsgStatus::kSent) return ChangeOutcome::kIgnored;
+  switch (model::DecideChange(cur.status, c.status, c.only_from)) {
+    case model::ChangeVerdict::kIgnore:
+      return ChangeOutcome::kIgnored;
+    case model::ChangeVerdict::kRecordAttempt:
       return ApplyRetryWait(db, c);
-    case MsgStatus::kSent:
-      if (cur.status == MsgStatus::kSent) return ChangeOutcome::kIgnored;
-      return ApplySent(db, c, cur, pending_delta);
-    default:
-      if (auto s = Transition(db, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail,
-                              c.attempts);
-          !s.ok()) {
-        return s.error();
-      }
-      pending_delta += PendingDelta(cur.status, c.status);
-      return ChangeOutcome::kApplied;
+    case model::ChangeVerdict::kMove:
+      break;
   }
+  if (c.status == MsgStatus::kSent) return ApplySent(db, c, cur, pending_delta);
+  if (auto s = Transition(db, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail, c.attempts);
+      !s.ok()) {
+    return s.error();
+  }
+  pending_delta += model::WaitingDelta(cur.status, c.status);
+  return ChangeOutcome::kApplied;
 }
 
 }  // namespace
