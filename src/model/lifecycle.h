@@ -20,7 +20,8 @@
 
 namespace deliverer::model {
 
-// Why a message ended as it did, for the producer (docs/api.md "Error codes").
+// Why a message ended as it did, or why its last attempt failed, as the producer reads it
+// in `error` (docs/api.md, the `error.code` table).
 struct MessageError {
   std::string code;
   std::string detail;
