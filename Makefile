@@ -2,10 +2,12 @@
 BUILD      ?= build
 ASAN_BUILD ?= build-asan
 FUZZ_BUILD ?= build-fuzz
+TSAN_BUILD ?= build-tsan
+CLANG_BUILD ?= build-clang
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-asan fuzz fuzz-build bench bench-soak build deps clean
+.PHONY: run test test-asan test-tsan check-thread-safety fuzz fuzz-build bench bench-soak build deps clean
 
 run: build
 	./$(BUILD)/deliverer serve --demo
@@ -25,6 +27,21 @@ test-asan: deps
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 \
 	  ctest --test-dir $(ASAN_BUILD) --output-on-failure -j $(JOBS) --timeout 600
+
+# ThreadSanitizer (g++): every test, the integration tests' gateway and simulator included.
+# tests/tsan.supp silences races inside third-party libraries only; halt_on_error makes
+# the first race fail its test (a gateway halted mid-test fails it and shows its output).
+test-tsan: deps
+	cmake -S . -B $(TSAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DDELIVERER_TSAN=ON >/dev/null
+	cmake --build $(TSAN_BUILD) -j $(JOBS)
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 suppressions=$(CURDIR)/tests/tsan.supp" \
+	  ctest --test-dir $(TSAN_BUILD) --output-on-failure -j $(JOBS) --timeout 900
+
+# The whole tree, tests included, with clang, whose -Wthread-safety checks every member
+# annotated GUARDED_BY against the locks held (common/thread_annotations.h); -Werror.
+check-thread-safety: deps
+	CC=clang CXX=clang++ cmake -S . -B $(CLANG_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug >/dev/null
+	cmake --build $(CLANG_BUILD) -j $(JOBS)
 
 fuzz: fuzz-build
 	scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
@@ -52,4 +69,4 @@ deps:
 	@scripts/install-deps
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD) $(TSAN_BUILD) $(CLANG_BUILD)

@@ -37,14 +37,14 @@ Result<Caller> Authenticator::Authenticate(std::string_view authorization) {
 }
 
 size_t Authenticator::CachedKeys() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   return cache_.size();
 }
 
 Result<std::optional<store::ApiKeyRecord>> Authenticator::Lookup(const std::string& key_id) {
   const int64_t now = clock_.NowUnixMillis();
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     auto it = cache_.find(key_id);
     if (it != cache_.end() && now - it->second.fetched_at_ms < kCacheTtl.count()) {
       recency_.splice(recency_.begin(), recency_, it->second.recency);
@@ -53,7 +53,7 @@ Result<std::optional<store::ApiKeyRecord>> Authenticator::Lookup(const std::stri
   }
   auto found = lookup_(key_id);
   if (!found.ok()) return Error::Of("storage_unavailable", "cannot check the API key now");
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   if (*found) {
     Remember(key_id, **found, now);
   } else if (auto it = cache_.find(key_id); it != cache_.end()) {

@@ -11,13 +11,13 @@
 #include <chrono>
 #include <functional>
 #include <list>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "api/http_types.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "store/records.h"
 
 namespace deliverer::api {
@@ -47,13 +47,14 @@ class Authenticator {
   };
   // nullopt: no such key id.
   Result<std::optional<store::ApiKeyRecord>> Lookup(const std::string& key_id);
-  void Remember(const std::string& key_id, const store::ApiKeyRecord& key, int64_t now_ms);
+  void Remember(const std::string& key_id, const store::ApiKeyRecord& key, int64_t now_ms)
+      REQUIRES(mutex_);
 
   KeyLookup lookup_;
   Clock& clock_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> cache_;  // guarded by mutex_
-  std::list<std::string> recency_;                // key ids, most recent first; guarded by mutex_
+  mutable common::Mutex mutex_;
+  std::unordered_map<std::string, Entry> cache_ GUARDED_BY(mutex_);
+  std::list<std::string> recency_ GUARDED_BY(mutex_);  // key ids, most recent first
 };
 
 }  // namespace deliverer::api

@@ -24,7 +24,7 @@ int RateLimiter::Take(Bucket& bucket, double rate, double burst, int64_t now_ms)
 
 int RateLimiter::Acquire(std::string_view key_id) {
   const int64_t now = clock_.NowUnixMillis();
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   if (limits_.per_key_rps > 0) {
     const double burst = std::max(limits_.per_key_burst, 1.0);
     auto [it, inserted] = per_key_.try_emplace(std::string(key_id), Bucket{burst, now});
@@ -49,7 +49,7 @@ void AuthFailureLimiter::Refill(Entry& entry, int64_t now_ms) const {
 int AuthFailureLimiter::Check(const std::string& address) {
   if (rps_ <= 0) return 0;
   const int64_t now = clock_.NowUnixMillis();
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   auto it = addresses_.find(address);
   if (it == addresses_.end()) return 0;
   Refill(it->second, now);
@@ -60,7 +60,7 @@ int AuthFailureLimiter::Check(const std::string& address) {
 void AuthFailureLimiter::Failed(const std::string& address) {
   if (rps_ <= 0) return;
   const int64_t now = clock_.NowUnixMillis();
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   auto it = addresses_.find(address);
   if (it == addresses_.end()) {
     if (addresses_.size() >= kMaxAddresses) {
@@ -77,7 +77,7 @@ void AuthFailureLimiter::Failed(const std::string& address) {
 }
 
 size_t AuthFailureLimiter::TrackedAddresses() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   return addresses_.size();
 }
 

@@ -3,12 +3,12 @@
 // In process; the Redis-backed limiter for several API processes comes with scale-out.
 // Thread-safe.
 #include <list>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 
 namespace deliverer::api {
 
@@ -39,9 +39,9 @@ class RateLimiter {
 
   const RateLimits limits_;
   Clock& clock_;
-  std::mutex mutex_;
-  Bucket global_;                                   // guarded by mutex_
-  std::unordered_map<std::string, Bucket> per_key_; // guarded by mutex_
+  common::Mutex mutex_;
+  Bucket global_ GUARDED_BY(mutex_);
+  std::unordered_map<std::string, Bucket> per_key_ GUARDED_BY(mutex_);
 };
 
 // Failed authentications (401s) per source address: a client that keeps presenting
@@ -74,9 +74,9 @@ class AuthFailureLimiter {
   const double rps_;
   const double burst_;
   Clock& clock_;
-  mutable std::mutex mutex_;
-  std::unordered_map<std::string, Entry> addresses_;  // guarded by mutex_
-  std::list<std::string> recency_;                    // most recent first; guarded by mutex_
+  mutable common::Mutex mutex_;
+  std::unordered_map<std::string, Entry> addresses_ GUARDED_BY(mutex_);
+  std::list<std::string> recency_ GUARDED_BY(mutex_);  // most recent first
 };
 
 }  // namespace deliverer::api

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <array>
-#include <mutex>
 
 namespace deliverer::crypto {
 namespace {
@@ -49,7 +48,7 @@ Cipher::Cipher(KeyRing ring) : ring_(std::make_shared<const KeyRing>(std::move(r
 }
 
 void Cipher::Update(const KeyRing& ring) {
-  std::unique_lock lock(mutex_);
+  common::MutexLock lock(mutex_);
   KeyRing merged = ring;
   for (const DataKey& k : ring_->data_keys) {
     if (merged.Find(k.id) == nullptr) merged.data_keys.push_back(k);
@@ -58,7 +57,7 @@ void Cipher::Update(const KeyRing& ring) {
 }
 
 std::shared_ptr<const KeyRing> Cipher::Snapshot() const {
-  std::shared_lock lock(mutex_);
+  common::MutexLock lock(mutex_);
   return ring_;
 }
 

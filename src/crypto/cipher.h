@@ -20,11 +20,11 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
-#include <shared_mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "common/mutex.h"
 #include "crypto/keyring.h"
 
 namespace deliverer::crypto {
@@ -58,8 +58,9 @@ class Cipher {
  private:
   std::shared_ptr<const KeyRing> Snapshot() const;
 
-  mutable std::shared_mutex mutex_;
-  std::shared_ptr<const KeyRing> ring_;  // guarded by mutex_; never null
+  // A plain mutex, not a shared one: it is held only to copy the pointer.
+  mutable common::Mutex mutex_;
+  std::shared_ptr<const KeyRing> ring_ GUARDED_BY(mutex_);  // never null
 };
 
 }  // namespace deliverer::crypto

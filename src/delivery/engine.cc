@@ -300,12 +300,12 @@ void Engine::RefreshSnapshot() {
     views.push_back(std::move(view));
   }
   carriers_up_ = up;
-  std::lock_guard lock(snapshot_mutex_);
+  common::MutexLock lock(snapshot_mutex_);
   snapshot_ = std::move(views);
 }
 
 std::vector<CarrierView> Engine::Snapshot() const {
-  std::lock_guard lock(snapshot_mutex_);
+  common::MutexLock lock(snapshot_mutex_);
   return snapshot_;
 }
 

@@ -20,13 +20,13 @@
 #include <atomic>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <random>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "carriers/carrier.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "compliance/keywords.h"
 #include "compliance/replies.h"
 #include "metrics/metrics.h"
@@ -167,8 +167,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   std::atomic<int> carriers_up_{0};
   std::function<void()> on_drained_;
 
-  mutable std::mutex snapshot_mutex_;
-  std::vector<CarrierView> snapshot_;  // guarded by snapshot_mutex_
+  mutable common::Mutex snapshot_mutex_;
+  std::vector<CarrierView> snapshot_ GUARDED_BY(snapshot_mutex_);
 };
 
 }  // namespace deliverer::delivery

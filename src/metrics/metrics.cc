@@ -207,38 +207,38 @@ Registry::Child& Registry::FindOrAddChild(Family& family, Labels labels) {
 
 metrics::Counter& Registry::Counter(std::string_view name, std::string_view help,
                                     const Labels& labels) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   Family& family = FindOrAddFamily(name, help, Type::kCounter, {});
   return std::get<metrics::Counter>(FindOrAddChild(family, labels));
 }
 
 metrics::Gauge& Registry::Gauge(std::string_view name, std::string_view help,
                                 const Labels& labels) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   Family& family = FindOrAddFamily(name, help, Type::kGauge, {});
   return std::get<metrics::Gauge>(FindOrAddChild(family, labels));
 }
 
 metrics::Histogram& Registry::Histogram(std::string_view name, std::string_view help,
                                         const Labels& labels, const std::vector<double>& buckets) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   Family& family = FindOrAddFamily(name, help, Type::kHistogram, buckets);
   return std::get<metrics::Histogram>(FindOrAddChild(family, labels));
 }
 
 void Registry::DeclareCounter(std::string_view name, std::string_view help) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   FindOrAddFamily(name, help, Type::kCounter, {});
 }
 
 void Registry::DeclareGauge(std::string_view name, std::string_view help) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   FindOrAddFamily(name, help, Type::kGauge, {});
 }
 
 void Registry::DeclareHistogram(std::string_view name, std::string_view help,
                                 const std::vector<double>& buckets) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   FindOrAddFamily(name, help, Type::kHistogram, buckets);
 }
 
@@ -259,7 +259,7 @@ void Registry::RenderFamily(const Family& family, std::string& out) {
 }
 
 std::string Registry::Render() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   std::string out;
   for (const auto& [name, family] : families_) RenderFamily(*family, out);
   return out;

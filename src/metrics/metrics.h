@@ -14,12 +14,13 @@
 #include <cstdint>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <variant>
 #include <vector>
+
+#include "common/mutex.h"
 
 namespace deliverer::metrics {
 
@@ -109,14 +110,14 @@ class Registry {
   using Child = std::variant<metrics::Counter, metrics::Gauge, metrics::Histogram>;
   struct Family;
 
-  // Both require mutex_ to be held.
   Family& FindOrAddFamily(std::string_view name, std::string_view help, Type type,
-                          const std::vector<double>& buckets);
-  Child& FindOrAddChild(Family& family, Labels labels);
+                          const std::vector<double>& buckets) REQUIRES(mutex_);
+  // `family` is one of families_, whose children mutex_ guards too.
+  Child& FindOrAddChild(Family& family, Labels labels) REQUIRES(mutex_);
   static void RenderFamily(const Family& family, std::string& out);
 
-  mutable std::mutex mutex_;  // guards families_ and every family's children map
-  std::map<std::string, std::unique_ptr<Family>, std::less<>> families_;
+  mutable common::Mutex mutex_;  // guards families_ and every family's children map
+  std::map<std::string, std::unique_ptr<Family>, std::less<>> families_ GUARDED_BY(mutex_);
 };
 
 }  // namespace deliverer::metrics

@@ -7,7 +7,7 @@ CircuitBoard::CircuitBoard(const std::vector<config::CarrierConfig>& carriers) {
 }
 
 void CircuitBoard::Reconfigure(const std::vector<config::CarrierConfig>& carriers) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   std::map<std::string, CircuitBreaker, std::less<>> next;
   std::vector<std::string> order;
   for (const config::CarrierConfig& carrier : carriers) {
@@ -35,44 +35,44 @@ const CircuitBreaker* CircuitBoard::Find(std::string_view carrier) const {
 }
 
 bool CircuitBoard::AllowsTraffic(std::string_view carrier, TimePoint now) const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   const CircuitBreaker* breaker = Find(carrier);
   return breaker == nullptr || breaker->AllowsTraffic(now);
 }
 
 Permit CircuitBoard::Acquire(std::string_view carrier, TimePoint now) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   CircuitBreaker* breaker = Find(carrier);
   return breaker == nullptr ? Permit{true, false, 0} : breaker->Acquire(now);
 }
 
 std::optional<Transition> CircuitBoard::OnSuccess(std::string_view carrier, const Permit& permit,
                                                   TimePoint now) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   CircuitBreaker* breaker = Find(carrier);
   return breaker == nullptr ? std::nullopt : breaker->OnSuccess(permit, now);
 }
 
 std::optional<Transition> CircuitBoard::OnFailure(std::string_view carrier, const Permit& permit,
                                                   TimePoint now) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   CircuitBreaker* breaker = Find(carrier);
   return breaker == nullptr ? std::nullopt : breaker->OnFailure(permit, now);
 }
 
 void CircuitBoard::Release(std::string_view carrier, const Permit& permit) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   if (CircuitBreaker* breaker = Find(carrier)) breaker->Release(permit);
 }
 
 std::optional<Transition> CircuitBoard::OnLinkDown(std::string_view carrier, TimePoint now) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   CircuitBreaker* breaker = Find(carrier);
   return breaker == nullptr ? std::nullopt : breaker->OnLinkDown(now);
 }
 
 std::vector<CarrierCircuit> CircuitBoard::Snapshot(TimePoint now) const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   std::vector<CarrierCircuit> circuits;
   circuits.reserve(order_.size());
   for (const std::string& carrier : order_) {

@@ -7,13 +7,13 @@
 // A carrier the board does not know (not configured, or dropped by a reload) is always
 // allowed; its results are ignored.
 #include <map>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "config/config.h"
 #include "routing/circuit_breaker.h"
 #include "routing/health.h"
@@ -65,13 +65,13 @@ class CircuitBoard {
   View ViewAt(TimePoint now) const { return View(*this, now); }
 
  private:
-  // nullptr for an unknown carrier. Caller holds mutex_.
-  CircuitBreaker* Find(std::string_view carrier);
-  const CircuitBreaker* Find(std::string_view carrier) const;
+  // nullptr for an unknown carrier.
+  CircuitBreaker* Find(std::string_view carrier) REQUIRES(mutex_);
+  const CircuitBreaker* Find(std::string_view carrier) const REQUIRES(mutex_);
 
-  mutable std::mutex mutex_;
-  std::map<std::string, CircuitBreaker, std::less<>> breakers_;  // guarded by mutex_
-  std::vector<std::string> order_;                               // guarded by mutex_
+  mutable common::Mutex mutex_;
+  std::map<std::string, CircuitBreaker, std::less<>> breakers_ GUARDED_BY(mutex_);
+  std::vector<std::string> order_ GUARDED_BY(mutex_);
 };
 
 }  // namespace deliverer::routing

@@ -9,14 +9,14 @@ RouterHolder::RouterHolder(std::shared_ptr<const Router> initial) : router_(std:
 }
 
 std::shared_ptr<const Router> RouterHolder::Get() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   return router_;
 }
 
 void RouterHolder::Set(std::shared_ptr<const Router> router) {
   assert(router != nullptr);
   std::shared_ptr<const Router> old;  // freed after the lock is released
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   old = std::exchange(router_, std::move(router));
   ++generation_;
 }
@@ -29,7 +29,7 @@ Status RouterHolder::Reload(const config::Config& config) {
 }
 
 uint64_t RouterHolder::generation() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   return generation_;
 }
 

@@ -5,8 +5,8 @@
 // never changes a plan halfway and the old Router is freed when its last user is done.
 #include <cstdint>
 #include <memory>
-#include <mutex>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "config/config.h"
 #include "routing/router.h"
@@ -31,9 +31,9 @@ class RouterHolder {
   uint64_t generation() const;
 
  private:
-  mutable std::mutex mutex_;
-  std::shared_ptr<const Router> router_;  // guarded by mutex_, never null
-  uint64_t generation_ = 0;               // guarded by mutex_
+  mutable common::Mutex mutex_;
+  std::shared_ptr<const Router> router_ GUARDED_BY(mutex_);  // never null
+  uint64_t generation_ GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace deliverer::routing

@@ -55,12 +55,12 @@ void CredentialWatch::Check() {
   for (const auto& [kind, count] : per_kind) {
     metrics_.Gauge("deliverer_credentials_aging", "Credentials older than 90 days", {{"kind", kind}}).Set(count);
   }
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   aging_ = std::move(aging);
 }
 
 nlohmann::json CredentialWatch::AgingJson() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   nlohmann::json out = nlohmann::json::array();
   for (const auth::AgingCredential& c : aging_) {
     out.push_back({{"kind", c.kind}, {"id", c.id}, {"age_days", c.age_days}});

@@ -11,12 +11,12 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include <map>
-#include <mutex>
 #include <nlohmann/json.hpp>
 #include <vector>
 
 #include "auth/credential_age.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
@@ -42,8 +42,8 @@ class CredentialWatch {
   metrics::Registry& metrics_;
   Clock& clock_;
   std::map<std::string, int64_t> warned_at_ms_;  // "kind/id" → last warning
-  mutable std::mutex mutex_;
-  std::vector<auth::AgingCredential> aging_;
+  mutable common::Mutex mutex_;
+  std::vector<auth::AgingCredential> aging_ GUARDED_BY(mutex_);
 };
 
 }  // namespace deliverer::server

@@ -38,7 +38,7 @@ void DataKeyJob::Start() {
 
 void DataKeyJob::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -51,9 +51,9 @@ void DataKeyJob::Run() {
   PublishCounts();
   auto counted_at = std::chrono::steady_clock::now();
   bool was_busy = false;
-  std::unique_lock lock(mutex_);
+  common::MutexLock lock(mutex_);
   while (!stopping_) {
-    lock.unlock();
+    lock.Unlock();
     const bool busy = Step();
     const auto now = std::chrono::steady_clock::now();
     // Counts after a pass finishes, and now and then while idle.
@@ -62,9 +62,11 @@ void DataKeyJob::Run() {
       counted_at = now;
     }
     was_busy = busy;
-    lock.lock();
-    wake_.wait_for(lock, busy ? options_.busy_pause : options_.interval,
-                   [this] { return stopping_; });
+    lock.Lock();
+    wake_.wait_for(lock.native(), busy ? options_.busy_pause : options_.interval, [this] {
+      mutex_.AssertHeld();
+      return stopping_;
+    });
   }
 }
 

@@ -12,10 +12,10 @@
 #include <condition_variable>
 #include <cstdint>
 #include <map>
-#include <mutex>
 #include <string>
 #include <thread>
 
+#include "common/mutex.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
 
@@ -53,9 +53,9 @@ class DataKeyJob {
   std::string last_reload_error_;              // the job's thread only
   uint32_t last_primary_ = 0;                  // the job's thread only
 
-  std::mutex mutex_;
+  common::Mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

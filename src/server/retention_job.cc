@@ -29,7 +29,7 @@ void RetentionJob::Start() {
 
 void RetentionJob::Stop() {
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -37,12 +37,15 @@ void RetentionJob::Stop() {
 }
 
 void RetentionJob::Run() {
-  std::unique_lock lock(mutex_);
+  common::MutexLock lock(mutex_);
   while (!stopping_) {
-    lock.unlock();
+    lock.Unlock();
     PurgeOnce();
-    lock.lock();
-    wake_.wait_for(lock, kEvery, [this] { return stopping_; });
+    lock.Lock();
+    wake_.wait_for(lock.native(), kEvery, [this] {
+      mutex_.AssertHeld();
+      return stopping_;
+    });
   }
 }
 
@@ -61,7 +64,7 @@ void RetentionJob::PurgeOnce() {
     total.messages_deleted += pass->messages_deleted;
     total.inbound_deleted += pass->inbound_deleted;
     {
-      std::lock_guard lock(mutex_);
+      common::MutexLock lock(mutex_);
       if (!pass->more || stopping_) break;
     }
   }

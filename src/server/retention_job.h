@@ -8,10 +8,10 @@
 //
 // Threading: one thread of its own; Stop() wakes it and joins it.
 #include <condition_variable>
-#include <mutex>
 #include <thread>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "store/store.h"
@@ -36,9 +36,9 @@ class RetentionJob {
   const int message_days_;
   metrics::Registry& metrics_;
   Clock& clock_;
-  std::mutex mutex_;
+  common::Mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

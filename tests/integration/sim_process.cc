@@ -117,6 +117,8 @@ SimProcess::~SimProcess() {
   }
   stop_ = true;
   if (reader_.joinable()) reader_.join();
+  // As for the gateway (DelivererProcess): a race found in the simulator fails the test.
+  EXPECT_EQ(Log().find("WARNING: ThreadSanitizer:"), std::string::npos) << "a data race in deliverer sim";
   if (::testing::Test::HasFailure()) {
     std::cerr << "---- deliverer sim output ----\n" << Log() << "---- end ----\n";
   }

@@ -4,21 +4,22 @@
 
 namespace deliverer::queue {
 
-EmbeddedQueue::EmbeddedQueue(size_t partitions) : partitions_(partitions == 0 ? 1 : partitions) {}
+EmbeddedQueue::EmbeddedQueue(size_t partitions)
+    : partition_count_(partitions == 0 ? 1 : partitions), partitions_(partition_count_) {}
 
 size_t EmbeddedQueue::PartitionOf(const std::string& destination) const {
-  return std::hash<std::string>{}(destination) % partitions_.size();
+  return std::hash<std::string>{}(destination) % partition_count_;
 }
 
 void EmbeddedQueue::Subscribe(Consumer* consumer) {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   consumer_ = consumer;
 }
 
 void EmbeddedQueue::NotifyConsumer() {
   Consumer* consumer;
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     consumer = consumer_;
   }
   if (consumer) consumer->Notify();
@@ -42,7 +43,7 @@ void EmbeddedQueue::MarkReadyLocked(size_t index) {
 void EmbeddedQueue::Publish(std::vector<Delivery> deliveries) {
   if (deliveries.empty()) return;
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     depth_ += deliveries.size();
     for (Delivery& delivery : deliveries) EnqueueLocked(std::move(delivery));
   }
@@ -51,7 +52,7 @@ void EmbeddedQueue::Publish(std::vector<Delivery> deliveries) {
 
 std::vector<Delivery> EmbeddedQueue::Take(int64_t now_ms, size_t max) {
   std::vector<Delivery> taken;
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   while (!retries_.empty() && retries_.top().due_ms <= now_ms) {
     Delivery delivery = std::move(const_cast<Timed&>(retries_.top()).delivery);
     retries_.pop();
@@ -82,7 +83,7 @@ void EmbeddedQueue::ReleaseLocked(const Delivery& delivery) {
 
 void EmbeddedQueue::Ack(const Delivery& delivery) {
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     --depth_;
     ReleaseLocked(delivery);
   }
@@ -91,7 +92,7 @@ void EmbeddedQueue::Ack(const Delivery& delivery) {
 
 void EmbeddedQueue::Retry(Delivery delivery, int64_t not_before_ms) {
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     ReleaseLocked(delivery);
     retries_.push(Timed{not_before_ms, retry_order_++, std::move(delivery)});
   }
@@ -99,13 +100,13 @@ void EmbeddedQueue::Retry(Delivery delivery, int64_t not_before_ms) {
 }
 
 std::optional<int64_t> EmbeddedQueue::NextRetryAt() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   if (retries_.empty()) return std::nullopt;
   return retries_.top().due_ms;
 }
 
 size_t EmbeddedQueue::Depth() const {
-  std::lock_guard lock(mutex_);
+  common::MutexLock lock(mutex_);
   return depth_;
 }
 

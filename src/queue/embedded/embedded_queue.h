@@ -4,10 +4,10 @@
 // re-publishes every non-terminal message), so nothing here needs to survive a crash.
 // Thread-safe: one mutex guards all state; every operation is O(log n) or better.
 #include <deque>
-#include <mutex>
 #include <queue>
 #include <vector>
 
+#include "common/mutex.h"
 #include "queue/queue.h"
 
 namespace deliverer::queue {
@@ -42,19 +42,21 @@ class EmbeddedQueue final : public Queue {
     }
   };
 
-  void EnqueueLocked(Delivery&& delivery);
-  void MarkReadyLocked(size_t partition);
-  void ReleaseLocked(const Delivery& delivery);
-  void NotifyConsumer();
+  void EnqueueLocked(Delivery&& delivery) REQUIRES(mutex_);
+  void MarkReadyLocked(size_t partition) REQUIRES(mutex_);
+  void ReleaseLocked(const Delivery& delivery) REQUIRES(mutex_);
+  void NotifyConsumer() EXCLUDES(mutex_);
 
-  mutable std::mutex mutex_;
-  Consumer* consumer_ = nullptr;
-  std::vector<Partition> partitions_;
+  // partitions_.size(), fixed at construction: PartitionOf needs no lock.
+  const size_t partition_count_;
+  mutable common::Mutex mutex_;
+  Consumer* consumer_ GUARDED_BY(mutex_) = nullptr;
+  std::vector<Partition> partitions_ GUARDED_BY(mutex_);
   // Partitions that are free and hold work, in the order they became so.
-  std::deque<size_t> ready_;
-  std::priority_queue<Timed, std::vector<Timed>, std::greater<>> retries_;
-  uint64_t retry_order_ = 0;
-  size_t depth_ = 0;
+  std::deque<size_t> ready_ GUARDED_BY(mutex_);
+  std::priority_queue<Timed, std::vector<Timed>, std::greater<>> retries_ GUARDED_BY(mutex_);
+  uint64_t retry_order_ GUARDED_BY(mutex_) = 0;
+  size_t depth_ GUARDED_BY(mutex_) = 0;
 };
 
 }  // namespace deliverer::queue

@@ -14,7 +14,7 @@ Checkpointer::Checkpointer(std::unique_ptr<Connection> db, GroupCommitWriter& wr
 
 Checkpointer::~Checkpointer() {
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_one();
@@ -22,11 +22,14 @@ Checkpointer::~Checkpointer() {
 }
 
 void Checkpointer::Run() {
-  std::unique_lock lock(mutex_);
-  while (!wake_.wait_for(lock, options_.interval, [this] { return stopping_; })) {
-    lock.unlock();
+  common::MutexLock lock(mutex_);
+  while (!wake_.wait_for(lock.native(), options_.interval, [this] {
+    mutex_.AssertHeld();
+    return stopping_;
+  })) {
+    lock.Unlock();
     CheckpointOnce();
-    lock.lock();
+    lock.Lock();
   }
 }
 

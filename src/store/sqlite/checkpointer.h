@@ -13,9 +13,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
 
@@ -42,9 +42,9 @@ class Checkpointer {
   std::unique_ptr<Connection> db_;
   GroupCommitWriter& writer_;
   const CheckpointerOptions options_;
-  std::mutex mutex_;
+  common::Mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by mutex_
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

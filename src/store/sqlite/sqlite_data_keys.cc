@@ -142,7 +142,7 @@ Result<std::map<uint32_t, int64_t>> SqliteStore::CountRowsByDataKey() {
 }
 
 Status SqliteStore::ReloadDataKeys() {
-  std::lock_guard lock(keys_mutex_);
+  common::MutexLock lock(keys_mutex_);
   const std::string stamp = FileStamp(keyring_path_);
   if (stamp == keyring_stamp_) return Status::Ok();
   auto ring = crypto::LoadKeyRing(keyring_path_);

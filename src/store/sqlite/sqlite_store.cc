@@ -14,7 +14,7 @@ namespace deliverer::store::sqlite {
 
 SqliteStore::Reader::~Reader() {
   if (!db_) return;
-  std::lock_guard lock(store_->readers_mutex_);
+  common::MutexLock lock(store_->readers_mutex_);
   store_->idle_readers_.push_back(std::move(db_));
 }
 
@@ -67,7 +67,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   store->pending_ = pending;
   // The stamp from before loading: a rotation racing with start-up is seen at the first
   // ReloadDataKeys.
-  store->keyring_stamp_ = stamp;
+  {
+    common::MutexLock lock(store->keys_mutex_);
+    store->keyring_stamp_ = stamp;
+  }
   return store;
 }
 
@@ -83,7 +86,7 @@ SqliteStore::~SqliteStore() = default;
 
 Result<SqliteStore::Reader> SqliteStore::Borrow() {
   {
-    std::lock_guard lock(readers_mutex_);
+    common::MutexLock lock(readers_mutex_);
     if (!idle_readers_.empty()) {
       auto db = std::move(idle_readers_.back());
       idle_readers_.pop_back();

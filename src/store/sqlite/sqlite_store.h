@@ -5,11 +5,11 @@
 #include <chrono>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "crypto/cipher.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
@@ -125,15 +125,15 @@ class SqliteStore final : public Store, public DeliveryStore {
   const std::string path_;
   Clock& clock_;
   std::atomic<int64_t> pending_{0};
-  std::mutex readers_mutex_;
-  std::vector<std::unique_ptr<Connection>> idle_readers_;  // guarded by readers_mutex_
+  common::Mutex readers_mutex_;
+  std::vector<std::unique_ptr<Connection>> idle_readers_ GUARDED_BY(readers_mutex_);
   // Before writer_: the writer's last jobs, run while it is destroyed, use the cipher.
   std::unique_ptr<crypto::Cipher> cipher_;
   const std::string keyring_path_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<Checkpointer> checkpointer_;
-  std::mutex keys_mutex_;
-  std::string keyring_stamp_;  // guarded by keys_mutex_: the file's identity when loaded
+  common::Mutex keys_mutex_;
+  std::string keyring_stamp_ GUARDED_BY(keys_mutex_);  // the file's identity when loaded
   // The last rowid re-encrypted per (table, key); ReencryptBatch only (one caller).
   std::map<std::pair<std::string, uint32_t>, int64_t> reencrypt_cursor_;
 };

@@ -50,14 +50,14 @@ GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_
 
 GroupCommitWriter::~GroupCommitWriter() {
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_one();
   thread_.join();
   if (!sync_thread_.joinable()) return;
   {
-    std::lock_guard lock(sync_mutex_);
+    common::MutexLock lock(sync_mutex_);
     sync_stopping_ = true;
   }
   sync_wake_.notify_one();
@@ -66,14 +66,14 @@ GroupCommitWriter::~GroupCommitWriter() {
 
 void GroupCommitWriter::Submit(std::unique_ptr<WriteJob> job) {
   {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     queue_.push_back(std::move(job));
   }
   wake_.notify_one();
 }
 
 Status GroupCommitWriter::Health() const {
-  std::lock_guard lock(health_mutex_);
+  common::MutexLock lock(health_mutex_);
   return health_;
 }
 
@@ -84,7 +84,7 @@ void GroupCommitWriter::Probe() {
 
 // `final`: a failed sync, which no later success undoes.
 void GroupCommitWriter::RecordOutcome(const Status& outcome, bool final) {
-  std::lock_guard lock(health_mutex_);
+  common::MutexLock lock(health_mutex_);
   if (health_final_) return;
   health_ = outcome;
   health_final_ = final;
@@ -95,11 +95,17 @@ void GroupCommitWriter::Run() {
   auto last_start = std::chrono::steady_clock::time_point::min();
   for (;;) {
     {
-      std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      common::MutexLock lock(mutex_);
+      wake_.wait(lock.native(), [this] {
+        mutex_.AssertHeld();
+        return stopping_ || !queue_.empty();
+      });
       if (queue_.empty()) return;  // stopping, and drained
       if (min_commit_interval_.count() > 0 && last_start != last_start.min()) {
-        wake_.wait_until(lock, last_start + min_commit_interval_, [this] { return stopping_; });
+        wake_.wait_until(lock.native(), last_start + min_commit_interval_, [this] {
+          mutex_.AssertHeld();
+          return stopping_;
+        });
       }
       last_start = std::chrono::steady_clock::now();
       while (!queue_.empty() && batch.size() < max_batch_) {
@@ -137,7 +143,7 @@ void GroupCommitWriter::CommitBatch(Batch& batch) {
     return;
   }
   {
-    std::lock_guard lock(sync_mutex_);
+    common::MutexLock lock(sync_mutex_);
     to_sync_.push_back(Committed{std::move(batch), std::move(status)});
   }
   sync_wake_.notify_one();
@@ -147,8 +153,11 @@ void GroupCommitWriter::RunSync() {
   std::deque<Committed> committed;
   for (;;) {
     {
-      std::unique_lock lock(sync_mutex_);
-      sync_wake_.wait(lock, [this] { return sync_stopping_ || !to_sync_.empty(); });
+      common::MutexLock lock(sync_mutex_);
+      sync_wake_.wait(lock.native(), [this] {
+        sync_mutex_.AssertHeld();
+        return sync_stopping_ || !to_sync_.empty();
+      });
       if (to_sync_.empty()) return;  // stopping, and drained
       committed.swap(to_sync_);
     }

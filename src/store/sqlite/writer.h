@@ -25,9 +25,9 @@
 #include <deque>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <thread>
 
+#include "common/mutex.h"
 #include "common/result.h"
 #include "store/sqlite/db.h"
 
@@ -89,7 +89,7 @@ class GroupCommitWriter {
   void CommitBatch(Batch& batch);
   void RunSync();
   void FinishSynced(std::deque<Committed>& committed);
-  void RecordOutcome(const Status& outcome, bool final);
+  void RecordOutcome(const Status& outcome, bool final) EXCLUDES(health_mutex_);
 
   std::unique_ptr<Connection> db_;
   const size_t max_batch_;
@@ -97,21 +97,21 @@ class GroupCommitWriter {
   const std::chrono::milliseconds min_commit_interval_;
   std::atomic<bool> checkpoint_requested_ = false;
 
-  std::mutex mutex_;
+  common::Mutex mutex_;
   std::condition_variable wake_;
-  Batch queue_;            // guarded by mutex_
-  bool stopping_ = false;  // guarded by mutex_
+  Batch queue_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
 
-  std::mutex sync_mutex_;
+  common::Mutex sync_mutex_;
   std::condition_variable sync_wake_;
-  std::deque<Committed> to_sync_;   // guarded by sync_mutex_
-  bool sync_stopping_ = false;      // guarded by sync_mutex_
+  std::deque<Committed> to_sync_ GUARDED_BY(sync_mutex_);
+  bool sync_stopping_ GUARDED_BY(sync_mutex_) = false;
   Status sync_failure_;             // the sync thread's alone
   std::atomic<bool> sync_failed_ = false;  // set by the sync thread; the writer stops applying
 
-  mutable std::mutex health_mutex_;
-  Status health_;              // guarded by health_mutex_
-  bool health_final_ = false;  // guarded by health_mutex_
+  mutable common::Mutex health_mutex_;
+  Status health_ GUARDED_BY(health_mutex_);
+  bool health_final_ GUARDED_BY(health_mutex_) = false;
   std::atomic<bool> probe_in_flight_ = false;
 
   std::thread thread_;
