@@ -20,22 +20,14 @@ config::RouteConfig FailoverRoute(std::vector<std::string> carriers, std::string
 EngineTest::EngineTest() : work_(io_.get_executor()) {}
 
 void EngineTest::SetUp() {
-  dir_ = std::filesystem::temp_directory_path() /
-         ("deliverer-engine-" + std::to_string(::getpid()) + "-" +
-          ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir_);
-  auto store =
-      store::sqlite::SqliteStore::Open(store::sqlite::SqliteOptions{dir_.string()}, clock_);
-  ASSERT_TRUE(store.ok()) << store.error().detail;
-  store_ = std::move(*store);
+  store_ = std::make_unique<store::memory::MemoryStore>();
 }
 
 void EngineTest::TearDown() {
-  // The store first: its writer drains, and the callbacks it runs post to the io_context
+  // The store first: its thread drains, and the callbacks it runs post to the io_context
   // through a live engine. Nothing runs the io_context afterwards.
   store_.reset();
   engine_.reset();
-  std::filesystem::remove_all(dir_);
 }
 
 void EngineTest::Start(EngineSetup setup) {
