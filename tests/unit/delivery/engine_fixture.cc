@@ -1,7 +1,5 @@
 #include "engine_fixture.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <future>
 
