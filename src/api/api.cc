@@ -40,14 +40,14 @@ const Api::Route Api::kRoutes[] = {
      "/v1/admin/erase", ""},
 };
 
-Api::Api(store::Store& store, const validation::Validator& validator, metrics::Registry& metrics,
+Api::Api(ApiStores stores, const validation::Validator& validator, metrics::Registry& metrics,
          Clock& clock, ApiOptions options)
-    : store_(store),
+    : stores_(stores),
       validator_(validator),
       metrics_(metrics),
       clock_(clock),
       options_(std::move(options)),
-      authenticator_([&store](const std::string& key_id) { return store.FindApiKey(key_id); }, clock),
+      authenticator_([&keys = stores.keys](const std::string& key_id) { return keys.FindApiKey(key_id); }, clock),
       rate_limiter_(options_.rate_limits, clock),
       auth_failures_(options_.rate_limits.auth_failures_per_ip_rps,
                      options_.rate_limits.auth_failures_per_ip_burst, clock),
@@ -134,7 +134,7 @@ void Api::AuditCall(const Context& ctx, std::string_view action) {
     const std::string_view query = ctx.query.substr(0, 512);
     target = MaskText(PercentDecode(query).value_or(std::string(query)));
   }
-  store_.AppendAudit(store::AuditEntry{0, clock_.NowUnixMillis(), ctx.caller.key_id, ctx.caller.account,
+  stores_.audit.AppendAudit(store::AuditEntry{0, clock_.NowUnixMillis(), ctx.caller.key_id, ctx.caller.account,
                                        ctx.caller.source_ip, std::string(action), std::move(target),
                                        ctx.caller.request_id},
                      [action = std::string(action)](Status s) {
@@ -177,7 +177,7 @@ Response Api::StorageFailure(const Error& error, std::string_view request_id) {
 }
 
 std::optional<Error> Api::CheckOverloaded() const {
-  if (store_.PendingCount() < options_.queue_high_water) return std::nullopt;
+  if (stores_.messages.PendingCount() < options_.queue_high_water) return std::nullopt;
   return Error::Of("overloaded", "the queue is over its high-water mark; retry later");
 }
 
@@ -186,7 +186,7 @@ Response Api::Healthz() { return JsonResponse(200, R"({"status":"ok"})"); }
 // docs/api.md "Readiness detail": ready when storage answers and, in a process that
 // delivers, a carrier is bound.
 Response Api::Readyz() {
-  const Status ping = store_.Ping();
+  const Status ping = stores_.messages.Ping();
   const bool storage = ping.ok();
   const bool delivers = static_cast<bool>(options_.carriers_up);
   const bool carriers = !delivers || options_.carriers_up() > 0;
@@ -244,7 +244,7 @@ awaitable<Response> Api::ListCarriers(Context&) {
 
 Response Api::Metrics() {
   metrics_.Gauge("deliverer_queue_depth", "Messages accepted and not yet terminal")
-      .Set(static_cast<double>(store_.PendingCount()));
+      .Set(static_cast<double>(stores_.messages.PendingCount()));
   Response res{http::status::ok, 11};
   res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.body() = metrics_.Render();

@@ -19,7 +19,12 @@
 #include "common/clock.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
-#include "store/store.h"
+#include "store/audit_log.h"
+#include "store/compliance_store.h"
+#include "store/erasure_store.h"
+#include "store/inbound_store.h"
+#include "store/key_store.h"
+#include "store/message_store.h"
 #include "validation/request.h"
 
 namespace deliverer::api {
@@ -50,9 +55,19 @@ struct ApiOptions {
   std::function<void(std::string carrier, CallbackInbound, std::function<void(bool)> done)> on_inbound;
 };
 
+// The store seams the API reads and writes; server/ passes one backend as all of them.
+struct ApiStores {
+  store::MessageStore& messages;
+  store::ComplianceStore& suppressions;
+  store::ErasureStore& erasure;
+  store::AuditLog& audit;
+  store::KeyStore& keys;         // authentication only (FindApiKey)
+  store::InboundStore& inbound;  // listing only
+};
+
 class Api {
  public:
-  Api(store::Store& store, const validation::Validator& validator, metrics::Registry& metrics,
+  Api(ApiStores stores, const validation::Validator& validator, metrics::Registry& metrics,
       Clock& clock, ApiOptions options);
 
   boost::asio::awaitable<Response> Handle(Request request, Peer peer);
@@ -137,7 +152,7 @@ class Api {
     co_return std::move(*out);
   }
 
-  store::Store& store_;
+  const ApiStores stores_;
   const validation::Validator& validator_;
   metrics::Registry& metrics_;
   Clock& clock_;

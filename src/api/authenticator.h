@@ -27,7 +27,7 @@ class Authenticator {
   static constexpr std::chrono::milliseconds kCacheTtl{2000};
   static constexpr size_t kCacheCapacity = 10'000;
 
-  // The key with this public id, nullopt when there is none (store::Store::FindApiKey).
+  // The key with this public id, nullopt when there is none (store::KeyStore::FindApiKey).
   using KeyLookup = std::function<Result<std::optional<store::ApiKeyRecord>>(const std::string& key_id)>;
 
   Authenticator(KeyLookup lookup, Clock& clock) : lookup_(std::move(lookup)), clock_(clock) {}

@@ -65,7 +65,7 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
   auto [parsed, suppressed] = co_await OffIoThread([&] {
     auto message = validator_.ParseMessage(ctx.request.body());
     Result<bool> on_list = false;
-    if (message.ok()) on_list = store_.IsSuppressed(ctx.caller.account, message->to);
+    if (message.ok()) on_list = stores_.suppressions.IsSuppressed(ctx.caller.account, message->to);
     return std::make_pair(std::move(message), std::move(on_list));
   });
   if (!parsed.ok()) co_return RejectMessage(parsed.error());
@@ -75,7 +75,7 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
   std::vector<store::NewMessage> batch;
   batch.push_back(ToNewMessage(std::move(*parsed), ctx.caller, clock_.NowUnixMillis()));
   InsertResults results = co_await AwaitCallback<InsertResults>(
-      [&](auto done) { store_.InsertMessages(std::move(batch), std::move(done)); });
+      [&](auto done) { stores_.messages.InsertMessages(std::move(batch), std::move(done)); });
   Result<store::InsertResult>& result = results.front();
   if (!result.ok()) co_return StorageFailure(result.error(), ctx.caller.request_id);
   PublishCreated(results);
@@ -115,7 +115,7 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
     for (const auto& item : *out.parsed) {
       bool on_list = false;
       if (item.ok()) {
-        auto suppressed = store_.IsSuppressed(ctx.caller.account, item->to);
+        auto suppressed = stores_.suppressions.IsSuppressed(ctx.caller.account, item->to);
         if (!suppressed.ok()) {
           out.storage_error = suppressed.error();
           break;
@@ -155,7 +155,7 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
   }
   if (!batch.empty()) {
     InsertResults inserted = co_await AwaitCallback<InsertResults>(
-        [&](auto done) { store_.InsertMessages(std::move(batch), std::move(done)); });
+        [&](auto done) { stores_.messages.InsertMessages(std::move(batch), std::move(done)); });
     PublishCreated(inserted);
     for (size_t k = 0; k < inserted.size(); ++k) {
       FillBatchResult(inserted[k], results[positions[k]]);
@@ -205,7 +205,7 @@ void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann:
 }
 
 awaitable<Response> Api::GetMessage(Context& ctx) {
-  auto found = store_.GetMessage(CanonicalMessageId(ctx.path_param), /*with_events=*/true);
+  auto found = stores_.messages.GetMessage(CanonicalMessageId(ctx.path_param), /*with_events=*/true);
   if (!found.ok()) co_return StorageFailure(found.error(), ctx.caller.request_id);
   // Another account's message answers exactly like an unknown id (docs/reliability.md S1).
   if (!found->has_value() || ((*found)->account != ctx.caller.account && !IsAdmin(ctx.caller))) {
@@ -217,7 +217,7 @@ awaitable<Response> Api::GetMessage(Context& ctx) {
 awaitable<Response> Api::ListMessages(Context& ctx) {
   auto query = ParseMessageQuery(ctx.query, ctx.caller);
   if (!query.ok()) co_return Reject(query.error());
-  auto page = store_.ListMessages(*query);
+  auto page = stores_.messages.ListMessages(*query);
   if (!page.ok()) co_return StorageFailure(page.error(), ctx.caller.request_id);
   nlohmann::json data = nlohmann::json::array();
   for (const auto& m : page->messages) data.push_back(MessageJson(m, /*with_events=*/false));
@@ -298,7 +298,7 @@ void Api::CountRejected(const std::string& code) {
 
 int64_t Api::EstimatedProcessingMs() const {
   if (options_.delivery_tps <= 0) return 100;
-  const double backlog_s = static_cast<double>(store_.PendingCount()) / options_.delivery_tps;
+  const double backlog_s = static_cast<double>(stores_.messages.PendingCount()) / options_.delivery_tps;
   return 100 + static_cast<int64_t>(backlog_s * 1000.0);
 }
 

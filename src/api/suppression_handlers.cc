@@ -151,7 +151,7 @@ awaitable<Response> Api::ListSuppressions(Context& ctx) {
   }
   const int limit = query.limit;
   query.limit = limit + 1;  // one more tells whether a next page exists
-  auto rows = store_.ListSuppressions(query);
+  auto rows = stores_.suppressions.ListSuppressions(query);
   if (!rows.ok()) co_return StorageFailure(rows.error(), ctx.caller.request_id);
   nlohmann::json next = nullptr;
   if (rows->size() > static_cast<size_t>(limit)) {
@@ -173,7 +173,7 @@ awaitable<Response> Api::PutSuppression(Context& ctx) {
   store::Suppression suppression{ctx.caller.account, ctx.path_param, std::move(*reason), "api", now};
   const nlohmann::json body = SuppressionJson(suppression);
   Status status = co_await AwaitCallback<Status>([&](auto done) {
-    store_.PutSuppression(std::move(suppression),
+    stores_.suppressions.PutSuppression(std::move(suppression),
                           Audit(ctx.caller, "suppression.put", ctx.path_param, now),
                           std::move(done));
   });
@@ -184,7 +184,7 @@ awaitable<Response> Api::PutSuppression(Context& ctx) {
 awaitable<Response> Api::DeleteSuppression(Context& ctx) {
   const int64_t now = clock_.NowUnixMillis();
   Status status = co_await AwaitCallback<Status>([&](auto done) {
-    store_.DeleteSuppression(ctx.caller.account, ctx.path_param,
+    stores_.suppressions.DeleteSuppression(ctx.caller.account, ctx.path_param,
                              Audit(ctx.caller, "suppression.delete", ctx.path_param, now),
                              std::move(done));
   });
@@ -231,7 +231,7 @@ awaitable<Response> Api::ListAudit(Context& ctx) {
   }
   const int limit = query.limit;
   query.limit = limit + 1;
-  auto rows = store_.ListAudit(query);
+  auto rows = stores_.audit.ListAudit(query);
   if (!rows.ok()) co_return StorageFailure(rows.error(), ctx.caller.request_id);
   nlohmann::json next = nullptr;
   if (rows->size() > static_cast<size_t>(limit)) {
@@ -248,7 +248,7 @@ awaitable<Response> Api::ListInbound(Context& ctx) {
   if (!query.ok()) co_return Reject(query.error());
   const int limit = query->limit;
   query->limit = limit + 1;  // one more tells whether a next page exists
-  auto rows = store_.ListInbound(*query);
+  auto rows = stores_.inbound.ListInbound(*query);
   if (!rows.ok()) co_return StorageFailure(rows.error(), ctx.caller.request_id);
   nlohmann::json next = nullptr;
   if (rows->size() > static_cast<size_t>(limit)) {
@@ -265,7 +265,7 @@ awaitable<Response> Api::Erase(Context& ctx) {
   if (!number.ok()) co_return Reject(number.error());
   const int64_t now = clock_.NowUnixMillis();
   auto erased = co_await AwaitCallback<Result<store::EraseResult>>([&](auto done) {
-    store_.EraseNumber(*number, Audit(ctx.caller, "erase", *number, now), std::move(done));
+    stores_.erasure.EraseNumber(*number, Audit(ctx.caller, "erase", *number, now), std::move(done));
   });
   if (!erased.ok() && erased.error().code == "invalid_destination") {
     co_return Reject(Error::Of("invalid_destination", erased.error().detail, "number"));

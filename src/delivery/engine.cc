@@ -13,14 +13,15 @@ namespace deliverer::delivery {
 
 namespace asio = boost::asio;
 
-Engine::Engine(asio::io_context& io, EngineOptions options, store::Store& store,
-               store::DeliveryStore& delivery_store, queue::Queue& queue,
+Engine::Engine(asio::io_context& io, EngineOptions options, store::DeliveryStore& delivery_store,
+               store::InboundStore& inbound_store, store::ComplianceStore& suppressions, queue::Queue& queue,
                routing::RouterHolder& router, routing::CircuitBoard& circuits,
                metrics::Registry& metrics, const Clock& clock)
     : io_(io),
       options_(std::move(options)),
-      store_(store),
       delivery_store_(delivery_store),
+      inbound_store_(inbound_store),
+      suppressions_(suppressions),
       queue_(queue),
       router_(router),
       circuits_(circuits),
@@ -159,7 +160,7 @@ void Engine::Dispatch(queue::Delivery delivery) {
   // Also for messages queued before the opt-out (S11). Only the gateway's own replies to a
   // keyword MO pass: the confirmation of a STOP goes to a number that is now suppressed.
   if (record.compliance_reply.empty()) {
-    auto suppressed = store_.IsSuppressed(record.account, record.to);
+    auto suppressed = suppressions_.IsSuppressed(record.account, record.to);
     if (!suppressed.ok()) {
       // Unknown is not "not suppressed": wait rather than risk sending to an opted-out number.
       log::WarnFor("delivery", record.id, "cannot read the suppression list: {}", suppressed.error().code);

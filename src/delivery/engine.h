@@ -33,8 +33,9 @@
 #include "queue/queue.h"
 #include "routing/circuit_board.h"
 #include "routing/router_holder.h"
+#include "store/compliance_store.h"
 #include "store/delivery_store.h"
-#include "store/store.h"
+#include "store/inbound_store.h"
 
 namespace deliverer::delivery {
 
@@ -66,8 +67,11 @@ struct CarrierView {
 
 class Engine final : public queue::Consumer, public carriers::CarrierListener {
  public:
-  Engine(boost::asio::io_context& io, EngineOptions options, store::Store& store,
-         store::DeliveryStore& delivery_store, queue::Queue& queue, routing::RouterHolder& router,
+  // The store seams it uses: delivery (submits, changes, receipts, sweeps), inbound
+  // (MOs), and suppressions (checked before every submit).
+  Engine(boost::asio::io_context& io, EngineOptions options, store::DeliveryStore& delivery_store,
+         store::InboundStore& inbound_store, store::ComplianceStore& suppressions,
+         queue::Queue& queue, routing::RouterHolder& router,
          routing::CircuitBoard& circuits, metrics::Registry& metrics, const Clock& clock);
   ~Engine() override;
 
@@ -144,8 +148,9 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
 
   boost::asio::io_context& io_;
   const EngineOptions options_;
-  store::Store& store_;
   store::DeliveryStore& delivery_store_;
+  store::InboundStore& inbound_store_;
+  store::ComplianceStore& suppressions_;
   queue::Queue& queue_;
   routing::RouterHolder& router_;
   routing::CircuitBoard& circuits_;

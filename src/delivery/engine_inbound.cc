@@ -49,7 +49,7 @@ void Engine::OnInbound(const std::string& carrier, carriers::CarrierInbound inbo
     log::InfoFor("delivery", record.id, "inbound {} from {} via {}", compliance::ToString(action),
                  MaskNumber(inbound.from), carrier);
   }
-  delivery_store_.RecordInbound(
+  inbound_store_.RecordInbound(
       std::move(record), std::move(*effects),
       [this, action, ack = std::move(ack)](Result<store::InboundOutcome> result) {
         ack(result.ok());  // deliver_sm_resp only now (R10)
@@ -63,7 +63,7 @@ Result<store::InboundEffects> Engine::EffectsOf(compliance::KeywordAction action
                                                 const carriers::CarrierInbound& inbound,
                                                 int64_t now_ms) {
   if (!ChangesSomething(action)) return store::InboundEffects{};
-  auto account = delivery_store_.LastSenderAccount(inbound.from, inbound.to);
+  auto account = inbound_store_.LastSenderAccount(inbound.from, inbound.to);
   if (!account.ok()) return account.take_error();
   const std::optional<std::string> region = options_.destination_region
                                                 ? options_.destination_region(inbound.from)

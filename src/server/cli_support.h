@@ -7,14 +7,14 @@
 
 #include "common/clock.h"
 #include "config/config.h"
-#include "store/store.h"
+#include "store/backend.h"
 
 namespace deliverer::server {
 
 struct CliStore {
   SystemClock clock;
   config::Config config;
-  std::unique_ptr<store::Store> store;
+  std::unique_ptr<store::Backend> store;
 };
 
 // Loads the config and opens its store; on failure prints the reason to stderr, sets

@@ -17,7 +17,7 @@ std::string KeyRingPath(const config::Config& config) {
   return (std::filesystem::path(config.storage.path) / "keyring").string();
 }
 
-Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Clock& clock) {
+Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock) {
   if (config.storage.backend != "sqlite") {
     return Error::Of("invalid_config",
                      "storage backend '" + config.storage.backend +
@@ -29,7 +29,7 @@ Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Cl
   options.min_commit_interval = std::chrono::milliseconds(config.storage.min_commit_interval_ms);
   auto opened = store::sqlite::SqliteStore::Open(options, clock);
   if (!opened.ok()) return opened.take_error();
-  return std::unique_ptr<store::Store>(std::move(*opened));
+  return std::unique_ptr<store::Backend>(std::move(*opened));
 }
 
 std::optional<int64_t> ParseDuration(const std::string& text) {

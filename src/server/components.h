@@ -6,7 +6,7 @@
 
 #include "common/clock.h"
 #include "config/config.h"
-#include "store/store.h"
+#include "store/backend.h"
 
 namespace deliverer::server {
 
@@ -16,7 +16,7 @@ Result<config::Config> LoadConfig(const std::string& path);
 std::string KeyRingPath(const config::Config& config);
 // Opens the store with its key ring (created on first start; refused when it cannot
 // read the stored bodies: "keyring_missing", "keyring_mismatch", "insecure_keyring").
-Result<std::unique_ptr<store::Store>> OpenStore(const config::Config& config, Clock& clock);
+Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock);
 
 // "90d", "12h", "30m", "45s" → seconds; nullopt for anything else.
 std::optional<int64_t> ParseDuration(const std::string& text);

@@ -11,7 +11,7 @@ constexpr int64_t kWarnEveryMs = 24LL * 3600 * 1000;
 
 }  // namespace
 
-CredentialWatch::CredentialWatch(boost::asio::io_context& io, store::Store& store,
+CredentialWatch::CredentialWatch(boost::asio::io_context& io, store::KeyStore& store,
                                  const std::vector<config::CarrierConfig>& carriers, metrics::Registry& metrics,
                                  Clock& clock)
     : timer_(io), store_(store), metrics_(metrics), clock_(clock) {

@@ -19,13 +19,13 @@
 #include "common/mutex.h"
 #include "config/config.h"
 #include "metrics/metrics.h"
-#include "store/store.h"
+#include "store/key_store.h"
 
 namespace deliverer::server {
 
 class CredentialWatch {
  public:
-  CredentialWatch(boost::asio::io_context& io, store::Store& store, const std::vector<config::CarrierConfig>& carriers,
+  CredentialWatch(boost::asio::io_context& io, store::KeyStore& store, const std::vector<config::CarrierConfig>& carriers,
                   metrics::Registry& metrics, Clock& clock);
 
   // Checks now, then every hour.
@@ -37,7 +37,7 @@ class CredentialWatch {
   void Check();
 
   boost::asio::steady_timer timer_;
-  store::Store& store_;
+  store::KeyStore& store_;
   std::vector<auth::Credential> carriers_;
   metrics::Registry& metrics_;
   Clock& clock_;

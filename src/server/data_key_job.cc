@@ -15,7 +15,7 @@ constexpr const char* kRowsHelp =
 
 }  // namespace
 
-DataKeyJob::DataKeyJob(store::Store& store, metrics::Registry& metrics, Options options)
+DataKeyJob::DataKeyJob(store::MaintenanceStore& store, metrics::Registry& metrics, Options options)
     : store_(store),
       metrics_(metrics),
       options_(options),

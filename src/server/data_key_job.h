@@ -17,7 +17,7 @@
 
 #include "common/mutex.h"
 #include "metrics/metrics.h"
-#include "store/store.h"
+#include "store/maintenance_store.h"
 
 namespace deliverer::server {
 
@@ -31,7 +31,7 @@ class DataKeyJob {
     std::chrono::seconds counts_every{30};      // gauge refresh when nothing moves
   };
 
-  DataKeyJob(store::Store& store, metrics::Registry& metrics, Options options);
+  DataKeyJob(store::MaintenanceStore& store, metrics::Registry& metrics, Options options);
   ~DataKeyJob();  // stops
 
   void Start();
@@ -44,7 +44,7 @@ class DataKeyJob {
   void Reload();
   void PublishCounts();
 
-  store::Store& store_;
+  store::MaintenanceStore& store_;
   metrics::Registry& metrics_;
   const Options options_;
   metrics::Counter& moved_total_;

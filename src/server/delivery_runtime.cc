@@ -112,8 +112,7 @@ delivery::EngineOptions EngineOptionsOf(const config::Config& c) {
 }  // namespace
 
 Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config config, bool demo,
-                                                                   store::Store& store,
-                                                                   store::DeliveryStore& delivery_store,
+                                                                   store::Backend& store,
                                                                    metrics::Registry& metrics,
                                                                    const Clock& clock) {
   std::unique_ptr<DeliveryRuntime> rt(new DeliveryRuntime());
@@ -141,7 +140,7 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
     runtime->webhooks_->NotifyOps(webhooks::CircuitEvent{carrier, open, std::string(reason), cool_down.count(),
                                                          runtime->clock_->NowUnixMillis()});
   };
-  rt->engine_ = std::make_unique<delivery::Engine>(rt->io_, std::move(engine_options), store, delivery_store,
+  rt->engine_ = std::make_unique<delivery::Engine>(rt->io_, std::move(engine_options), store, store, store,
                                                    *rt->queue_, *rt->router_, *rt->circuits_, metrics, clock);
   for (const config::CarrierConfig& c : rt->config_.carriers) {
     if (!c.enabled) continue;
@@ -162,7 +161,7 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   hooks.max_age = Millis(int64_t{rt->config_.delivery.webhook_max_age_h} * 3600 * 1000);
   hooks.max_concurrent = static_cast<size_t>(rt->config_.webhooks.max_in_flight);
   hooks.max_per_account = static_cast<size_t>(rt->config_.webhooks.max_in_flight_per_account);
-  rt->webhooks_ = std::make_unique<webhooks::Dispatcher>(hooks, delivery_store, metrics, clock);
+  rt->webhooks_ = std::make_unique<webhooks::Dispatcher>(hooks, store, metrics, clock);
   return rt;
 }
 

@@ -17,8 +17,7 @@
 #include "routing/circuit_board.h"
 #include "routing/router_holder.h"
 #include "sim/simulator.h"
-#include "store/delivery_store.h"
-#include "store/store.h"
+#include "store/backend.h"
 #include "validation/request.h"
 #include "webhooks/dispatcher.h"
 
@@ -28,8 +27,7 @@ class DeliveryRuntime {
  public:
   // Errors: "invalid_config" (routes), or the simulator's when --demo cannot start it.
   static Result<std::unique_ptr<DeliveryRuntime>> Create(config::Config config, bool demo,
-                                                         store::Store& store,
-                                                         store::DeliveryStore& delivery_store,
+                                                         store::Backend& store,
                                                          metrics::Registry& metrics, const Clock& clock);
   ~DeliveryRuntime();
 

@@ -12,7 +12,7 @@ constexpr int64_t kDayMs = 24LL * 3600 * 1000;
 
 }  // namespace
 
-RetentionJob::RetentionJob(store::Store& store, const config::SecurityConfig& security,
+RetentionJob::RetentionJob(store::MaintenanceStore& store, const config::SecurityConfig& security,
                            metrics::Registry& metrics, Clock& clock)
     : store_(store),
       body_days_(security.body_retention_days),

@@ -14,13 +14,13 @@
 #include "common/mutex.h"
 #include "config/config.h"
 #include "metrics/metrics.h"
-#include "store/store.h"
+#include "store/maintenance_store.h"
 
 namespace deliverer::server {
 
 class RetentionJob {
  public:
-  RetentionJob(store::Store& store, const config::SecurityConfig& security, metrics::Registry& metrics,
+  RetentionJob(store::MaintenanceStore& store, const config::SecurityConfig& security, metrics::Registry& metrics,
                Clock& clock);
   ~RetentionJob() { Stop(); }
 
@@ -31,7 +31,7 @@ class RetentionJob {
   void Run();
   void PurgeOnce();
 
-  store::Store& store_;
+  store::MaintenanceStore& store_;
   const int body_days_;
   const int message_days_;
   metrics::Registry& metrics_;

@@ -25,7 +25,6 @@
 #include "server/data_key_job.h"
 #include "server/retention_job.h"
 #include "server/delivery_runtime.h"
-#include "store/delivery_store.h"
 #include "server/metrics_catalog.h"
 
 namespace deliverer::server {
@@ -95,7 +94,7 @@ void RaiseDescriptorLimit(size_t max_connections) {
 }
 
 // The demo's key and a request to paste, printed on standard output.
-Status PrintDemoKey(store::Store& store, Clock& clock, const std::string& base_url) {
+Status PrintDemoKey(store::KeyStore& store, Clock& clock, const std::string& base_url) {
   const auth::GeneratedKey key = auth::GenerateKey();
   const int64_t now = clock.NowUnixMillis();
   const uint32_t scopes = auth::kScopeSend | auth::kScopeRead | auth::kScopeSuppressionsWrite;
@@ -119,7 +118,7 @@ Status PrintDemoKey(store::Store& store, Clock& clock, const std::string& base_u
 
 // SIGHUP: re-read the configuration; routes and circuit breaker settings take effect
 // without dropping traffic. A bad file changes nothing.
-void ReloadRoutes(const std::string& path, DeliveryRuntime* delivery, store::Store& store, Clock& clock) {
+void ReloadRoutes(const std::string& path, DeliveryRuntime* delivery, store::AuditLog& store, Clock& clock) {
   auto loaded = LoadConfig(path);
   Status s = loaded.ok() ? (delivery != nullptr ? delivery->Reload(*loaded) : Status::Ok())
                          : Status(loaded.error());
@@ -222,8 +221,7 @@ int Serve(const ServeOptions& options) {
   RaiseDescriptorLimit(static_cast<size_t>(config.server.max_connections));
   std::unique_ptr<DeliveryRuntime> delivery;
   if (options.role != "api") {
-    auto* delivery_store = dynamic_cast<store::DeliveryStore*>(store->get());
-    auto created = DeliveryRuntime::Create(config, options.demo, **store, *delivery_store, registry, clock);
+    auto created = DeliveryRuntime::Create(config, options.demo, **store, registry, clock);
     if (!created.ok()) {
       std::cerr << created.error().detail << "\n";
       return created.error().code == "invalid_config" ? kExitUsage : kExitFailure;
@@ -239,7 +237,9 @@ int Serve(const ServeOptions& options) {
   api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
   api_options.validation_pool = &validation_pool;
   api_options.aging_credentials = [&credentials] { return credentials.AgingJson(); };
-  api::Api api(**store, **validator, registry, clock, std::move(api_options));
+  store::Backend& backend = **store;
+  api::Api api(api::ApiStores{backend, backend, backend, backend, backend, backend}, **validator, registry,
+               clock, std::move(api_options));
   api::HttpServer http(io, api, registry, LimitsOf(config.server), tls.get());
   auto endpoint = http.Listen(config.server.listen_host, config.server.listen_port);
   if (!endpoint.ok()) {

@@ -1,15 +1,16 @@
 #pragma once
-// The Store seen from the delivery side: what workers read to submit a message, the
-// status changes they record, receipts, the webhook outbox and inbound messages. The
-// same backends implement it as Store (store.h); server/ wires one object as both.
-//
-// Same rules as store.h: writes are asynchronous and group-committed, their callbacks run
-// after the commit on a store thread and MUST NOT block; reads are synchronous and
-// thread-safe. Webhook outbox rows are written in the same commit as the status change
-// they announce (docs/reliability.md R11).
+// The delivery engine's side of the store: what workers read to submit a message, the
+// status changes they record, receipts, and the sweeps for messages whose TTL or receipt
+// wait ended. What each change or receipt does to a message is decided by
+// model/lifecycle.h, which every backend applies inside its commit.
+// Contract: store/seam.h (asynchronous group-committed writes, callbacks after a durable
+// commit on a store thread that MUST NOT block, synchronous thread-safe reads). Webhook
+// outbox rows (OutboxStore) are written in the same commit as the status change they
+// announce (docs/reliability.md R11).
 #include <functional>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -27,42 +28,19 @@ class DeliveryStore {
                                                     int limit) = 0;
 
   using ChangesCallback = std::function<void(std::vector<Result<ChangeResult>>)>;
+  // Applies changes in order (StatusChange says what each may do). Results are in input order.
   virtual void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) = 0;
 
   using ReceiptsCallback = std::function<void(std::vector<Result<ReceiptResult>>)>;
-  // Applies receipts in order. Results are in input order.
+  // Applies receipts in order, matched to their segment by (carrier, match_key); one
+  // whose submit is not recorded yet is parked. Results are in input order.
   virtual void ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) = 0;
 
   // Messages still queued whose TTL ended at or before `now_ms` (no carrier could take
   // them in time).
   virtual Result<std::vector<std::string>> ListExpiredQueued(int64_t now_ms, int limit) = 0;
-  // Messages `sent` whose receipt wait ended at or before `now_ms`.
+  // Messages `sent` whose receipt wait ended at or before `now_ms`, earliest deadline first.
   virtual Result<std::vector<std::string>> ListReceiptOverdue(int64_t now_ms, int limit) = 0;
-
-  // Outbox rows due at `now_ms`, oldest first, leaving out those of `skip_accounts`
-  // (accounts whose receivers already have all the POSTs they may have under way).
-  virtual Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
-                                                      const std::vector<std::string>& skip_accounts) = 0;
-  using StatusCallback = std::function<void(Status)>;
-  virtual void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) = 0;
-  // Outbox rows not yet delivered nor given up (for metrics and tests).
-  virtual Result<int64_t> PendingWebhooks() = 0;
-  // The account's own webhook signing secret (Store::SetAccountWebhookSecret), opened;
-  // nullopt when it has none and the global one applies. Reads the database every call:
-  // callers cache it for a short while.
-  virtual Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) = 0;
-
-  // Records an inbound message and, in the same commit, its effects: a suppression put
-  // or lifted (audited), and a compliance reply stored as a queued message unless one of
-  // its kind went out within the window (that decision runs inside the commit, so two
-  // MOs racing cannot both create one). The outcome names the reply created, which the
-  // caller hands to the queue; start-up recovery republishes it if the process dies first.
-  using InboundCallback = std::function<void(Result<InboundOutcome>)>;
-  virtual void RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) = 0;
-  // The account that last sent to `subscriber` from `sender`, compliance replies left
-  // out; "" when none.
-  virtual Result<std::string> LastSenderAccount(const std::string& subscriber,
-                                                const std::string& sender) = 0;
   // Receipts kept because nothing matched them (yet).
   virtual Result<int64_t> UnmatchedReceipts() = 0;
 };

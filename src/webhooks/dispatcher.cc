@@ -29,7 +29,7 @@ std::unique_ptr<asio::ssl::context> MakeTls() {
 }
 }  // namespace
 
-Dispatcher::Dispatcher(DispatcherOptions options, store::DeliveryStore& store,
+Dispatcher::Dispatcher(DispatcherOptions options, store::OutboxStore& store,
                        metrics::Registry& metrics, const Clock& clock)
     : options_(std::move(options)),
       store_(store),

@@ -1,5 +1,5 @@
 #pragma once
-// Delivers the webhook outbox (store/delivery_store.h) to producers: each due event is
+// Delivers the webhook outbox (store/outbox_store.h) to producers: each due event is
 // POSTed, signed (webhooks/signature.h); a 2xx marks it delivered, anything else schedules
 // a retry with exponential backoff and full jitter, for up to `max_age` after the event,
 // then it is given up (and counted). At-least-once: a crash between the POST and its
@@ -38,7 +38,7 @@
 
 #include "common/clock.h"
 #include "metrics/metrics.h"
-#include "store/delivery_store.h"
+#include "store/outbox_store.h"
 #include "webhooks/http_post.h"
 #include "webhooks/payload.h"
 
@@ -63,7 +63,7 @@ struct DispatcherOptions {
 
 class Dispatcher {
  public:
-  Dispatcher(DispatcherOptions options, store::DeliveryStore& store, metrics::Registry& metrics,
+  Dispatcher(DispatcherOptions options, store::OutboxStore& store, metrics::Registry& metrics,
              const Clock& clock);
   ~Dispatcher();
 
@@ -107,7 +107,7 @@ class Dispatcher {
   void FlushDone();
 
   const DispatcherOptions options_;
-  store::DeliveryStore& store_;
+  store::OutboxStore& store_;
   metrics::Registry& metrics_;
   const Clock& clock_;
   boost::asio::io_context io_;

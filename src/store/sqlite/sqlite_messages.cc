@@ -30,7 +30,7 @@ MessageRecord RecordOf(const NewMessage& m) {
 // can never both create: the second sees the first's row inside the same transaction.
 class InsertJob final : public WriteJob {
  public:
-  InsertJob(std::vector<NewMessage> messages, Store::InsertCallback done,
+  InsertJob(std::vector<NewMessage> messages, MessageStore::InsertCallback done,
             std::atomic<int64_t>& pending, const crypto::Cipher& cipher)
       : messages_(std::move(messages)), done_(std::move(done)), pending_(pending),
         cipher_(cipher) {}
@@ -86,7 +86,7 @@ class InsertJob final : public WriteJob {
   }
 
   std::vector<NewMessage> messages_;
-  Store::InsertCallback done_;
+  MessageStore::InsertCallback done_;
   std::atomic<int64_t>& pending_;
   const crypto::Cipher& cipher_;
   std::vector<Result<InsertResult>> results_;

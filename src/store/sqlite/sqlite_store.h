@@ -1,6 +1,7 @@
 #pragma once
-// The embedded Store: one SQLite database file in WAL mode, written by a single
-// group-commit thread, read through a small pool of read connections.
+// The embedded store backend (every seam of store/backend.h): one SQLite database file
+// in WAL mode, written by a single group-commit thread, read through a small pool of read
+// connections.
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -14,8 +15,7 @@
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/writer.h"
-#include "store/delivery_store.h"
-#include "store/store.h"
+#include "store/backend.h"
 
 namespace deliverer::store::sqlite {
 
@@ -31,10 +31,8 @@ struct SqliteOptions {
   std::chrono::milliseconds min_commit_interval{0};
 };
 
-class SqliteStore final : public Store, public DeliveryStore {
+class SqliteStore final : public Backend {
  public:
-  using StatusCallback = Store::StatusCallback;  // the same type in both interfaces
-
   // Creates the directory and database as needed and applies migrations.
   static Result<std::unique_ptr<SqliteStore>> Open(const SqliteOptions& options, Clock& clock);
   ~SqliteStore() override;
@@ -75,7 +73,7 @@ class SqliteStore final : public Store, public DeliveryStore {
   int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
   Status Ping() override;
 
-  // DeliveryStore
+  // DeliveryStore, OutboxStore, InboundStore
   Result<std::optional<DeliveryRecord>> GetForDelivery(const std::string& id) override;
   Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                             int limit) override;

@@ -127,7 +127,10 @@ Harness& TheHarness() {
     h->validator = std::move(*validator);
     AddKey(*h, kAdminKey, auth::kScopeSend | auth::kScopeRead | auth::kScopeSuppressionsWrite | auth::kScopeAdmin);
     AddKey(*h, kSendKey, auth::kScopeSend);
-    h->api = std::make_unique<api::Api>(*h->store, *h->validator, h->registry, h->clock, Options());
+    store::sqlite::SqliteStore& backend = *h->store;
+    h->api = std::make_unique<api::Api>(
+        api::ApiStores{backend, backend, backend, backend, backend, backend}, *h->validator, h->registry,
+        h->clock, Options());
     std::atexit([] { std::filesystem::remove_all(StoreFolder()); });
     return h;
   }();

@@ -1,7 +1,5 @@
 #include "engine_fixture.h"
 
-#include <unistd.h>
-
 #include <atomic>
 #include <future>
 
@@ -20,22 +18,14 @@ config::RouteConfig FailoverRoute(std::vector<std::string> carriers, std::string
 EngineTest::EngineTest() : work_(io_.get_executor()) {}
 
 void EngineTest::SetUp() {
-  dir_ = std::filesystem::temp_directory_path() /
-         ("deliverer-engine-" + std::to_string(::getpid()) + "-" +
-          ::testing::UnitTest::GetInstance()->current_test_info()->name());
-  std::filesystem::remove_all(dir_);
-  auto store =
-      store::sqlite::SqliteStore::Open(store::sqlite::SqliteOptions{dir_.string()}, clock_);
-  ASSERT_TRUE(store.ok()) << store.error().detail;
-  store_ = std::move(*store);
+  store_ = std::make_unique<store::memory::MemoryStore>();
 }
 
 void EngineTest::TearDown() {
-  // The store first: its writer drains, and the callbacks it runs post to the io_context
+  // The store first: its thread drains, and the callbacks it runs post to the io_context
   // through a live engine. Nothing runs the io_context afterwards.
   store_.reset();
   engine_.reset();
-  std::filesystem::remove_all(dir_);
 }
 
 void EngineTest::Start(EngineSetup setup) {
@@ -52,7 +42,7 @@ void EngineTest::Start(EngineSetup setup) {
   router_ = std::make_unique<routing::RouterHolder>(
       std::make_shared<const routing::Router>(std::move(router).value()));
   circuits_ = std::make_unique<routing::CircuitBoard>(config.carriers);
-  engine_ = std::make_unique<Engine>(io_, options_, *store_, *store_, queue_, *router_, *circuits_,
+  engine_ = std::make_unique<Engine>(io_, options_, *store_, *store_, *store_, queue_, *router_, *circuits_,
                                      metrics_, clock_);
   for (const std::string& id : setup.carriers) {
     auto fake = std::make_unique<FakeCarrier>(io_, id);

@@ -1,6 +1,6 @@
 #pragma once
-// The delivery engine with its real neighbours: the SQLite store in a temporary directory,
-// the embedded queue, a router and circuit board built from config structs, a FakeClock,
+// The delivery engine with its real neighbours: the in-memory store (store/memory/, which
+// passes the same conformance suite as SQLite), the embedded queue, a router and circuit board built from config structs, a FakeClock,
 // and FakeCarriers. The test's thread runs the io_context, so it is the delivery thread:
 // it may call the engine's CarrierListener methods and the fake carriers directly.
 //
@@ -13,7 +13,6 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <chrono>
-#include <filesystem>
 #include <functional>
 #include <map>
 #include <memory>
@@ -28,7 +27,7 @@
 #include "queue/embedded/embedded_queue.h"
 #include "routing/circuit_board.h"
 #include "routing/router_holder.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/memory/memory_store.h"
 
 namespace deliverer::delivery::testing {
 
@@ -92,8 +91,7 @@ class EngineTest : public ::testing::Test {
   FakeClock clock_;
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
-  std::filesystem::path dir_;
-  std::unique_ptr<store::sqlite::SqliteStore> store_;
+  std::unique_ptr<store::memory::MemoryStore> store_;
   queue::EmbeddedQueue queue_{64};
   metrics::Registry metrics_;
   std::unique_ptr<routing::RouterHolder> router_;

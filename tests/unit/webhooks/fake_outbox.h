@@ -1,8 +1,7 @@
 #pragma once
-// An in-memory webhook outbox: the part of store::DeliveryStore the Dispatcher uses
-// (DueWebhooks, CompleteWebhooks, AccountWebhookSecret). The rest of the interface is
-// not for the dispatcher and fails loudly if called. Thread-safe: the dispatcher calls it
-// from its own thread while the test reads it.
+// An in-memory webhook outbox (store::OutboxStore, the only seam the Dispatcher uses) whose
+// rows a test adds and inspects directly. Thread-safe: the dispatcher calls it from its
+// own thread while the test reads it. Callbacks run inline, after the change.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -11,11 +10,11 @@
 #include <string>
 #include <vector>
 
-#include "store/delivery_store.h"
+#include "store/outbox_store.h"
 
 namespace deliverer::webhooks::testing {
 
-class FakeOutbox final : public store::DeliveryStore {
+class FakeOutbox final : public store::OutboxStore {
  public:
   struct Row {
     store::WebhookJob job;
@@ -55,7 +54,7 @@ class FakeOutbox final : public store::DeliveryStore {
     }
     return jobs;
   }
-  void CompleteWebhooks(std::vector<store::WebhookDone> done, StatusCallback callback) override {
+  void CompleteWebhooks(std::vector<store::WebhookDone> done, store::StatusCallback callback) override {
     {
       std::lock_guard lock(mutex_);
       for (const store::WebhookDone& d : done) {
@@ -82,25 +81,7 @@ class FakeOutbox final : public store::DeliveryStore {
     }));
   }
 
-  // Not the dispatcher's.
-  Result<std::optional<store::DeliveryRecord>> GetForDelivery(const std::string&) override { return Unused(); }
-  Result<std::vector<store::QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>>, int) override {
-    return Unused();
-  }
-  void RecordChanges(std::vector<store::StatusChange>, ChangesCallback) override { Unused(); }
-  void ApplyReceipts(std::vector<store::ReceiptIn>, ReceiptsCallback) override { Unused(); }
-  Result<std::vector<std::string>> ListExpiredQueued(int64_t, int) override { return Unused(); }
-  Result<std::vector<std::string>> ListReceiptOverdue(int64_t, int) override { return Unused(); }
-  void RecordInbound(store::InboundRecord, store::InboundEffects, InboundCallback) override { Unused(); }
-  Result<std::string> LastSenderAccount(const std::string&, const std::string&) override { return Unused(); }
-  Result<int64_t> UnmatchedReceipts() override { return Unused(); }
-
  private:
-  static Error Unused() {
-    ADD_FAILURE() << "the dispatcher called a DeliveryStore method that is not its own";
-    return Error::Of("unused", "not part of the fake");
-  }
-
   mutable std::mutex mutex_;
   std::map<std::string, Row> rows_;  // guarded by mutex_
   std::vector<std::vector<std::string>> skipped_;

@@ -1,0 +1,34 @@
+#pragma once
+// Inbound (MO) messages: recorded by the delivery engine with their compliance effects,
+// listed by the API.
+// Contract: store/seam.h (asynchronous group-committed writes, callbacks after a durable
+// commit on a store thread that MUST NOT block, synchronous thread-safe reads).
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/delivery_records.h"
+
+namespace deliverer::store {
+
+class InboundStore {
+ public:
+  virtual ~InboundStore() = default;
+
+  // Records an inbound message and, in the same commit, its effects: a suppression put
+  // or lifted (audited), and a compliance reply stored as a queued message unless one of
+  // its kind went out within the window (that decision runs inside the commit, so two
+  // MOs racing cannot both create one). The outcome names the reply created, which the
+  // caller hands to the queue; start-up recovery republishes it if the process dies first.
+  using InboundCallback = std::function<void(Result<InboundOutcome>)>;
+  virtual void RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) = 0;
+  // The account that last sent to `subscriber` from `sender`, compliance replies left
+  // out; "" when none.
+  virtual Result<std::string> LastSenderAccount(const std::string& subscriber,
+                                                const std::string& sender) = 0;
+  // Inbound (MO) messages, newest first (at, then id), at most `query.limit`.
+  virtual Result<std::vector<InboundRecord>> ListInbound(const InboundQuery& query) = 0;
+};
+
+}  // namespace deliverer::store

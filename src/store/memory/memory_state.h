@@ -1,0 +1,62 @@
+#pragma once
+// MemoryStore's rows, and the write steps its files share. Internal to store/memory/.
+// Every function here runs under MemoryStore's state lock, on its store thread.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "store/delivery_records.h"
+#include "store/memory/memory_store.h"
+#include "store/records.h"
+
+namespace deliverer::store::memory {
+
+struct StoredMessage {
+  NewMessage input;         // as submitted: body, callback, payload hash, TTL, reply kind
+  MessageRecord record;     // status and history, events included
+  int64_t expires_at_ms = 0;
+  int64_t receipt_due_ms = 0;
+  uint64_t seq = 0;         // insertion order
+};
+
+// One segment a carrier accepted, keyed by (carrier, match_key) as receipts find it.
+struct StoredSubmit {
+  std::string message_id;
+  int segment = 0;  // -1: the whole message under one id
+  std::string carrier_id;
+  model::Status state = model::Status::kSent;  // what its receipt said, once one counted
+};
+
+struct StoredWebhook {
+  WebhookJob job;           // the message's fields are read at DueWebhooks time
+  enum class State : uint8_t { kPending, kDelivered, kGivenUp } state = State::kPending;
+  int64_t next_at_ms = 0;
+};
+
+struct MemoryState {
+  std::map<std::string, StoredMessage> messages;
+  uint64_t next_seq = 0;
+  std::map<std::pair<std::string, std::string>, StoredSubmit> submits;
+  std::vector<ReceiptIn> parked;       // arrival order
+  std::vector<StoredWebhook> webhooks; // creation order
+  std::map<std::pair<std::string, std::string>, Suppression> suppressions;  // (account, number)
+  std::vector<AuditEntry> audit;
+  std::map<std::string, InboundRecord> inbound;
+};
+
+// Stores a new message with its `queued` event; the caller checked its id is free.
+const StoredMessage& AddMessage(MemoryState& state, const NewMessage& m);
+void AddAudit(MemoryState& state, AuditEntry entry);
+// Puts or replaces a suppression; a replaced entry keeps its source and creation time.
+void UpsertSuppression(MemoryState& state, const Suppression& s);
+
+// A status change or a receipt, decided by model/lifecycle.h; `pending_delta` gets the
+// change in the number of waiting messages.
+ChangeResult ApplyStatusChange(MemoryState& state, const StatusChange& change,
+                               int64_t& pending_delta);
+ReceiptResult ApplyReceipt(MemoryState& state, const ReceiptIn& receipt, int64_t& pending_delta);
+
+}  // namespace deliverer::store::memory

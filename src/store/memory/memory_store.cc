@@ -1,0 +1,317 @@
+// MemoryStore: the store thread, messages (ingest with idempotency, reads, listing),
+// suppressions, audit and inbound messages. The delivery side is memory_delivery.cc.
+#include "store/memory/memory_store.h"
+
+#include <algorithm>
+#include <tuple>
+
+#include "common/mask.h"
+#include "store/memory/memory_state.h"
+
+namespace deliverer::store::memory {
+
+using MsgStatus = model::Status;
+using State = MemoryState;
+
+const StoredMessage& AddMessage(State& state, const NewMessage& m) {
+  StoredMessage stored;
+  stored.input = m;
+  MessageRecord& r = stored.record;
+  r.id = m.id;
+  r.account = m.account;
+  r.from = m.from;
+  r.to = m.to;
+  r.type = m.type;
+  r.priority = m.priority;
+  r.encoding = m.encoding;
+  r.segments = m.segments;
+  r.client_ref = m.client_ref;
+  r.created_at_ms = r.updated_at_ms = m.created_at_ms;
+  r.events.push_back(MessageEvent{MsgStatus::kQueued, m.created_at_ms, {}, {}});
+  stored.expires_at_ms = m.created_at_ms + int64_t{m.ttl_seconds} * 1000;
+  stored.seq = state.next_seq++;
+  return state.messages[m.id] = std::move(stored);
+}
+
+void AddAudit(State& state, AuditEntry entry) {
+  entry.seq = static_cast<int64_t>(state.audit.size()) + 1;
+  state.audit.push_back(std::move(entry));
+}
+
+void UpsertSuppression(State& state, const Suppression& s) {
+  auto [it, inserted] = state.suppressions.try_emplace({s.account, s.number}, s);
+  if (!inserted) it->second.reason = s.reason;
+}
+
+MemoryStore::MemoryStore() : state_(std::make_unique<State>()), thread_([this] { RunWrites(); }) {}
+
+MemoryStore::~MemoryStore() {
+  {
+    std::lock_guard lock(queue_mutex_);
+    stopping_ = true;
+  }
+  queue_cv_.notify_all();
+  thread_.join();
+}
+
+void MemoryStore::Submit(Write write) {
+  {
+    std::lock_guard lock(queue_mutex_);
+    queue_.push_back(std::move(write));
+  }
+  queue_cv_.notify_one();
+}
+
+// The store thread: one write at a time, in submission order; its callback after it,
+// outside the state lock (a callback may read the store).
+void MemoryStore::RunWrites() {
+  for (;;) {
+    Write write;
+    {
+      std::unique_lock lock(queue_mutex_);
+      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, and every queued write ran
+      write = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    std::function<void()> after;
+    {
+      std::lock_guard lock(state_mutex_);
+      after = write(*state_);
+    }
+    after();
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Messages
+
+void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
+  Submit([this, messages = std::move(messages), done = std::move(done)](State& state) mutable {
+    std::vector<Result<InsertResult>> results;
+    int64_t created = 0;
+    for (const NewMessage& m : messages) {
+      auto existing = state.messages.find(m.id);
+      if (existing == state.messages.end()) {
+        const StoredMessage& stored = AddMessage(state, m);
+        AddAudit(state, AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip, "message.send", m.id, m.id});
+        results.emplace_back(InsertResult{InsertOutcome::kCreated, stored.record});
+        ++created;
+        continue;
+      }
+      // The original, as a read without events returns it.
+      InsertResult found{InsertOutcome::kConflict, existing->second.record};
+      found.record.events.clear();
+      const NewMessage& original = existing->second.input;
+      if (original.account == m.account && original.payload_hash == m.payload_hash &&
+          m.created_at_ms - original.created_at_ms < kIdempotencyWindowMs) {
+        found.outcome = InsertOutcome::kReplayed;
+      }
+      results.emplace_back(std::move(found));
+    }
+    pending_.fetch_add(created, std::memory_order_relaxed);
+    return std::function<void()>(
+        [done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });
+  });
+}
+
+Result<std::optional<MessageRecord>> MemoryStore::GetMessage(const std::string& id, bool with_events) {
+  std::lock_guard lock(state_mutex_);
+  auto found = state_->messages.find(id);
+  if (found == state_->messages.end()) return std::optional<MessageRecord>();
+  MessageRecord record = found->second.record;
+  if (!with_events) record.events.clear();
+  return std::optional<MessageRecord>(std::move(record));
+}
+
+Result<MessagePage> MemoryStore::ListMessages(const MessageQuery& q) {
+  std::lock_guard lock(state_mutex_);
+  std::vector<const MessageRecord*> rows;
+  for (const auto& [id, m] : state_->messages) {
+    const MessageRecord& r = m.record;
+    if (q.account && r.account != *q.account) continue;
+    if (q.status && r.status != *q.status) continue;
+    if (q.to && r.to != *q.to) continue;
+    if (q.from && r.from != *q.from) continue;
+    if (q.client_ref && r.client_ref != *q.client_ref) continue;
+    if (q.since_ms && r.created_at_ms < *q.since_ms) continue;
+    if (q.until_ms && r.created_at_ms > *q.until_ms) continue;
+    // Newest first: continue strictly below the last row of the previous page.
+    if (q.after_created_at_ms && q.after_id &&
+        std::tie(r.created_at_ms, r.id) >= std::tie(*q.after_created_at_ms, *q.after_id)) {
+      continue;
+    }
+    rows.push_back(&r);
+  }
+  std::sort(rows.begin(), rows.end(), [](const MessageRecord* a, const MessageRecord* b) {
+    return std::tie(a->created_at_ms, a->id) > std::tie(b->created_at_ms, b->id);
+  });
+  MessagePage page;
+  for (const MessageRecord* r : rows) {
+    if (page.messages.size() == static_cast<size_t>(q.limit)) {
+      page.more = true;
+      break;
+    }
+    page.messages.push_back(*r);
+    page.messages.back().events.clear();
+  }
+  return page;
+}
+
+// ---------------------------------------------------------------------------------------
+// Suppressions and audit
+
+void MemoryStore::PutSuppression(Suppression suppression, AuditEntry audit, StatusCallback done) {
+  Submit([s = std::move(suppression), audit = std::move(audit), done = std::move(done)](State& state) mutable {
+    UpsertSuppression(state, s);
+    AddAudit(state, std::move(audit));
+    return std::function<void()>([done = std::move(done)] { done(Status::Ok()); });
+  });
+}
+
+void MemoryStore::DeleteSuppression(std::string account, std::string number, AuditEntry audit,
+                                    StatusCallback done) {
+  Submit([key = std::pair(std::move(account), std::move(number)), audit = std::move(audit),
+          done = std::move(done)](State& state) mutable {
+    Status result = Status::Ok();
+    if (state.suppressions.erase(key) == 0) {
+      result = Error::Of("not_found", "not on the suppression list");
+    } else {
+      AddAudit(state, std::move(audit));
+    }
+    return std::function<void()>([done = std::move(done), result] { done(result); });
+  });
+}
+
+Result<bool> MemoryStore::IsSuppressed(const std::string& account, const std::string& number) {
+  std::lock_guard lock(state_mutex_);
+  return state_->suppressions.contains({account, number}) || state_->suppressions.contains({"", number});
+}
+
+Result<std::vector<Suppression>> MemoryStore::ListSuppressions(const SuppressionQuery& q) {
+  std::lock_guard lock(state_mutex_);
+  // One list ordered by number, or every list ordered by (account, number): the map's order.
+  const std::pair<std::string, std::string> after{q.all_accounts ? q.after_account.value_or("") : q.account,
+                                                  q.after_number.value_or("")};
+  std::vector<Suppression> out;
+  for (auto it = state_->suppressions.upper_bound(after); it != state_->suppressions.end(); ++it) {
+    if (static_cast<int>(out.size()) >= q.limit) break;
+    if (!q.all_accounts && it->first.first != q.account) break;
+    out.push_back(it->second);
+  }
+  return out;
+}
+
+void MemoryStore::AppendAudit(AuditEntry entry, StatusCallback done) {
+  Submit([entry = std::move(entry), done = std::move(done)](State& state) mutable {
+    AddAudit(state, std::move(entry));
+    return std::function<void()>([done = std::move(done)] { done(Status::Ok()); });
+  });
+}
+
+Result<std::vector<AuditEntry>> MemoryStore::ListAudit(const AuditQuery& q) {
+  std::lock_guard lock(state_mutex_);
+  std::vector<AuditEntry> out;
+  for (const AuditEntry& e : state_->audit) {
+    if (static_cast<int>(out.size()) >= q.limit) break;
+    if (e.at_ms < q.since_ms || (q.until_ms != 0 && e.at_ms >= q.until_ms) || e.seq <= q.after_seq) continue;
+    if ((!q.action.empty() && e.action != q.action) || (!q.key_id.empty() && e.key_id != q.key_id) ||
+        (!q.account.empty() && e.account != q.account)) {
+      continue;
+    }
+    out.push_back(e);
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Inbound
+
+namespace {
+
+AuditEntry MoAudit(const InboundRecord& in, const std::string& account, std::string action,
+                   const std::string& number) {
+  return AuditEntry{0, in.at_ms, "", account, "", std::move(action), MaskNumber(number), in.id};
+}
+
+}  // namespace
+
+void MemoryStore::RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) {
+  Submit([this, in = std::move(inbound), fx = std::move(effects), done = std::move(done)](State& state) mutable {
+    // All or nothing: the one way this write can fail is checked before anything changes.
+    if (fx.reply && state.messages.contains(fx.reply->message.id)) {
+      Result<InboundOutcome> failed = Error::Of("storage_error", "message id " + fx.reply->message.id + " exists");
+      return std::function<void()>(
+          [done = std::move(done), failed = std::move(failed)]() mutable { done(std::move(failed)); });
+    }
+    state.inbound.try_emplace(in.id, in);  // a carrier's resend of the same MO adds no row
+    if (fx.suppress) {
+      UpsertSuppression(state, *fx.suppress);
+      AddAudit(state, MoAudit(in, fx.suppress->account, "suppression.put", fx.suppress->number));
+    } else if (fx.lift) {
+      const SuppressionLift& lift = *fx.lift;
+      if (!lift.account.empty() && state.suppressions.erase({lift.account, lift.number}) > 0) {
+        AddAudit(state, MoAudit(in, lift.account, "suppression.delete", lift.number));
+      }
+      // The global entry only when an MO made it; an operator's stays.
+      auto global = state.suppressions.find({"", lift.number});
+      if (global != state.suppressions.end() && global->second.source == "mo") {
+        state.suppressions.erase(global);
+        AddAudit(state, MoAudit(in, "", "suppression.delete", lift.number));
+      }
+    }
+    InboundOutcome outcome;
+    if (fx.reply) {
+      // Unless a reply of its kind went to the subscriber for the account within the window.
+      const NewMessage& m = fx.reply->message;
+      const bool recent = std::any_of(state.messages.begin(), state.messages.end(), [&](const auto& entry) {
+        const StoredMessage& s = entry.second;
+        return s.record.to == m.to && s.record.account == m.account &&
+               s.input.compliance_reply == m.compliance_reply && s.record.created_at_ms >= fx.reply->not_since_ms;
+      });
+      if (!recent) {
+        AddMessage(state, m);
+        AddAudit(state, AuditEntry{0, m.created_at_ms, "compliance", m.account, "", "message.send", m.id, in.id});
+        outcome.reply = QueuedRef{m.id, m.to, m.priority, m.created_at_ms, 0};
+        pending_.fetch_add(1, std::memory_order_relaxed);
+      }
+    }
+    Result<InboundOutcome> result = std::move(outcome);
+    return std::function<void()>(
+        [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+  });
+}
+
+Result<std::string> MemoryStore::LastSenderAccount(const std::string& subscriber, const std::string& sender) {
+  std::lock_guard lock(state_mutex_);
+  const StoredMessage* last = nullptr;
+  for (const auto& [id, m] : state_->messages) {
+    if (m.record.to != subscriber || m.record.from != sender || !m.input.compliance_reply.empty()) continue;
+    if (last == nullptr || std::tie(m.record.created_at_ms, m.seq) > std::tie(last->record.created_at_ms, last->seq)) {
+      last = &m;
+    }
+  }
+  return last == nullptr ? std::string() : last->record.account;
+}
+
+Result<std::vector<InboundRecord>> MemoryStore::ListInbound(const InboundQuery& q) {
+  std::lock_guard lock(state_mutex_);
+  std::vector<const InboundRecord*> rows;
+  for (const auto& [id, in] : state_->inbound) {
+    if (q.keyword_action && in.keyword_action != *q.keyword_action) continue;
+    // Newest first, continuing strictly below the previous page's last (at, id).
+    if (q.after && std::tie(in.at_ms, in.id) >= std::tie(q.after->first, q.after->second)) continue;
+    rows.push_back(&in);
+  }
+  std::sort(rows.begin(), rows.end(), [](const InboundRecord* a, const InboundRecord* b) {
+    return std::tie(a->at_ms, a->id) > std::tie(b->at_ms, b->id);
+  });
+  std::vector<InboundRecord> out;
+  for (const InboundRecord* in : rows) {
+    if (static_cast<int>(out.size()) >= q.limit) break;
+    out.push_back(*in);
+  }
+  return out;
+}
+
+}  // namespace deliverer::store::memory

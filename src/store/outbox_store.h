@@ -1,0 +1,37 @@
+#pragma once
+// The webhook outbox, as the dispatcher (webhooks/dispatcher.h) delivers it. Rows are
+// added by DeliveryStore (and ErasureStore) in the same commit as the status change they
+// announce (docs/reliability.md R11).
+// Contract: store/seam.h (asynchronous group-committed writes, callbacks after a durable
+// commit on a store thread that MUST NOT block, synchronous thread-safe reads).
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+#include "store/delivery_records.h"
+#include "store/seam.h"
+
+namespace deliverer::store {
+
+class OutboxStore {
+ public:
+  virtual ~OutboxStore() = default;
+
+  // Outbox rows due at `now_ms`, oldest first, leaving out those of `skip_accounts`
+  // (accounts whose receivers already have all the POSTs they may have under way).
+  virtual Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
+                                                      const std::vector<std::string>& skip_accounts) = 0;
+  // Per row: delivered, due again at `next_at_ms`, or given up (next_at_ms 0); each counts
+  // an attempt.
+  virtual void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) = 0;
+  // Outbox rows not yet delivered nor given up (for metrics and tests).
+  virtual Result<int64_t> PendingWebhooks() = 0;
+  // The account's own webhook signing secret (KeyStore::SetAccountWebhookSecret), opened;
+  // nullopt when it has none and the global one applies. Reads the store every call:
+  // callers cache it for a short while.
+  virtual Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) = 0;
+};
+
+}  // namespace deliverer::store
