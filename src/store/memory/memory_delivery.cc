@@ -208,7 +208,7 @@ void MemoryStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback
 // Reads
 
 Result<std::optional<DeliveryRecord>> MemoryStore::GetForDelivery(const std::string& id) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   auto found = state_->messages.find(id);
   if (found == state_->messages.end()) return std::optional<DeliveryRecord>();
   const StoredMessage& m = found->second;
@@ -241,7 +241,7 @@ Result<std::optional<DeliveryRecord>> MemoryStore::GetForDelivery(const std::str
 
 Result<std::vector<QueuedRef>> MemoryStore::ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                                        int limit) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   std::vector<const StoredMessage*> queued;
   for (const auto& [id, m] : state_->messages) {
     if (!model::IsWaiting(m.record.status)) continue;
@@ -261,7 +261,7 @@ Result<std::vector<QueuedRef>> MemoryStore::ListQueued(std::optional<std::pair<i
 }
 
 Result<std::vector<std::string>> MemoryStore::ListExpiredQueued(int64_t now_ms, int limit) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   std::vector<std::string> out;
   for (const auto& [id, m] : state_->messages) {
     if (static_cast<int>(out.size()) >= limit) break;
@@ -271,7 +271,7 @@ Result<std::vector<std::string>> MemoryStore::ListExpiredQueued(int64_t now_ms, 
 }
 
 Result<std::vector<std::string>> MemoryStore::ListReceiptOverdue(int64_t now_ms, int limit) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   std::vector<const StoredMessage*> overdue;
   for (const auto& [id, m] : state_->messages) {
     if (m.record.status == MsgStatus::kSent && m.receipt_due_ms <= now_ms) overdue.push_back(&m);
@@ -288,13 +288,13 @@ Result<std::vector<std::string>> MemoryStore::ListReceiptOverdue(int64_t now_ms,
 }
 
 Result<int64_t> MemoryStore::UnmatchedReceipts() {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   return static_cast<int64_t>(state_->parked.size());
 }
 
 Result<std::vector<WebhookJob>> MemoryStore::DueWebhooks(int64_t now_ms, int limit,
                                                          const std::vector<std::string>& skip_accounts) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   std::vector<const StoredWebhook*> due;
   for (const StoredWebhook& hook : state_->webhooks) {
     if (hook.state != StoredWebhook::State::kPending || hook.next_at_ms > now_ms) continue;
@@ -323,7 +323,7 @@ Result<std::vector<WebhookJob>> MemoryStore::DueWebhooks(int64_t now_ms, int lim
 }
 
 Result<int64_t> MemoryStore::PendingWebhooks() {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   return static_cast<int64_t>(std::count_if(state_->webhooks.begin(), state_->webhooks.end(),
                                             [](const StoredWebhook& h) {
                                               return h.state == StoredWebhook::State::kPending;

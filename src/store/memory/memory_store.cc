@@ -47,7 +47,7 @@ MemoryStore::MemoryStore() : state_(std::make_unique<State>()), thread_([this] {
 
 MemoryStore::~MemoryStore() {
   {
-    std::lock_guard lock(queue_mutex_);
+    common::MutexLock lock(queue_mutex_);
     stopping_ = true;
   }
   queue_cv_.notify_all();
@@ -56,7 +56,7 @@ MemoryStore::~MemoryStore() {
 
 void MemoryStore::Submit(Write write) {
   {
-    std::lock_guard lock(queue_mutex_);
+    common::MutexLock lock(queue_mutex_);
     queue_.push_back(std::move(write));
   }
   queue_cv_.notify_one();
@@ -68,15 +68,18 @@ void MemoryStore::RunWrites() {
   for (;;) {
     Write write;
     {
-      std::unique_lock lock(queue_mutex_);
-      queue_cv_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      common::MutexLock lock(queue_mutex_);
+      queue_cv_.wait(lock.native(), [this] {
+        queue_mutex_.AssertHeld();
+        return stopping_ || !queue_.empty();
+      });
       if (queue_.empty()) return;  // stopping, and every queued write ran
       write = std::move(queue_.front());
       queue_.pop_front();
     }
     std::function<void()> after;
     {
-      std::lock_guard lock(state_mutex_);
+      common::MutexLock lock(state_mutex_);
       after = write(*state_);
     }
     after();
@@ -116,7 +119,7 @@ void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallbac
 }
 
 Result<std::optional<MessageRecord>> MemoryStore::GetMessage(const std::string& id, bool with_events) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   auto found = state_->messages.find(id);
   if (found == state_->messages.end()) return std::optional<MessageRecord>();
   MessageRecord record = found->second.record;
@@ -125,7 +128,7 @@ Result<std::optional<MessageRecord>> MemoryStore::GetMessage(const std::string& 
 }
 
 Result<MessagePage> MemoryStore::ListMessages(const MessageQuery& q) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   std::vector<const MessageRecord*> rows;
   for (const auto& [id, m] : state_->messages) {
     const MessageRecord& r = m.record;
@@ -184,12 +187,12 @@ void MemoryStore::DeleteSuppression(std::string account, std::string number, Aud
 }
 
 Result<bool> MemoryStore::IsSuppressed(const std::string& account, const std::string& number) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   return state_->suppressions.contains({account, number}) || state_->suppressions.contains({"", number});
 }
 
 Result<std::vector<Suppression>> MemoryStore::ListSuppressions(const SuppressionQuery& q) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   // One list ordered by number, or every list ordered by (account, number): the map's order.
   const std::pair<std::string, std::string> after{q.all_accounts ? q.after_account.value_or("") : q.account,
                                                   q.after_number.value_or("")};
@@ -210,7 +213,7 @@ void MemoryStore::AppendAudit(AuditEntry entry, StatusCallback done) {
 }
 
 Result<std::vector<AuditEntry>> MemoryStore::ListAudit(const AuditQuery& q) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   std::vector<AuditEntry> out;
   for (const AuditEntry& e : state_->audit) {
     if (static_cast<int>(out.size()) >= q.limit) break;
@@ -283,7 +286,7 @@ void MemoryStore::RecordInbound(InboundRecord inbound, InboundEffects effects, I
 }
 
 Result<std::string> MemoryStore::LastSenderAccount(const std::string& subscriber, const std::string& sender) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   const StoredMessage* last = nullptr;
   for (const auto& [id, m] : state_->messages) {
     if (m.record.to != subscriber || m.record.from != sender || !m.input.compliance_reply.empty()) continue;
@@ -295,7 +298,7 @@ Result<std::string> MemoryStore::LastSenderAccount(const std::string& subscriber
 }
 
 Result<std::vector<InboundRecord>> MemoryStore::ListInbound(const InboundQuery& q) {
-  std::lock_guard lock(state_mutex_);
+  common::MutexLock lock(state_mutex_);
   std::vector<const InboundRecord*> rows;
   for (const auto& [id, in] : state_->inbound) {
     if (q.keyword_action && in.keyword_action != *q.keyword_action) continue;

@@ -21,13 +21,13 @@
 #include <functional>
 #include <map>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "common/mutex.h"
 #include "store/audit_log.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
@@ -100,14 +100,14 @@ class MemoryStore final : public MessageStore,
   void Submit(Write write);
   void RunWrites();
 
-  mutable std::mutex state_mutex_;
-  std::unique_ptr<State> state_;  // guarded by state_mutex_
+  mutable common::Mutex state_mutex_;
+  const std::unique_ptr<State> state_ PT_GUARDED_BY(state_mutex_);
   std::atomic<int64_t> pending_{0};
 
-  std::mutex queue_mutex_;
+  common::Mutex queue_mutex_;
   std::condition_variable queue_cv_;
-  std::deque<Write> queue_;  // guarded by queue_mutex_
-  bool stopping_ = false;    // guarded by queue_mutex_
+  std::deque<Write> queue_ GUARDED_BY(queue_mutex_);
+  bool stopping_ GUARDED_BY(queue_mutex_) = false;
   std::thread thread_;       // last: started once the rest exists
 };
 

@@ -6,10 +6,10 @@
 
 #include <algorithm>
 #include <map>
-#include <mutex>
 #include <string>
 #include <vector>
 
+#include "common/mutex.h"
 #include "store/outbox_store.h"
 
 namespace deliverer::webhooks::testing {
@@ -23,23 +23,23 @@ class FakeOutbox final : public store::OutboxStore {
   };
 
   void Add(store::WebhookJob job, int64_t next_at_ms) {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     const std::string id = job.event_id;
     rows_[id] = Row{std::move(job), next_at_ms};
   }
   Row Get(const std::string& event_id) const {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     return rows_.at(event_id);
   }
   // Every outbox read's skip list, in order.
   std::vector<std::vector<std::string>> skipped() const {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     return skipped_;
   }
 
   Result<std::vector<store::WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
                                                      const std::vector<std::string>& skip_accounts) override {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     skipped_.push_back(skip_accounts);
     std::vector<const Row*> due;
     for (const auto& [id, row] : rows_) {
@@ -56,7 +56,7 @@ class FakeOutbox final : public store::OutboxStore {
   }
   void CompleteWebhooks(std::vector<store::WebhookDone> done, store::StatusCallback callback) override {
     {
-      std::lock_guard lock(mutex_);
+      common::MutexLock lock(mutex_);
       for (const store::WebhookDone& d : done) {
         Row& row = rows_.at(d.event_id);
         ++row.job.attempts;
@@ -75,15 +75,15 @@ class FakeOutbox final : public store::OutboxStore {
     return std::optional<std::string>();
   }
   Result<int64_t> PendingWebhooks() override {
-    std::lock_guard lock(mutex_);
+    common::MutexLock lock(mutex_);
     return static_cast<int64_t>(std::count_if(rows_.begin(), rows_.end(), [](const auto& r) {
       return r.second.state == Row::State::kPending;
     }));
   }
 
  private:
-  mutable std::mutex mutex_;
-  std::map<std::string, Row> rows_;  // guarded by mutex_
+  mutable common::Mutex mutex_;
+  std::map<std::string, Row> rows_ GUARDED_BY(mutex_);
   std::vector<std::vector<std::string>> skipped_;
 };
 
