@@ -20,12 +20,12 @@
 #include <vector>
 
 #include "carriers/carrier.h"
+#include "common/adaptive_rate.h"
 #include "common/result.h"
+#include "common/unhandled.h"
 #include "config/config.h"
 #include "httpc/connection.h"
 #include "smpp/carrier_id.h"
-#include "smpp/rate.h"
-#include "common/unhandled.h"
 
 namespace deliverer::carriers::http {
 
@@ -88,7 +88,7 @@ class HttpCarrier final : public Carrier {
   std::unique_ptr<boost::asio::ssl::context> tls_;
   CarrierListener& listener_;
   const Clock& clock_;
-  deliverer::smpp::AdaptiveRate rate_;
+  AdaptiveRate rate_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::deque<Queued> queue_;
   std::unique_ptr<httpc::Connection> probe_connection_;  // its own, so probes never race a worker

@@ -62,7 +62,7 @@ class SmppCarrier final : public Carrier {
   boost::asio::any_io_executor executor_;
   const SmppCarrierOptions options_;
   CarrierListener& listener_;
-  deliverer::smpp::AdaptiveRate rate_;
+  AdaptiveRate rate_;
   std::vector<std::unique_ptr<Link>> links_;
   size_t next_link_ = 0;
   uint64_t next_submit_ = 1;
