@@ -6,13 +6,14 @@
 
 #include <future>
 
+#include "carriers/carrier_receipt.h"
 #include "carriers/http/http_carrier.h"
 #include "carriers/smpp/smpp_carrier.h"
 #include "common/log.h"
 #include "common/thread_name.h"
 #include "common/unhandled.h"
+#include "receipts/carrier_id.h"
 #include "routing/router.h"
-#include "smpp/receipt.h"
 
 namespace deliverer::server {
 
@@ -31,10 +32,10 @@ deliverer::smpp::StatusPolicy PolicyOf(const config::CarrierConfig& c) {
   return policy;
 }
 
-deliverer::smpp::CarrierIdMatch IdMatchOf(const std::string& setting) {
-  if (setting == "exact") return deliverer::smpp::CarrierIdMatch::kAsIs;
-  if (setting == "tolerant") return deliverer::smpp::CarrierIdMatch::kAuto;
-  return deliverer::smpp::ParseCarrierIdMatch(setting).value_or(deliverer::smpp::CarrierIdMatch::kAuto);
+receipts::CarrierIdMatch IdMatchOf(const std::string& setting) {
+  if (setting == "exact") return receipts::CarrierIdMatch::kAsIs;
+  if (setting == "tolerant") return receipts::CarrierIdMatch::kAuto;
+  return receipts::ParseCarrierIdMatch(setting).value_or(receipts::CarrierIdMatch::kAuto);
 }
 
 carriers::smpp::SmppCarrierOptions SmppOptionsOf(const config::CarrierConfig& c) {
@@ -232,22 +233,16 @@ Status DeliveryRuntime::Reload(const config::Config& config) {
 
 void DeliveryRuntime::OnHttpReceipt(const std::string& carrier, api::CallbackReceipt r,
                                     std::function<void(bool)> done) {
-  deliverer::smpp::CarrierIdMatch match = deliverer::smpp::CarrierIdMatch::kAuto;
+  receipts::CarrierIdMatch match = receipts::CarrierIdMatch::kAuto;
   for (const config::CarrierConfig& c : config_.carriers) {
     if (c.id == carrier) match = IdMatchOf(c.receipt_id_match);
   }
-  carriers::CarrierReceipt receipt;
-  receipt.carrier_id = r.carrier_message_id;
-  receipt.match_key = deliverer::smpp::NormalizeCarrierId(r.carrier_message_id, deliverer::smpp::ReceiptIdForm(match));
-  const auto state = deliverer::smpp::ParseStat(r.status);
-  switch (deliverer::smpp::MapReceiptState(state)) {
-    case deliverer::smpp::ReceiptOutcome::kDelivered: receipt.status = model::Status::kDelivered; break;
-    case deliverer::smpp::ReceiptOutcome::kExpired: receipt.status = model::Status::kExpired; break;
-    case deliverer::smpp::ReceiptOutcome::kFailed: receipt.status = model::Status::kFailed; break;
-    case deliverer::smpp::ReceiptOutcome::kRejected: receipt.status = model::Status::kRejected; break;
-    default: receipt.status = model::Status::kSent; break;
-  }
-  receipt.carrier_code = r.error_code.empty() ? r.status : r.status + "/" + r.error_code;
+  receipts::Receipt said;
+  said.message_id = r.carrier_message_id;
+  said.state = receipts::ParseStat(r.status);
+  said.stat = r.status;
+  said.err = r.error_code;
+  carriers::CarrierReceipt receipt = carriers::CarrierReceiptOf(said, match);
   boost::asio::post(io_, [this, carrier, receipt = std::move(receipt), done = std::move(done)]() mutable {
     engine_->OnReceipt(carrier, std::move(receipt), std::move(done));
   });

@@ -25,7 +25,7 @@
 #include "common/unhandled.h"
 #include "config/config.h"
 #include "httpc/connection.h"
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 
 namespace deliverer::carriers::http {
 
@@ -40,7 +40,7 @@ struct HttpCarrierOptions {
   Millis reconnect_max{30'000};
   bool tls_verify = true;
   std::string tls_ca_file;
-  deliverer::smpp::CarrierIdMatch id_match = deliverer::smpp::CarrierIdMatch::kAuto;
+  receipts::CarrierIdMatch id_match = receipts::CarrierIdMatch::kAuto;
 };
 
 class HttpCarrier final : public Carrier {

@@ -14,7 +14,7 @@
 
 #include "carriers/carrier.h"
 #include "carriers/smpp/submit_builder.h"
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 #include "smpp/net/client.h"
 
 namespace deliverer::carriers::smpp {
@@ -27,7 +27,7 @@ struct SmppCarrierOptions {
   bool transmitter_receiver = false;       // each bind is a transmitter + receiver pair
   double tps = 0;                          // 0 = unlimited
   Addressing addressing;
-  deliverer::smpp::CarrierIdMatch id_match = deliverer::smpp::CarrierIdMatch::kAuto;
+  receipts::CarrierIdMatch id_match = receipts::CarrierIdMatch::kAuto;
 };
 
 class SmppCarrier final : public Carrier {
