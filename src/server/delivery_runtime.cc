@@ -5,8 +5,8 @@
 #include <nlohmann/json.hpp>
 
 #include <future>
+#include <map>
 
-#include "carriers/carrier_receipt.h"
 #include "carriers/http/http_carrier.h"
 #include "carriers/smpp/smpp_carrier.h"
 #include "common/log.h"
@@ -154,6 +154,10 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
     rt->engine_->AddCarrier(std::make_unique<carriers::smpp::SmppCarrier>(
         rt->io_.get_executor(), SmppOptionsOf(c), *rt->engine_, clock));
   }
+  std::map<std::string, receipts::CarrierIdMatch> id_match;
+  for (const config::CarrierConfig& c : rt->config_.carriers) id_match[c.id] = IdMatchOf(c.receipt_id_match);
+  rt->callbacks_ = std::make_unique<carriers::http::HttpCallbackSink>(rt->io_.get_executor(), *rt->engine_,
+                                                                      std::move(id_match));
   webhooks::DispatcherOptions hooks;
   hooks.signing_secret = rt->config_.webhooks.signing_secret;
   hooks.previous_signing_secret = rt->config_.webhooks.previous_signing_secret;
@@ -229,31 +233,6 @@ Status DeliveryRuntime::Reload(const config::Config& config) {
   circuits_->Reconfigure(config.carriers);
   log::Info("server", "routes reloaded (generation {})", router_->generation());
   return Status::Ok();
-}
-
-void DeliveryRuntime::OnHttpReceipt(const std::string& carrier, api::CallbackReceipt r,
-                                    std::function<void(bool)> done) {
-  receipts::CarrierIdMatch match = receipts::CarrierIdMatch::kAuto;
-  for (const config::CarrierConfig& c : config_.carriers) {
-    if (c.id == carrier) match = IdMatchOf(c.receipt_id_match);
-  }
-  receipts::Receipt said;
-  said.message_id = r.carrier_message_id;
-  said.state = receipts::ParseStat(r.status);
-  said.stat = r.status;
-  said.err = r.error_code;
-  carriers::CarrierReceipt receipt = carriers::CarrierReceiptOf(said, match);
-  boost::asio::post(io_, [this, carrier, receipt = std::move(receipt), done = std::move(done)]() mutable {
-    engine_->OnReceipt(carrier, std::move(receipt), std::move(done));
-  });
-}
-
-void DeliveryRuntime::OnHttpInbound(const std::string& carrier, api::CallbackInbound in,
-                                    std::function<void(bool)> done) {
-  carriers::CarrierInbound inbound{std::move(in.from), std::move(in.to), std::move(in.text)};
-  boost::asio::post(io_, [this, carrier, inbound = std::move(inbound), done = std::move(done)]() mutable {
-    engine_->OnInbound(carrier, std::move(inbound), std::move(done));
-  });
 }
 
 std::string DeliveryRuntime::CarriersJson() const {

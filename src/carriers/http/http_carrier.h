@@ -2,7 +2,8 @@
 // A carrier reached over its HTTP API (docs/configuration.md "[[carriers]]"): one POST per
 // message on a pool of keep-alive connections (HTTPS verified), under the same adaptive
 // TPS limit as SMPP binds (a 429 slows it down). Receipts and inbound messages come back
-// through POST /v1/dlr/{carrier} and /v1/inbound/{carrier}, not through this class.
+// through POST /v1/dlr/{carrier} and /v1/inbound/{carrier}, not through this class: the
+// API hands them to carriers/http/callback_sink.h.
 //
 // Health: the carrier is up once a connection could be opened. A failure to connect marks
 // it down (the listener hears 0 links, the circuit breaker opens), hands every queued
