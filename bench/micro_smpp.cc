@@ -13,8 +13,9 @@
 
 #include "carriers/smpp/submit_builder.h"
 #include "micro_inputs.h"
+#include "receipts/receipt.h"
 #include "smpp/codec.h"
-#include "smpp/receipt.h"
+#include "smpp/deliver_receipt.h"
 #include "text/text.h"
 
 namespace deliverer::bench {
@@ -154,13 +155,13 @@ void BM_SmppReceiveReceipt(benchmark::State& state) {
 BENCHMARK(BM_SmppReceiveReceipt)->Name("BM_SmppReceiveReceipt/decode_and_parse");
 
 void BM_ReceiptTextParse(benchmark::State& state) {
-  auto check = smpp::ParseReceiptText(kReceiptText);
-  if (!check.ok() || check->state != smpp::MessageState::kDelivered || !check->done_date) {
+  auto check = receipts::ParseReceiptText(kReceiptText);
+  if (!check.ok() || check->state != receipts::MessageState::kDelivered || !check->done_date) {
     state.SkipWithError("the receipt text does not parse");
     return;
   }
   for (auto _ : state) {
-    auto receipt = smpp::ParseReceiptText(kReceiptText);
+    auto receipt = receipts::ParseReceiptText(kReceiptText);
     benchmark::DoNotOptimize(receipt);
   }
   state.SetItemsProcessed(state.iterations());

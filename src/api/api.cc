@@ -217,23 +217,19 @@ awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind
                      {{"kind", std::string(kind)}}).Inc();
     co_return Reject(Error::Of("unauthenticated", "this callback is not authenticated for the carrier"));
   }
-  bool recorded = false;
-  if (kind == "dlr") {
-    auto receipt = ParseCallbackReceipt(request);
-    if (!receipt.ok()) co_return Reject(receipt.error());
-    if (!options_.on_receipt) co_return Reject(Error::Of("storage_unavailable", "this process does not deliver"));
-    recorded = co_await AwaitCallback<bool>([&](auto done) {
-      options_.on_receipt(carrier, std::move(*receipt), std::move(done));
-    });
-  } else {
-    auto inbound = ParseCallbackInbound(request);
-    if (!inbound.ok()) co_return Reject(inbound.error());
-    if (!options_.on_inbound) co_return Reject(Error::Of("storage_unavailable", "this process does not deliver"));
-    recorded = co_await AwaitCallback<bool>([&](auto done) {
-      options_.on_inbound(carrier, std::move(*inbound), std::move(done));
-    });
-  }
-  if (!recorded) co_return Reject(Error::Of("storage_unavailable", "the callback could not be recorded"));
+  carriers::CallbackSink* sink = options_.callback_sink;
+  if (sink == nullptr) co_return Reject(Error::Of("storage_unavailable", "this process does not deliver"));
+  // The sink reads the body (its errors, invalid_json and invalid_field, are the answer as
+  // they are) and says once it is durable.
+  const std::string content_type(request[http::field::content_type]);
+  const Status recorded = co_await AwaitCallback<Status>([&](auto done) {
+    if (kind == "dlr") {
+      sink->OnReceiptBody(carrier, content_type, request.body(), std::move(done));
+    } else {
+      sink->OnInboundBody(carrier, content_type, request.body(), std::move(done));
+    }
+  });
+  if (!recorded.ok()) co_return Reject(recorded.error());
   co_return JsonResponse(200, R"({"status":"recorded"})");
 }
 

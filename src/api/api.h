@@ -16,6 +16,7 @@
 #include "api/carrier_callbacks.h"
 #include "api/http_types.h"
 #include "api/rate_limiter.h"
+#include "carriers/callback_sink.h"
 #include "common/clock.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
@@ -49,10 +50,11 @@ struct ApiOptions {
   std::function<nlohmann::json()> aging_credentials;
 
   // Carrier callbacks (POST /v1/dlr/{carrier}, /v1/inbound/{carrier}): who may call, and
-  // where the parsed callback goes; `done(true)` once it is durable. Any thread.
+  // where the body of an authenticated one goes, to be read and recorded (its answer is
+  // the API's). Null: every authenticated callback answers 503 storage_unavailable unread.
+  // Must outlive the Api.
   std::vector<CallbackAuth> carrier_callbacks;
-  std::function<void(std::string carrier, CallbackReceipt, std::function<void(bool)> done)> on_receipt;
-  std::function<void(std::string carrier, CallbackInbound, std::function<void(bool)> done)> on_inbound;
+  carriers::CallbackSink* callback_sink = nullptr;
 };
 
 // The store seams the API reads and writes; server/ passes one backend as all of them.

@@ -9,12 +9,14 @@
 //  - on an HTTPS listener with a client CA, a client certificate the CA vouches for,
 //    carrying the carrier's pinned name when one is set.
 // A carrier with none of them accepts no callbacks. Pure functions; thread-safe.
+//
+// Only who may call is decided here: the body of an authenticated callback goes unread to
+// the carriers' CallbackSink (carriers/callback_sink.h), which knows its format.
+#include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "api/http_types.h"
-#include "common/result.h"
 
 namespace deliverer::api {
 
@@ -29,23 +31,5 @@ struct CallbackAuth {
 // True when the request from `peer` is the carrier's.
 bool AuthenticateCallback(const CallbackAuth& auth, const Request& request, const Peer& peer,
                           int64_t now_unix_s);
-
-struct CallbackReceipt {
-  std::string carrier_message_id;
-  std::string status;      // DELIVRD, UNDELIV, … (or their long forms, any case)
-  std::string error_code;  // the carrier's, may be empty
-};
-
-struct CallbackInbound {
-  std::string from;
-  std::string to;
-  std::string text;
-};
-
-// JSON {"carrier_message_id","status","error_code","done_at"} or the same fields
-// form-encoded. Errors: invalid_json / invalid_field (with the field).
-Result<CallbackReceipt> ParseCallbackReceipt(const Request& request);
-// JSON or form {"from","to","text"}.
-Result<CallbackInbound> ParseCallbackInbound(const Request& request);
 
 }  // namespace deliverer::api

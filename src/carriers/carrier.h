@@ -42,7 +42,7 @@ struct AcceptedSegment {
   static constexpr int kWholeMessage = -1;
   int index = 0;  // the segment, or kWholeMessage
   std::string carrier_id;  // as the carrier wrote it
-  std::string match_key;   // the key receipts are matched by (carrier_id.h)
+  std::string match_key;   // the key receipts are matched by (receipts/carrier_id.h)
 };
 
 struct SubmitReport {
@@ -63,6 +63,7 @@ std::string_view ToString(SubmitReport::Kind kind);
 using SubmitCallback = std::function<void(SubmitReport)>;
 using Ack = std::function<void(bool recorded)>;
 
+// Built by CarrierReceiptOf (carriers/carrier_receipt.h) for every carrier kind.
 struct CarrierReceipt {
   std::string carrier_id;
   std::string match_key;

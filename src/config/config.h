@@ -203,7 +203,7 @@ struct CarrierConfig {
   bool tls_verify = true;                 // verify the server's certificate and host name
   std::string tls_ca_file;                // "" = the system's trust store; SMPP: needs tls
   // How submit_sm_resp ids relate to receipt ids: "exact" (identical), "tolerant" (hex or
-  // decimal, any case, leading zeros: smpp::CarrierIdMatch::kAuto), "case_insensitive",
+  // decimal, any case, leading zeros: receipts::CarrierIdMatch::kAuto), "case_insensitive",
   // "decimal_to_hex", "hex_to_decimal" (for carriers whose hex ids may be all digits).
   std::string receipt_id_match = "tolerant";
 

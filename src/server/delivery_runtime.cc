@@ -5,14 +5,15 @@
 #include <nlohmann/json.hpp>
 
 #include <future>
+#include <map>
 
 #include "carriers/http/http_carrier.h"
 #include "carriers/smpp/smpp_carrier.h"
 #include "common/log.h"
 #include "common/thread_name.h"
 #include "common/unhandled.h"
+#include "receipts/carrier_id.h"
 #include "routing/router.h"
-#include "smpp/receipt.h"
 
 namespace deliverer::server {
 
@@ -31,10 +32,10 @@ deliverer::smpp::StatusPolicy PolicyOf(const config::CarrierConfig& c) {
   return policy;
 }
 
-deliverer::smpp::CarrierIdMatch IdMatchOf(const std::string& setting) {
-  if (setting == "exact") return deliverer::smpp::CarrierIdMatch::kAsIs;
-  if (setting == "tolerant") return deliverer::smpp::CarrierIdMatch::kAuto;
-  return deliverer::smpp::ParseCarrierIdMatch(setting).value_or(deliverer::smpp::CarrierIdMatch::kAuto);
+receipts::CarrierIdMatch IdMatchOf(const std::string& setting) {
+  if (setting == "exact") return receipts::CarrierIdMatch::kAsIs;
+  if (setting == "tolerant") return receipts::CarrierIdMatch::kAuto;
+  return receipts::ParseCarrierIdMatch(setting).value_or(receipts::CarrierIdMatch::kAuto);
 }
 
 carriers::smpp::SmppCarrierOptions SmppOptionsOf(const config::CarrierConfig& c) {
@@ -153,6 +154,10 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
     rt->engine_->AddCarrier(std::make_unique<carriers::smpp::SmppCarrier>(
         rt->io_.get_executor(), SmppOptionsOf(c), *rt->engine_, clock));
   }
+  std::map<std::string, receipts::CarrierIdMatch> id_match;
+  for (const config::CarrierConfig& c : rt->config_.carriers) id_match[c.id] = IdMatchOf(c.receipt_id_match);
+  rt->callbacks_ = std::make_unique<carriers::http::HttpCallbackSink>(rt->io_.get_executor(), *rt->engine_,
+                                                                      std::move(id_match));
   webhooks::DispatcherOptions hooks;
   hooks.signing_secret = rt->config_.webhooks.signing_secret;
   hooks.previous_signing_secret = rt->config_.webhooks.previous_signing_secret;
@@ -228,37 +233,6 @@ Status DeliveryRuntime::Reload(const config::Config& config) {
   circuits_->Reconfigure(config.carriers);
   log::Info("server", "routes reloaded (generation {})", router_->generation());
   return Status::Ok();
-}
-
-void DeliveryRuntime::OnHttpReceipt(const std::string& carrier, api::CallbackReceipt r,
-                                    std::function<void(bool)> done) {
-  deliverer::smpp::CarrierIdMatch match = deliverer::smpp::CarrierIdMatch::kAuto;
-  for (const config::CarrierConfig& c : config_.carriers) {
-    if (c.id == carrier) match = IdMatchOf(c.receipt_id_match);
-  }
-  carriers::CarrierReceipt receipt;
-  receipt.carrier_id = r.carrier_message_id;
-  receipt.match_key = deliverer::smpp::NormalizeCarrierId(r.carrier_message_id, deliverer::smpp::ReceiptIdForm(match));
-  const auto state = deliverer::smpp::ParseStat(r.status);
-  switch (deliverer::smpp::MapReceiptState(state)) {
-    case deliverer::smpp::ReceiptOutcome::kDelivered: receipt.status = model::Status::kDelivered; break;
-    case deliverer::smpp::ReceiptOutcome::kExpired: receipt.status = model::Status::kExpired; break;
-    case deliverer::smpp::ReceiptOutcome::kFailed: receipt.status = model::Status::kFailed; break;
-    case deliverer::smpp::ReceiptOutcome::kRejected: receipt.status = model::Status::kRejected; break;
-    default: receipt.status = model::Status::kSent; break;
-  }
-  receipt.carrier_code = r.error_code.empty() ? r.status : r.status + "/" + r.error_code;
-  boost::asio::post(io_, [this, carrier, receipt = std::move(receipt), done = std::move(done)]() mutable {
-    engine_->OnReceipt(carrier, std::move(receipt), std::move(done));
-  });
-}
-
-void DeliveryRuntime::OnHttpInbound(const std::string& carrier, api::CallbackInbound in,
-                                    std::function<void(bool)> done) {
-  carriers::CarrierInbound inbound{std::move(in.from), std::move(in.to), std::move(in.text)};
-  boost::asio::post(io_, [this, carrier, inbound = std::move(inbound), done = std::move(done)]() mutable {
-    engine_->OnInbound(carrier, std::move(inbound), std::move(done));
-  });
 }
 
 std::string DeliveryRuntime::CarriersJson() const {

@@ -9,7 +9,7 @@
 #include <string>
 #include <thread>
 
-#include "api/carrier_callbacks.h"
+#include "carriers/http/callback_sink.h"
 #include "config/config.h"
 #include "delivery/engine.h"
 #include "metrics/metrics.h"
@@ -43,10 +43,9 @@ class DeliveryRuntime {
   // GET /v1/admin/carriers body.
   std::string CarriersJson() const;
 
-  // A receipt or an inbound message that a carrier POSTed (api/carrier_callbacks.h);
-  // `done(true)` once durable. Any thread.
-  void OnHttpReceipt(const std::string& carrier, api::CallbackReceipt receipt, std::function<void(bool)> done);
-  void OnHttpInbound(const std::string& carrier, api::CallbackInbound inbound, std::function<void(bool)> done);
+  // Where the API hands the receipts and inbound messages carriers POST; they reach the
+  // engine on the delivery thread. Any thread.
+  carriers::CallbackSink& callbacks() { return *callbacks_; }
 
  private:
   DeliveryRuntime() = default;
@@ -61,6 +60,7 @@ class DeliveryRuntime {
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;
   std::unique_ptr<delivery::Engine> engine_;
+  std::unique_ptr<carriers::http::HttpCallbackSink> callbacks_;
   std::unique_ptr<webhooks::Dispatcher> webhooks_;
   std::thread thread_;
   // --demo: the simulator on its own io_context and thread.

@@ -17,6 +17,7 @@
 #include "api/http_server.h"
 #include "api/tls_server.h"
 #include "auth/api_key.h"
+#include "carriers/http/callback_sink.h"
 #include "common/log.h"
 #include "common/thread_name.h"
 #include "common/unhandled.h"
@@ -49,6 +50,13 @@ api::HttpLimits LimitsOf(const config::ServerConfig& s) {
                          static_cast<size_t>(s.max_connections)};
 }
 
+// --role api records no callback but still reads each one, so a malformed body is answered
+// 400 as in a process that delivers (carriers/http/callback_sink.h).
+carriers::CallbackSink& UnrecordedCallbacks() {
+  static carriers::http::HttpCallbackSink sink;
+  return sink;
+}
+
 api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery) {
   api::ApiOptions o;
   o.rate_limits = {c.rate_limits.per_key_rps,        c.rate_limits.per_key_burst,
@@ -60,13 +68,8 @@ api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery)
     o.publish = [delivery](std::vector<queue::Delivery> d) { delivery->queue().Publish(std::move(d)); };
     o.carriers_json = [delivery] { return delivery->CarriersJson(); };
     o.carriers_up = [delivery] { return delivery->engine().CarriersUp(); };
-    o.on_receipt = [delivery](std::string carrier, api::CallbackReceipt r, std::function<void(bool)> done) {
-      delivery->OnHttpReceipt(carrier, std::move(r), std::move(done));
-    };
-    o.on_inbound = [delivery](std::string carrier, api::CallbackInbound in, std::function<void(bool)> done) {
-      delivery->OnHttpInbound(carrier, std::move(in), std::move(done));
-    };
   }
+  o.callback_sink = delivery != nullptr ? &delivery->callbacks() : &UnrecordedCallbacks();
   for (const auto& carrier : c.carriers) {
     o.carrier_callbacks.push_back(api::CallbackAuth{carrier.id, carrier.dlr_allow, carrier.dlr_token,
                                                     !c.server.client_ca_file.empty(), carrier.dlr_cert_name});

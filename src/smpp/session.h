@@ -20,7 +20,7 @@
 
 #include "common/clock.h"
 #include "smpp/pdu.h"
-#include "smpp/rate.h"
+#include "common/adaptive_rate.h"
 #include "smpp/status.h"
 
 namespace deliverer::smpp {

@@ -45,7 +45,7 @@ struct QueuedRef {
 struct SegmentSubmit {
   int index = 0;           // 0-based; -1: the whole message under one id (HTTP carriers)
   std::string carrier_id;  // as the carrier wrote it
-  std::string match_key;   // smpp::NormalizeCarrierId of it, for receipts
+  std::string match_key;   // receipts::NormalizeCarrierId of it, for receipts
 };
 
 // A status change decided by the delivery engine.

@@ -5,9 +5,8 @@
 
 #include "integration/sim_client.h"
 #include "integration/sim_process.h"
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 #include "smpp/codec.h"
-#include "smpp/receipt.h"
 #include "smpp/status.h"
 #include "smpp/tlv.h"
 #include "text/text.h"
@@ -88,7 +87,7 @@ TEST(SimFaultsTest, DecimalIdFormMatchesAsHexToDecimal) {
   const std::string id = SubmitResp(*resp).message_id.value_or("");
   const std::string receipt_id = smpp::GetReceiptedMessageId(Deliver(*deliver).tlvs).value_or("");
   EXPECT_NE(id, receipt_id);
-  EXPECT_TRUE(smpp::SameCarrierId(id, receipt_id, smpp::CarrierIdMatch::kHexToDecimal))
+  EXPECT_TRUE(receipts::SameCarrierId(id, receipt_id, receipts::CarrierIdMatch::kHexToDecimal))
       << id << " vs " << receipt_id;
 }
 

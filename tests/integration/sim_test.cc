@@ -4,9 +4,9 @@
 
 #include "integration/sim_client.h"
 #include "integration/sim_process.h"
-#include "smpp/carrier_id.h"
+#include "receipts/receipt.h"
 #include "smpp/codec.h"
-#include "smpp/receipt.h"
+#include "smpp/deliver_receipt.h"
 #include "smpp/status.h"
 #include "smpp/tlv.h"
 #include "text/text.h"
@@ -37,7 +37,7 @@ TEST(SimTest, SubmitIsAcceptedAndItsReceiptCarriesTheSameId) {
   ASSERT_TRUE(parsed.ok());
   EXPECT_EQ(parsed->text_id, id);
   EXPECT_EQ(parsed->stat, "DELIVRD");
-  EXPECT_EQ(parsed->state, smpp::MessageState::kDelivered);
+  EXPECT_EQ(parsed->state, receipts::MessageState::kDelivered);
   EXPECT_EQ(parsed->text, "Your code is 123456");
   client.AnswerDeliver(*deliver);
 

@@ -129,7 +129,7 @@ class SessionFixture {
   asio::io_context io_;
   asio::executor_work_guard<asio::io_context::executor_type> work_ = asio::make_work_guard(io_);
   SystemClock clock_;
-  smpp::AdaptiveRate rate_;
+  AdaptiveRate rate_;
   Recorder recorder_;
   std::shared_ptr<smpp::net::SmppClient> client_;
   std::thread thread_;

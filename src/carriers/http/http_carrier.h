@@ -2,7 +2,8 @@
 // A carrier reached over its HTTP API (docs/configuration.md "[[carriers]]"): one POST per
 // message on a pool of keep-alive connections (HTTPS verified), under the same adaptive
 // TPS limit as SMPP binds (a 429 slows it down). Receipts and inbound messages come back
-// through POST /v1/dlr/{carrier} and /v1/inbound/{carrier}, not through this class.
+// through POST /v1/dlr/{carrier} and /v1/inbound/{carrier}, not through this class: the
+// API hands them to carriers/http/callback_sink.h.
 //
 // Health: the carrier is up once a connection could be opened. A failure to connect marks
 // it down (the listener hears 0 links, the circuit breaker opens), hands every queued
@@ -20,12 +21,12 @@
 #include <vector>
 
 #include "carriers/carrier.h"
+#include "common/adaptive_rate.h"
 #include "common/result.h"
+#include "common/unhandled.h"
 #include "config/config.h"
 #include "httpc/connection.h"
-#include "smpp/carrier_id.h"
-#include "smpp/rate.h"
-#include "common/unhandled.h"
+#include "receipts/carrier_id.h"
 
 namespace deliverer::carriers::http {
 
@@ -40,7 +41,7 @@ struct HttpCarrierOptions {
   Millis reconnect_max{30'000};
   bool tls_verify = true;
   std::string tls_ca_file;
-  deliverer::smpp::CarrierIdMatch id_match = deliverer::smpp::CarrierIdMatch::kAuto;
+  receipts::CarrierIdMatch id_match = receipts::CarrierIdMatch::kAuto;
 };
 
 class HttpCarrier final : public Carrier {
@@ -88,7 +89,7 @@ class HttpCarrier final : public Carrier {
   std::unique_ptr<boost::asio::ssl::context> tls_;
   CarrierListener& listener_;
   const Clock& clock_;
-  deliverer::smpp::AdaptiveRate rate_;
+  AdaptiveRate rate_;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::deque<Queued> queue_;
   std::unique_ptr<httpc::Connection> probe_connection_;  // its own, so probes never race a worker

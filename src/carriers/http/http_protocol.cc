@@ -86,7 +86,7 @@ std::optional<std::string> JsonValueAt(std::string_view json, std::string_view p
   return std::nullopt;
 }
 
-SubmitReport Classify(const config::HttpCarrierConfig& api, deliverer::smpp::CarrierIdMatch id_match,
+SubmitReport Classify(const config::HttpCarrierConfig& api, receipts::CarrierIdMatch id_match,
                       int status, std::string_view body, std::string_view message_id) {
   SubmitReport report;
   if (status >= 200 && status < 300) {
@@ -104,7 +104,7 @@ SubmitReport Classify(const config::HttpCarrierConfig& api, deliverer::smpp::Car
     report.kind = SubmitReport::Kind::kAccepted;
     report.accepted.push_back(AcceptedSegment{
         AcceptedSegment::kWholeMessage, *id,
-        deliverer::smpp::NormalizeCarrierId(*id, deliverer::smpp::SubmitRespIdForm(id_match))});
+        receipts::NormalizeCarrierId(*id, receipts::SubmitRespIdForm(id_match))});
     return report;
   }
   const bool permanent = std::find(api.permanent_statuses.begin(), api.permanent_statuses.end(), status) !=

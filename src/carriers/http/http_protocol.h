@@ -13,7 +13,7 @@
 
 #include "carriers/carrier.h"
 #include "config/config.h"
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 
 namespace deliverer::carriers::http {
 
@@ -31,7 +31,7 @@ std::optional<std::string> JsonValueAt(std::string_view json, std::string_view p
 // carrier_code is the status, with the carrier's error code after a '/' when
 // `error_field` holds one ("400/invalid_number"). A 2xx without an id is accepted under
 // the key "no-id:<message_id>", which no receipt matches: resending could deliver twice.
-SubmitReport Classify(const config::HttpCarrierConfig& api, deliverer::smpp::CarrierIdMatch id_match,
+SubmitReport Classify(const config::HttpCarrierConfig& api, receipts::CarrierIdMatch id_match,
                       int status, std::string_view body, std::string_view message_id);
 
 }  // namespace deliverer::carriers::http

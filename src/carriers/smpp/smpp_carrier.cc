@@ -2,10 +2,11 @@
 
 #include <boost/asio/post.hpp>
 
+#include "carriers/carrier_receipt.h"
 #include "common/log.h"
 #include "common/mask.h"
 #include "common/utf8.h"
-#include "smpp/receipt.h"
+#include "smpp/deliver_receipt.h"
 #include "smpp/status.h"
 #include "text/text.h"
 
@@ -18,16 +19,6 @@ namespace {
 constexpr std::string_view kComponent = "carrier";
 // Segment index in the low bits of a session SubmitId (at most 10 segments per message).
 constexpr int kSegmentBits = 4;
-
-model::Status StatusOfReceipt(wire::MessageState state) {
-  switch (wire::MapReceiptState(state)) {
-    case wire::ReceiptOutcome::kDelivered: return model::Status::kDelivered;
-    case wire::ReceiptOutcome::kExpired: return model::Status::kExpired;
-    case wire::ReceiptOutcome::kFailed: return model::Status::kFailed;
-    case wire::ReceiptOutcome::kRejected: return model::Status::kRejected;
-    default: return model::Status::kSent;  // intermediate or unknown: no change now
-  }
-}
 
 std::string DecodeText(const wire::DeliverSm& pdu) {
   std::span<const uint8_t> octets(pdu.short_message);
@@ -187,9 +178,9 @@ void SmppCarrier::Finish(Pending&& pending) {
     SubmitReport::Kind kind = SubmitReport::Kind::kAccepted;
     switch (o.result) {
       case wire::SubmitResult::kAccepted: {
-        // Made UTF-8 the same way as a receipt's id (smpp/receipt.h), so that the two match.
-        std::string id = utf8::ToValid(o.message_id, wire::kMaxReceiptIdBytes);
-        std::string key = wire::NormalizeCarrierId(id, wire::SubmitRespIdForm(options_.id_match));
+        // Made UTF-8 the same way as a receipt's id (receipts/receipt.h), so that the two match.
+        std::string id = utf8::ToValid(o.message_id, receipts::kMaxReceiptIdBytes);
+        std::string key = receipts::NormalizeCarrierId(id, receipts::SubmitRespIdForm(options_.id_match));
         report.accepted.push_back(AcceptedSegment{static_cast<int>(i), std::move(id), std::move(key)});
         continue;
       }
@@ -237,13 +228,7 @@ void SmppCarrier::OnReceiptPdu(Link& link, wire::DeliverRef ref, const wire::Del
     link.receiving_->AnswerDeliver(ref, wire::kEsmeROk);
     return;
   }
-  CarrierReceipt out;
-  out.carrier_id = receipt->message_id;
-  out.match_key = wire::NormalizeCarrierId(receipt->message_id, wire::ReceiptIdForm(options_.id_match));
-  out.status = StatusOfReceipt(receipt->state);
-  const std::string stat = receipt->stat.empty() ? std::string(wire::ToString(receipt->state)) : receipt->stat;
-  out.carrier_code = receipt->err.empty() ? stat : stat + "/" + receipt->err;
-  listener_.OnReceipt(options_.id, std::move(out), AckFor(link, ref));
+  listener_.OnReceipt(options_.id, CarrierReceiptOf(*receipt, options_.id_match), AckFor(link, ref));
 }
 
 void SmppCarrier::OnInboundPdu(Link& link, wire::DeliverRef ref, const wire::DeliverSm& pdu) {

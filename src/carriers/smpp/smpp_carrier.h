@@ -14,7 +14,7 @@
 
 #include "carriers/carrier.h"
 #include "carriers/smpp/submit_builder.h"
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 #include "smpp/net/client.h"
 
 namespace deliverer::carriers::smpp {
@@ -27,7 +27,7 @@ struct SmppCarrierOptions {
   bool transmitter_receiver = false;       // each bind is a transmitter + receiver pair
   double tps = 0;                          // 0 = unlimited
   Addressing addressing;
-  deliverer::smpp::CarrierIdMatch id_match = deliverer::smpp::CarrierIdMatch::kAuto;
+  receipts::CarrierIdMatch id_match = receipts::CarrierIdMatch::kAuto;
 };
 
 class SmppCarrier final : public Carrier {
@@ -62,7 +62,7 @@ class SmppCarrier final : public Carrier {
   boost::asio::any_io_executor executor_;
   const SmppCarrierOptions options_;
   CarrierListener& listener_;
-  deliverer::smpp::AdaptiveRate rate_;
+  AdaptiveRate rate_;
   std::vector<std::unique_ptr<Link>> links_;
   size_t next_link_ = 0;
   uint64_t next_submit_ = 1;

@@ -27,14 +27,14 @@
 #include "carriers/http/http_protocol.h"
 #include "fuzz/support/read_size.h"
 #include "httpc/response.h"
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 
 namespace {
 
 namespace asio = boost::asio;
 namespace carriers = deliverer::carriers;
 namespace config = deliverer::config;
-using deliverer::smpp::CarrierIdMatch;
+using deliverer::receipts::CarrierIdMatch;
 using TestStream = boost::beast::test::stream;
 
 constexpr size_t kBodyLimit = 64 * 1024;  // httpc::ConnectionOptions' default
@@ -81,7 +81,7 @@ std::string CheckClassified(const Shape& shape, int status, std::string_view bod
       return s.match_key == "no-id:" + std::string(kMessageId) ? "" : "an answer without id keyed as " + s.match_key;
     }
     if (!id || *id != s.carrier_id) return "the id accepted is not the one at id_field";
-    const auto key = deliverer::smpp::NormalizeCarrierId(*id, deliverer::smpp::SubmitRespIdForm(shape.match));
+    const auto key = deliverer::receipts::NormalizeCarrierId(*id, deliverer::receipts::SubmitRespIdForm(shape.match));
     return key == s.match_key ? "" : "the match key is not the normalised id";
   }
   const bool listed = std::find(api.permanent_statuses.begin(), api.permanent_statuses.end(), status) !=

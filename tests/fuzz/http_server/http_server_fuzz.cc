@@ -9,7 +9,9 @@
 // two API keys the seeds use (make_http_seeds.py): kAdminKey with every scope and
 // kSendKey with messages:send only. Carrier callbacks are configured for "fuzz-token"
 // (X-Carrier-Token / X-Carrier-Signature with kCarrierToken) and "fuzz-allow" (the
-// peer's address). The clock stands still, so signatures the seeds carry stay fresh.
+// peer's address); their bodies are read by the HTTP carriers' own parsers
+// (carriers/http/callbacks.h) and, when they read, count as recorded. The clock stands
+// still, so signatures the seeds carry stay fresh.
 //
 // Each input: a fresh io_context and stream pair; the client side writes the input and
 // closes, the session runs until it returns. The stream hands the session the bytes in
@@ -38,6 +40,7 @@
 #include "api/api.h"
 #include "api/http_session.h"
 #include "auth/api_key.h"
+#include "carriers/http/callbacks.h"
 #include "common/clock.h"
 #include "common/log.h"
 #include "common/unhandled.h"
@@ -96,7 +99,24 @@ void AddKey(Harness& h, std::string_view key, uint32_t scopes) {
   if (!s.ok()) Fail("cannot create a key: " + s.error().detail);
 }
 
+// The carrier callbacks' bodies, read as a process that delivers reads them; what reads is
+// recorded at once.
+class ReadingSink final : public deliverer::carriers::CallbackSink {
+ public:
+  void OnReceiptBody(const std::string&, std::string_view content_type, std::string_view body,
+                     Done done) override {
+    auto receipt = deliverer::carriers::http::ParseCallbackReceipt(content_type, body);
+    done(receipt.ok() ? deliverer::Status::Ok() : deliverer::Status(receipt.take_error()));
+  }
+  void OnInboundBody(const std::string&, std::string_view content_type, std::string_view body,
+                     Done done) override {
+    auto inbound = deliverer::carriers::http::ParseCallbackInbound(content_type, body);
+    done(inbound.ok() ? deliverer::Status::Ok() : deliverer::Status(inbound.take_error()));
+  }
+};
+
 api::ApiOptions Options() {
+  static ReadingSink sink;
   api::ApiOptions o;
   o.publish = [](std::vector<deliverer::queue::Delivery>) {};  // nothing delivers
   o.carriers_json = [] { return std::string(R"({"data":[],"queue_depth":0})"); };
@@ -105,8 +125,7 @@ api::ApiOptions Options() {
       api::CallbackAuth{"fuzz-token", {}, std::string(kCarrierToken), false, ""},
       api::CallbackAuth{"fuzz-allow", {"192.0.2.0/24"}, "", false, ""},
   };
-  o.on_receipt = [](std::string, api::CallbackReceipt, std::function<void(bool)> done) { done(true); };
-  o.on_inbound = [](std::string, api::CallbackInbound, std::function<void(bool)> done) { done(true); };
+  o.callback_sink = &sink;
   return o;
 }
 

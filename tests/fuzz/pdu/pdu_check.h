@@ -15,7 +15,7 @@
 #include <vector>
 
 #include "smpp/codec.h"
-#include "smpp/receipt.h"
+#include "smpp/deliver_receipt.h"
 #include "smpp/udh.h"
 
 namespace deliverer::smpp::fuzz {

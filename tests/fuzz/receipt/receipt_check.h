@@ -1,8 +1,9 @@
 #pragma once
 // The properties receipt_fuzz checks, shared with the unit test that replays the corpus.
 // Returns "" when they hold, else what broke.
-//   1. Parsing any octets as receipt text (alone, and next to TLVs) terminates, and an
-//      accepted receipt has an id and a state in 1..8.
+//   1. Parsing any octets as receipt text (alone, receipts/receipt.h, and next to TLVs,
+//      smpp/deliver_receipt.h) terminates, and an accepted receipt has an id and a state
+//      in 1..8.
 //   2. NormalizeCarrierId is stable: the kAsIs, kCaseInsensitive and kHex keys are fixed
 //      points of their own form; a decimal id under 19 digits converts like strtoull.
 #include <cinttypes>
@@ -11,12 +12,18 @@
 #include <string>
 #include <string_view>
 
-#include "smpp/carrier_id.h"
-#include "smpp/receipt.h"
+#include "receipts/carrier_id.h"
+#include "receipts/receipt.h"
+#include "smpp/deliver_receipt.h"
 
 namespace deliverer::smpp::fuzz {
 
-inline std::string CheckReceiptShape(const Result<Receipt>& receipt) {
+using receipts::CarrierIdForm;
+using receipts::NormalizeCarrierId;
+
+// A receipts::Receipt or an smpp::DeliverReceipt.
+template <class AnyReceipt>
+inline std::string CheckReceiptShape(const Result<AnyReceipt>& receipt) {
   if (!receipt.ok()) return receipt.error().code == "receipt_no_id" ? "" : "unexpected error";
   if (receipt->message_id.empty()) return "receipt without id";
   auto state = static_cast<int>(receipt->state);
@@ -44,7 +51,7 @@ inline std::string CheckIdForms(std::string_view id) {
 
 inline std::string CheckReceiptInput(std::span<const uint8_t> data) {
   std::string_view text(reinterpret_cast<const char*>(data.data()), data.size());
-  auto receipt = ParseReceiptText(text);
+  auto receipt = receipts::ParseReceiptText(text);
   if (std::string p = CheckReceiptShape(receipt); !p.empty()) return p;
   if (receipt.ok()) {
     if (std::string p = CheckIdForms(receipt->message_id); !p.empty()) return p;

@@ -100,33 +100,5 @@ TEST(S5_CallbackAuthTest, ACertificateDoesNotReplaceTheOtherConfiguredFactors) {
   EXPECT_FALSE(AuthenticateCallback(all, r, From("10.1.2.3", good), kNow)) << "address not allowed";
 }
 
-TEST(CallbackBodyTest, ReceiptFromJsonAndForm) {
-  auto json = ParseCallbackReceipt(Post(R"({"carrier_message_id":"1A2B","status":"UNDELIV","error_code":"001"})"));
-  ASSERT_TRUE(json.ok());
-  EXPECT_EQ(json->carrier_message_id, "1A2B");
-  EXPECT_EQ(json->status, "UNDELIV");
-  EXPECT_EQ(json->error_code, "001");
-  auto form = ParseCallbackReceipt(Post("carrier_message_id=99&status=delivered", "application/x-www-form-urlencoded"));
-  ASSERT_TRUE(form.ok());
-  EXPECT_EQ(form->carrier_message_id, "99");
-  EXPECT_EQ(form->status, "delivered");
-}
-
-TEST(CallbackBodyTest, MissingFieldsAreNamed) {
-  auto r = ParseCallbackReceipt(Post(R"({"status":"DELIVRD"})"));
-  ASSERT_FALSE(r.ok());
-  EXPECT_EQ(r.error().code, "invalid_field");
-  EXPECT_EQ(r.error().field, "carrier_message_id");
-  EXPECT_EQ(ParseCallbackReceipt(Post("[1,2")).error().code, "invalid_json");
-}
-
-TEST(CallbackBodyTest, InboundFormDecodesSpacesAndPlus) {
-  auto in = ParseCallbackInbound(Post("from=%2B447911123456&to=12345&text=STOP+PLEASE",
-                                      "application/x-www-form-urlencoded"));
-  ASSERT_TRUE(in.ok());
-  EXPECT_EQ(in->from, "+447911123456");
-  EXPECT_EQ(in->text, "STOP PLEASE");
-}
-
 }  // namespace
 }  // namespace deliverer::api

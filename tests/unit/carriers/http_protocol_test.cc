@@ -10,7 +10,7 @@ namespace deliverer::carriers::http {
 namespace {
 
 using Kind = SubmitReport::Kind;
-using deliverer::smpp::CarrierIdMatch;
+using receipts::CarrierIdMatch;
 
 CarrierSubmit Sample() {
   CarrierSubmit s;
@@ -80,7 +80,7 @@ TEST(HttpProtocolTest, TwoHundredWithIdIsAcceptedForTheWholeMessage) {
   EXPECT_EQ(r.accepted[0].carrier_id, "00ab12");
   // The key receipts are matched by: the same normalisation as SMPP ids.
   EXPECT_EQ(r.accepted[0].match_key,
-            deliverer::smpp::NormalizeCarrierId("00ab12", deliverer::smpp::SubmitRespIdForm(CarrierIdMatch::kAuto)));
+            receipts::NormalizeCarrierId("00ab12", receipts::SubmitRespIdForm(CarrierIdMatch::kAuto)));
 }
 
 TEST(HttpProtocolTest, TwoHundredWithoutIdIsSentUnderAKeyNoReceiptMatches) {

@@ -1,13 +1,14 @@
-// The simulator's receipts read back by the gateway's own parsers (smpp/receipt.h,
-// smpp/carrier_id.h), so the two sides cannot drift apart.
+// The simulator's receipts read back by the gateway's own parsers (smpp/deliver_receipt.h,
+// receipts/receipt.h, receipts/carrier_id.h), so the two sides cannot drift apart.
 #include "sim/receipt_pdu.h"
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
+#include "receipts/receipt.h"
 #include "smpp/codec.h"
-#include "smpp/receipt.h"
+#include "smpp/deliver_receipt.h"
 
 namespace deliverer::sim {
 namespace {
@@ -44,13 +45,13 @@ TEST(SimReceiptTextTest, HasTheAppendixBForm) {
 TEST(SimReceiptTextTest, RoundTripsThroughTheGatewayParser) {
   for (size_t outcome = 0; outcome < kReceiptStats.size(); ++outcome) {
     const std::string text = ReceiptText({"00FF", outcome, kSubmitMs, kDoneMs, "hi"});
-    auto parsed = smpp::ParseReceiptText(text);
+    auto parsed = receipts::ParseReceiptText(text);
     ASSERT_TRUE(parsed.ok()) << text;
     EXPECT_EQ(parsed->message_id, "00FF");
     EXPECT_EQ(parsed->stat, kReceiptStats[outcome]);
     EXPECT_EQ(static_cast<uint8_t>(parsed->state), MessageStateOf(outcome)) << text;
-    EXPECT_EQ(parsed->submit_date, (smpp::ReceiptTime{2025, 1, 2, 12, 34, 0}));
-    EXPECT_EQ(parsed->done_date, (smpp::ReceiptTime{2025, 1, 2, 12, 35, 0}));
+    EXPECT_EQ(parsed->submit_date, (receipts::ReceiptTime{2025, 1, 2, 12, 34, 0}));
+    EXPECT_EQ(parsed->done_date, (receipts::ReceiptTime{2025, 1, 2, 12, 35, 0}));
     EXPECT_EQ(parsed->err, fmt::format("{:03}", ErrorCodeOf(outcome)));
     EXPECT_EQ(parsed->text, "hi");
   }
@@ -75,7 +76,7 @@ TEST(SimMakeReceiptTest, SwapsAddressesAndCarriesTlvs) {
   EXPECT_EQ(parsed->message_id, "1A2B");
   EXPECT_EQ(parsed->text_id, "1A2B");
   EXPECT_TRUE(parsed->state_from_tlv);
-  EXPECT_EQ(parsed->state, smpp::MessageState::kUndeliverable);
+  EXPECT_EQ(parsed->state, receipts::MessageState::kUndeliverable);
   ASSERT_TRUE(parsed->network_error.has_value());
   EXPECT_EQ(parsed->network_error->network_type, 3);
   EXPECT_EQ(parsed->network_error->error_code, ErrorCodeOf(Outcome("UNDELIV")));
@@ -110,13 +111,13 @@ TEST(SimCarrierIdTest, SubmitRespIdIsUpperCaseHex) {
 TEST(SimCarrierIdTest, EveryFormMatchesUnderItsCarrierSetting) {
   for (uint64_t counter : {uint64_t{1}, uint64_t{0x10000000}, uint64_t{0x68E4A2B1000123}, ~uint64_t{0}}) {
     const std::string resp = FormatCarrierId(counter);
-    const auto hex_key = smpp::NormalizeCarrierId(resp, smpp::CarrierIdForm::kHex);
-    EXPECT_EQ(smpp::NormalizeCarrierId(FormatCarrierId(counter, IdForm::kLower), smpp::CarrierIdForm::kHex), hex_key);
-    EXPECT_EQ(smpp::NormalizeCarrierId(FormatCarrierId(counter, IdForm::kLeadingZeros), smpp::CarrierIdForm::kHex), hex_key);
-    EXPECT_EQ(smpp::NormalizeCarrierId(FormatCarrierId(counter, IdForm::kDecimal), smpp::CarrierIdForm::kDecimal), hex_key);
-    EXPECT_TRUE(smpp::SameCarrierId(resp, FormatCarrierId(counter, IdForm::kSame), smpp::CarrierIdMatch::kAsIs));
-    EXPECT_TRUE(smpp::SameCarrierId(resp, FormatCarrierId(counter, IdForm::kLower), smpp::CarrierIdMatch::kCaseInsensitive));
-    EXPECT_TRUE(smpp::SameCarrierId(resp, FormatCarrierId(counter, IdForm::kDecimal), smpp::CarrierIdMatch::kHexToDecimal));
+    const auto hex_key = receipts::NormalizeCarrierId(resp, receipts::CarrierIdForm::kHex);
+    EXPECT_EQ(receipts::NormalizeCarrierId(FormatCarrierId(counter, IdForm::kLower), receipts::CarrierIdForm::kHex), hex_key);
+    EXPECT_EQ(receipts::NormalizeCarrierId(FormatCarrierId(counter, IdForm::kLeadingZeros), receipts::CarrierIdForm::kHex), hex_key);
+    EXPECT_EQ(receipts::NormalizeCarrierId(FormatCarrierId(counter, IdForm::kDecimal), receipts::CarrierIdForm::kDecimal), hex_key);
+    EXPECT_TRUE(receipts::SameCarrierId(resp, FormatCarrierId(counter, IdForm::kSame), receipts::CarrierIdMatch::kAsIs));
+    EXPECT_TRUE(receipts::SameCarrierId(resp, FormatCarrierId(counter, IdForm::kLower), receipts::CarrierIdMatch::kCaseInsensitive));
+    EXPECT_TRUE(receipts::SameCarrierId(resp, FormatCarrierId(counter, IdForm::kDecimal), receipts::CarrierIdMatch::kHexToDecimal));
   }
 }
 

@@ -5,8 +5,9 @@
 #include <algorithm>
 #include <map>
 
+#include "receipts/outcome.h"
 #include "smpp/codec.h"
-#include "smpp/receipt.h"
+#include "smpp/deliver_receipt.h"
 #include "smpp/status.h"
 #include "smpp/udh.h"
 #include "unit/smpp/alloc_probe.h"
@@ -15,6 +16,9 @@
 namespace deliverer::smpp {
 namespace {
 
+using receipts::MapReceiptState;
+using receipts::MessageState;
+using receipts::ReceiptOutcome;
 using testing::Bytes;
 using testing::Cat;
 using testing::CStr;

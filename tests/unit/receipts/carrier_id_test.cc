@@ -1,9 +1,9 @@
 // Matching carrier ids across submit_sm_resp and receipts (R9).
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 
 #include <gtest/gtest.h>
 
-namespace deliverer::smpp {
+namespace deliverer::receipts {
 namespace {
 
 using namespace std::string_view_literals;
@@ -69,4 +69,4 @@ TEST(CarrierId, ConfigSpelling) {
 }
 
 }  // namespace
-}  // namespace deliverer::smpp
+}  // namespace deliverer::receipts

@@ -1,17 +1,22 @@
 #pragma once
 // The per-carrier send rate: a token bucket for the configured TPS, shared by all binds
-// of a carrier, that slows down when the carrier answers ESME_RTHROTTLED (0x58) or
-// ESME_RMSGQFUL (0x14) and speeds up again while it does not (docs/smpp-mapping.md "The
-// session", docs/reliability.md R5). Multiplicative decrease, gradual increase, so the rate
+// (or connections) of a carrier, that slows down when the carrier answers ESME_RTHROTTLED
+// (0x58) or ESME_RMSGQFUL (0x14), or HTTP 429, and speeds up again while it does not
+// (docs/smpp-mapping.md "The session", docs/reliability.md R5). Multiplicative decrease, gradual increase, so the rate
 // settles at or under what the carrier accepts.
 //
 // Pure: time comes in as arguments. Thread-compatible: the binds sharing one AdaptiveRate
 // run on one executor (see docs/architecture.md "Threading").
+//
+// Why in common/: both carrier kinds pace their sends with it (carriers/smpp and
+// carriers/http), and so does the SMPP session itself (smpp/session.h takes the carrier's
+// AdaptiveRate). smpp/ sits below carriers/ in the dependency order, so the session could
+// not reach it in carriers/; common/ is below both, and the class is pure.
 #include <cstdint>
 
 #include "common/clock.h"
 
-namespace deliverer::smpp {
+namespace deliverer {
 
 class AdaptiveRate {
  public:
@@ -62,4 +67,4 @@ class AdaptiveRate {
   uint32_t sent_last_second_ = 0;
 };
 
-}  // namespace deliverer::smpp
+}  // namespace deliverer

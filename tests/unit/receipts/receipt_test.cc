@@ -1,15 +1,13 @@
-// Delivery receipts as carriers really send them (text and TLV forms).
-#include "smpp/receipt.h"
+// Delivery receipts as carriers really send them: the text form (the TLV form is in
+// tests/unit/smpp/deliver_receipt_test.cc).
+#include "receipts/receipt.h"
 
 #include <gtest/gtest.h>
 
-#include "unit/smpp/hex.h"
-
-namespace deliverer::smpp {
+namespace deliverer::receipts {
 namespace {
 
 using State = MessageState;
-using testing::Bytes;
 
 struct Variant {
   std::string_view name;
@@ -117,7 +115,6 @@ TEST(ReceiptText, RealWorldVariants) {
     EXPECT_EQ(receipt->submit_date, v.submit);
     EXPECT_EQ(receipt->done_date, v.done);
     EXPECT_EQ(receipt->text, v.body);
-    EXPECT_FALSE(receipt->state_from_tlv);
   }
 }
 
@@ -156,83 +153,24 @@ TEST(ReceiptText, NoIdIsAnError) {
   }
 }
 
-TEST(ReceiptTlv, TlvsOnly) {
-  Tlvs tlvs;
-  AddReceiptedMessageId(tlvs, "1A2B");
-  AddMessageState(tlvs, uint8_t{3});
-  AddNetworkErrorCode(tlvs, NetworkError{3, 0x0001});
-  auto receipt = ParseReceipt(tlvs, {});
-  ASSERT_TRUE(receipt.ok());
-  EXPECT_EQ(receipt->message_id, "1A2B");
-  EXPECT_EQ(receipt->text_id, "");
-  EXPECT_EQ(receipt->state, State::kExpired);
-  EXPECT_TRUE(receipt->state_from_tlv);
-  EXPECT_EQ(receipt->network_error, (NetworkError{3, 1}));
+TEST(ReceiptText, ReadKeepsTheOctetsAndFinishMakesThemSafe) {
+  Receipt receipt = ReadReceiptText("id:5\xC3 stat:DELIVRD err:0\xE9");
+  EXPECT_EQ(receipt.message_id, "5\xC3");
+  EXPECT_EQ(receipt.text_id, "5\xC3");
+  EXPECT_EQ(receipt.err, "0\xE9");
+  EXPECT_EQ(receipt.state, State::kDelivered);
+  ASSERT_TRUE(FinishReceipt(receipt).ok());
+  EXPECT_EQ(receipt.message_id, "5\uFFFD");
+  EXPECT_EQ(receipt.err, "0\uFFFD");
 }
 
-TEST(ReceiptTlv, TlvWinsOverTextAndTextFillsTheRest) {
-  Tlvs tlvs;
-  AddReceiptedMessageId(tlvs, "1A2B");
-  AddMessageState(tlvs, uint8_t{8});
-  std::vector<uint8_t> text = Bytes(
-      "id:6699 sub:001 dlvrd:000 submit date:2501021234 done date:2501021235 stat:DELIVRD "
-      "err:000 text:");
-  auto receipt = ParseReceipt(tlvs, text);
-  ASSERT_TRUE(receipt.ok());
-  EXPECT_EQ(receipt->message_id, "1A2B");
-  EXPECT_EQ(receipt->text_id, "6699");
-  EXPECT_EQ(receipt->state, State::kRejected);
-  EXPECT_EQ(receipt->stat, "DELIVRD");
-  EXPECT_EQ(receipt->done_date, kDone);
-  EXPECT_TRUE(SameCarrierId(receipt->text_id, receipt->message_id, CarrierIdMatch::kAuto));
-}
-
-TEST(ReceiptTlv, OutOfRangeStateFallsBackToText) {
-  Tlvs tlvs;
-  AddMessageState(tlvs, uint8_t{9});  // SMPP 5.0 SKIPPED: not a 3.4 state
-  auto receipt = ParseReceipt(tlvs, Bytes("id:1 stat:DELIVRD"));
-  EXPECT_EQ(receipt->state, State::kDelivered);
-  EXPECT_FALSE(receipt->state_from_tlv);
-}
-
-TEST(ReceiptTlv, BlankTlvIdFallsBackToText) {
-  Tlvs tlvs;
-  AddReceiptedMessageId(tlvs, "");
-  auto receipt = ParseReceipt(tlvs, Bytes("id:77 stat:DELIVRD"));
-  EXPECT_EQ(receipt->message_id, "77");
-}
-
-TEST(ReceiptDeliverSm, TextFromMessagePayload) {
-  DeliverSm sm;
-  sm.esm_class = 0x04;
-  AddMessagePayload(sm.tlvs, std::span<const uint8_t>(Bytes("id:31 stat:EXPIRED err:000")));
-  ASSERT_TRUE(IsReceipt(sm.esm_class));
-  auto receipt = ParseReceipt(sm);
-  ASSERT_TRUE(receipt.ok());
-  EXPECT_EQ(receipt->message_id, "31");
-  EXPECT_EQ(receipt->state, State::kExpired);
-}
-
-TEST(ReceiptDeliverSm, IsReceiptReadsTheMessageTypeBits) {
-  EXPECT_TRUE(IsReceipt(0x04));
-  EXPECT_TRUE(IsReceipt(0x20));  // intermediate delivery notification
-  EXPECT_TRUE(IsReceipt(0x44));  // with UDHI
-  EXPECT_FALSE(IsReceipt(0x00));
-  EXPECT_FALSE(IsReceipt(0x40));
-  EXPECT_FALSE(IsReceipt(0x08));  // SME delivery acknowledgement
-}
-
-TEST(ReceiptState, MapsPerDeliverySpec) {
-  EXPECT_EQ(MapReceiptState(State::kDelivered), ReceiptOutcome::kDelivered);
-  EXPECT_EQ(MapReceiptState(State::kExpired), ReceiptOutcome::kExpired);
-  EXPECT_EQ(MapReceiptState(State::kUndeliverable), ReceiptOutcome::kFailed);
-  EXPECT_EQ(MapReceiptState(State::kDeleted), ReceiptOutcome::kFailed);
-  EXPECT_EQ(MapReceiptState(State::kRejected), ReceiptOutcome::kRejected);
-  EXPECT_EQ(MapReceiptState(State::kAccepted), ReceiptOutcome::kIntermediate);
-  EXPECT_EQ(MapReceiptState(State::kEnroute), ReceiptOutcome::kIntermediate);
-  EXPECT_EQ(MapReceiptState(State::kUnknown), ReceiptOutcome::kUnknown);
-  EXPECT_EQ(ToString(State::kUndeliverable), "UNDELIVERABLE");
-  EXPECT_EQ(ToString(ReceiptOutcome::kIntermediate), "intermediate");
+TEST(ReceiptText, FinishWantsAnId) {
+  Receipt receipt = ReadReceiptText("id:  stat:DELIVRD");
+  Status finished = FinishReceipt(receipt);
+  ASSERT_FALSE(finished.ok());
+  EXPECT_EQ(finished.error().code, "receipt_no_id");
+  receipt.message_id = "from elsewhere";  // as smpp/deliver_receipt.h does with a TLV's id
+  EXPECT_TRUE(FinishReceipt(receipt).ok());
 }
 
 TEST(ReceiptState, ParseStatForms) {
@@ -256,4 +194,4 @@ TEST(ReceiptTime, Forms) {
 }
 
 }  // namespace
-}  // namespace deliverer::smpp
+}  // namespace deliverer::receipts

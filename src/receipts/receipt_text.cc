@@ -2,13 +2,13 @@
 // Approach: find where each known key starts (first occurrence, preferring one at a word
 // boundary), then each value runs from its ':' to the next key found. That handles any
 // order, missing fields and missing spaces without a grammar the carriers never follow.
-#include "smpp/receipt_text.h"
+#include "receipts/receipt.h"
 
 #include <algorithm>
 #include <array>
 #include <vector>
 
-namespace deliverer::smpp {
+namespace deliverer::receipts {
 namespace {
 
 enum class Key : uint8_t { kId, kSub, kDlvrd, kSubmitDate, kDoneDate, kStat, kErr, kText };
@@ -196,8 +196,6 @@ std::optional<ReceiptTime> ParseReceiptTime(std::string_view d) {
   return ReceiptTime{2000 + *yy, *mm, *dd, *hh, *mi, *ss};
 }
 
-namespace internal {
-
 Receipt ReadReceiptText(std::string_view text) {
   Receipt receipt;
   std::vector<Found> found = FindKeys(text);
@@ -208,5 +206,4 @@ Receipt ReadReceiptText(std::string_view text) {
   return receipt;
 }
 
-}  // namespace internal
-}  // namespace deliverer::smpp
+}  // namespace deliverer::receipts

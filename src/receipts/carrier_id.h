@@ -1,8 +1,8 @@
 #pragma once
-// Matching a carrier's message id across submit_sm_resp and receipts (docs/smpp-mapping.md
-// "Carrier id matching", docs/reliability.md R9). Carriers are known to answer
-// submit_sm_resp with "6699" and send receipts for "1A2B" or "0x1a2b", or to change case or
-// pad with zeros. Pure, thread-safe.
+// Matching a carrier's message id across the submit answer (submit_sm_resp, or an HTTP
+// carrier's response) and receipts (docs/smpp-mapping.md "Carrier id matching",
+// docs/reliability.md R9). Carriers are known to answer submit_sm_resp with "6699" and send
+// receipts for "1A2B" or "0x1a2b", or to change case or pad with zeros. Pure, thread-safe.
 //
 // Usage: store NormalizeCarrierId(resp_id, SubmitRespIdForm(match)) with the message and
 // look receipts up by NormalizeCarrierId(receipt_id, ReceiptIdForm(match)); or call
@@ -23,7 +23,7 @@
 #include <string>
 #include <string_view>
 
-namespace deliverer::smpp {
+namespace deliverer::receipts {
 
 // Per-carrier setting: how the id in submit_sm_resp relates to the one in receipts.
 enum class CarrierIdMatch : uint8_t {
@@ -49,4 +49,4 @@ bool SameCarrierId(std::string_view submit_resp_id, std::string_view receipt_id,
 std::optional<CarrierIdMatch> ParseCarrierIdMatch(std::string_view text);
 std::string_view ToString(CarrierIdMatch match);
 
-}  // namespace deliverer::smpp
+}  // namespace deliverer::receipts

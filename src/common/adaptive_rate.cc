@@ -1,9 +1,9 @@
-#include "smpp/rate.h"
+#include "common/adaptive_rate.h"
 
 #include <algorithm>
 #include <cmath>
 
-namespace deliverer::smpp {
+namespace deliverer {
 
 namespace {
 int64_t SecondOf(TimePoint t) {
@@ -93,4 +93,4 @@ void AdaptiveRate::OnAnswered(TimePoint now) {
   SetLimit(std::min(configured_, current_ * 1.1 + 1));
 }
 
-}  // namespace deliverer::smpp
+}  // namespace deliverer

@@ -1,10 +1,10 @@
-#include "smpp/carrier_id.h"
+#include "receipts/carrier_id.h"
 
 #include <algorithm>
 #include <array>
 #include <vector>
 
-namespace deliverer::smpp {
+namespace deliverer::receipts {
 namespace {
 
 constexpr size_t kMaxIdChars = 64;
@@ -157,4 +157,4 @@ std::string_view ToString(CarrierIdMatch match) {
   return "";
 }
 
-}  // namespace deliverer::smpp
+}  // namespace deliverer::receipts
