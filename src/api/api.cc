@@ -188,8 +188,8 @@ Response Api::Healthz() { return JsonResponse(200, R"({"status":"ok"})"); }
 Response Api::Readyz() {
   const Status ping = stores_.messages.Ping();
   const bool storage = ping.ok();
-  const bool delivers = static_cast<bool>(options_.carriers_up);
-  const bool carriers = !delivers || options_.carriers_up() > 0;
+  const bool delivers = options_.delivery != nullptr;
+  const bool carriers = !delivers || options_.delivery->CarriersUp() > 0;
   nlohmann::json checks = {{"storage", storage ? "ok" : "failing"}};
   if (delivers) checks["carriers"] = carriers ? "ok" : "none_bound";
   const bool ready = storage && carriers;
@@ -197,8 +197,8 @@ Response Api::Readyz() {
   // The store's own words ("database or disk is full"); they name no number and no body.
   if (!storage) body["storage_error"] = ping.error().detail;
   // Old credentials are a warning for operators, not a reason to take traffic away.
-  if (options_.aging_credentials) {
-    nlohmann::json aging = options_.aging_credentials();
+  if (options_.credentials != nullptr) {
+    nlohmann::json aging = options_.credentials->AgingJson();
     body["checks"]["credentials"] = aging.empty() ? "ok" : "aging";
     if (!aging.empty()) body["aging_credentials"] = std::move(aging);
   }
@@ -234,8 +234,8 @@ awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind
 }
 
 awaitable<Response> Api::ListCarriers(Context&) {
-  if (!options_.carriers_json) co_return JsonResponse(200, R"({"data":[],"queue_depth":0})");
-  co_return JsonResponse(200, options_.carriers_json());
+  if (options_.delivery == nullptr) co_return JsonResponse(200, R"({"data":[],"queue_depth":0})");
+  co_return JsonResponse(200, options_.delivery->CarriersJson());
 }
 
 Response Api::Metrics() {

@@ -15,6 +15,7 @@
 #include "api/authenticator.h"
 #include "api/carrier_callbacks.h"
 #include "api/http_types.h"
+#include "api/process_view.h"
 #include "api/rate_limiter.h"
 #include "carriers/callback_sink.h"
 #include "common/clock.h"
@@ -35,19 +36,16 @@ struct ApiOptions {
   int64_t queue_high_water = 1'000'000;
   double delivery_tps = 0;  // total carrier throughput, for estimated_processing_ms; 0 = unknown
 
-  // Set when this process delivers (serve --role all or worker); empty otherwise.
-  // Hands committed messages to the delivery queue. Called on an I/O thread.
-  std::function<void(std::vector<queue::Delivery>)> publish;
-  // The body of GET /v1/admin/carriers. Any thread.
-  std::function<std::string()> carriers_json;
+  // Set when this process delivers (serve --role all or worker), null otherwise; they
+  // must outlive the Api. `queue` takes the committed messages (called on an I/O thread).
+  queue::Queue* queue = nullptr;
+  const DeliveryView* delivery = nullptr;
   // Where producers' requests are validated; null = on the I/O thread. Checking a number
   // against the numbering plan takes tens of µs (docs/benchmarks.md): run elsewhere, it
   // no longer holds up the other connections' reads, writes and answers.
   boost::asio::thread_pool* validation_pool = nullptr;
-  // Carriers with a link up, for /readyz. Any thread.
-  std::function<int()> carriers_up;
-  // Credentials due for rotation, for /readyz detail: [{"kind","id","age_days"}]. Any thread.
-  std::function<nlohmann::json()> aging_credentials;
+  // Null: /readyz says nothing of credentials.
+  const CredentialReport* credentials = nullptr;
 
   // Carrier callbacks (POST /v1/dlr/{carrier}, /v1/inbound/{carrier}): who may call, and
   // where the body of an authenticated one goes, to be read and recorded (its answer is

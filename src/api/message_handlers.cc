@@ -165,14 +165,14 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
 }
 
 void Api::PublishCreated(const std::vector<Result<store::InsertResult>>& results) {
-  if (!options_.publish) return;
+  if (options_.queue == nullptr) return;
   std::vector<queue::Delivery> deliveries;
   for (const auto& r : results) {
     if (!r.ok() || r->outcome != store::InsertOutcome::kCreated) continue;
     const store::MessageRecord& m = r->record;
     deliveries.push_back(queue::Delivery{m.id, m.to, m.priority, m.created_at_ms, 0});
   }
-  if (!deliveries.empty()) options_.publish(std::move(deliveries));
+  if (!deliveries.empty()) options_.queue->Publish(std::move(deliveries));
 }
 
 void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out) {

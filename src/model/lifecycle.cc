@@ -54,4 +54,8 @@ MessageError NoReceiptError() {
 
 MessageError TtlExpiredError() { return {"ttl_expired", "the TTL passed before it could be sent", ""}; }
 
+MessageError RecipientErasedError() {
+  return {"recipient_erased", "the recipient's data was erased on request", ""};
+}
+
 }  // namespace deliverer::model

@@ -77,4 +77,9 @@ MessageError NoReceiptError();
 inline constexpr Status kStatusAfterTtl = Status::kExpired;
 MessageError TtlExpiredError();
 
+// A message still queued when its recipient's data is erased on request is never sent: it
+// ends as a refusal for policy would.
+inline constexpr Status kStatusAfterErasure = Status::kRejected;
+MessageError RecipientErasedError();
+
 }  // namespace deliverer::model

@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "api/process_view.h"
 #include "auth/credential_age.h"
 #include "common/clock.h"
 #include "common/mutex.h"
@@ -23,7 +24,7 @@
 
 namespace deliverer::server {
 
-class CredentialWatch {
+class CredentialWatch final : public api::CredentialReport {
  public:
   CredentialWatch(boost::asio::io_context& io, store::KeyStore& store, const std::vector<config::CarrierConfig>& carriers,
                   metrics::Registry& metrics, Clock& clock);
@@ -31,7 +32,7 @@ class CredentialWatch {
   // Checks now, then every hour.
   void Start();
   // [{"kind","id","age_days"}], oldest first; [] when nothing is due.
-  nlohmann::json AgingJson() const;
+  nlohmann::json AgingJson() const override;
 
  private:
   void Check();

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "api/process_view.h"
 #include "carriers/http/callback_sink.h"
 #include "config/config.h"
 #include "delivery/engine.h"
@@ -23,7 +24,7 @@
 
 namespace deliverer::server {
 
-class DeliveryRuntime {
+class DeliveryRuntime final : public api::DeliveryView {
  public:
   // Errors: "invalid_config" (routes), or the simulator's when --demo cannot start it.
   static Result<std::unique_ptr<DeliveryRuntime>> Create(config::Config config, bool demo,
@@ -41,7 +42,9 @@ class DeliveryRuntime {
   Status Reload(const config::Config& config);
 
   // GET /v1/admin/carriers body.
-  std::string CarriersJson() const;
+  std::string CarriersJson() const override;
+  // Carriers with a link up (readiness).
+  int CarriersUp() const override { return engine_->CarriersUp(); }
 
   // Where the API hands the receipts and inbound messages carriers POST; they reach the
   // engine on the delivery thread. Any thread.

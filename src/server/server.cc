@@ -65,9 +65,8 @@ api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery)
   o.queue_high_water = c.delivery.queue_high_water;
   for (const auto& carrier : c.carriers) o.delivery_tps += carrier.tps;
   if (delivery != nullptr) {
-    o.publish = [delivery](std::vector<queue::Delivery> d) { delivery->queue().Publish(std::move(d)); };
-    o.carriers_json = [delivery] { return delivery->CarriersJson(); };
-    o.carriers_up = [delivery] { return delivery->engine().CarriersUp(); };
+    o.queue = &delivery->queue();
+    o.delivery = delivery;
   }
   o.callback_sink = delivery != nullptr ? &delivery->callbacks() : &UnrecordedCallbacks();
   for (const auto& carrier : c.carriers) {
@@ -239,7 +238,7 @@ int Serve(const ServeOptions& options) {
   asio::post(validation_pool, [] { NameThisThread("validation"); });
   api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
   api_options.validation_pool = &validation_pool;
-  api_options.aging_credentials = [&credentials] { return credentials.AgingJson(); };
+  api_options.credentials = &credentials;
   store::Backend& backend = **store;
   api::Api api(api::ApiStores{backend, backend, backend, backend, backend, backend}, **validator, registry,
                clock, std::move(api_options));

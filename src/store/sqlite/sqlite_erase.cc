@@ -8,6 +8,7 @@
 #include <chrono>
 #include <thread>
 
+#include "model/lifecycle.h"
 #include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
@@ -44,7 +45,7 @@ Result<std::vector<std::string>> SelectIds(Connection& db, const std::string& sq
   return FirstColumnTexts(*stmt);
 }
 
-// Queued messages to the number will not be sent: they end as a refusal for policy would.
+// Queued messages to the number will not be sent (model/lifecycle.h).
 Result<int64_t> RejectQueued(Connection& db, const NumberForms& forms, int64_t now_ms, int64_t& pending_delta) {
   auto ids = SelectIds(db, "SELECT id FROM messages WHERE dst IN (?1, ?2) AND status = 0", forms);
   if (!ids.ok()) return ids.take_error();
@@ -52,10 +53,10 @@ Result<int64_t> RejectQueued(Connection& db, const NumberForms& forms, int64_t n
   for (const std::string& id : *ids) {
     StatusChange change;
     change.message_id = id;
-    change.status = model::Status::kRejected;
+    change.status = model::kStatusAfterErasure;
     change.only_from = model::Status::kQueued;
     change.at_ms = now_ms;
-    change.error = MessageError{"recipient_erased", "the recipient's data was erased on request", ""};
+    change.error = model::RecipientErasedError();
     auto outcome = ApplyStatusChange(db, change, pending_delta);
     if (!outcome.ok()) return outcome.take_error();
     if (outcome->applied()) ++rejected;

@@ -115,12 +115,32 @@ class ReadingSink final : public deliverer::carriers::CallbackSink {
   }
 };
 
+// The delivering side of a process, without delivery: committed messages are dropped (a
+// queue that kept them would grow with every run), and one carrier is up.
+class DroppingQueue final : public deliverer::queue::Queue {
+ public:
+  void Subscribe(deliverer::queue::Consumer*) override {}
+  void Publish(std::vector<deliverer::queue::Delivery>) override {}
+  std::vector<deliverer::queue::Delivery> Take(int64_t, size_t) override { return {}; }
+  void Ack(const deliverer::queue::Delivery&) override {}
+  void Retry(deliverer::queue::Delivery, int64_t) override {}
+  std::optional<int64_t> NextRetryAt() const override { return std::nullopt; }
+  size_t Depth() const override { return 0; }
+};
+
+class OneCarrierUp final : public api::DeliveryView {
+ public:
+  std::string CarriersJson() const override { return R"({"data":[],"queue_depth":0})"; }
+  int CarriersUp() const override { return 1; }
+};
+
 api::ApiOptions Options() {
   static ReadingSink sink;
+  static DroppingQueue queue;
+  static OneCarrierUp delivery;
   api::ApiOptions o;
-  o.publish = [](std::vector<deliverer::queue::Delivery>) {};  // nothing delivers
-  o.carriers_json = [] { return std::string(R"({"data":[],"queue_depth":0})"); };
-  o.carriers_up = [] { return 1; };
+  o.queue = &queue;
+  o.delivery = &delivery;
   o.carrier_callbacks = {
       api::CallbackAuth{"fuzz-token", {}, std::string(kCarrierToken), false, ""},
       api::CallbackAuth{"fuzz-allow", {"192.0.2.0/24"}, "", false, ""},

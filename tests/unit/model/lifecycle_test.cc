@@ -109,6 +109,8 @@ TEST(LifecycleTest, ReceiptErrorsNameWhatTheCarrierSaid) {
   EXPECT_EQ(ReceiptError(Status::kExpired, "EXPIRED").code, "carrier_expired");
   EXPECT_EQ(NoReceiptError().code, "no_receipt");
   EXPECT_EQ(TtlExpiredError().code, "ttl_expired");
+  EXPECT_EQ(RecipientErasedError().code, "recipient_erased");
+  EXPECT_EQ(kStatusAfterErasure, Status::kRejected);
 }
 
 TEST(LifecycleTest, WaitingCountsQueuedAndSendingOnly) {
