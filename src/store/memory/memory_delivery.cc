@@ -162,26 +162,26 @@ ReceiptResult ApplyReceipt(State& state, const ReceiptIn& r, int64_t& pending_de
 // ---------------------------------------------------------------------------------------
 // Writes
 
-void MemoryStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
-  Submit([this, changes = std::move(changes), done = std::move(done)](State& state) mutable {
-    std::vector<Result<ChangeResult>> results;
+// One write applying `apply` to each item in order, like SQLite's BatchJob: results in
+// input order, the waiting count moved by what the items changed.
+template <class In, class Out, class Apply, class Done>
+void MemoryStore::SubmitBatch(std::vector<In> items, Apply apply, Done done) {
+  Submit([this, items = std::move(items), apply, done = std::move(done)](State& state) mutable {
+    std::vector<Result<Out>> results;
     int64_t delta = 0;
-    for (const StatusChange& c : changes) results.emplace_back(ApplyStatusChange(state, c, delta));
+    for (const In& item : items) results.emplace_back(apply(state, item, delta));
     pending_.fetch_add(delta, std::memory_order_relaxed);
     return std::function<void()>(
         [done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });
   });
 }
 
+void MemoryStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
+  SubmitBatch<StatusChange, ChangeResult>(std::move(changes), ApplyStatusChange, std::move(done));
+}
+
 void MemoryStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {
-  Submit([this, receipts = std::move(receipts), done = std::move(done)](State& state) mutable {
-    std::vector<Result<ReceiptResult>> results;
-    int64_t delta = 0;
-    for (const ReceiptIn& r : receipts) results.emplace_back(ApplyReceipt(state, r, delta));
-    pending_.fetch_add(delta, std::memory_order_relaxed);
-    return std::function<void()>(
-        [done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });
-  });
+  SubmitBatch<ReceiptIn, ReceiptResult>(std::move(receipts), ApplyReceipt, std::move(done));
 }
 
 void MemoryStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) {

@@ -7,6 +7,7 @@
 
 #include "common/mask.h"
 #include "store/memory/memory_state.h"
+#include "store/new_record.h"
 
 namespace deliverer::store::memory {
 
@@ -16,18 +17,7 @@ using State = MemoryState;
 const StoredMessage& AddMessage(State& state, const NewMessage& m) {
   StoredMessage stored;
   stored.input = m;
-  MessageRecord& r = stored.record;
-  r.id = m.id;
-  r.account = m.account;
-  r.from = m.from;
-  r.to = m.to;
-  r.type = m.type;
-  r.priority = m.priority;
-  r.encoding = m.encoding;
-  r.segments = m.segments;
-  r.client_ref = m.client_ref;
-  r.created_at_ms = r.updated_at_ms = m.created_at_ms;
-  r.events.push_back(MessageEvent{MsgStatus::kQueued, m.created_at_ms, {}, {}});
+  stored.record = RecordOf(m);
   stored.expires_at_ms = m.created_at_ms + int64_t{m.ttl_seconds} * 1000;
   stored.seq = state.next_seq++;
   return state.messages[m.id] = std::move(stored);

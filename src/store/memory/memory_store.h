@@ -98,6 +98,8 @@ class MemoryStore final : public MessageStore,
   // the commit (the caller's callback with its results).
   using Write = std::function<std::function<void()>(State&)>;
   void Submit(Write write);
+  template <class In, class Out, class Apply, class Done>
+  void SubmitBatch(std::vector<In> items, Apply apply, Done done);
   void RunWrites();
 
   mutable common::Mutex state_mutex_;

@@ -3,27 +3,12 @@
 
 #include <optional>
 
+#include "store/new_record.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace deliverer::store::sqlite {
 namespace {
-
-MessageRecord RecordOf(const NewMessage& m) {
-  MessageRecord r;
-  r.id = m.id;
-  r.account = m.account;
-  r.from = m.from;
-  r.to = m.to;
-  r.type = m.type;
-  r.priority = m.priority;
-  r.encoding = m.encoding;
-  r.segments = m.segments;
-  r.client_ref = m.client_ref;
-  r.created_at_ms = r.updated_at_ms = m.created_at_ms;
-  r.events.push_back(MessageEvent{model::Status::kQueued, m.created_at_ms, {}, {}});
-  return r;
-}
 
 // Stores one message, or decides replay/conflict against the one that holds its id.
 // The writer thread runs these one after another, so two identical concurrent requests
