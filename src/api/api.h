@@ -7,7 +7,6 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
-#include <functional>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -19,6 +18,7 @@
 #include "api/rate_limiter.h"
 #include "carriers/callback_sink.h"
 #include "common/clock.h"
+#include "config/config.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
 #include "store/audit_log.h"
@@ -53,6 +53,10 @@ struct ApiOptions {
   // Must outlive the Api.
   std::vector<CallbackAuth> carrier_callbacks;
   carriers::CallbackSink* callback_sink = nullptr;
+
+  // The limits and carrier callbacks of the configuration; the pointers are left for
+  // the caller to set.
+  static ApiOptions From(const config::Config& config);
 };
 
 // The store seams the API reads and writes; server/ passes one backend as all of them.

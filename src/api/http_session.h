@@ -48,6 +48,8 @@ struct HttpLimits {
   std::chrono::seconds idle_timeout{60};     // for the first byte of the next request
   std::chrono::seconds request_timeout{30};  // for a whole request to arrive
   size_t max_connections = 10'000;           // open at once; HttpServer refuses beyond
+
+  static HttpLimits From(const config::ServerConfig& server);  // [server]
 };
 
 // What a session needs of its transport besides the stream itself.

@@ -28,18 +28,11 @@ std::optional<Error> CheckJsonBody(const Request& request) {
 store::NewMessage ToNewMessage(validation::ValidatedMessage&& v, const Caller& caller,
                                int64_t now_ms) {
   store::NewMessage m;
+  static_cast<model::Message&>(m) = static_cast<model::Message&&>(v);
   m.id = v.message_id ? std::move(*v.message_id) : NewUuidV7(now_ms);
   m.account = caller.account;
   m.key_id = caller.key_id;
   m.source_ip = caller.source_ip;
-  m.from = std::move(v.from);
-  m.to = std::move(v.to);
-  m.to_region = std::move(v.to_region);
-  m.body = std::move(v.body);
-  m.type = v.type;
-  m.priority = v.priority;
-  m.encoding = v.encoding;
-  m.segments = v.segments;
   m.ttl_seconds = v.ttl_seconds;
   m.callback_url = std::move(v.callback_url);
   m.client_ref = std::move(v.client_ref);

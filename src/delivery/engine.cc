@@ -13,22 +13,20 @@ namespace deliverer::delivery {
 
 namespace asio = boost::asio;
 
-Engine::Engine(asio::io_context& io, EngineOptions options, store::DeliveryStore& delivery_store,
-               store::InboundStore& inbound_store, store::ComplianceStore& suppressions, queue::Queue& queue,
-               routing::RouterHolder& router, routing::CircuitBoard& circuits,
-               metrics::Registry& metrics, const Clock& clock)
+Engine::Engine(asio::io_context& io, EngineOptions options, EngineDeps deps)
     : io_(io),
       options_(std::move(options)),
-      delivery_store_(delivery_store),
-      inbound_store_(inbound_store),
-      suppressions_(suppressions),
-      queue_(queue),
-      router_(router),
-      circuits_(circuits),
-      metrics_(metrics),
-      clock_(clock),
+      delivery_store_(deps.delivery_store),
+      inbound_store_(deps.inbound_store),
+      suppressions_(deps.suppressions),
+      queue_(deps.queue),
+      router_(deps.router),
+      circuits_(deps.circuits),
+      metrics_(deps.metrics),
+      clock_(deps.clock),
+      circuit_observer_(deps.circuit_observer),
       keywords_(options_.extra_opt_out_keywords),
-      random_(static_cast<uint64_t>(clock.NowUnixMillis())),
+      random_(static_cast<uint64_t>(deps.clock.NowUnixMillis())),
       retry_timer_(io),
       sweep_timer_(io) {
   queue_.Subscribe(this);

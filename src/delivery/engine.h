@@ -31,7 +31,9 @@
 #include "compliance/replies.h"
 #include "metrics/metrics.h"
 #include "queue/queue.h"
+#include "config/config.h"
 #include "routing/circuit_board.h"
+#include "routing/circuit_events.h"
 #include "routing/router_holder.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
@@ -48,15 +50,30 @@ struct EngineOptions {
   Millis no_carrier_retry{1'000};      // recheck delay when no carrier can take a message now
   Millis sweep_interval{1'000};        // receipt-wait sweep
   // Keyword MOs (docs/reliability.md S11): extra opt-out keywords ([compliance]
-  // opt_out_keywords), the reply texts, and the subscriber's numbering-plan region for
-  // routing a reply (nullopt: not a valid E.164 number, no reply; unset: region "").
+  // opt_out_keywords) and the reply texts. A reply is routed by the subscriber's region
+  // in the numbering plan (validation/numbering.h); a number outside it gets none.
   std::vector<std::string> extra_opt_out_keywords;
   compliance::ReplyPolicy replies;
-  std::function<std::optional<std::string>(const std::string& number)> destination_region;
-  // Told when a carrier's circuit opens or closes again (the operators' webhook); called
-  // on the delivery thread, so it must hand the work off.
-  std::function<void(const std::string& carrier, bool open, std::string_view reason, Millis cool_down)>
-      on_circuit_change;
+
+  // [delivery] and [compliance] of the configuration.
+  static EngineOptions From(const config::Config& config);
+};
+
+// What the engine works with; each must outlive it.
+struct EngineDeps {
+  // The store seams it uses: delivery (submits, changes, receipts, sweeps), inbound
+  // (MOs), and suppressions (checked before every submit).
+  store::DeliveryStore& delivery_store;
+  store::InboundStore& inbound_store;
+  store::ComplianceStore& suppressions;
+  queue::Queue& queue;
+  routing::RouterHolder& router;
+  routing::CircuitBoard& circuits;
+  metrics::Registry& metrics;
+  const Clock& clock;
+  // Told when a carrier's circuit opens or closes again (the operators' webhook); null:
+  // nobody is.
+  routing::CircuitObserver* circuit_observer = nullptr;
 };
 
 // Per carrier, for GET /v1/admin/carriers and the gauges.
@@ -67,15 +84,11 @@ struct CarrierView {
 
 class Engine final : public queue::Consumer, public carriers::CarrierListener {
  public:
-  // The store seams it uses: delivery (submits, changes, receipts, sweeps), inbound
-  // (MOs), and suppressions (checked before every submit).
-  Engine(boost::asio::io_context& io, EngineOptions options, store::DeliveryStore& delivery_store,
-         store::InboundStore& inbound_store, store::ComplianceStore& suppressions,
-         queue::Queue& queue, routing::RouterHolder& router,
-         routing::CircuitBoard& circuits, metrics::Registry& metrics, const Clock& clock);
+  Engine(boost::asio::io_context& io, EngineOptions options, EngineDeps deps);
   ~Engine() override;
 
-  // Carriers are built by server/ on this engine's io_context, with the engine as listener.
+  // Carriers are built on this engine's io_context (carriers/carrier_factory.h), with the
+  // engine as their listener.
   void AddCarrier(std::unique_ptr<carriers::Carrier> carrier);
   // Republishes every queued message from the store (call once, before Start).
   Status Recover();
@@ -156,6 +169,7 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   routing::CircuitBoard& circuits_;
   metrics::Registry& metrics_;
   const Clock& clock_;
+  routing::CircuitObserver* const circuit_observer_;  // may be null
   const compliance::KeywordClassifier keywords_;
 
   std::map<std::string, std::unique_ptr<carriers::Carrier>, std::less<>> carriers_;

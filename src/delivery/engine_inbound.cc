@@ -8,6 +8,7 @@
 #include "common/mask.h"
 #include "delivery/engine.h"
 #include "delivery/inbound_plan.h"
+#include "validation/numbering.h"
 
 namespace deliverer::delivery {
 
@@ -65,9 +66,7 @@ Result<store::InboundEffects> Engine::EffectsOf(compliance::KeywordAction action
   if (!ChangesSomething(action)) return store::InboundEffects{};
   auto account = inbound_store_.LastSenderAccount(inbound.from, inbound.to);
   if (!account.ok()) return account.take_error();
-  const std::optional<std::string> region = options_.destination_region
-                                                ? options_.destination_region(inbound.from)
-                                                : std::optional<std::string>("");
+  const std::optional<std::string> region = validation::RegionOf(inbound.from);
   return PlanInbound(action, inbound, InboundContext{*account, region, now_ms, NewUuidV7(now_ms)},
                      options_.replies);
 }

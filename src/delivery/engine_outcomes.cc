@@ -233,8 +233,9 @@ void Engine::OnTransition(const std::string& carrier, const std::optional<routin
       .Set(t->to == routing::CircuitState::kClosed ? 0 : 1);
   const bool opened = t->to == routing::CircuitState::kOpen && t->from != routing::CircuitState::kHalfOpen;
   const bool closed = t->to == routing::CircuitState::kClosed;
-  if (options_.on_circuit_change && (opened || closed)) {
-    options_.on_circuit_change(carrier, opened, routing::ToString(t->reason), t->cool_down);
+  if (circuit_observer_ != nullptr && (opened || closed)) {
+    circuit_observer_->OnCircuitEvent(routing::CircuitEvent{carrier, opened, std::string(routing::ToString(t->reason)),
+                                                            t->cool_down.count(), clock_.NowUnixMillis()});
   }
 }
 

@@ -21,6 +21,22 @@ std::optional<Status> ParseStatus(std::string_view s);
 std::optional<Priority> ParsePriority(std::string_view s);
 std::optional<MessageType> ParseMessageType(std::string_view s);
 
+// What a message says and to whom, once validated: the part that every stage from the
+// API to the carrier connector carries unchanged. Each stage's own shape extends it with
+// what that stage adds (validation::ValidatedMessage: the request's options;
+// store::NewMessage: who sent it and when; store::DeliveryRecord: where it stands), so
+// a stage hands it on by slicing, never field by field.
+struct Message {
+  std::string from;       // E.164, short code or alphanumeric sender
+  std::string to;         // E.164, e.g. "+442071838750"
+  std::string to_region;  // the numbering plan's region of `to`, e.g. "GB"
+  std::string body;       // UTF-8, as the producer wrote it
+  MessageType type = MessageType::kSms;
+  Priority priority = Priority::kNormal;
+  Encoding encoding = Encoding::kGsm7;
+  int segments = 1;  // the SMS segments the body needs in `encoding`
+};
+
 inline bool IsTerminal(Status s) {
   return s == Status::kDelivered || s == Status::kExpired || s == Status::kFailed ||
          s == Status::kRejected;

@@ -19,7 +19,6 @@
 #include "routing/router_holder.h"
 #include "sim/simulator.h"
 #include "store/backend.h"
-#include "validation/request.h"
 #include "webhooks/dispatcher.h"
 
 namespace deliverer::server {
@@ -56,15 +55,13 @@ class DeliveryRuntime final : public api::DeliveryView {
 
   config::Config config_;
   bool demo_ = false;
-  const Clock* clock_ = nullptr;
-  std::unique_ptr<validation::Validator> numbers_;  // the subscriber's region for MO replies
   boost::asio::io_context io_;
   std::unique_ptr<queue::EmbeddedQueue> queue_;
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;
+  std::unique_ptr<webhooks::Dispatcher> webhooks_;  // the engine's circuit observer
   std::unique_ptr<delivery::Engine> engine_;
   std::unique_ptr<carriers::http::HttpCallbackSink> callbacks_;
-  std::unique_ptr<webhooks::Dispatcher> webhooks_;
   std::thread thread_;
   // --demo: the simulator on its own io_context and thread.
   boost::asio::io_context sim_io_;

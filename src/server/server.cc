@@ -41,39 +41,11 @@ void InitLogging(const config::LoggingConfig& logging, bool demo) {
   log::Init(level, text ? log::Format::kText : log::Format::kJson);
 }
 
-api::HttpLimits LimitsOf(const config::ServerConfig& s) {
-  return api::HttpLimits{s.max_body_bytes,
-                         s.max_batch_body_bytes,
-                         s.max_header_bytes,
-                         std::chrono::seconds(s.idle_timeout_s),
-                         std::chrono::seconds(s.request_timeout_s),
-                         static_cast<size_t>(s.max_connections)};
-}
-
 // --role api records no callback but still reads each one, so a malformed body is answered
 // 400 as in a process that delivers (carriers/http/callback_sink.h).
 carriers::CallbackSink& UnrecordedCallbacks() {
   static carriers::http::HttpCallbackSink sink;
   return sink;
-}
-
-api::ApiOptions ApiOptionsOf(const config::Config& c, DeliveryRuntime* delivery) {
-  api::ApiOptions o;
-  o.rate_limits = {c.rate_limits.per_key_rps,        c.rate_limits.per_key_burst,
-                   c.rate_limits.global_rps,         c.rate_limits.global_burst,
-                   c.rate_limits.auth_failures_per_ip_rps, c.rate_limits.auth_failures_per_ip_burst};
-  o.queue_high_water = c.delivery.queue_high_water;
-  for (const auto& carrier : c.carriers) o.delivery_tps += carrier.tps;
-  if (delivery != nullptr) {
-    o.queue = &delivery->queue();
-    o.delivery = delivery;
-  }
-  o.callback_sink = delivery != nullptr ? &delivery->callbacks() : &UnrecordedCallbacks();
-  for (const auto& carrier : c.carriers) {
-    o.carrier_callbacks.push_back(api::CallbackAuth{carrier.id, carrier.dlr_allow, carrier.dlr_token,
-                                                    !c.server.client_ca_file.empty(), carrier.dlr_cert_name});
-  }
-  return o;
 }
 
 // Every connection is a descriptor: take the hard limit the system allows, and say when
@@ -160,45 +132,170 @@ class Drainer {
   std::chrono::steady_clock::time_point deadline_;
 };
 
-}  // namespace
+// What serve needs before it opens anything, each checked: a usage error otherwise.
+struct Startup {
+  config::Config config;
+  std::unique_ptr<asio::ssl::context> tls;  // null: plain HTTP
+};
 
-int Serve(const ServeOptions& options) {
-  auto loaded = LoadConfig(options.config_path);
-  if (!loaded.ok()) {
-    std::cerr << loaded.error().detail << "\n";
-    return kExitUsage;
-  }
-  const config::Config config = std::move(*loaded);
-  InitLogging(config.logging, options.demo);
-  // A file-size limit reached (ulimit -f) must fail the write, which the store answers
-  // with 503 and /readyz reports, not kill the process with every request in flight.
-  std::signal(SIGXFSZ, SIG_IGN);
+Result<Startup> Prepare(const ServeOptions& options) {
   if (options.role != "all" && options.role != "api" && options.role != "worker") {
-    std::cerr << "--role must be all, api or worker\n";
-    return kExitUsage;
+    return Error::Of("invalid_config", "--role must be all, api or worker");
   }
-  std::unique_ptr<asio::ssl::context> tls;
+  auto loaded = LoadConfig(options.config_path);
+  if (!loaded.ok()) return loaded.take_error();
+  Startup startup{std::move(*loaded), nullptr};
+  const config::Config& config = startup.config;
   if (!config.server.tls_cert_file.empty()) {
     auto made = api::MakeServerTlsContext(
         {config.server.tls_cert_file, config.server.tls_key_file, config.server.client_ca_file});
-    if (!made.ok()) {
-      std::cerr << made.error().detail << "\n";
-      return kExitUsage;
-    }
-    tls = std::move(*made);
+    if (!made.ok()) return made.take_error();
+    startup.tls = std::move(*made);
   }
   // Refused, not ignored: serve would otherwise run on the embedded queue while the
   // operator believes its work is in RabbitMQ.
   if (config.queue.backend != "embedded") {
-    std::cerr << "queue backend '" << config.queue.backend
-              << "' is not available in this version; use backend = \"embedded\"\n";
-    return kExitUsage;
+    return Error::Of("invalid_config", "queue backend '" + config.queue.backend +
+                                           "' is not available in this version; use backend = \"embedded\"");
   }
   if (!options.demo && options.role != "api" && config.carriers.empty()) {
-    std::cerr << "no carrier is configured: add a [[carriers]] section to the configuration,"
-                 " or try `deliverer serve --demo`\n";
+    return Error::Of("invalid_config",
+                     "no carrier is configured: add a [[carriers]] section to the configuration,"
+                     " or try `deliverer serve --demo`");
+  }
+  return startup;
+}
+
+// The parts every role has, built in order; Run serves until a signal.
+class Process {
+ public:
+  Process(const ServeOptions& options, const config::Config& config, store::Backend& store,
+          const validation::Validator& validator, metrics::Registry& registry, Clock& clock,
+          DeliveryRuntime* delivery, asio::ssl::context* tls)
+      : options_(options),
+        config_(config),
+        store_(store),
+        clock_(clock),
+        delivery_(delivery),
+        credentials_(io_, store, config.carriers, registry, clock),
+        api_(api::ApiStores{store, store, store, store, store, store}, validator, registry, clock, MakeApiOptions()),
+        http_(io_, api_, registry, api::HttpLimits::From(config.server), tls),
+        data_keys_(store, registry, DataKeyJob::Options{.reencrypt = options.role != "api"}),
+        retention_(store, config.security, registry, clock),
+        drainer_(io_, http_) {}
+
+  int Run() {
+    auto endpoint = http_.Listen(config_.server.listen_host, config_.server.listen_port);
+    if (!endpoint.ok()) {
+      log::Error("server", "{}", endpoint.error().detail);
+      return kExitFailure;
+    }
+    if (delivery_ != nullptr) {
+      if (Status s = delivery_->Start(); !s.ok()) {
+        log::Error("server", "cannot start delivery: {}", s.error().detail);
+        return kExitFailure;
+      }
+    }
+    const std::string base_url = fmt::format("{}://{}:{}", config_.server.tls_cert_file.empty() ? "http" : "https",
+                                             endpoint->address().to_string(), endpoint->port());
+    if (options_.demo) {
+      if (Status s = PrintDemoKey(store_, clock_, base_url); !s.ok()) {
+        log::Error("server", "cannot create the demo key: {}", s.error().detail);
+        return kExitFailure;
+      }
+    }
+    if (config_.server.threads > 1) {
+      log::Warn("server", "[server] threads = {} is not honoured yet: serving on one I/O thread",
+                config_.server.threads);
+    }
+    data_keys_.Start();
+    http_.Start();
+    log::Info("server", "listening on {}", base_url);
+    credentials_.Start();
+    retention_.Start();
+    WaitForSignals();
+    // One HTTP I/O thread: connections share the io_context's executor without strands
+    // (docs/architecture.md); the store's writer and the delivery engine have threads of
+    // their own.
+    RunGuarded(io_, "http");
+    data_keys_.Stop();
+    // HTTP is closed: no new messages. Now drain the carriers and unbind.
+    retention_.Stop();
+    if (delivery_ != nullptr) delivery_->Stop();
+    log::Info("server", "stopped");
+    return kExitOk;
+  }
+
+ private:
+  api::ApiOptions MakeApiOptions() {
+    api::ApiOptions o = api::ApiOptions::From(config_);
+    // One thread: the I/O thread, the writer and (when delivering) the engine and
+    // webhooks already make more busy threads than a small machine has cores.
+    asio::post(validation_pool_, [] { NameThisThread("validation"); });
+    o.validation_pool = &validation_pool_;
+    o.credentials = &credentials_;
+    o.queue = delivery_ != nullptr ? &delivery_->queue() : nullptr;
+    o.delivery = delivery_;
+    o.callback_sink = delivery_ != nullptr ? &delivery_->callbacks() : &UnrecordedCallbacks();
+    return o;
+  }
+
+  // SIGINT and SIGTERM drain; SIGHUP reloads the routes, as often as it comes.
+  void WaitForSignals() {
+    stop_signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
+      if (ec) return;
+      log::Info("server", "signal {} received: draining", signal);
+      drainer_.Start();
+    });
+    WaitForReload();
+  }
+
+  void WaitForReload() {
+    reload_signal_.async_wait([this](const boost::system::error_code& ec, int) {
+      if (ec) return;
+      ReloadRoutes(options_.config_path, delivery_, store_, clock_);
+      WaitForReload();
+    });
+  }
+
+  const ServeOptions& options_;
+  const config::Config& config_;
+  store::Backend& store_;
+  Clock& clock_;
+  DeliveryRuntime* delivery_;  // null for --role api
+  asio::io_context io_;
+  asio::thread_pool validation_pool_{1};
+  CredentialWatch credentials_;
+  api::Api api_;
+  api::HttpServer http_;
+  DataKeyJob data_keys_;  // every role reloads the key ring; the delivering ones move old bodies
+  RetentionJob retention_;
+  Drainer drainer_;
+  asio::signal_set stop_signals_{io_, SIGINT, SIGTERM};
+  asio::signal_set reload_signal_{io_, SIGHUP};
+};
+
+void CountUnhandledIn(metrics::Registry& registry) {
+  SetUnhandledCounter([&registry](std::string_view component) {
+    registry.Counter("deliverer_unhandled_exceptions_total",
+                     "Exceptions caught at a connection, exchange or thread boundary",
+                     {{"component", std::string(component)}}).Inc();
+  });
+}
+
+}  // namespace
+
+int Serve(const ServeOptions& options) {
+  auto startup = Prepare(options);
+  if (!startup.ok()) {
+    std::cerr << startup.error().detail << "\n";
     return kExitUsage;
   }
+  const config::Config& config = startup->config;
+  InitLogging(config.logging, options.demo);
+  // A file-size limit reached (ulimit -f) must fail the write, which the store answers
+  // with 503 and /readyz reports, not kill the process with every request in flight.
+  std::signal(SIGXFSZ, SIG_IGN);
 
   SystemClock clock;
   auto store = OpenStore(config, clock);
@@ -212,14 +309,9 @@ int Serve(const ServeOptions& options) {
     std::cerr << validator.error().detail << "\n";
     return kExitUsage;
   }
-
   metrics::Registry registry;
   DeclareMetrics(registry);
-  SetUnhandledCounter([&registry](std::string_view component) {
-    registry.Counter("deliverer_unhandled_exceptions_total",
-                     "Exceptions caught at a connection, exchange or thread boundary",
-                     {{"component", std::string(component)}}).Inc();
-  });
+  CountUnhandledIn(registry);
   RaiseDescriptorLimit(static_cast<size_t>(config.server.max_connections));
   std::unique_ptr<DeliveryRuntime> delivery;
   if (options.role != "api") {
@@ -230,79 +322,8 @@ int Serve(const ServeOptions& options) {
     }
     delivery = std::move(*created);
   }
-  asio::io_context io;
-  CredentialWatch credentials(io, **store, config.carriers, registry, clock);
-  // One thread: the I/O thread, the writer and (when delivering) the engine and webhooks
-  // already make more busy threads than a small machine has cores.
-  asio::thread_pool validation_pool(1);
-  asio::post(validation_pool, [] { NameThisThread("validation"); });
-  api::ApiOptions api_options = ApiOptionsOf(config, delivery.get());
-  api_options.validation_pool = &validation_pool;
-  api_options.credentials = &credentials;
-  store::Backend& backend = **store;
-  api::Api api(api::ApiStores{backend, backend, backend, backend, backend, backend}, **validator, registry,
-               clock, std::move(api_options));
-  api::HttpServer http(io, api, registry, LimitsOf(config.server), tls.get());
-  auto endpoint = http.Listen(config.server.listen_host, config.server.listen_port);
-  if (!endpoint.ok()) {
-    log::Error("server", "{}", endpoint.error().detail);
-    return kExitFailure;
-  }
-  if (delivery) {
-    if (Status s = delivery->Start(); !s.ok()) {
-      log::Error("server", "cannot start delivery: {}", s.error().detail);
-      return kExitFailure;
-    }
-  }
-  const std::string base_url = fmt::format("{}://{}:{}", tls ? "https" : "http",
-                                           endpoint->address().to_string(), endpoint->port());
-  if (options.demo) {
-    if (Status s = PrintDemoKey(**store, clock, base_url); !s.ok()) {
-      log::Error("server", "cannot create the demo key: {}", s.error().detail);
-      return kExitFailure;
-    }
-  }
-  if (config.server.threads > 1) {
-    log::Warn("server", "[server] threads = {} is not honoured yet: serving on one I/O thread",
-              config.server.threads);
-  }
-  // Every role reloads the key ring; the delivering roles also move old bodies.
-  DataKeyJob data_keys(**store, registry,
-                       DataKeyJob::Options{.reencrypt = options.role != "api"});
-  data_keys.Start();
-  http.Start();
-  log::Info("server", "listening on {}", base_url);
-  credentials.Start();
-  RetentionJob retention(**store, config.security, registry, clock);
-  retention.Start();
-
-  Drainer drainer(io, http);
-  asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signal) {
-    if (ec) return;
-    log::Info("server", "signal {} received: draining", signal);
-    drainer.Start();
-  });
-  asio::signal_set reload(io, SIGHUP);
-  std::function<void()> wait_reload = [&] {
-    reload.async_wait([&](const boost::system::error_code& ec, int) {
-      if (ec) return;
-      ReloadRoutes(options.config_path, delivery.get(), **store, clock);
-      wait_reload();
-    });
-  };
-  wait_reload();
-
-  // One HTTP I/O thread: connections share the io_context's executor without strands
-  // (docs/architecture.md); the store's writer and the delivery engine have threads of
-  // their own.
-  RunGuarded(io, "http");
-  data_keys.Stop();
-  // HTTP is closed: no new messages. Now drain the carriers and unbind.
-  retention.Stop();
-  if (delivery) delivery->Stop();
-  log::Info("server", "stopped");
-  return kExitOk;
+  Process process(options, config, **store, **validator, registry, clock, delivery.get(), startup->tls.get());
+  return process.Run();
 }
 
 }  // namespace deliverer::server

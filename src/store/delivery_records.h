@@ -9,19 +9,11 @@
 
 namespace deliverer::store {
 
-// Everything a worker needs to submit one message.
-struct DeliveryRecord {
+// Everything a worker needs to submit one message: the message, and where it stands.
+struct DeliveryRecord : model::Message {
   std::string id;
   std::string account;
-  std::string from;
-  std::string to;
-  std::string to_region;
-  std::string body;
   model::Status status = model::Status::kQueued;
-  model::MessageType type = model::MessageType::kSms;
-  model::Priority priority = model::Priority::kNormal;
-  model::Encoding encoding = model::Encoding::kGsm7;
-  int segments = 1;
   int attempts = 0;
   int64_t created_at_ms = 0;
   int64_t expires_at_ms = 0;

@@ -11,19 +11,12 @@
 
 namespace deliverer::store {
 
-struct NewMessage {
+// A message to store as accepted: the message itself, and who sent it and when.
+struct NewMessage : model::Message {
   std::string id;
   std::string account;
   std::string key_id;           // who sent it (audit)
   std::string source_ip;        // audit
-  std::string from;
-  std::string to;
-  std::string to_region;
-  std::string body;
-  model::MessageType type = model::MessageType::kSms;
-  model::Priority priority = model::Priority::kNormal;
-  model::Encoding encoding = model::Encoding::kGsm7;
-  int segments = 1;
   int ttl_seconds = model::kDefaultTtlSeconds;
   std::string callback_url;
   std::string client_ref;

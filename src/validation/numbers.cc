@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "validation/numbering.h"
 #include "validation/rules.h"
 
 namespace deliverer::validation::rules {
@@ -111,3 +112,13 @@ Result<SenderKind> CheckSender(std::string_view from) {
 }
 
 }  // namespace deliverer::validation::rules
+
+namespace deliverer::validation {
+
+std::optional<std::string> RegionOf(std::string_view e164) {
+  std::string region = rules::E164Region(e164);
+  if (region.empty()) return std::nullopt;
+  return region;
+}
+
+}  // namespace deliverer::validation

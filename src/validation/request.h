@@ -29,20 +29,14 @@ namespace deliverer::validation {
 
 enum class SenderKind : uint8_t { kE164, kShortCode, kAlphanumeric };
 
-struct ValidatedMessage {
+// The message (from, to and its region, body, type, priority, and the encoding and
+// segments the body needs) and the request's own options.
+struct ValidatedMessage : model::Message {
   std::optional<std::string> message_id;  // as given (lower-cased UUID), if given
-  std::string from;
   SenderKind sender_kind = SenderKind::kE164;
-  std::string to;         // E.164, e.g. "+442071838750"
-  std::string to_region;  // ISO 3166 region from the numbering plan, e.g. "GB"
-  std::string body;
-  model::MessageType type = model::MessageType::kSms;
-  model::Priority priority = model::Priority::kNormal;
   int ttl_seconds = model::kDefaultTtlSeconds;
   std::string callback_url;  // empty when absent
   std::string client_ref;    // empty when absent
-  model::Encoding encoding = model::Encoding::kGsm7;
-  int segments = 0;
   // The request object serialised with sorted keys and no insignificant whitespace,
   // strings re-escaped, null members left out and message_id lower-cased: two requests
   // are "the same payload" (idempotency) iff these are equal.

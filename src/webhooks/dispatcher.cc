@@ -60,7 +60,7 @@ void Dispatcher::Stop() {
   thread_.join();
 }
 
-void Dispatcher::NotifyOps(const CircuitEvent& event) {
+void Dispatcher::OnCircuitEvent(const routing::CircuitEvent& event) {
   if (options_.ops_url.empty()) return;
   const std::string event_id = NewUuidV7(event.at_ms);
   std::string body = OpsEventJson(event, event_id);

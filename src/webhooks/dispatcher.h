@@ -18,11 +18,11 @@
 // An exception from a library while an event is delivered fails that attempt only: it
 // is logged, counted (deliverer_unhandled_exceptions_total) and retried like any failure.
 //
-// Operators' events (NotifyOps: circuit changes, to [webhooks] ops_url) go out the same
+// Operators' events (OnCircuitEvent: circuit changes, to [webhooks] ops_url) go out the same
 // way, signed with the global secret, but are kept in memory only and tried kOpsAttempts
 // times: they are alerts, and the log line and metric of the same event are the record.
 //
-// Runs on its own thread with its own io_context; Start/Stop/NotifyOps from any thread.
+// Runs on its own thread with its own io_context; Start/Stop/OnCircuitEvent from any thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -37,6 +37,7 @@
 #include <thread>
 
 #include "common/clock.h"
+#include "config/config.h"
 #include "metrics/metrics.h"
 #include "store/outbox_store.h"
 #include "webhooks/http_post.h"
@@ -59,19 +60,23 @@ struct DispatcherOptions {
   Millis max_age{24LL * 3600 * 1000};
   size_t max_concurrent = 128;
   size_t max_per_account = 16;
+
+  // [webhooks], with [security] allow_private_callbacks and [delivery] webhook_max_age_h.
+  static DispatcherOptions From(const config::Config& config);
 };
 
-class Dispatcher {
+class Dispatcher final : public routing::CircuitObserver {
  public:
   Dispatcher(DispatcherOptions options, store::OutboxStore& store, metrics::Registry& metrics,
              const Clock& clock);
-  ~Dispatcher();
+  ~Dispatcher() override;
 
   void Start();
   // Finishes the POSTs under way (bounded by the timeout), then stops the thread.
   void Stop();
 
-  void NotifyOps(const CircuitEvent& event);
+  // routing::CircuitObserver (any thread)
+  void OnCircuitEvent(const routing::CircuitEvent& event) override;
   static constexpr int kOpsAttempts = 5;
   static constexpr Millis kAccountSecretTtl{5'000};
 

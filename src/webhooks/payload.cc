@@ -37,7 +37,7 @@ std::string PayloadJson(const store::WebhookJob& job) {
   return Dump(body);
 }
 
-std::string OpsEventJson(const CircuitEvent& event, const std::string& event_id) {
+std::string OpsEventJson(const routing::CircuitEvent& event, const std::string& event_id) {
   return nlohmann::json{{"event_id", event_id},
                         {"type", event.open ? "circuit.open" : "circuit.closed"},
                         {"carrier", event.carrier},

@@ -15,9 +15,10 @@
 
 namespace deliverer::carriers::http {
 
-// Bounds on what a carrier may put in a callback (docs/api.md "Carrier callbacks").
-inline constexpr size_t kMaxCallbackIdBytes = 128;
-inline constexpr size_t kMaxCallbackCodeBytes = 32;
+// Bounds on what a carrier may put in a callback (docs/api.md "Carrier callbacks"): ids
+// and codes as in every other receipt.
+inline constexpr size_t kMaxCallbackIdBytes = receipts::kMaxReceiptIdBytes;
+inline constexpr size_t kMaxCallbackCodeBytes = receipts::kMaxReceiptCodeBytes;
 inline constexpr size_t kMaxCallbackAddressBytes = 32;
 inline constexpr size_t kMaxCallbackTextBytes = 4096;
 

@@ -42,8 +42,9 @@ void EngineTest::Start(EngineSetup setup) {
   router_ = std::make_unique<routing::RouterHolder>(
       std::make_shared<const routing::Router>(std::move(router).value()));
   circuits_ = std::make_unique<routing::CircuitBoard>(config.carriers);
-  engine_ = std::make_unique<Engine>(io_, options_, *store_, *store_, *store_, queue_, *router_, *circuits_,
-                                     metrics_, clock_);
+  engine_ = std::make_unique<Engine>(
+      io_, options_,
+      EngineDeps{*store_, *store_, *store_, queue_, *router_, *circuits_, metrics_, clock_, &circuit_events_});
   for (const std::string& id : setup.carriers) {
     auto fake = std::make_unique<FakeCarrier>(io_, id);
     carriers_[id] = fake.get();

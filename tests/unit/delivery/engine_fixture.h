@@ -26,6 +26,7 @@
 #include "metrics/metrics.h"
 #include "queue/embedded/embedded_queue.h"
 #include "routing/circuit_board.h"
+#include "routing/circuit_events.h"
 #include "routing/router_holder.h"
 #include "store/memory/memory_store.h"
 
@@ -54,6 +55,13 @@ struct MessageSpec {
   int ttl_seconds = 3600;
   int64_t created_at_ms = -1;  // -1 = now
   bool publish = true;         // false: stored queued but never handed to the queue
+};
+
+// What the engine tells the operators' webhook, as it tells it (on the engine's thread,
+// which the tests run).
+struct RecordedCircuitEvents final : routing::CircuitObserver {
+  void OnCircuitEvent(const routing::CircuitEvent& event) override { events.push_back(event); }
+  std::vector<routing::CircuitEvent> events;
 };
 
 class EngineTest : public ::testing::Test {
@@ -97,6 +105,7 @@ class EngineTest : public ::testing::Test {
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;
   std::unique_ptr<Engine> engine_;
+  RecordedCircuitEvents circuit_events_;
 
  private:
   EngineOptions options_;

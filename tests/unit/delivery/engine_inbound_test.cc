@@ -14,14 +14,11 @@ namespace {
 
 using model::Status;
 
-constexpr const char* kSubscriber = "+447700900555";
+constexpr const char* kSubscriber = "+447911123456";
 
 EngineSetup WithReplies(std::vector<std::string> extra_keywords = {}) {
   EngineSetup setup;
   setup.options.extra_opt_out_keywords = std::move(extra_keywords);
-  setup.options.destination_region = [](const std::string&) {
-    return std::optional<std::string>("GB");
-  };
   return setup;
 }
 
@@ -136,6 +133,19 @@ TEST_F(EngineInboundTest, S11_ConfiguredExtraKeywordOptsOutAndAStopWithNoSenderI
   const auto replies = Replies("opt_out_reply");
   ASSERT_EQ(replies.size(), 1u);
   EXPECT_EQ(replies[0].account, std::string(compliance::kSystemAccount));
+}
+
+TEST_F(EngineInboundTest, S11_AStopFromANumberOutsideTheNumberingPlanOptsOutWithoutAReply) {
+  ASSERT_NO_FATAL_FAILURE(Start(WithReplies()));
+  const std::string unplaceable = "+999123";  // no such country code
+  Insert("m0", {.to = unplaceable});
+  ASSERT_TRUE(RunUntil([&] { return StatusOf("m0") == Status::kSent; }));
+  ASSERT_TRUE(Mo("STOP", unplaceable));
+  EXPECT_TRUE(*store_->IsSuppressed("acme", unplaceable));
+  SweepOnce();
+  EXPECT_EQ(carrier("A").submits().size(), 1u) << "a reply no carrier route can place is not sent";
+  EXPECT_TRUE(Replies("opt_out_reply").empty());
+  EXPECT_EQ(MetricValue("deliverer_inbound_messages_total{action=\"opt_out\"}"), 1);
 }
 
 }  // namespace

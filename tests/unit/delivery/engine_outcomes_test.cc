@@ -43,6 +43,30 @@ TEST_F(EngineTest, TransientFailureRetriesOnTheNextCarrierOfTheRoute) {
   EXPECT_EQ(a.SubmitsOf("m"), 1u);
 }
 
+TEST_F(EngineTest, TheCircuitObserverHearsWhenACircuitOpensAndWhenItClosesAgain) {
+  ASSERT_NO_FATAL_FAILURE(Start(TwoCarrierRoute()));
+  FakeCarrier& a = carrier("A");
+  a.set_script([](const carriers::CarrierSubmit&) { return Kind::kTransient; });
+  const config::CircuitBreakerConfig breaker;  // the defaults the fixture's carriers have
+  for (int i = 0; i < breaker.consecutive_failures; ++i) Insert("m" + std::to_string(i));
+  ASSERT_TRUE(RunUntil([&] { return !circuit_events_.events.empty(); }));
+  const routing::CircuitEvent opened = circuit_events_.events.front();
+  EXPECT_EQ(opened.carrier, "A");
+  EXPECT_TRUE(opened.open);
+  EXPECT_TRUE(opened.reason == "consecutive_failures" || opened.reason == "failure_ratio") << opened.reason;
+  EXPECT_EQ(opened.cool_down_ms, int64_t{breaker.open_s} * 1000);
+  EXPECT_EQ(opened.at_ms, clock_.NowUnixMillis());
+  ASSERT_TRUE(RunThroughRetries([&] { return StatusOf("m0") == Status::kSent; })) << "B takes the traffic";
+
+  // After the cool-down, probes reach A again; once enough succeed, it closes.
+  a.set_script([](const carriers::CarrierSubmit&) { return Kind::kAccepted; });
+  clock_.Advance(Millis(int64_t{breaker.open_s} * 1000));
+  for (int i = 0; i < breaker.half_open_probes; ++i) Insert("p" + std::to_string(i));
+  ASSERT_TRUE(RunUntil([&] { return circuit_events_.events.size() == 2; }));
+  EXPECT_EQ(circuit_events_.events[1].carrier, "A");
+  EXPECT_FALSE(circuit_events_.events[1].open);
+}
+
 TEST_F(EngineTest, TransientFailureOnASingleCarrierRouteRetriesItAfterTheBackoff) {
   ASSERT_NO_FATAL_FAILURE(Start());
   FakeCarrier& a = carrier("A");

@@ -1,4 +1,5 @@
 // `to` and `from`: E.164 validity comes from libphonenumber's numbering-plan data.
+#include "validation/numbering.h"
 #include "validation_test_util.h"
 
 namespace deliverer::validation {
@@ -34,6 +35,19 @@ TEST_F(NumbersTest, ValidNumbersFromSeveralCountriesGiveTheirRegion) {
     Result<std::string> r = validator_->ValidateDestination(number);
     ASSERT_TRUE(Succeeds(r));
     EXPECT_EQ(*r, region);
+  }
+}
+
+TEST_F(NumbersTest, RegionOfGivesTheDestinationRulesVerdict) {
+  for (const std::string number : {"+442071838750", "+447911123456", "+80012345678", "+999123", "442071838750",
+                                   "+44 20 7183 8750", "+4420718387501234", ""}) {
+    SCOPED_TRACE(number);
+    Result<std::string> validated = validator_->ValidateDestination(number);
+    const std::optional<std::string> region = RegionOf(number);
+    ASSERT_EQ(region.has_value(), validated.ok());
+    if (region) {
+      EXPECT_EQ(*region, *validated);
+    }
   }
 }
 

@@ -1,0 +1,32 @@
+// EngineOptions from the configuration file's [delivery] and [compliance] sections
+// (docs/configuration.md).
+#include "delivery/engine.h"
+
+namespace deliverer::delivery {
+namespace {
+
+compliance::ReplyTexts TextsOf(const config::ComplianceReplies& r) {
+  return compliance::ReplyTexts{r.opt_out_reply, r.opt_in_reply, r.help_reply};
+}
+
+compliance::ReplyPolicy ReplyPolicyOf(const config::ComplianceConfig& c) {
+  compliance::ReplyPolicy policy;
+  policy.defaults = TextsOf(c.replies);
+  for (const auto& [account, replies] : c.accounts) policy.accounts.emplace(account, TextsOf(replies));
+  return policy;
+}
+
+}  // namespace
+
+EngineOptions EngineOptions::From(const config::Config& c) {
+  EngineOptions o;
+  o.max_attempts = c.delivery.max_attempts;
+  o.backoff_base = Millis(c.delivery.backoff_base_ms);
+  o.backoff_cap = Millis(c.delivery.backoff_cap_ms);
+  o.receipt_wait_s = c.delivery.receipt_wait_s;
+  o.extra_opt_out_keywords = c.compliance.opt_out_keywords;
+  o.replies = ReplyPolicyOf(c.compliance);
+  return o;
+}
+
+}  // namespace deliverer::delivery
