@@ -5,6 +5,7 @@
 #include <chrono>
 
 #include "api/request_helpers.h"
+#include "api/views.h"
 #include "auth/api_key.h"
 #include "common/ids.h"
 #include "common/log.h"
@@ -198,9 +199,9 @@ Response Api::Readyz() {
   if (!storage) body["storage_error"] = ping.error().detail;
   // Old credentials are a warning for operators, not a reason to take traffic away.
   if (options_.credentials != nullptr) {
-    nlohmann::json aging = options_.credentials->AgingJson();
+    const std::vector<auth::AgingCredential> aging = options_.credentials->Aging();
     body["checks"]["credentials"] = aging.empty() ? "ok" : "aging";
-    if (!aging.empty()) body["aging_credentials"] = std::move(aging);
+    if (!aging.empty()) body["aging_credentials"] = AgingCredentialsJson(aging);
   }
   return JsonResponse(ready ? 200 : 503, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
@@ -234,8 +235,8 @@ awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind
 }
 
 awaitable<Response> Api::ListCarriers(Context&) {
-  if (options_.delivery == nullptr) co_return JsonResponse(200, R"({"data":[],"queue_depth":0})");
-  co_return JsonResponse(200, options_.delivery->CarriersJson());
+  const DeliveryStatus status = options_.delivery != nullptr ? options_.delivery->Snapshot() : DeliveryStatus{};
+  co_return JsonResponse(200, Dump(CarriersJson(status)));
 }
 
 Response Api::Metrics() {

@@ -88,6 +88,33 @@ nlohmann::json InboundJson(const store::InboundRecord& in) {
           {"received_at", FormatRfc3339(in.at_ms)}};
 }
 
+nlohmann::json CarriersJson(const DeliveryStatus& status) {
+  nlohmann::json list = nlohmann::json::array();
+  for (const CarrierStatus& carrier : status.carriers) {
+    const carriers::CarrierState& s = carrier.state;
+    list.push_back({{"id", s.id},
+                    {"protocol", s.protocol},
+                    {"binds", s.links},
+                    {"binds_up", s.links_up},
+                    {"circuit", carrier.circuit},
+                    {"tps_limit", s.tps_limit},
+                    {"tps_current", s.tps_current},
+                    {"in_flight", s.in_flight},
+                    {"submitted", s.submitted},
+                    {"accepted", s.accepted},
+                    {"failed", s.failed}});
+  }
+  return nlohmann::json{{"data", std::move(list)}, {"queue_depth", status.queue_depth}};
+}
+
+nlohmann::json AgingCredentialsJson(const std::vector<auth::AgingCredential>& aging) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auth::AgingCredential& c : aging) {
+    out.push_back({{"kind", c.kind}, {"id", c.id}, {"age_days", c.age_days}});
+  }
+  return out;
+}
+
 std::string Dump(const nlohmann::json& json) {
   return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

@@ -2,6 +2,7 @@
 // JSON shapes of the resources of docs/api.md.
 #include <nlohmann/json.hpp>
 
+#include "api/process_view.h"
 #include "store/records.h"
 
 namespace deliverer::api {
@@ -14,6 +15,11 @@ nlohmann::json SuppressionJson(const store::Suppression& suppression);
 nlohmann::json AuditJson(const store::AuditEntry& entry);
 // The items of GET /v1/admin/inbound (admin only: full numbers and the text).
 nlohmann::json InboundJson(const store::InboundRecord& inbound);
+
+// GET /v1/admin/carriers.
+nlohmann::json CarriersJson(const DeliveryStatus& status);
+// The /readyz detail's aging_credentials.
+nlohmann::json AgingCredentialsJson(const std::vector<auth::AgingCredential>& aging);
 
 std::string Dump(const nlohmann::json& json);
 

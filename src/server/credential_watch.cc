@@ -59,13 +59,9 @@ void CredentialWatch::Check() {
   aging_ = std::move(aging);
 }
 
-nlohmann::json CredentialWatch::AgingJson() const {
+std::vector<auth::AgingCredential> CredentialWatch::Aging() const {
   common::MutexLock lock(mutex_);
-  nlohmann::json out = nlohmann::json::array();
-  for (const auth::AgingCredential& c : aging_) {
-    out.push_back({{"kind", c.kind}, {"id", c.id}, {"age_days", c.age_days}});
-  }
-  return out;
+  return aging_;
 }
 
 }  // namespace deliverer::server

@@ -2,16 +2,15 @@
 // Watches credential age in `serve` (docs/operations.md "Background jobs"): every hour
 // it lists the active API keys and the configured carriers' credentials, and reports
 // those older than 90 days in the gauge deliverer_credentials_aging{kind}, in /readyz
-// detail (AgingJson) and in a warning log line per credential, repeated once a day while
+// detail (Aging) and in a warning log line per credential, repeated once a day while
 // it stays old.
 //
-// Threading: Start and the timer run on the io_context's one thread; AgingJson may be
+// Threading: Start and the timer run on the io_context's one thread; Aging may be
 // called from any thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <map>
-#include <nlohmann/json.hpp>
 #include <vector>
 
 #include "api/process_view.h"
@@ -31,8 +30,8 @@ class CredentialWatch final : public api::CredentialReport {
 
   // Checks now, then every hour.
   void Start();
-  // [{"kind","id","age_days"}], oldest first; [] when nothing is due.
-  nlohmann::json AgingJson() const override;
+  // api::CredentialReport
+  std::vector<auth::AgingCredential> Aging() const override;
 
  private:
   void Check();

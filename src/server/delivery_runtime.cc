@@ -2,7 +2,6 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
-#include <nlohmann/json.hpp>
 
 #include <future>
 #include <map>
@@ -120,23 +119,14 @@ Status DeliveryRuntime::Reload(const config::Config& config) {
   return Status::Ok();
 }
 
-std::string DeliveryRuntime::CarriersJson() const {
-  nlohmann::json list = nlohmann::json::array();
-  for (const delivery::CarrierView& view : engine_->Snapshot()) {
-    list.push_back({{"id", view.state.id},
-                    {"protocol", view.state.protocol},
-                    {"binds", view.state.links},
-                    {"binds_up", view.state.links_up},
-                    {"circuit", std::string(routing::ToString(view.circuit.state))},
-                    {"tps_limit", view.state.tps_limit},
-                    {"tps_current", view.state.tps_current},
-                    {"in_flight", view.state.in_flight},
-                    {"submitted", view.state.submitted},
-                    {"accepted", view.state.accepted},
-                    {"failed", view.state.failed}});
+api::DeliveryStatus DeliveryRuntime::Snapshot() const {
+  api::DeliveryStatus status;
+  for (delivery::CarrierView& view : engine_->Snapshot()) {
+    status.carriers.push_back(
+        api::CarrierStatus{std::move(view.state), std::string(routing::ToString(view.circuit.state))});
   }
-  return nlohmann::json{{"data", list}, {"queue_depth", queue_->Depth()}}.dump(
-      -1, ' ', false, nlohmann::json::error_handler_t::replace);
+  status.queue_depth = static_cast<int64_t>(queue_->Depth());
+  return status;
 }
 
 }  // namespace deliverer::server

@@ -40,8 +40,8 @@ class DeliveryRuntime final : public api::DeliveryView {
   // SIGHUP: routes and circuit breaker settings from `config`; carriers stay connected.
   Status Reload(const config::Config& config);
 
-  // GET /v1/admin/carriers body.
-  std::string CarriersJson() const override;
+  // api::DeliveryView: GET /v1/admin/carriers.
+  api::DeliveryStatus Snapshot() const override;
   // Carriers with a link up (readiness).
   int CarriersUp() const override { return engine_->CarriersUp(); }
 

@@ -130,7 +130,7 @@ class DroppingQueue final : public deliverer::queue::Queue {
 
 class OneCarrierUp final : public api::DeliveryView {
  public:
-  std::string CarriersJson() const override { return R"({"data":[],"queue_depth":0})"; }
+  api::DeliveryStatus Snapshot() const override { return {}; }
   int CarriersUp() const override { return 1; }
 };
 
