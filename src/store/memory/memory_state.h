@@ -5,9 +5,11 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
+#include "crypto/cipher.h"
 #include "store/delivery_records.h"
 #include "store/memory/memory_store.h"
 #include "store/records.h"
@@ -42,9 +44,13 @@ struct MemoryState {
   std::map<std::pair<std::string, std::string>, StoredSubmit> submits;
   std::vector<ReceiptIn> parked;       // arrival order
   std::vector<StoredWebhook> webhooks; // creation order
-  std::map<std::pair<std::string, std::string>, Suppression> suppressions;  // (account, number)
+  // (account, number); an erased number's opt-outs are kept under ErasedNumber(number).
+  std::map<std::pair<std::string, std::string>, Suppression> suppressions;
   std::vector<AuditEntry> audit;
   std::map<std::string, InboundRecord> inbound;
+  // Hashes numbers for ErasedNumber with an index key of this store's own, as SQLite's
+  // key ring has one; its data key is unused.
+  const crypto::Cipher number_hasher{crypto::NewKeyRing(0)};
 };
 
 // Stores a new message with its `queued` event; the caller checked its id is free.
@@ -52,6 +58,10 @@ const StoredMessage& AddMessage(MemoryState& state, const NewMessage& m);
 void AddAudit(MemoryState& state, AuditEntry entry);
 // Puts or replaces a suppression; a replaced entry keeps its source and creation time.
 void UpsertSuppression(MemoryState& state, const Suppression& s);
+// What an opt-out of `number` is kept and listed under once the number was erased:
+// "erased:" and the number's keyed hash, as in SQLite. It still matches the number and
+// does not show it. Reads call it too, on their own thread (under the lock all the same).
+std::string ErasedNumber(const MemoryState& state, std::string_view number);
 
 // A status change or a receipt, decided by model/lifecycle.h; `pending_delta` gets the
 // change in the number of waiting messages.

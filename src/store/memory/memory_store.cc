@@ -3,6 +3,7 @@
 #include "store/memory/memory_store.h"
 
 #include <algorithm>
+#include <array>
 #include <tuple>
 
 #include "common/mask.h"
@@ -154,6 +155,40 @@ Result<MessagePage> MemoryStore::ListMessages(const MessageQuery& q) {
 // ---------------------------------------------------------------------------------------
 // Suppressions and audit
 
+namespace {
+
+// An opt-out of `number` on `account`'s list is held under the number or, once it was
+// erased, under ErasedNumber: every match tries both, as SQLite's keyed hash matches both.
+using SuppressionKey = std::pair<std::string, std::string>;
+
+std::array<SuppressionKey, 2> SuppressionKeys(const State& state, const std::string& account,
+                                              const std::string& number) {
+  return {{{account, number}, {account, ErasedNumber(state, number)}}};
+}
+
+// False when the number was not on the list.
+bool RemoveSuppression(State& state, const std::string& account, const std::string& number) {
+  bool removed = false;
+  for (const SuppressionKey& key : SuppressionKeys(state, account, number)) {
+    removed |= state.suppressions.erase(key) > 0;
+  }
+  return removed;
+}
+
+// The global list's entry for `number`, only when an MO made it; false when none.
+bool RemoveGlobalFromMo(State& state, const std::string& number) {
+  bool removed = false;
+  for (const SuppressionKey& key : SuppressionKeys(state, "", number)) {
+    auto global = state.suppressions.find(key);
+    if (global == state.suppressions.end() || global->second.source != "mo") continue;
+    state.suppressions.erase(global);
+    removed = true;
+  }
+  return removed;
+}
+
+}  // namespace
+
 void MemoryStore::PutSuppression(Suppression suppression, AuditEntry audit, StatusCallback done) {
   Submit([s = std::move(suppression), audit = std::move(audit), done = std::move(done)](State& state) mutable {
     UpsertSuppression(state, s);
@@ -164,10 +199,10 @@ void MemoryStore::PutSuppression(Suppression suppression, AuditEntry audit, Stat
 
 void MemoryStore::DeleteSuppression(std::string account, std::string number, AuditEntry audit,
                                     StatusCallback done) {
-  Submit([key = std::pair(std::move(account), std::move(number)), audit = std::move(audit),
+  Submit([account = std::move(account), number = std::move(number), audit = std::move(audit),
           done = std::move(done)](State& state) mutable {
     Status result = Status::Ok();
-    if (state.suppressions.erase(key) == 0) {
+    if (!RemoveSuppression(state, account, number)) {
       result = Error::Of("not_found", "not on the suppression list");
     } else {
       AddAudit(state, std::move(audit));
@@ -178,7 +213,12 @@ void MemoryStore::DeleteSuppression(std::string account, std::string number, Aud
 
 Result<bool> MemoryStore::IsSuppressed(const std::string& account, const std::string& number) {
   common::MutexLock lock(state_mutex_);
-  return state_->suppressions.contains({account, number}) || state_->suppressions.contains({"", number});
+  for (const std::string& list : {account, std::string()}) {
+    for (const SuppressionKey& key : SuppressionKeys(*state_, list, number)) {
+      if (state_->suppressions.contains(key)) return true;
+    }
+  }
+  return false;
 }
 
 Result<std::vector<Suppression>> MemoryStore::ListSuppressions(const SuppressionQuery& q) {
@@ -243,13 +283,11 @@ void MemoryStore::RecordInbound(InboundRecord inbound, InboundEffects effects, I
       AddAudit(state, MoAudit(in, fx.suppress->account, "suppression.put", fx.suppress->number));
     } else if (fx.lift) {
       const SuppressionLift& lift = *fx.lift;
-      if (!lift.account.empty() && state.suppressions.erase({lift.account, lift.number}) > 0) {
+      if (!lift.account.empty() && RemoveSuppression(state, lift.account, lift.number)) {
         AddAudit(state, MoAudit(in, lift.account, "suppression.delete", lift.number));
       }
       // The global entry only when an MO made it; an operator's stays.
-      auto global = state.suppressions.find({"", lift.number});
-      if (global != state.suppressions.end() && global->second.source == "mo") {
-        state.suppressions.erase(global);
+      if (RemoveGlobalFromMo(state, lift.number)) {
         AddAudit(state, MoAudit(in, "", "suppression.delete", lift.number));
       }
     }

@@ -1,9 +1,9 @@
 #pragma once
 // An in-memory store backend for tests: the seams the delivery engine and the webhook
-// dispatcher use (messages, suppressions, audit, delivery, inbound, outbox), held in maps
-// under one mutex. Not durable: it forgets everything when destroyed. Key, maintenance and
-// erasure seams are SQLite's only (store/backend.h); so are bodies at rest, which this
-// store keeps in clear.
+// dispatcher use (messages, suppressions, audit, delivery, inbound, outbox) and erasure,
+// held in maps under one mutex. Not durable: it forgets everything when destroyed. Key
+// and maintenance seams are SQLite's only (store/backend.h); so are bodies at rest, which
+// this store keeps in clear.
 //
 // It keeps the seams' contract (store/seam.h) and passes the same conformance suite as
 // SQLite (tests/unit/store/conformance/), which is what makes tests on it trustworthy:
@@ -31,6 +31,7 @@
 #include "store/audit_log.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
+#include "store/erasure_store.h"
 #include "store/inbound_store.h"
 #include "store/message_store.h"
 #include "store/outbox_store.h"
@@ -41,6 +42,7 @@ struct MemoryState;  // memory_state.h
 
 class MemoryStore final : public MessageStore,
                           public ComplianceStore,
+                          public ErasureStore,
                           public AuditLog,
                           public DeliveryStore,
                           public InboundStore,
@@ -64,6 +66,10 @@ class MemoryStore final : public MessageStore,
                          StatusCallback done) override;
   Result<bool> IsSuppressed(const std::string& account, const std::string& number) override;
   Result<std::vector<Suppression>> ListSuppressions(const SuppressionQuery& query) override;
+
+  // ErasureStore (memory_erase.cc). No log here keeps old copies: `log_truncated` is true.
+  void EraseNumber(std::string number, AuditEntry audit,
+                   std::function<void(Result<EraseResult>)> done) override;
 
   // AuditLog
   void AppendAudit(AuditEntry entry, StatusCallback done) override;

@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "model/lifecycle.h"
+#include "store/erasure_rules.h"
 #include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
@@ -18,16 +19,8 @@ namespace {
 
 using deliverer::Status;
 
-// What replaces the number in every row that held it.
-constexpr std::string_view kErased = "erased";
-
-// Every place below matches the number in both of the forms rows hold: E.164 with its
-// '+' (?1) and the bare digits SMPP addresses use (?2).
-struct NumberForms {
-  std::string e164;
-  std::string digits;
-};
-
+// Every place below matches the number in both of the forms rows hold (NumberForms):
+// E.164 with its '+' (?1) and the bare digits SMPP addresses use (?2).
 template <class Stmt>
 Stmt& BindForms(Stmt& stmt, const NumberForms& forms) {
   return stmt.Bind(1, forms.e164).Bind(2, forms.digits);
@@ -122,7 +115,7 @@ class EraseJob final : public WriteJob {
  public:
   EraseJob(std::string number, AuditEntry audit, std::string number_hash, std::atomic<int64_t>* pending,
            std::function<void(Result<EraseResult>)> done)
-      : forms_{number, number.substr(1)},
+      : forms_(number),
         audit_(std::move(audit)),
         number_hash_(std::move(number_hash)),
         pending_(pending),
@@ -202,11 +195,8 @@ class EraseJob final : public WriteJob {
 
 void SqliteStore::EraseNumber(std::string number, AuditEntry audit,
                               std::function<void(Result<EraseResult>)> done) {
-  // Only the form is checked, not the numbering plan: a number libphonenumber no longer
-  // knows (or an inbound sender it never knew) must still be erasable.
-  const bool digits_only = number.find_first_not_of("0123456789", 1) == std::string::npos;
-  if (number.size() < 2 || number.size() > 16 || number[0] != '+' || !digits_only) {
-    done(Error::Of("invalid_destination", "the number must be in E.164 form: '+' and up to 15 digits"));
+  if (Status form = CheckErasable(number); !form.ok()) {
+    done(form.error());
     return;
   }
   std::string hash = NumberHash(*cipher_, number);

@@ -14,7 +14,7 @@ class OpenSqlite final : public OpenBackend {
   explicit OpenSqlite(std::unique_ptr<sqlite::SqliteStore> store) : store_(std::move(store)) {}
   Seams seams() override {
     sqlite::SqliteStore& s = *store_;
-    return Seams{&s, &s, &s, &s, &s, &s, &s};
+    return Seams{&s, &s, &s, &s, &s, &s, &s, &s};
   }
 
  private:
@@ -23,7 +23,10 @@ class OpenSqlite final : public OpenBackend {
 
 class OpenMemory final : public OpenBackend {
  public:
-  Seams seams() override { return Seams{&store_, &store_, &store_, &store_, &store_, &store_, nullptr}; }
+  Seams seams() override {
+    return Seams{&store_, &store_, &store_, &store_, &store_, &store_,
+                 /*maintenance=*/nullptr, &store_};
+  }
 
  private:
   memory::MemoryStore store_;
@@ -33,7 +36,7 @@ std::vector<Backend> Backends() {
   return {
       Backend{"sqlite",
               {Concern::kMessages, Concern::kSuppressions, Concern::kAudit, Concern::kDelivery,
-               Concern::kInbound, Concern::kOutbox, Concern::kMaintenance},
+               Concern::kInbound, Concern::kOutbox, Concern::kMaintenance, Concern::kErasure},
               [](const std::filesystem::path& dir, Clock& clock) -> std::unique_ptr<OpenBackend> {
                 auto store = sqlite::SqliteStore::Open(sqlite::SqliteOptions{dir.string()}, clock);
                 EXPECT_TRUE(store.ok()) << store.error().detail;
@@ -42,7 +45,7 @@ std::vector<Backend> Backends() {
               }},
       Backend{"memory",
               {Concern::kMessages, Concern::kSuppressions, Concern::kAudit, Concern::kDelivery,
-               Concern::kInbound, Concern::kOutbox},
+               Concern::kInbound, Concern::kOutbox, Concern::kErasure},
               [](const std::filesystem::path&, Clock&) -> std::unique_ptr<OpenBackend> {
                 return std::make_unique<OpenMemory>();
               }},
@@ -154,6 +157,11 @@ Result<InboundOutcome> ConformanceTest::Inbound(InboundRecord mo, InboundEffects
 
 Status ConformanceTest::Complete(std::vector<WebhookDone> done_rows) {
   return Await<Status>([&](auto done) { outbox().CompleteWebhooks(std::move(done_rows), std::move(done)); });
+}
+
+Result<EraseResult> ConformanceTest::Erase(const std::string& number, AuditEntry entry) {
+  return Await<Result<EraseResult>>(
+      [&](auto done) { erasure().EraseNumber(number, std::move(entry), std::move(done)); });
 }
 
 MessageRecord ConformanceTest::Record(const std::string& id) {

@@ -1,8 +1,9 @@
 #pragma once
 // The backend conformance suite: one set of tests every store backend must pass unchanged
 // (store/backend.h). Each file covers one concern; a backend runs the concerns it
-// implements (BackendsWith), so the in-memory store runs everything but maintenance, and
-// SQLite runs all of it. A new backend adds one entry to Backends() (conformance.cc).
+// implements (BackendsWith): SQLite runs all of them, the in-memory store all but
+// maintenance (messages, suppressions and audit, delivery with retries and receipts,
+// inbound, outbox and erasure). A new backend adds one entry to Backends() (conformance.cc).
 //
 // Writes are awaited through their callbacks, as a consumer would; nothing sleeps.
 #include <gtest/gtest.h>
@@ -18,6 +19,7 @@
 #include "store/audit_log.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
+#include "store/erasure_store.h"
 #include "store/inbound_store.h"
 #include "store/maintenance_store.h"
 #include "store/message_store.h"
@@ -25,7 +27,9 @@
 
 namespace deliverer::store::conformance {
 
-enum class Concern { kMessages, kSuppressions, kAudit, kDelivery, kInbound, kOutbox, kMaintenance };
+enum class Concern {
+  kMessages, kSuppressions, kAudit, kDelivery, kInbound, kOutbox, kMaintenance, kErasure
+};
 
 // The seams of one open backend; null where it does not implement one.
 struct Seams {
@@ -36,6 +40,7 @@ struct Seams {
   InboundStore* inbound = nullptr;
   OutboxStore* outbox = nullptr;
   MaintenanceStore* maintenance = nullptr;
+  ErasureStore* erasure = nullptr;
 };
 
 // An open backend, closed when destroyed (its pending writes and callbacks done).
@@ -47,7 +52,9 @@ class OpenBackend {
 
 struct Backend {
   std::string name;
-  std::set<Concern> concerns;  // kMessages always: every concern's tests store messages
+  // kMessages always: every concern's tests store messages. kErasure reaches every kind of
+  // row, so its tests read them through every seam but maintenance.
+  std::set<Concern> concerns;
   // A fresh, empty backend keeping its files (if any) in `dir`.
   std::function<std::unique_ptr<OpenBackend>(const std::filesystem::path& dir, Clock& clock)> open;
 };
@@ -72,6 +79,7 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   InboundStore& inbound() { return *seams_.inbound; }
   OutboxStore& outbox() { return *seams_.outbox; }
   MaintenanceStore& maintenance() { return *seams_.maintenance; }
+  ErasureStore& erasure() { return *seams_.erasure; }
 
   // A message from "Deliverer" for acme, created now; callers change what they need.
   NewMessage Message(const std::string& id, const std::string& to = "+447911123456",
@@ -93,6 +101,7 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   Status Append(AuditEntry entry);
   Result<InboundOutcome> Inbound(InboundRecord mo, InboundEffects effects = {});
   Status Complete(std::vector<WebhookDone> done);
+  Result<EraseResult> Erase(const std::string& number, AuditEntry audit = {});
 
   MessageRecord Record(const std::string& id);  // with events
   MsgStatus StatusOf(const std::string& id) { return Record(id).status; }

@@ -1,0 +1,36 @@
+#pragma once
+// What an erasure (store/erasure_store.h) accepts, matches and writes: the same in every
+// backend, so a number one backend erases another does not refuse.
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace deliverer::store {
+
+// What replaces the number in every row that held it.
+inline constexpr std::string_view kErased = "erased";
+
+// Only the form is checked, not the numbering plan: a number libphonenumber no longer
+// knows (or an inbound sender it never knew) must still be erasable.
+inline Status CheckErasable(std::string_view number) {
+  const bool digits_only = number.find_first_not_of("0123456789", 1) == std::string_view::npos;
+  if (number.size() < 2 || number.size() > 16 || number[0] != '+' || !digits_only) {
+    return Error::Of("invalid_destination",
+                     "the number must be in E.164 form: '+' and up to 15 digits");
+  }
+  return Status::Ok();
+}
+
+// The two forms rows hold a number in: E.164 with its '+', and the bare digits SMPP
+// addresses use. Built from a number CheckErasable accepted.
+struct NumberForms {
+  explicit NumberForms(const std::string& number) : e164(number), digits(number.substr(1)) {}
+
+  bool Matches(std::string_view value) const { return value == e164 || value == digits; }
+
+  std::string e164;
+  std::string digits;
+};
+
+}  // namespace deliverer::store
