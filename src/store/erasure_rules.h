@@ -25,7 +25,9 @@ inline Status CheckErasable(std::string_view number) {
 // The two forms rows hold a number in: E.164 with its '+', and the bare digits SMPP
 // addresses use. Built from a number CheckErasable accepted.
 struct NumberForms {
-  explicit NumberForms(const std::string& number) : e164(number), digits(number.substr(1)) {}
+  // Safe for any string; meaningful for one that passed CheckErasable.
+  explicit NumberForms(const std::string& number)
+      : e164(number), digits(number.empty() ? std::string() : number.substr(1)) {}
 
   bool Matches(std::string_view value) const { return value == e164 || value == digits; }
 

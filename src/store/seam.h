@@ -2,7 +2,7 @@
 // What every store seam (the interfaces in this folder) promises, and the callback types
 // they share. One backend class implements every seam (store/backend.h); consumers depend
 // only on the seams they use. Backends: SQLite (embedded, store/sqlite/) and, next,
-// PostgreSQL; tests also use an in-memory one (tests/support/memory_store.h). Every
+// PostgreSQL; tests also use an in-memory one (store/memory/). Every
 // backend must pass the conformance suite (tests/unit/store/conformance/) unchanged.
 //
 // The contract, binding for every seam and backend:

@@ -113,15 +113,22 @@ Result<int64_t> PseudonymiseSuppressions(Connection& db, const NumberForms& form
 
 class EraseJob final : public WriteJob {
  public:
-  EraseJob(std::string number, AuditEntry audit, std::string number_hash, std::atomic<int64_t>* pending,
-           std::function<void(Result<EraseResult>)> done)
+  // `form`: whether the number may be erased; a refusal is answered from the writer's
+  // thread like any other result (store/seam.h).
+  EraseJob(std::string number, Status form, AuditEntry audit, std::string number_hash,
+           std::atomic<int64_t>* pending, std::function<void(Result<EraseResult>)> done)
       : forms_(number),
+        form_(std::move(form)),
         audit_(std::move(audit)),
         number_hash_(std::move(number_hash)),
         pending_(pending),
         done_(std::move(done)) {}
 
   void Apply(Connection& db) override {
+    if (!form_.ok()) {
+      result_ = form_.error();
+      return;
+    }
     if (auto s = db.Exec("SAVEPOINT erase"); !s.ok()) {
       result_ = s.error();
       return;
@@ -183,6 +190,7 @@ class EraseJob final : public WriteJob {
   }
 
   const NumberForms forms_;
+  const Status form_;
   const AuditEntry audit_;
   const std::string number_hash_;
   std::atomic<int64_t>* pending_;
@@ -195,13 +203,10 @@ class EraseJob final : public WriteJob {
 
 void SqliteStore::EraseNumber(std::string number, AuditEntry audit,
                               std::function<void(Result<EraseResult>)> done) {
-  if (Status form = CheckErasable(number); !form.ok()) {
-    done(form.error());
-    return;
-  }
-  std::string hash = NumberHash(*cipher_, number);
-  writer_->Submit(std::make_unique<EraseJob>(std::move(number), std::move(audit), std::move(hash), &pending_,
-                                             std::move(done)));
+  Status form = CheckErasable(number);
+  std::string hash = form.ok() ? NumberHash(*cipher_, number) : std::string();
+  writer_->Submit(std::make_unique<EraseJob>(std::move(number), std::move(form), std::move(audit), std::move(hash),
+                                             &pending_, std::move(done)));
 }
 
 }  // namespace deliverer::store::sqlite

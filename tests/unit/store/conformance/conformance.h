@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <ostream>
 #include <set>
 #include <string>
 #include <vector>
@@ -58,6 +59,9 @@ struct Backend {
   // A fresh, empty backend keeping its files (if any) in `dir`.
   std::function<std::unique_ptr<OpenBackend>(const std::filesystem::path& dir, Clock& clock)> open;
 };
+
+// How gtest names a backend in its output.
+inline void PrintTo(const Backend& backend, std::ostream* out) { *out << backend.name; }
 
 std::vector<Backend> BackendsWith(Concern concern);
 std::string BackendName(const ::testing::TestParamInfo<Backend>& info);

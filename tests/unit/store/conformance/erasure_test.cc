@@ -242,6 +242,11 @@ TEST_P(ErasureConformance, RefusesWhatIsNotAnE164NumberAndChangesNothing) {
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, "invalid_destination") << bad;
   }
+  std::promise<std::thread::id> refused;
+  erasure().EraseNumber("+", ErasureAudit(), [&](Result<EraseResult>) {
+    refused.set_value(std::this_thread::get_id());
+  });
+  EXPECT_NE(refused.get_future().get(), std::this_thread::get_id()) << "a refusal too comes from a store thread";
   EXPECT_EQ(Record("m-1").to, kPerson);
   EXPECT_EQ(Body("m-1"), "hello");
   auto audited = audit().ListAudit(AuditQuery{.action = "erase"});
