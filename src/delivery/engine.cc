@@ -113,13 +113,15 @@ bool Engine::AnyCarrierCanSubmit() const {
   return false;
 }
 
+// One delivery at a time, because each submit may be the one that fills the carriers: a
+// delivery taken when none has room would go back to the queue, freeing its destination
+// for that destination's next message to overtake it.
 void Engine::Pump() {
   if (stopping_) return;
   while (in_flight_ < options_.max_in_flight && AnyCarrierCanSubmit()) {
-    const size_t budget = std::min<size_t>(options_.max_in_flight - in_flight_, 256);
-    std::vector<queue::Delivery> batch = queue_.Take(clock_.NowUnixMillis(), budget);
-    if (batch.empty()) break;
-    for (queue::Delivery& delivery : batch) Dispatch(std::move(delivery));
+    std::vector<queue::Delivery> taken = queue_.Take(clock_.NowUnixMillis(), 1);
+    if (taken.empty()) break;
+    Dispatch(std::move(taken.front()));
   }
   ArmRetryTimer();
 }

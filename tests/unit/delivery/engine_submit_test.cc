@@ -2,6 +2,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "engine_fixture.h"
 
@@ -42,6 +43,32 @@ TEST_F(EngineTest, AcceptedMessageIsSentThenDeliveredByItsReceipt) {
             (std::vector<Status>{Status::kQueued, Status::kSent, Status::kDelivered}));
   ASSERT_TRUE(RunUntil([&] { return queue_.Depth() == 0; })) << "the delivery was never acked";
   EXPECT_EQ(a.submits().size(), 1u);
+}
+
+// A delivery taken when no carrier has room would go back to the queue and free its
+// destination; that destination's next message could then go first.
+TEST_F(EngineTest, TakesNoMoreThanTheCarrierHasRoomForSoOrderHolds) {
+  const std::string kTo = "+447700900201";
+  Insert("b1", {.to = "+447700900202"});
+  Insert("c1", {.to = "+447700900203"});
+  Insert("a1", {.to = kTo});
+  Insert("a2", {.to = kTo});
+  ASSERT_NO_FATAL_FAILURE(Start());
+  FakeCarrier& a = carrier("A");
+  a.Hold();
+  a.set_window(2);
+  ASSERT_TRUE(RunUntil([&] { return a.held() == 2; }));
+  io_.poll();
+  EXPECT_EQ(a.submits().size(), 2u);
+  EXPECT_EQ(queue_.NextRetryAt(), std::nullopt) << "a delivery was taken only to go back";
+
+  ASSERT_TRUE(RunUntil([&] {
+    if (a.held() > 0) a.ReleaseOldest(Kind::kAccepted);
+    return StatusOf("a2") == Status::kSent;
+  }));
+  std::vector<std::string> order;
+  for (const carriers::CarrierSubmit& submit : a.submits()) order.push_back(submit.message_id);
+  EXPECT_EQ(order, (std::vector<std::string>{"b1", "c1", "a1", "a2"}));
 }
 
 TEST_F(EngineTest, MultipartMessageIsDeliveredOnlyWhenEveryPartHasItsReceipt) {

@@ -8,6 +8,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
 #include <cstddef>
+#include <cstdint>
 #include <deque>
 #include <functional>
 #include <string>
@@ -68,7 +69,7 @@ class FakeCarrier final : public carriers::Carrier {
   void Stop(Millis, std::function<void()> done) override {
     boost::asio::post(io_, std::move(done));
   }
-  bool CanSubmit() const override { return can_submit_; }
+  bool CanSubmit() const override { return can_submit_ && held_.size() < window_; }
   void Submit(carriers::CarrierSubmit submit, carriers::SubmitCallback done) override {
     submits_.push_back(submit);
     if (holding_) {
@@ -98,6 +99,8 @@ class FakeCarrier final : public carriers::Carrier {
 
   // Test controls.
   void set_can_submit(bool can) { can_submit_ = can; }
+  // While holding: CanSubmit is false once this many submits are held.
+  void set_window(size_t window) { window_ = window; }
   void set_script(Script script) { script_ = std::move(script); }
   void set_segment_script(SegmentScript script) { segment_script_ = std::move(script); }
   // The next submits get these answers, in order.
@@ -189,6 +192,7 @@ class FakeCarrier final : public carriers::Carrier {
   const std::string id_;
   bool started_ = false;
   bool can_submit_ = true;
+  size_t window_ = SIZE_MAX;
   bool holding_ = false;
   Script script_;
   SegmentScript segment_script_;
