@@ -69,10 +69,10 @@ struct DeliveryConfig {
   int backoff_cap_ms = 60000;             // ≥ backoff_base_ms
   int receipt_wait_s = 0;                 // 0 = the message's TTL
   int64_t queue_high_water = 1'000'000;   // above it, POST answers 503 overloaded
-  // Ordering partitions (hash of the destination); messages of one partition are
-  // submitted in acceptance order. 1 … 4096.
+  // Read (1 … 4096) so that older files still load, and used by nothing: the queue orders
+  // per destination, with no partitions to limit how many go out at once.
   int partitions = 64;
-  int workers = 1;                        // delivery threads sharing the partitions, 1 … 256
+  int workers = 1;                        // delivery threads, 1 … 256
   int drain_timeout_s = 10;               // SIGTERM: in-flight submits get this long, 0 … 3600
   int webhook_max_age_h = 24;             // an undelivered webhook event is dropped after this
 };

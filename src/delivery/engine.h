@@ -11,7 +11,7 @@
 //
 // Guarantees: every message taken from the queue ends with exactly one store change that
 // either makes it terminal, marks it sent, or schedules a retry; a message is never
-// submitted after its TTL; a delivery is acked (freeing its partition) only after its
+// submitted after its TTL; a delivery is acked (freeing its destination) only after its
 // change is durable, so a crash re-sends at most what was in flight.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -46,7 +46,11 @@ struct EngineOptions {
   Millis backoff_base{500};
   Millis backoff_cap{60'000};
   int64_t receipt_wait_s = 0;          // 0 = the message's TTL
-  size_t max_in_flight = 4096;         // deliveries taken and not yet recorded
+  // Deliveries taken and not yet recorded. From(): what the enabled carriers can have
+  // unanswered at once (SMPP binds × window, HTTP connections, summed), so a crash repeats
+  // at most that many submits (docs/reliability.md R3). The queue no longer caps it:
+  // it lets every destination have one out.
+  size_t max_in_flight = 4096;
   Millis no_carrier_retry{1'000};      // recheck delay when no carrier can take a message now
   Millis sweep_interval{1'000};        // receipt-wait sweep
   // Keyword MOs (docs/reliability.md S11): extra opt-out keywords ([compliance]
@@ -131,7 +135,7 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
                                std::vector<store::SegmentSubmit> accepted, int64_t at_ms);
   // Records `change` (the message stays queued), then brings the delivery back at `at_ms`.
   void RecordThenRequeue(queue::Delivery delivery, store::StatusChange change, int64_t at_ms);
-  // Records `change`; once durable, acks the delivery (frees its partition) and counts it.
+  // Records `change`; once durable, acks the delivery (frees its destination) and counts it.
   void Finish(queue::Delivery delivery, store::StatusChange change);
   // Brings the delivery back at `at_ms` without a store write.
   void Requeue(queue::Delivery delivery, int64_t at_ms);

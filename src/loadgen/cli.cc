@@ -20,6 +20,12 @@ std::string OwnBinary() {
   return ec ? std::string("/proc/self/exe") : path.string();
 }
 
+std::string LatencyNote(const std::optional<SimLatency>& latency) {
+  if (!latency) return "";
+  return " answering each submit after " + std::to_string(latency->min_ms) + "-" +
+         std::to_string(latency->max_ms) + " ms";
+}
+
 // Prints the report; the exit code follows from it.
 int Finish(const Result<Report>& report, bool json) {
   if (!report.ok()) {
@@ -35,7 +41,7 @@ int Finish(const Result<Report>& report, bool json) {
 }
 
 int RunSpawned(const Settings& settings) {
-  Spawner spawner(OwnBinary());
+  Spawner spawner(OwnBinary(), settings.sim_latency);
   auto gateway = spawner.Start();
   if (!gateway.ok()) {
     std::cerr << "deliverer bench: " << gateway.error().detail << "\n(logs kept in "
@@ -44,7 +50,8 @@ int RunSpawned(const Settings& settings) {
     return kBenchExitFailure;
   }
   std::cerr << "deliverer bench: spawned deliverer serve on " << gateway->target.ToUrl()
-            << " and deliverer sim (" << spawner.dir() << ")\n";
+            << " and deliverer sim" << LatencyNote(settings.sim_latency) << " (" << spawner.dir()
+            << ")\n";
   RunTarget target{gateway->target,    gateway->api_key, gateway->webhook_secret, true,
                    gateway->serve_pid, gateway->sim_pid};
   const Result<Report> report = RunLoad(settings, target);
@@ -97,6 +104,9 @@ void AddBenchOptions(CLI::App* bench, BenchOptions& o) {
   bench->add_flag("--json", o.json, "Print the report as one JSON object");
   bench->add_flag("--spawn", o.spawn,
                   "Start deliverer sim and deliverer serve for the run, stop them after");
+  bench->add_option("--sim-latency-ms", o.sim_latency_ms,
+                    "With --spawn: the simulator answers each submit after MS, or uniformly "
+                    "MIN-MAX, milliseconds");
 }
 
 int RunBench(const BenchOptions& options) {

@@ -8,8 +8,9 @@
 //   fourteen UK geographic areas, e.g. +44 20 7946 0000-0999: no real person holds
 //   them, and libphonenumber accepts them as valid. (The mobile drama range
 //   +44 7700 900xxx is not allocated in libphonenumber's data, so the gateway would
-//   answer invalid_destination.) Consecutive messages go to distant numbers, so they
-//   spread over the gateway's destination partitions;
+//   answer invalid_destination.) Consecutive messages go to distant numbers, and a
+//   number comes back only every 14,000 messages, so in a shorter run no message waits
+//   behind another to its number (the gateway has one out per destination);
 // - comes from the alphanumeric sender "Deliverer";
 // - has a body of the kind the mix gives it (mix.h); the bodies' seq-dependent part is a
 //   six-digit code, so each kind keeps its segment count;

@@ -72,6 +72,22 @@ Result<Target> ParseHostPort(std::string_view text) {
   return Target{std::string(host), static_cast<uint16_t>(port)};
 }
 
+Result<SimLatency> ParseSimLatency(std::string_view text) {
+  auto millis = [](std::string_view digits) -> std::optional<uint32_t> {
+    uint32_t value = 0;
+    auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), value);
+    if (digits.empty() || ec != std::errc() || end != digits.data() + digits.size()) return std::nullopt;
+    return value;
+  };
+  const size_t dash = text.find('-');
+  const auto min = millis(text.substr(0, dash));
+  const auto max = dash == std::string_view::npos ? min : millis(text.substr(dash + 1));
+  if (!min || !max || *max < *min) {
+    return Invalid("sim-latency-ms", "--sim-latency-ms takes MS or MIN-MAX (milliseconds, MIN <= MAX)");
+  }
+  return SimLatency{*min, *max};
+}
+
 Result<Target> ParseTarget(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   if (url.substr(0, kScheme.size()) != kScheme) {
@@ -93,6 +109,12 @@ Result<Settings> MakeSettings(const BenchOptions& o,
   if (Status s = CheckNumbers(o); !s.ok()) return s.error();
   Settings settings;
   settings.spawn = o.spawn;
+  if (!o.sim_latency_ms.empty()) {
+    if (!o.spawn) return Invalid("sim-latency-ms", "--sim-latency-ms configures the simulator --spawn starts");
+    auto latency = ParseSimLatency(o.sim_latency_ms);
+    if (!latency.ok()) return latency.error();
+    settings.sim_latency = *latency;
+  }
   if (!o.spawn) {
     auto target = ParseTarget(o.url);
     if (!target.ok()) return target.error();

@@ -6,6 +6,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "common/result.h"
 #include "loadgen/mix.h"
@@ -30,6 +31,7 @@ struct BenchOptions {
   std::string webhook_secret_env;  // verify signatures with this secret
   bool json = false;
   bool spawn = false;
+  std::string sim_latency_ms;  // "MS" or "MIN-MAX"; "" = the simulator answers at once
 };
 
 inline constexpr double kDefaultDurationS = 10;
@@ -46,9 +48,19 @@ Result<Target> ParseTarget(std::string_view url);
 // "HOST:PORT" with PORT 0 … 65535 (0 = a free port).
 Result<Target> ParseHostPort(std::string_view text);
 
+// How long the spawned simulator waits before each submit_sm_resp: uniformly min … max ms
+// (its submit.latency_ms and submit.latency_jitter_ms, docs/simulator.md).
+struct SimLatency {
+  uint32_t min_ms = 0;
+  uint32_t max_ms = 0;
+};
+// "MS" or "MIN-MAX" with MIN <= MAX.
+Result<SimLatency> ParseSimLatency(std::string_view text);
+
 struct Settings {
   Target target;  // unused with spawn (the spawned gateway's address is used)
   bool spawn = false;
+  std::optional<SimLatency> sim_latency;  // only with spawn
   uint32_t connections = 64;
   RunPlan plan;
   bool batch = false;

@@ -90,7 +90,8 @@ bool Exited(pid_t pid) {
 
 }  // namespace
 
-Spawner::Spawner(std::string binary) : binary_(std::move(binary)) {}
+Spawner::Spawner(std::string binary, std::optional<SimLatency> sim_latency)
+    : binary_(std::move(binary)), sim_latency_(sim_latency) {}
 
 Spawner::~Spawner() { Stop(false); }
 
@@ -121,8 +122,7 @@ Result<Target> Spawner::StartSim() {
   const std::string log = dir_ + "/sim.log";
   const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Failure("cannot create " + log);
-  sim_pid_ = Launch(
-      binary_, {"sim", "--smpp-port", "0", "--control-port", "0", "--log-format", "text"}, fd, fd);
+  sim_pid_ = Launch(binary_, SimArgs(sim_latency_), fd, fd);
   close(fd);
   if (sim_pid_ < 0) return Failure("cannot start deliverer sim");
   return WaitForAddress(sim_pid_, "sim.log", "smpp on ");

@@ -14,6 +14,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -31,8 +32,9 @@ struct SpawnedGateway {
 
 class Spawner {
  public:
-  // `binary`: the deliverer executable to run (the bench's own, /proc/self/exe).
-  explicit Spawner(std::string binary);
+  // `binary`: the deliverer executable to run (the bench's own, /proc/self/exe);
+  // `sim_latency`: how long the simulator takes to answer each submit (none: at once).
+  Spawner(std::string binary, std::optional<SimLatency> sim_latency);
   ~Spawner();  // Stop(false)
   Spawner(const Spawner&) = delete;
   Spawner& operator=(const Spawner&) = delete;
@@ -52,6 +54,7 @@ class Spawner {
   Result<Target> WaitForAddress(pid_t pid, const std::string& log_name, std::string_view marker);
 
   std::string binary_;
+  std::optional<SimLatency> sim_latency_;
   std::string dir_;
   pid_t sim_pid_ = -1;
   pid_t serve_pid_ = -1;

@@ -64,6 +64,16 @@ carriers = ["bench-sim"]
                      TomlString(data_dir), TomlString(webhook_secret), smpp_port);
 }
 
+std::vector<std::string> SimArgs(const std::optional<SimLatency>& latency) {
+  std::vector<std::string> args{"sim", "--smpp-port", "0", "--control-port", "0", "--log-format", "text"};
+  if (latency) {
+    args.push_back("--config-json");
+    args.push_back(fmt::format(R"({{"submit":{{"latency_ms":{},"latency_jitter_ms":{}}}}})",
+                               latency->min_ms, latency->max_ms - latency->min_ms));
+  }
+  return args;
+}
+
 std::optional<Target> FindLoggedAddress(std::string_view log, std::string_view marker) {
   const size_t at = log.find(marker);
   if (at == std::string_view::npos) return std::nullopt;

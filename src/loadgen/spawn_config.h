@@ -4,6 +4,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "loadgen/settings.h"
 
@@ -16,6 +17,10 @@ namespace deliverer::loadgen {
 // webhooks signed with `webhook_secret`.
 std::string SpawnConfigToml(const std::string& data_dir, uint16_t smpp_port,
                             const std::string& webhook_secret);
+
+// The arguments of `deliverer sim` for the run: free ports, text logs, and with `latency`
+// a --config-json giving each submit_sm_resp that delay.
+std::vector<std::string> SimArgs(const std::optional<SimLatency>& latency);
 
 // The HOST:PORT logged right after `marker` (e.g. "smpp on ", "listening on http://") in
 // a process's log, text or JSON lines; nullopt until such a line is there in full (the

@@ -34,7 +34,7 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   if (!router.ok()) return router.take_error();
   rt->router_ = std::make_unique<routing::RouterHolder>(std::make_shared<const routing::Router>(std::move(*router)));
   rt->circuits_ = std::make_unique<routing::CircuitBoard>(rt->config_.carriers);
-  rt->queue_ = std::make_unique<queue::EmbeddedQueue>(static_cast<size_t>(rt->config_.delivery.partitions));
+  rt->queue_ = std::make_unique<queue::EmbeddedQueue>();
   rt->webhooks_ = std::make_unique<webhooks::Dispatcher>(webhooks::DispatcherOptions::From(rt->config_), store,
                                                          metrics, clock);
   rt->engine_ = std::make_unique<delivery::Engine>(

@@ -1,15 +1,6 @@
 #include "queue/embedded/embedded_queue.h"
 
-#include <functional>
-
 namespace deliverer::queue {
-
-EmbeddedQueue::EmbeddedQueue(size_t partitions)
-    : partition_count_(partitions == 0 ? 1 : partitions), partitions_(partition_count_) {}
-
-size_t EmbeddedQueue::PartitionOf(const std::string& destination) const {
-  return std::hash<std::string>{}(destination) % partition_count_;
-}
 
 void EmbeddedQueue::Subscribe(Consumer* consumer) {
   common::MutexLock lock(mutex_);
@@ -25,19 +16,20 @@ void EmbeddedQueue::NotifyConsumer() {
   if (consumer) consumer->Notify();
 }
 
-void EmbeddedQueue::EnqueueLocked(Delivery&& delivery) {
-  const size_t index = PartitionOf(delivery.destination);
-  Partition& partition = partitions_[index];
-  partition.waiting[static_cast<size_t>(delivery.priority)].push_back(std::move(delivery));
-  MarkReadyLocked(index);
+void EmbeddedQueue::UnlistLocked(Destinations::iterator it) {
+  if (it->second.Takeable()) ready_.erase(it->second.waiting.begin()->first);
 }
 
-void EmbeddedQueue::MarkReadyLocked(size_t index) {
-  Partition& partition = partitions_[index];
-  if (!partition.busy && !partition.listed && !partition.Empty()) {
-    partition.listed = true;
-    ready_.push_back(index);
-  }
+void EmbeddedQueue::ListLocked(Destinations::iterator it) {
+  if (it->second.Takeable()) ready_.emplace(it->second.waiting.begin()->first, it);
+}
+
+void EmbeddedQueue::EnqueueLocked(Delivery&& delivery) {
+  const auto it = destinations_.try_emplace(delivery.destination).first;
+  UnlistLocked(it);
+  const Place place{delivery.priority, next_seq_++};
+  it->second.waiting.emplace(place, std::move(delivery));
+  ListLocked(it);
 }
 
 void EmbeddedQueue::Publish(std::vector<Delivery> deliveries) {
@@ -50,6 +42,18 @@ void EmbeddedQueue::Publish(std::vector<Delivery> deliveries) {
   NotifyConsumer();
 }
 
+// The first ready destination's head; its destination is then out, and so unlisted.
+Delivery EmbeddedQueue::TakeHeadLocked() {
+  const auto it = ready_.begin()->second;
+  ready_.erase(ready_.begin());
+  Destination& destination = it->second;
+  const auto head = destination.waiting.begin();
+  Delivery delivery = std::move(head->second);
+  destination.waiting.erase(head);
+  destination.out = true;
+  return delivery;
+}
+
 std::vector<Delivery> EmbeddedQueue::Take(int64_t now_ms, size_t max) {
   std::vector<Delivery> taken;
   common::MutexLock lock(mutex_);
@@ -58,34 +62,28 @@ std::vector<Delivery> EmbeddedQueue::Take(int64_t now_ms, size_t max) {
     retries_.pop();
     EnqueueLocked(std::move(delivery));
   }
-  while (taken.size() < max && !ready_.empty()) {
-    const size_t index = ready_.front();
-    ready_.pop_front();
-    Partition& partition = partitions_[index];
-    partition.listed = false;
-    for (int priority = 2; priority >= 0; --priority) {
-      auto& waiting = partition.waiting[priority];
-      if (waiting.empty()) continue;
-      taken.push_back(std::move(waiting.front()));
-      waiting.pop_front();
-      partition.busy = true;
-      break;
-    }
-  }
+  while (taken.size() < max && !ready_.empty()) taken.push_back(TakeHeadLocked());
   return taken;
 }
 
-void EmbeddedQueue::ReleaseLocked(const Delivery& delivery) {
-  const size_t index = PartitionOf(delivery.destination);
-  partitions_[index].busy = false;
-  MarkReadyLocked(index);
+// A destination with nothing out and nothing waiting is forgotten: a retry of it holds
+// its own copy of the destination and brings the entry back when it falls due.
+void EmbeddedQueue::ReleaseLocked(const std::string& destination) {
+  const auto it = destinations_.find(destination);
+  if (it == destinations_.end() || !it->second.out) return;  // not out: nothing to free
+  it->second.out = false;
+  if (it->second.waiting.empty()) {
+    destinations_.erase(it);
+  } else {
+    ListLocked(it);
+  }
 }
 
 void EmbeddedQueue::Ack(const Delivery& delivery) {
   {
     common::MutexLock lock(mutex_);
     --depth_;
-    ReleaseLocked(delivery);
+    ReleaseLocked(delivery.destination);
   }
   NotifyConsumer();
 }
@@ -93,7 +91,7 @@ void EmbeddedQueue::Ack(const Delivery& delivery) {
 void EmbeddedQueue::Retry(Delivery delivery, int64_t not_before_ms) {
   {
     common::MutexLock lock(mutex_);
-    ReleaseLocked(delivery);
+    ReleaseLocked(delivery.destination);
     retries_.push(Timed{not_before_ms, retry_order_++, std::move(delivery)});
   }
   NotifyConsumer();
@@ -108,6 +106,11 @@ std::optional<int64_t> EmbeddedQueue::NextRetryAt() const {
 size_t EmbeddedQueue::Depth() const {
   common::MutexLock lock(mutex_);
   return depth_;
+}
+
+size_t EmbeddedQueue::TrackedDestinations() const {
+  common::MutexLock lock(mutex_);
+  return destinations_.size();
 }
 
 }  // namespace deliverer::queue

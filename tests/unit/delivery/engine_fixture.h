@@ -100,7 +100,7 @@ class EngineTest : public ::testing::Test {
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::unique_ptr<store::memory::MemoryStore> store_;
-  queue::EmbeddedQueue queue_{64};
+  queue::EmbeddedQueue queue_;
   metrics::Registry metrics_;
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;

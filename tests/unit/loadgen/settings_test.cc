@@ -106,6 +106,37 @@ TEST(SettingsTest, SpawnIgnoresTheUrl) {
   EXPECT_TRUE(MakeSettings(o, env.Get()).ok());
 }
 
+TEST(SettingsTest, SimLatencyTakesARangeOrOneValueAndNeedsSpawn) {
+  FakeEnv env;
+  BenchOptions o;
+  o.spawn = true;
+  o.sim_latency_ms = "200-1500";
+  auto range = MakeSettings(o, env.Get());
+  ASSERT_TRUE(range.ok()) << range.error().detail;
+  ASSERT_TRUE(range->sim_latency);
+  EXPECT_EQ(range->sim_latency->min_ms, 200U);
+  EXPECT_EQ(range->sim_latency->max_ms, 1500U);
+  o.sim_latency_ms = "300";
+  auto fixed = MakeSettings(o, env.Get());
+  ASSERT_TRUE(fixed.ok()) << fixed.error().detail;
+  EXPECT_EQ(fixed->sim_latency->min_ms, 300U);
+  EXPECT_EQ(fixed->sim_latency->max_ms, 300U);
+  o.sim_latency_ms = "";
+  EXPECT_FALSE(MakeSettings(o, env.Get())->sim_latency);
+
+  for (const char* bad : {"1500-200", "-5", "200-", "2x", "200-1500-9"}) {
+    o.sim_latency_ms = bad;
+    auto s = MakeSettings(o, env.Get());
+    ASSERT_FALSE(s.ok()) << bad;
+    EXPECT_EQ(s.error().field, "sim-latency-ms") << bad;
+  }
+  o.spawn = false;
+  o.sim_latency_ms = "200-1500";
+  auto unspawned = MakeSettings(o, env.Get());
+  ASSERT_FALSE(unspawned.ok());
+  EXPECT_EQ(unspawned.error().field, "sim-latency-ms");
+}
+
 TEST(SettingsTest, WebhookSecretComesFromTheEnvironment) {
   BenchOptions o;
   o.webhook_secret_env = "HOOK_SECRET";

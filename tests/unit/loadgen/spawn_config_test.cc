@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <nlohmann/json.hpp>
+
 #include "config/config.h"
+#include "sim/config.h"
 
 namespace deliverer::loadgen {
 namespace {
@@ -25,6 +29,23 @@ TEST(SpawnConfigTest, PathsWithQuotesAreEscaped) {
   auto config = config::LoadString(SpawnConfigToml("/tmp/a \"b\\c", 1, "s"), "bench.toml");
   ASSERT_TRUE(config.ok()) << config.error().detail;
   EXPECT_EQ(config->storage.path, "/tmp/a \"b\\c");
+}
+
+TEST(SimArgsTest, WithoutLatencyTheSimulatorKeepsItsDefaults) {
+  const auto args = SimArgs(std::nullopt);
+  EXPECT_EQ(args.front(), "sim");
+  EXPECT_EQ(std::find(args.begin(), args.end(), "--config-json"), args.end());
+}
+
+TEST(SimArgsTest, LatencyRangeBecomesTheSimulatorsLatencyAndJitter) {
+  const auto args = SimArgs(SimLatency{200, 1500});
+  const auto flag = std::find(args.begin(), args.end(), "--config-json");
+  ASSERT_NE(flag, args.end());
+  ASSERT_NE(flag + 1, args.end());
+  auto config = sim::MergeConfig(sim::SimConfig{}, nlohmann::json::parse(*(flag + 1)));
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->submit.latency_ms, 200U);
+  EXPECT_EQ(config->submit.latency_jitter_ms, 1300U);
 }
 
 TEST(LoggedAddressTest, FindsTheAddressInTextAndJsonLogLines) {
