@@ -3,6 +3,7 @@
 #include <boost/asio/post.hpp>
 
 #include "carriers/carrier_receipt.h"
+#include "carriers/smpp/bind_choice.h"
 #include "common/log.h"
 #include "common/mask.h"
 #include "common/utf8.h"
@@ -121,12 +122,17 @@ bool SmppCarrier::CanSubmit() const {
 }
 
 void SmppCarrier::Submit(CarrierSubmit submit, SubmitCallback done) {
-  // Round robin over the binds that can take it; every segment on the same bind.
-  wire::net::SmppClient* client = nullptr;
-  for (size_t tried = 0; tried < links_.size() && client == nullptr; ++tried) {
-    auto& candidate = links_[next_link_++ % links_.size()]->sending_;
-    if (!stopping_ && candidate->CanSubmit()) client = candidate.get();
+  // The least loaded bind that can take it (bind_choice.h); every segment on that bind.
+  std::vector<std::optional<size_t>> loads;
+  loads.reserve(links_.size());
+  for (const auto& link : links_) {
+    const auto& candidate = link->sending_;
+    loads.push_back(!stopping_ && candidate->CanSubmit()
+                        ? std::optional(candidate->outstanding() + candidate->queued())
+                        : std::nullopt);
   }
+  const std::optional<size_t> chosen = LeastLoadedBind(loads, next_link_++ % links_.size());
+  wire::net::SmppClient* client = chosen ? links_[*chosen]->sending_.get() : nullptr;
   if (client == nullptr || submit.segments.empty()) {
     asio::post(executor_, [done = std::move(done)] {
       done(SubmitReport{.kind = SubmitReport::Kind::kNotSent, .detail = "no bind available"});

@@ -1,9 +1,10 @@
 #pragma once
 // A carrier reached over SMPP 3.4: N binds (transceivers, or transmitter + receiver
 // pairs) on SmppClient sessions sharing one adaptive TPS limit. Splits a message into
-// one submit_sm per segment, all on one bind so they leave in order; turns deliver_sm
-// into receipts or inbound messages for the listener, and answers deliver_sm_resp only
-// once the listener says the PDU is recorded (0x64 otherwise, so the SMSC resends).
+// one submit_sm per segment, all on one bind (the least loaded) so they leave in order;
+// turns deliver_sm into receipts or inbound messages for the listener, and answers
+// deliver_sm_resp only once the listener says the PDU is recorded (0x64 otherwise, so the
+// SMSC resends).
 //
 // Threading and contract: see carriers/carrier.h. Destroy only after Stop's callback.
 #include <boost/asio/any_io_executor.hpp>

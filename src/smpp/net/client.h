@@ -63,6 +63,7 @@ class SmppClient final : public std::enable_shared_from_this<SmppClient>,
 
   SessionState state() const { return session_.state(); }
   size_t outstanding() const { return session_.outstanding(); }
+  size_t queued() const { return session_.queued(); }  // taken, waiting for room in the window
   uint64_t connections() const { return session_.connection(); }
   const std::string& name() const { return name_; }
 
