@@ -78,8 +78,10 @@ inline constexpr Status kStatusAfterTtl = Status::kExpired;
 MessageError TtlExpiredError();
 
 // A message still queued when its recipient's data is erased on request is never sent: it
-// ends as a refusal for policy would.
+// ends as a refusal for policy would. Only a message still `queued` is ended: one already
+// on its way to a carrier (`sending`) goes on, and its outcome is recorded as usual.
 inline constexpr Status kStatusAfterErasure = Status::kRejected;
+inline constexpr Status kErasureEndsFrom = Status::kQueued;
 MessageError RecipientErasedError();
 
 }  // namespace deliverer::model

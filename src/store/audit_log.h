@@ -1,5 +1,5 @@
 #pragma once
-// The audit trail (docs/operations.md "Audit log"): appended by the API, the CLI and
+// The audit trail (docs/api.md "Audit trail"): appended by the API, the CLI and
 // start-up; read by GET /v1/admin/audit. Other seams' writes append their own entries in
 // the same commit as the change they record.
 // Contract: store/seam.h (asynchronous group-committed writes, callbacks after a durable

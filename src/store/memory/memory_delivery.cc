@@ -213,17 +213,10 @@ Result<std::optional<DeliveryRecord>> MemoryStore::GetForDelivery(const std::str
   if (found == state_->messages.end()) return std::optional<DeliveryRecord>();
   const StoredMessage& m = found->second;
   DeliveryRecord d;
+  static_cast<model::Message&>(d) = m.input;  // as accepted (erasure changes it in place)
   d.id = m.record.id;
   d.account = m.record.account;
-  d.from = m.record.from;
-  d.to = m.record.to;
-  d.to_region = m.input.to_region;
-  d.body = m.input.body;
   d.status = m.record.status;
-  d.type = m.record.type;
-  d.priority = m.record.priority;
-  d.encoding = m.record.encoding;
-  d.segments = m.record.segments;
   d.attempts = m.record.attempts;
   d.created_at_ms = m.record.created_at_ms;
   d.expires_at_ms = m.expires_at_ms;

@@ -32,7 +32,7 @@ int64_t RejectQueued(MemoryState& state, const NumberForms& forms, int64_t now_m
     StatusChange change;
     change.message_id = id;
     change.status = model::kStatusAfterErasure;
-    change.only_from = model::Status::kQueued;
+    change.only_from = model::kErasureEndsFrom;
     change.at_ms = now_ms;
     change.error = model::RecipientErasedError();
     if (ApplyStatusChange(state, change, pending_delta).applied()) ++rejected;

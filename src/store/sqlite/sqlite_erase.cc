@@ -40,14 +40,17 @@ Result<std::vector<std::string>> SelectIds(Connection& db, const std::string& sq
 
 // Queued messages to the number will not be sent (model/lifecycle.h).
 Result<int64_t> RejectQueued(Connection& db, const NumberForms& forms, int64_t now_ms, int64_t& pending_delta) {
-  auto ids = SelectIds(db, "SELECT id FROM messages WHERE dst IN (?1, ?2) AND status = 0", forms);
+  // Only candidates: the lifecycle's only_from below decides.
+  static const std::string kCandidates = fmt::format("SELECT id FROM messages WHERE dst IN (?1, ?2) AND status = {}",
+                                                     static_cast<int>(model::kErasureEndsFrom));
+  auto ids = SelectIds(db, kCandidates, forms);
   if (!ids.ok()) return ids.take_error();
   int64_t rejected = 0;
   for (const std::string& id : *ids) {
     StatusChange change;
     change.message_id = id;
     change.status = model::kStatusAfterErasure;
-    change.only_from = model::Status::kQueued;
+    change.only_from = model::kErasureEndsFrom;
     change.at_ms = now_ms;
     change.error = model::RecipientErasedError();
     auto outcome = ApplyStatusChange(db, change, pending_delta);
