@@ -5,8 +5,22 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "model/lifecycle.h"
+#include "store/delivery_records.h"
 
 namespace deliverer::store {
+
+// The change that ends a message still waiting for an erased recipient (model/lifecycle.h:
+// only from kErasureEndsFrom, so one already at a carrier goes on).
+inline StatusChange ErasureChange(const std::string& message_id, int64_t at_ms) {
+  StatusChange change;
+  change.message_id = message_id;
+  change.status = model::kStatusAfterErasure;
+  change.only_from = model::kErasureEndsFrom;
+  change.at_ms = at_ms;
+  change.error = model::RecipientErasedError();
+  return change;
+}
 
 // What replaces the number in every row that held it.
 inline constexpr std::string_view kErased = "erased";

@@ -29,13 +29,7 @@ int64_t RejectQueued(MemoryState& state, const NumberForms& forms, int64_t now_m
   int64_t rejected = 0;
   for (const auto& [id, m] : state.messages) {
     if (!forms.Matches(m.record.to)) continue;
-    StatusChange change;
-    change.message_id = id;
-    change.status = model::kStatusAfterErasure;
-    change.only_from = model::kErasureEndsFrom;
-    change.at_ms = now_ms;
-    change.error = model::RecipientErasedError();
-    if (ApplyStatusChange(state, change, pending_delta).applied()) ++rejected;
+    if (ApplyStatusChange(state, ErasureChange(id, now_ms), pending_delta).applied()) ++rejected;
   }
   return rejected;
 }

@@ -47,12 +47,7 @@ Result<int64_t> RejectQueued(Connection& db, const NumberForms& forms, int64_t n
   if (!ids.ok()) return ids.take_error();
   int64_t rejected = 0;
   for (const std::string& id : *ids) {
-    StatusChange change;
-    change.message_id = id;
-    change.status = model::kStatusAfterErasure;
-    change.only_from = model::kErasureEndsFrom;
-    change.at_ms = now_ms;
-    change.error = model::RecipientErasedError();
+    StatusChange change = ErasureChange(id, now_ms);
     auto outcome = ApplyStatusChange(db, change, pending_delta);
     if (!outcome.ok()) return outcome.take_error();
     if (outcome->applied()) ++rejected;

@@ -1,5 +1,5 @@
 // The project stands on its own: every page a comment, a test or a document cites is in
-// the repository's docs/, and every section it names (docs/x.md "Section") is a heading of
+// the repository's docs/, and every section it names (a page followed by a quoted section name) is a heading of
 // that page, so a reader of a fresh clone can follow each reference.
 #include <gtest/gtest.h>
 
