@@ -54,12 +54,15 @@ int RunSpawned(const Settings& settings) {
             << ")\n";
   RunTarget target{gateway->target,    gateway->api_key, gateway->webhook_secret, true,
                    gateway->serve_pid, gateway->sim_pid};
-  const Result<Report> report = RunLoad(settings, target);
+  Result<Report> report = RunLoad(settings, target);
+  spawner.StopServe();
+  if (report.ok()) report->store_bytes = spawner.StoreBytes();
   const int code = Finish(report, settings.json);
   if (code != kBenchExitOk)
     std::cerr << "---- serve.log (end) ----\n" << spawner.LogTail("serve.log") << "\n";
-  spawner.Stop(/*keep_dir=*/code != kBenchExitOk);
-  if (code != kBenchExitOk) std::cerr << "(logs kept in " << spawner.dir() << ")\n";
+  const bool keep = code != kBenchExitOk || settings.keep_spawned;
+  spawner.Stop(keep);
+  if (keep) std::cerr << "(logs and store kept in " << spawner.dir() << ")\n";
   return code;
 }
 
@@ -104,6 +107,8 @@ void AddBenchOptions(CLI::App* bench, BenchOptions& o) {
   bench->add_flag("--json", o.json, "Print the report as one JSON object");
   bench->add_flag("--spawn", o.spawn,
                   "Start deliverer sim and deliverer serve for the run, stop them after");
+  bench->add_flag("--keep", o.keep_spawned,
+                  "With --spawn: keep the spawned folder (store, configuration, logs) after the run");
   bench->add_option("--sim-latency-ms", o.sim_latency_ms,
                     "With --spawn: the simulator answers each submit after MS, or uniformly "
                     "MIN-MAX, milliseconds");

@@ -82,6 +82,19 @@ std::string GatewayLine(const Report& r) {
                      g.delivered_settled ? "" : " (still rising at the end)");
 }
 
+// Bytes per accepted message: what an operator's retention window costs on disk.
+std::optional<double> StoreBytesPerMessage(const Report& r) {
+  if (!r.store_bytes || r.accepted == 0) return std::nullopt;
+  return static_cast<double>(*r.store_bytes) / static_cast<double>(r.accepted);
+}
+
+std::string StoreLine(const Report& r) {
+  const auto per_message = StoreBytesPerMessage(r);
+  if (!per_message) return {};
+  return fmt::format("store       {:.1f} MB on disk after serve stopped, {:.0f} bytes per accepted message\n",
+                     static_cast<double>(*r.store_bytes) / 1e6, *per_message);
+}
+
 std::string CpuLine(const Report& r) {
   std::string out = fmt::format("cpu         loadgen {:.2f} cores", r.cpu.loadgen_cores);
   if (r.cpu.serve_cores) out += fmt::format(", serve {:.2f}", *r.cpu.serve_cores);
@@ -177,7 +190,7 @@ std::string FormatText(const Report& r) {
     out += fmt::format("behind      {} messages due within the duration were never sent\n",
                        r.unsent_behind_schedule);
   }
-  out += DeliveryLines(r) + GatewayLine(r) + CpuLine(r);
+  out += DeliveryLines(r) + GatewayLine(r) + CpuLine(r) + StoreLine(r);
   out += fmt::format("\n  {:<20} {:>9} {:>9} {:>9} {:>9} {:>9} {:>9}\n", "latency (ms)", "count",
                      "p50", "p90", "p99", "p99.9", "max");
   out += LatencyRow("accept", r.accept);
@@ -216,7 +229,9 @@ std::string FormatJson(const Report& r) {
               {"delivery", DeliveryJson(r)},
               {"latency_ms", latency},
               {"gateway", GatewayJson(r)},
-              {"cpu", cpu}};
+              {"cpu", cpu},
+              {"store", {{"bytes", r.store_bytes ? Json(*r.store_bytes) : Json(nullptr)},
+                         {"bytes_per_message", OptionalNumber(StoreBytesPerMessage(r))}}}};
   return out.dump(2) + "\n";
 }
 

@@ -90,6 +90,8 @@ struct Report {
 
   std::optional<GatewayFigures> gateway;
   CpuFigures cpu;
+  // With --spawn: the spawned store's files (database, log, key ring) once serve stopped.
+  std::optional<uint64_t> store_bytes;
 };
 
 std::string FormatText(const Report& report);

@@ -109,6 +109,8 @@ Result<Settings> MakeSettings(const BenchOptions& o,
   if (Status s = CheckNumbers(o); !s.ok()) return s.error();
   Settings settings;
   settings.spawn = o.spawn;
+  if (o.keep_spawned && !o.spawn) return Invalid("keep", "--keep keeps the folder --spawn creates");
+  settings.keep_spawned = o.keep_spawned;
   if (!o.sim_latency_ms.empty()) {
     if (!o.spawn) return Invalid("sim-latency-ms", "--sim-latency-ms configures the simulator --spawn starts");
     auto latency = ParseSimLatency(o.sim_latency_ms);

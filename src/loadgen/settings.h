@@ -31,6 +31,7 @@ struct BenchOptions {
   std::string webhook_secret_env;  // verify signatures with this secret
   bool json = false;
   bool spawn = false;
+  bool keep_spawned = false;
   std::string sim_latency_ms;  // "MS" or "MIN-MAX"; "" = the simulator answers at once
 };
 
@@ -60,6 +61,7 @@ Result<SimLatency> ParseSimLatency(std::string_view text);
 struct Settings {
   Target target;  // unused with spawn (the spawned gateway's address is used)
   bool spawn = false;
+  bool keep_spawned = false;              // only with spawn
   std::optional<SimLatency> sim_latency;  // only with spawn
   uint32_t connections = 64;
   RunPlan plan;

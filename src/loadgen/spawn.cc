@@ -182,12 +182,31 @@ Result<Target> Spawner::WaitForAddress(pid_t pid, const std::string& log_name,
                  LogTail(log_name));
 }
 
-void Spawner::Stop(bool keep_dir, std::chrono::seconds grace) {
+void Spawner::StopServe(std::chrono::seconds grace) {
   Terminate(serve_pid_, SIGTERM, grace);
   serve_pid_ = -1;
+}
+
+uint64_t Spawner::StoreBytes() const {
+  uint64_t total = 0;
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir_ + "/data", ec)) {
+    std::error_code size_ec;
+    if (entry.is_regular_file(size_ec)) {
+      const auto size = entry.file_size(size_ec);
+      if (!size_ec) total += size;
+    }
+  }
+  return total;
+}
+
+void Spawner::Stop(bool keep_dir, std::chrono::seconds grace) {
+  StopServe(grace);
   Terminate(sim_pid_, SIGTERM, grace);
   sim_pid_ = -1;
-  if (!dir_.empty() && !keep_dir) {
+  // A kept folder outlives the Spawner: the destructor's Stop must not remove it.
+  if (keep_dir) kept_ = true;
+  if (!dir_.empty() && !kept_) {
     std::error_code ignored;
     std::filesystem::remove_all(dir_, ignored);
     dir_.clear();

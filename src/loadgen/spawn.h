@@ -41,8 +41,13 @@ class Spawner {
 
   Result<SpawnedGateway> Start();
   // SIGTERM to serve, then to sim, each given `grace` before SIGKILL. The directory is
-  // removed unless `keep_dir` (kept to read the logs after a failure).
+  // removed unless `keep_dir` (kept to read the logs after a failure, or the store), and
+  // once kept it stays.
   void Stop(bool keep_dir, std::chrono::seconds grace = std::chrono::seconds(20));
+  // SIGTERM to serve alone, then SIGKILL after `grace`: the store's files are final after it.
+  void StopServe(std::chrono::seconds grace = std::chrono::seconds(20));
+  // The size of every file under the store's folder (database, its log, the key ring).
+  uint64_t StoreBytes() const;
   const std::string& dir() const { return dir_; }
   // The end of a child's log ("serve.log", "sim.log"), for error messages.
   std::string LogTail(const std::string& name, size_t bytes = 4000) const;
@@ -56,6 +61,7 @@ class Spawner {
   std::string binary_;
   std::optional<SimLatency> sim_latency_;
   std::string dir_;
+  bool kept_ = false;
   pid_t sim_pid_ = -1;
   pid_t serve_pid_ = -1;
 };

@@ -38,6 +38,7 @@ Report Sample() {
   r.gateway = GatewayFigures{49'990, 49'990, 2400.5, true};
   r.cpu = CpuFigures{20.0, 0.21, 1.3, 0.05};
   r.cpu.serve_threads = {{"writer", 0.46}, {"validation", 0.19}, {"deliverer", 0.17}};
+  r.store_bytes = 24'995'000;
   return r;
 }
 
@@ -87,6 +88,8 @@ TEST(ReportTest, JsonHoldsEveryFigure) {
   EXPECT_EQ(j["cpu"]["serve_cores"], 1.3);
   EXPECT_EQ(j["cpu"]["serve_threads"]["writer"], 0.46);
   EXPECT_EQ(j["cpu"]["serve_threads"]["deliverer"], 0.17);
+  EXPECT_EQ(j["store"]["bytes"], 24'995'000);
+  EXPECT_EQ(j["store"]["bytes_per_message"], 500.0);
 }
 
 TEST(ReportTest, JsonOfACountRunWithoutGatewayFigures) {
@@ -96,12 +99,14 @@ TEST(ReportTest, JsonOfACountRunWithoutGatewayFigures) {
   r.duration_s = 0;
   r.gateway.reset();
   r.cpu.serve_cores.reset();
+  r.store_bytes.reset();
   const Json j = Json::parse(FormatJson(r));
   EXPECT_EQ(j["load"]["mode"], "closed_loop");
   EXPECT_EQ(j["load"]["count"], 200);
   EXPECT_TRUE(j["load"]["duration_s"].is_null());
   EXPECT_TRUE(j["gateway"].is_null());
   EXPECT_TRUE(j["cpu"]["serve_cores"].is_null());
+  EXPECT_TRUE(j["store"]["bytes_per_message"].is_null());
 }
 
 TEST(ReportTest, TextIsAShortTable) {
@@ -118,6 +123,9 @@ TEST(ReportTest, TextIsAShortTable) {
   EXPECT_NE(text.find("+49990 delivered = 2400.5/s"), std::string::npos) << text;
   EXPECT_NE(text.find("loadgen 0.21 cores, serve 1.30, sim 0.05"), std::string::npos) << text;
   EXPECT_NE(text.find("serve cpu   writer 0.46, validation 0.19, deliverer 0.17 (cores, per thread)"),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("store       25.0 MB on disk after serve stopped, 500 bytes per accepted message"),
             std::string::npos)
       << text;
   EXPECT_NE(text.find("p99.9"), std::string::npos) << text;

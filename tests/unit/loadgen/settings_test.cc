@@ -135,6 +135,11 @@ TEST(SettingsTest, SimLatencyTakesARangeOrOneValueAndNeedsSpawn) {
   auto unspawned = MakeSettings(o, env.Get());
   ASSERT_FALSE(unspawned.ok());
   EXPECT_EQ(unspawned.error().field, "sim-latency-ms");
+  o.sim_latency_ms = "";
+  o.keep_spawned = true;
+  auto kept = MakeSettings(o, env.Get());
+  ASSERT_FALSE(kept.ok());
+  EXPECT_EQ(kept.error().field, "keep");
 }
 
 TEST(SettingsTest, WebhookSecretComesFromTheEnvironment) {
