@@ -3,6 +3,8 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/post.hpp>
 
+#include <algorithm>
+
 #include "auth/signature.h"
 #include "common/log.h"
 #include "common/backoff.h"
@@ -38,8 +40,11 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::OutboxStore& store,
       tls_(MakeTls()),
       poster_(*tls_, options_.allow_private, options_.timeout),
       timer_(io_),
-      random_(static_cast<uint64_t>(clock.NowUnixMillis())) {
-}
+      random_(static_cast<uint64_t>(clock.NowUnixMillis())),
+      posting_gauge_(metrics.Gauge("deliverer_webhook_posts_in_flight",
+                                   "Producer webhook POSTs under way ([webhooks] max_in_flight at most)")),
+      waiting_gauge_(metrics.Gauge("deliverer_webhook_events_queued",
+                                   "Webhook events read from the outbox and waiting in memory for a slot")) {}
 
 Dispatcher::~Dispatcher() { Stop(); }
 
@@ -108,22 +113,23 @@ void Dispatcher::Poll() {
   // New events found: more are likely to follow soon. Only events already on their way
   // (a slow receiver) are no reason to read the outbox again so often.
   bool busy = false;
-  if (in_flight_.size() < options_.max_concurrent) {
-    const size_t limit = options_.max_concurrent * 2;
-    auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(limit), FullAccounts());
+  if (waiting_total_ < MaxWaiting() / 2) {
+    const std::vector<std::string> full = FullAccounts();
+    // The read skips full accounts' events: some may be due, so read again as they drain.
+    if (!full.empty()) backlog_ = true;
+    // Room past the events taken and not recorded yet, which the read returns again first;
+    // a slot's worth at a time, so a read costs the same however long the backlog.
+    const size_t limit = unrecorded_.size() + std::min(MaxWaiting() - waiting_total_, options_.max_concurrent);
+    auto due = store_.DueWebhooks(clock_.NowUnixMillis(), static_cast<int>(limit), full);
     if (due.ok()) {
       for (store::WebhookJob& job : *due) {
-        if (in_flight_.size() >= options_.max_concurrent) {
+        if (unrecorded_.contains(job.event_id)) continue;
+        if (waiting_total_ >= MaxWaiting()) {
           backlog_ = true;
           break;
         }
-        if (in_flight_.contains(job.event_id)) continue;
-        if (!TakeSlot(job)) {
-          backlog_ = true;  // its account is full: read again as its slots free
-          continue;
-        }
-        busy = true;
-        Deliver(std::move(job));
+        if (!Take(std::move(job))) backlog_ = true;  // its account is full: read again later
+        else busy = true;
       }
       if (due->size() == limit) backlog_ = true;
     } else {
@@ -132,29 +138,64 @@ void Dispatcher::Poll() {
   } else {
     backlog_ = true;
   }
+  StartWaiting();
   ArmPoll(busy ? options_.busy_poll_interval : options_.poll_interval);
 }
 
-bool Dispatcher::TakeSlot(const store::WebhookJob& job) {
-  size_t& used = account_in_flight_[job.account];
-  if (used >= options_.max_per_account) return false;
-  ++used;
-  in_flight_.emplace(job.event_id, job.account);
+bool Dispatcher::Take(store::WebhookJob job) {
+  size_t& taken = account_taken_[job.account];
+  if (taken >= MaxTakenPerAccount()) return false;
+  ++taken;
+  ++waiting_total_;
+  unrecorded_.insert(job.event_id);
+  waiting_[job.account].push_back(std::move(job));
   return true;
 }
 
-void Dispatcher::FreeSlot(const std::string& event_id) {
-  auto it = in_flight_.find(event_id);
-  if (it == in_flight_.end()) return;
-  auto account = account_in_flight_.find(it->second);
-  if (account != account_in_flight_.end() && --account->second == 0) account_in_flight_.erase(account);
-  in_flight_.erase(it);
+void Dispatcher::StartWaiting() {
+  start_posted_ = false;
+  if (stopping_) return;  // what waits stays due in the outbox for the next start
+  for (auto it = waiting_.begin(); it != waiting_.end() && posting_ < options_.max_concurrent;) {
+    size_t& posting = account_posting_[it->first];
+    while (!it->second.empty() && posting < options_.max_per_account && posting_ < options_.max_concurrent) {
+      store::WebhookJob job = std::move(it->second.front());
+      it->second.pop_front();
+      --waiting_total_;
+      ++posting;
+      ++posting_;
+      Deliver(std::move(job));
+    }
+    if (posting == 0) account_posting_.erase(it->first);
+    it = it->second.empty() ? waiting_.erase(it) : std::next(it);
+  }
+  posting_gauge_.Set(static_cast<double>(posting_));
+  waiting_gauge_.Set(static_cast<double>(waiting_total_));
+}
+
+void Dispatcher::Release(const std::string& account) {
+  if (auto it = account_posting_.find(account); it != account_posting_.end()) {
+    if (--it->second == 0) account_posting_.erase(it);
+    --posting_;
+    posting_gauge_.Set(static_cast<double>(posting_));
+  }
+  if (auto it = account_taken_.find(account); it != account_taken_.end()) {
+    // Half its share gone: read its next events now. While the account was full the
+    // reads went past its events, which would cost a walk over its whole backlog.
+    if (--it->second == MaxTakenPerAccount() / 2 && backlog_) ArmPoll(Millis(0));
+    if (it->second == 0) account_taken_.erase(it);
+  }
+  // The account's next event goes out as soon as this one is answered, without waiting for
+  // the outbox read; coalesced, and never from inside StartWaiting's own loop.
+  if (!start_posted_ && waiting_total_ > 0) {
+    start_posted_ = true;
+    asio::post(io_, [this] { StartWaiting(); });
+  }
 }
 
 std::vector<std::string> Dispatcher::FullAccounts() const {
   std::vector<std::string> full;
-  for (const auto& [account, used] : account_in_flight_) {
-    if (used >= options_.max_per_account) full.push_back(account);
+  for (const auto& [account, taken] : account_taken_) {
+    if (taken >= MaxTakenPerAccount()) full.push_back(account);
   }
   return full;
 }
@@ -188,7 +229,8 @@ std::optional<Dispatcher::SigningSecrets> Dispatcher::SecretsFor(const std::stri
 void Dispatcher::Deliver(store::WebhookJob job) {
   std::optional<SigningSecrets> secrets = SecretsFor(job.account);
   if (!secrets) {
-    Done(job, false, "the account's webhook secret cannot be read");
+    // Later, not here: StartWaiting, the caller, holds references into the slot counts.
+    asio::post(io_, [this, job = std::move(job)] { Done(job, false, "the account's webhook secret cannot be read"); });
     return;
   }
   // Shared with the failure handler below.
@@ -227,6 +269,7 @@ void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::s
     }
   }
   metrics_.Counter("deliverer_webhook_deliveries_total", "Producer webhook attempts", {{"outcome", outcome}}).Inc();
+  Release(job.account);
   done_.push_back(store::WebhookDone{job.event_id, delivered, next_at});
   if (done_.size() == 1) asio::post(io_, [this] { FlushDone(); });
 }
@@ -237,10 +280,13 @@ void Dispatcher::FlushDone() {
   for (const store::WebhookDone& d : done_) event_ids.push_back(d.event_id);
   store_.CompleteWebhooks(std::move(done_), [this, event_ids = std::move(event_ids)](Status) {
     asio::post(io_, [this, event_ids] {
-      for (const std::string& id : event_ids) FreeSlot(id);
-      // More are waiting: once half the slots are free, take them now rather than at the
-      // next tick (one outbox read per batch).
-      if (backlog_ && in_flight_.size() <= options_.max_concurrent / 2) ArmPoll(Millis(0));
+      for (const std::string& id : event_ids) unrecorded_.erase(id);
+      // More are due: read them now rather than at the next tick, once fewer than half the
+      // events taken are still waiting. One outbox read per recorded batch at most, and
+      // only once the batch is recorded, so the read does not return the events just sent;
+      // and not while an account is full, whose due events the read would walk past
+      // (Release reads again when it has room).
+      if (backlog_ && waiting_total_ < MaxWaiting() / 2 && FullAccounts().empty()) ArmPoll(Millis(0));
     });
   });
   done_.clear();

@@ -14,7 +14,10 @@
 //
 // Fairness: at most `max_concurrent` POSTs are under way, and at most `max_per_account`
 // of them for one account, so that a receiver that is slow or never answers holds only
-// its own account's slots; the outbox is read past the events of accounts that are full.
+// its own account's slots. Events read from the outbox wait in memory, a few slots'
+// worth per account (kQueuedPerSlot), so a slot is refilled the moment its POST is
+// answered rather than after the outcome's commit and the next outbox read; the outbox is
+// read past the events of accounts that hold their share.
 // An exception from a library while an event is delivered fails that attempt only: it
 // is logged, counted (deliverer_unhandled_exceptions_total) and retried like any failure.
 //
@@ -27,6 +30,7 @@
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 
+#include <deque>
 #include <list>
 #include <map>
 #include <memory>
@@ -104,9 +108,19 @@ class Dispatcher final : public routing::CircuitObserver {
   // read before).
   std::optional<SigningSecrets> SecretsFor(const std::string& account);
   void Done(const store::WebhookJob& job, bool delivered, const std::string& why);
-  // Takes a slot for `job`; false when its account or the dispatcher has none free.
-  bool TakeSlot(const store::WebhookJob& job);
-  void FreeSlot(const std::string& event_id);
+  // Queues an event read from the outbox; false when its account holds its share already.
+  bool Take(store::WebhookJob job);
+  // POSTs queued events while the dispatcher and their accounts have slots.
+  void StartWaiting();
+  // An attempt of `account` is over: its slot is free for the account's next event, though
+  // its outcome is still on its way to the store (the event stays in unrecorded_ until then).
+  void Release(const std::string& account);
+  // Events queued in memory at most, in all and per account (POSTs under way included):
+  // a few slots' worth, so that a slot is refilled the moment it frees, not one outbox
+  // read later, while an account whose receiver is slow holds a bounded share.
+  size_t MaxWaiting() const { return options_.max_concurrent * kQueuedPerSlot; }
+  size_t MaxTakenPerAccount() const { return options_.max_per_account * kQueuedPerSlot; }
+  static constexpr size_t kQueuedPerSlot = 4;
   std::vector<std::string> FullAccounts() const;
   // Records every outcome Done collected since the last flush in one store write.
   void FlushDone();
@@ -120,8 +134,23 @@ class Dispatcher final : public routing::CircuitObserver {
   Poster poster_;  // io_ thread only
   boost::asio::steady_timer timer_;
   std::mt19937_64 random_;
-  std::map<std::string, std::string> in_flight_;  // event id → account; io_ thread only
-  std::map<std::string, size_t> account_in_flight_;  // no account with 0; io_ thread only
+  // Events taken from the outbox whose outcome is not recorded yet (queued, being POSTed,
+  // or their outcome on its way to the store): a read must not take them again, since
+  // the outbox shows them due until that write commits.
+  std::set<std::string> unrecorded_;  // io_ thread only
+  // Taken events not POSTed yet, per account (no account with none), and their count.
+  std::map<std::string, std::deque<store::WebhookJob>> waiting_;  // io_ thread only
+  size_t waiting_total_ = 0;                                      // io_ thread only
+  // Per account, events queued or being POSTed (no account with 0).
+  std::map<std::string, size_t> account_taken_;  // io_ thread only
+  // POSTs under way, in all and per account (no account with 0). A slot is held for the
+  // POST only, not for the write of its outcome, so a receiver that answers at once is
+  // sent to at the rate it answers, not at the rate of the store's commits.
+  size_t posting_ = 0;                            // io_ thread only
+  std::map<std::string, size_t> account_posting_;  // io_ thread only
+  bool start_posted_ = false;                     // a StartWaiting is queued on io_
+  metrics::Gauge& posting_gauge_;  // posting_
+  metrics::Gauge& waiting_gauge_;  // waiting_total_
   std::list<OpsEvent> ops_;           // io_ thread only
   // Outcomes waiting for FlushDone, which is posted when the first one arrives: the
   // completions of one turn of io_ share a write.

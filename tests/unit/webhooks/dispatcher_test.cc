@@ -6,6 +6,8 @@
 
 #include <atomic>
 #include <list>
+#include <map>
+#include <mutex>
 #include <memory>
 #include <thread>
 
@@ -144,6 +146,39 @@ TEST_F(DispatcherTest, AReceiverThatNeverAnswersDelaysOnlyItsOwnAccount) {
 
   silent.CloseAll();  // the POSTs under way fail now, so Stop need not wait for the timeout
   dispatcher.Stop();
+}
+
+// A receiver that answers at once is sent to at the rate it answers: an account's slot
+// frees when its POST is answered, not when the store has recorded the outcome (which
+// took a commit, and once held the dispatcher to a fraction of the rate), and an event
+// whose outcome is on its way is not sent again.
+TEST_F(DispatcherTest, ASlotFreesWhenThePostIsAnsweredNotWhenItsOutcomeIsRecorded) {
+  std::mutex received_mutex;
+  std::map<std::string, int> received;  // event id → POSTs
+  LoopbackServer receiver(io_, [&](int, const std::string& body) {
+    const auto at = body.find("\"event_id\":\"");
+    std::lock_guard lock(received_mutex);
+    ++received[body.substr(at + 12, body.find('"', at + 12) - at - 12)];
+    return Ok("");
+  });
+  SystemClock clock;
+  const int64_t now = clock.NowUnixMillis();
+  constexpr int kEvents = 10;
+  for (int i = 0; i < kEvents; ++i) outbox_.Add(Job("e" + std::to_string(i), "acme", receiver.port(), now), now + i - 100);
+  outbox_.HoldCompletions();
+  DispatcherOptions options = Options();
+  options.max_per_account = 2;
+  Dispatcher dispatcher(options, outbox_, metrics_, clock);
+  dispatcher.Start();
+
+  EXPECT_TRUE(Eventually([&] { return outbox_.HeldOutcomes() == kEvents; }))
+      << "every event is sent while no outcome is recorded yet; held: " << outbox_.HeldOutcomes();
+  outbox_.ReleaseCompletions();
+  EXPECT_TRUE(Eventually([&] { return outbox_.PendingWebhooks().value() == 0; }));
+  dispatcher.Stop();
+  std::lock_guard lock(received_mutex);
+  EXPECT_EQ(received.size(), static_cast<size_t>(kEvents));
+  for (const auto& [event_id, posts] : received) EXPECT_EQ(posts, 1) << event_id << " was sent again before its outcome was recorded";
 }
 
 TEST_F(DispatcherTest, AnEventOlderThanMaxAgeIsGivenUpAndCountedAYoungerOneIsRetried) {

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/mutex.h"
@@ -54,7 +55,36 @@ class FakeOutbox final : public store::OutboxStore {
     }
     return jobs;
   }
+  // While held, outcomes are kept unrecorded (the outbox still shows their events due, as
+  // a store does until its commit) until ReleaseCompletions.
+  void HoldCompletions() {
+    common::MutexLock lock(mutex_);
+    hold_ = true;
+  }
+  void ReleaseCompletions() {
+    std::vector<std::pair<std::vector<store::WebhookDone>, store::StatusCallback>> held;
+    {
+      common::MutexLock lock(mutex_);
+      hold_ = false;
+      held.swap(held_);
+    }
+    for (auto& [done, callback] : held) CompleteWebhooks(std::move(done), std::move(callback));
+  }
+  size_t HeldOutcomes() const {
+    common::MutexLock lock(mutex_);
+    size_t count = 0;
+    for (const auto& held : held_) count += held.first.size();
+    return count;
+  }
+
   void CompleteWebhooks(std::vector<store::WebhookDone> done, store::StatusCallback callback) override {
+    {
+      common::MutexLock lock(mutex_);
+      if (hold_) {
+        held_.emplace_back(std::move(done), std::move(callback));
+        return;
+      }
+    }
     {
       common::MutexLock lock(mutex_);
       for (const store::WebhookDone& d : done) {
@@ -85,6 +115,8 @@ class FakeOutbox final : public store::OutboxStore {
   mutable common::Mutex mutex_;
   std::map<std::string, Row> rows_ GUARDED_BY(mutex_);
   std::vector<std::vector<std::string>> skipped_;
+  bool hold_ GUARDED_BY(mutex_) = false;
+  std::vector<std::pair<std::vector<store::WebhookDone>, store::StatusCallback>> held_ GUARDED_BY(mutex_);
 };
 
 }  // namespace deliverer::webhooks::testing
