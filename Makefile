@@ -52,8 +52,13 @@ fuzz-build: deps
 	  -DDELIVERER_FUZZ=ON -DDELIVERER_TESTS=OFF >/dev/null
 	cmake --build $(FUZZ_BUILD) -j $(JOBS) --target fuzzers
 
+# The E.164 differential first: a million numbers through the NumberingPlan and through
+# libphonenumber, any disagreement fails (docs/benchmarks.md "E.164 validation from
+# libphonenumber's metadata").
 bench: build
 	scripts/install-deps --bench
+	DELIVERER_E164_DIFFERENTIAL_NUMBERS=1000000 $(BUILD)/tests/unit/validation/validation_test \
+	  --gtest_filter='E164Differential.*' --gtest_brief=1
 	scripts/bench-micro $(BUILD)
 	scripts/bench-ingest $(BUILD)
 	scripts/bench-e2e $(BUILD)

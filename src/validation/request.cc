@@ -9,6 +9,7 @@
 
 #include "common/ids.h"
 #include "text/text.h"
+#include "validation/numbering_plan.h"
 #include "validation/rules.h"
 
 namespace deliverer::validation {
@@ -291,6 +292,9 @@ Result<std::unique_ptr<Validator>> Validator::Create(const ValidatorOptions& opt
     }
     impl->settings.disallowed.push_back(std::move(re));
   }
+  // The numbering plan is compiled once per process (about 20 ms): at start-up rather
+  // than in the first request. Should it fail, the destination rule asks libphonenumber.
+  static_cast<void>(NumberingPlan::Compiled());
   return std::unique_ptr<Validator>(new Validator(std::move(impl)));
 }
 
