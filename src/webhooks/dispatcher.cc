@@ -155,7 +155,13 @@ bool Dispatcher::Take(store::WebhookJob job) {
 void Dispatcher::StartWaiting() {
   start_posted_ = false;
   if (stopping_) return;  // what waits stays due in the outbox for the next start
-  for (auto it = waiting_.begin(); it != waiting_.end() && posting_ < options_.max_concurrent;) {
+  // Round robin from the account after the one served last, so that when the dispatcher's
+  // own slots are the limit, no account comes first every time by its name.
+  auto it = waiting_.upper_bound(last_served_);
+  for (size_t visited = 0, accounts = waiting_.size(); visited < accounts && posting_ < options_.max_concurrent;
+       ++visited) {
+    if (it == waiting_.end()) it = waiting_.begin();
+    last_served_ = it->first;
     size_t& posting = account_posting_[it->first];
     while (!it->second.empty() && posting < options_.max_per_account && posting_ < options_.max_concurrent) {
       store::WebhookJob job = std::move(it->second.front());

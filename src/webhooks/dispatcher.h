@@ -149,6 +149,7 @@ class Dispatcher final : public routing::CircuitObserver {
   size_t posting_ = 0;                            // io_ thread only
   std::map<std::string, size_t> account_posting_;  // io_ thread only
   bool start_posted_ = false;                     // a StartWaiting is queued on io_
+  std::string last_served_;                       // StartWaiting's round robin
   metrics::Gauge& posting_gauge_;  // posting_
   metrics::Gauge& waiting_gauge_;  // waiting_total_
   std::list<OpsEvent> ops_;           // io_ thread only

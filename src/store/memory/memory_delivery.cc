@@ -191,7 +191,7 @@ void MemoryStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback
         if (hook.job.event_id != d.event_id) continue;
         ++hook.job.attempts;
         if (d.delivered) {
-          hook.state = StoredWebhook::State::kDelivered;
+          hook.state = StoredWebhook::State::kDelivered;  // removed below, as SQLite deletes its row
         } else if (d.next_at_ms == 0) {
           hook.state = StoredWebhook::State::kGivenUp;
         } else {
@@ -200,6 +200,7 @@ void MemoryStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback
         }
       }
     }
+    std::erase_if(state.webhooks, [](const StoredWebhook& hook) { return hook.state == StoredWebhook::State::kDelivered; });
     return std::function<void()>([callback = std::move(callback)] { callback(Status::Ok()); });
   });
 }

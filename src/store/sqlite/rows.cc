@@ -128,6 +128,12 @@ Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt) {
   }
 }
 
+std::vector<MessageEvent> WithQueuedEvent(std::vector<MessageEvent> stored, int64_t created_at_ms) {
+  if (!stored.empty() && stored.front().status == model::Status::kQueued) return stored;
+  stored.insert(stored.begin(), MessageEvent{model::Status::kQueued, created_at_ms, {}, {}});
+  return stored;
+}
+
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id) {
   auto stmt = db.Prepare(
       "SELECT status, at, carrier, detail FROM events WHERE message_id = ? ORDER BY rowid");

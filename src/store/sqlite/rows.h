@@ -28,6 +28,9 @@ Result<bool> RemoveSuppression(Connection& db, const std::string& account,
 // Steps a bound statement to its end, collecting the text of its first column (ids).
 Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt);
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id);
+// A message's history as the API shows it: its `queued` event is its created_at, stored as
+// a row only by versions before it was derived (then it is the first row, kept as is).
+std::vector<MessageEvent> WithQueuedEvent(std::vector<MessageEvent> stored, int64_t created_at_ms);
 
 // Bodies at rest (docs/reliability.md S9) are sealed with their row as context, so a body
 // copied into another row does not open.

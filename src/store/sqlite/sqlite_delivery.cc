@@ -320,12 +320,21 @@ void SqliteStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallbac
 void SqliteStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) {
   auto apply = [done = std::move(done)](Connection& db) -> Status {
     for (const WebhookDone& d : done) {
+      if (d.delivered) {
+        // Its job is done, and nothing reads it again: the row goes, and with it two thirds
+        // of what the outbox would hold per message until retention.
+        auto gone = db.Prepare("DELETE FROM webhooks WHERE event_id = ?");
+        if (!gone.ok()) return gone.take_error();
+        gone->Bind(1, d.event_id);
+        if (auto s = gone->Run(); !s.ok()) return s;
+        continue;
+      }
+      // A failed attempt: retried at next_at, or given up (next_at 0) and kept as state 2.
       auto stmt = db.Prepare(
-          "UPDATE webhooks SET attempts = attempts + 1,"
-          " state = CASE WHEN ?1 THEN 1 WHEN ?2 = 0 THEN 2 ELSE 0 END,"
-          " next_at = CASE WHEN ?2 = 0 THEN next_at ELSE ?2 END WHERE event_id = ?3");
+          "UPDATE webhooks SET attempts = attempts + 1, state = CASE WHEN ?1 = 0 THEN 2 ELSE 0 END,"
+          " next_at = CASE WHEN ?1 = 0 THEN next_at ELSE ?1 END WHERE event_id = ?2");
       if (!stmt.ok()) return stmt.take_error();
-      stmt->Bind(1, int64_t{d.delivered ? 1 : 0}).Bind(2, d.next_at_ms).Bind(3, d.event_id);
+      stmt->Bind(1, d.next_at_ms).Bind(2, d.event_id);
       if (auto s = stmt->Run(); !s.ok()) return s;
     }
     return Status::Ok();

@@ -85,10 +85,6 @@ Result<std::optional<QueuedRef>> InsertReply(Connection& db, const ComplianceRep
   if (!found.ok()) return found.take_error();
   if (*found) return std::optional<QueuedRef>();
   if (auto s = InsertMessageRow(db, m, cipher); !s.ok()) return s.error();
-  if (auto s = InsertEvent(db, m.id, MessageEvent{MsgStatus::kQueued, m.created_at_ms, {}, {}});
-      !s.ok()) {
-    return s.error();
-  }
   if (auto s = InsertAudit(db, AuditEntry{0, m.created_at_ms, "compliance", m.account, "",
                                           "message.send", m.id, inbound_id});
       !s.ok()) {

@@ -43,8 +43,8 @@ class InsertJob final : public WriteJob {
       return std::move(**existing);
     }
     if (auto s = db.Exec("SAVEPOINT msg"); !s.ok()) return s.error();
+    // No event row for `queued`: it is the row's created_at (ReadEvents' caller adds it).
     Status s = InsertMessageRow(db, m, cipher_);
-    if (s.ok()) s = InsertEvent(db, m.id, MessageEvent{model::Status::kQueued, m.created_at_ms, {}, {}});
     if (s.ok()) {
       s = InsertAudit(db, AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip,
                                      "message.send", m.id, m.id});
@@ -143,7 +143,7 @@ Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& 
   if (with_events) {
     auto events = ReadEvents(db, id);
     if (!events.ok()) return events.take_error();
-    record->events = std::move(*events);
+    record->events = WithQueuedEvent(std::move(*events), record->created_at_ms);
   }
   return record;
 }
