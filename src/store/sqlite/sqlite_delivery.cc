@@ -131,7 +131,10 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
     seg->Bind(1, Code(r.status)).Bind(2, r.carrier).Bind(3, r.match_key);
     if (auto s = seg->Run(); !s.ok()) return s.error();
   }
-  auto tally = TallySegments(db, message_id, cur.segments);
+  // A single-segment message needs no count of its submits: this receipt is its tally.
+  auto tally = cur.segments == 1
+                   ? Result<model::SegmentTally>(model::SegmentTally{1, r.status == MsgStatus::kDelivered ? 1 : 0, false})
+                   : TallySegments(db, message_id, cur.segments);
   if (!tally.ok()) return tally.take_error();
   const std::optional<MsgStatus> next = model::StatusAfterReceipt(r.status, *tally);
   if (!next) return result;  // other segments still on their way
