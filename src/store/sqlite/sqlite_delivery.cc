@@ -324,8 +324,8 @@ void SqliteStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback
   auto apply = [done = std::move(done)](Connection& db) -> Status {
     for (const WebhookDone& d : done) {
       if (d.delivered) {
-        // Its job is done, and nothing reads it again: the row goes, and with it two thirds
-        // of what the outbox would hold per message until retention.
+        // Nothing reads it again: the row goes, so the outbox holds only what is still to
+        // be sent or was given up, not two rows per message until retention.
         auto gone = db.Prepare("DELETE FROM webhooks WHERE event_id = ?");
         if (!gone.ok()) return gone.take_error();
         gone->Bind(1, d.event_id);
