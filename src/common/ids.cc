@@ -8,6 +8,7 @@
 #include <cstdlib>
 
 #include "common/ascii.h"
+#include "common/random_bytes.h"
 
 namespace deliverer {
 namespace {
@@ -59,7 +60,7 @@ void EnsureCryptoReady() {
 std::string NewUuidV7(int64_t unix_millis) {
   EnsureCryptoReady();
   std::array<uint8_t, 16> b{};
-  randombytes_buf(b.data(), b.size());
+  FillRandom(b.data(), b.size());
   const auto ms = static_cast<uint64_t>(unix_millis);
   for (int i = 0; i < 6; ++i) b[i] = static_cast<uint8_t>(ms >> (40 - 8 * i));
   const uint16_t counter = CounterFor(ms, static_cast<uint16_t>(b[6] << 8 | b[7]));
@@ -94,7 +95,7 @@ std::string RandomBase62(size_t n) {
   while (out.size() < n) {
     // Rejection sampling keeps the distribution uniform: 248 = 4 * 62.
     uint8_t byte = 0;
-    randombytes_buf(&byte, 1);
+    randombytes_buf(&byte, 1);  // API keys are made with this: no copy in a shared block
     if (byte < 248) out.push_back(kBase62[byte % 62]);
   }
   return out;

@@ -6,6 +6,8 @@
 #include <algorithm>
 #include <array>
 
+#include "common/random_bytes.h"
+
 namespace deliverer::crypto {
 namespace {
 
@@ -77,7 +79,7 @@ std::string Cipher::Seal(std::string_view plaintext, std::string_view context) c
   std::string out = Header(key->id);
   out.resize(kHeaderBytes + kNonceBytes + plaintext.size() + kTagBytes);
   unsigned char* nonce = Bytes(out) + kHeaderBytes;
-  randombytes_buf(nonce, kNonceBytes);
+  FillRandom(nonce, kNonceBytes);
   const std::string ad = AdditionalData(out.substr(0, kHeaderBytes), context);
   unsigned long long written = 0;
   crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + kNonceBytes, &written, Bytes(plaintext),
