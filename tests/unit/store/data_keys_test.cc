@@ -41,31 +41,6 @@ class DataKeysTest : public testing::StoreFixture {
     return (*d)->body;
   }
 
-  // Runs SQL on the database file directly, as an attacker or an old version would.
-  void Sql(const std::string& sql) {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((dir_ / "deliverer.db").c_str(), &db), SQLITE_OK);
-    sqlite3_busy_timeout(db, 5000);
-    char* error = nullptr;
-    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
-    sqlite3_free(error);
-    sqlite3_close(db);
-  }
-  std::string One(const std::string& sql) {
-    sqlite3* db = nullptr;
-    sqlite3_open((dir_ / "deliverer.db").c_str(), &db);
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr);
-    std::string out;
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      out.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
-                 static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
-    }
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
-    return out;
-  }
-
   void Rotate() {
     auto ring = crypto::LoadKeyRing(RingPath());
     ASSERT_TRUE(ring.ok()) << ring.error().detail;

@@ -24,15 +24,6 @@ class EraseTest : public testing::StoreFixture {
     return done.get_future().get();
   }
 
-  void MarkSent(const std::string& id) {
-    std::promise<std::vector<Result<ChangeResult>>> done;
-    StatusChange sent{.message_id = id, .status = MsgStatus::kSent, .at_ms = 1500, .carrier = "sim-a",
-                      .attempts = 1, .segments = {SegmentSubmit{0, "k-" + id, "k-" + id}},
-                      .receipt_due_ms = 100'000};
-    store_->RecordChanges({sent}, [&](auto r) { done.set_value(std::move(r)); });
-    ASSERT_TRUE(done.get_future().get()[0].ok());
-  }
-
   // Occurrences of the person's number, in either form, per database file.
   std::vector<std::string> FilesHoldingThePerson() const {
     std::vector<std::string> holding;

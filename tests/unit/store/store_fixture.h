@@ -3,6 +3,7 @@
 // tests make most (a message, an inbound message, a suppression) awaited in place, and
 // the database files readable as an attacker would read them.
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -11,6 +12,7 @@
 #include <iterator>
 #include <map>
 #include <string>
+#include <vector>
 
 #include "common/clock.h"
 #include "store/sqlite/sqlite_store.h"
@@ -79,6 +81,44 @@ class StoreFixture : public ::testing::Test {
           std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
     }
     return files;
+  }
+
+  // Runs SQL on the database file directly, as an attacker, an operator or an old version
+  // would.
+  void Sql(const std::string& sql) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((dir_ / "deliverer.db").c_str(), &db), SQLITE_OK);
+    sqlite3_busy_timeout(db, 5000);
+    char* error = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &error), SQLITE_OK) << error;
+    sqlite3_free(error);
+    sqlite3_close(db);
+  }
+  // The first column of the first row of `sql` read from the file directly, as bytes ("" if
+  // none).
+  std::string One(const std::string& sql) {
+    sqlite3* db = nullptr;
+    sqlite3_open((dir_ / "deliverer.db").c_str(), &db);
+    sqlite3_stmt* stmt = nullptr;
+    EXPECT_EQ(sqlite3_prepare_v2(db, sql.c_str(), -1, &stmt, nullptr), SQLITE_OK) << sqlite3_errmsg(db);
+    std::string out;
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      out.assign(static_cast<const char*>(sqlite3_column_blob(stmt, 0)),
+                 static_cast<size_t>(sqlite3_column_bytes(stmt, 0)));
+    }
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+    return out;
+  }
+
+  // Records `id` sent by sim-a, one segment whose carrier id is "k-<id>".
+  void MarkSent(const std::string& id) {
+    std::promise<std::vector<Result<ChangeResult>>> done;
+    StatusChange sent{.message_id = id, .status = model::Status::kSent, .at_ms = 1500, .carrier = "sim-a",
+                      .attempts = 1, .segments = {SegmentSubmit{0, "k-" + id, "k-" + id}},
+                      .receipt_due_ms = 100'000};
+    store_->RecordChanges({sent}, [&](auto r) { done.set_value(std::move(r)); });
+    ASSERT_TRUE(done.get_future().get()[0].ok());
   }
 
   FakeClock clock_;
