@@ -20,6 +20,7 @@
 #include "common/clock.h"
 #include "config/config.h"
 #include "metrics/metrics.h"
+#include "queue/claims.h"
 #include "queue/queue.h"
 #include "store/audit_log.h"
 #include "store/compliance_store.h"
@@ -40,6 +41,9 @@ struct ApiOptions {
   // must outlive the Api. `queue` takes the committed messages (called on an I/O thread).
   queue::Queue* queue = nullptr;
   const DeliveryView* delivery = nullptr;
+  // Shared with this process's delivery engine, so a cancel and a submit exclude each
+  // other (queue/claims.h); null when nothing delivers here.
+  queue::Claims* claims = nullptr;
   // Where producers' requests are validated; null = on the I/O thread. Checking a number
   // against the numbering plan takes tens of µs (docs/benchmarks.md): run elsewhere, it
   // no longer holds up the other connections' reads, writes and answers.
@@ -113,6 +117,7 @@ class Api {
   boost::asio::awaitable<Response> SendMessage(Context& ctx);
   boost::asio::awaitable<Response> SendBatch(Context& ctx);
   boost::asio::awaitable<Response> GetMessage(Context& ctx);
+  boost::asio::awaitable<Response> CancelMessage(Context& ctx);
   boost::asio::awaitable<Response> ListMessages(Context& ctx);
   boost::asio::awaitable<Response> ListSuppressions(Context& ctx);
   boost::asio::awaitable<Response> PutSuppression(Context& ctx);
@@ -129,6 +134,10 @@ class Api {
   Response Readyz();
   Response Metrics();
 
+  // The message's send_at checked against acceptance at `now_ms` (docs/api.md "Scheduled
+  // sends"): at most 30 days ahead; one in the past means now.
+  static std::optional<Error> CheckSendAt(const validation::ValidatedMessage& message, int64_t now_ms);
+  boost::asio::awaitable<Result<store::CancelResult>> Cancel(const Context& ctx, const std::string& id);
   Result<store::MessageQuery> ParseMessageQuery(std::string_view query, const Caller& caller);
   // Hands the messages created now to the delivery queue.
   void PublishCreated(const std::vector<Result<store::InsertResult>>& results);

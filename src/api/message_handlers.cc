@@ -39,6 +39,8 @@ store::NewMessage ToNewMessage(validation::ValidatedMessage&& v, const Caller& c
   // The hash, not the canonical payload itself, is kept: the payload holds the body.
   m.payload_hash = auth::HashKey(v.canonical_payload);
   m.created_at_ms = now_ms;
+  // A time not ahead of acceptance means now (0): the message is queued at once.
+  if (v.send_at_ms && *v.send_at_ms > now_ms) m.send_at_ms = *v.send_at_ms;
   return m;
 }
 
@@ -64,9 +66,11 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
   if (!parsed.ok()) co_return RejectMessage(parsed.error());
   if (!suppressed.ok()) co_return StorageFailure(suppressed.error(), ctx.caller.request_id);
   if (*suppressed) co_return RejectMessage(Suppressed());
+  const int64_t now_ms = clock_.NowUnixMillis();
+  if (auto e = CheckSendAt(*parsed, now_ms)) co_return RejectMessage(*e);
 
   std::vector<store::NewMessage> batch;
-  batch.push_back(ToNewMessage(std::move(*parsed), ctx.caller, clock_.NowUnixMillis()));
+  batch.push_back(ToNewMessage(std::move(*parsed), ctx.caller, now_ms));
   InsertResults results = co_await AwaitCallback<InsertResults>(
       [&](auto done) { stores_.messages.InsertMessages(std::move(batch), std::move(done)); });
   Result<store::InsertResult>& result = results.front();
@@ -134,6 +138,8 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
       error = item.error();
     } else if (checked.suppressed[i]) {
       error = Suppressed();
+    } else {
+      error = CheckSendAt(*item, now);
     }
     if (error) {
       CountRejected(error->code);
@@ -163,6 +169,7 @@ void Api::PublishCreated(const std::vector<Result<store::InsertResult>>& results
   for (const auto& r : results) {
     if (!r.ok() || r->outcome != store::InsertOutcome::kCreated) continue;
     const store::MessageRecord& m = r->record;
+    if (m.status != model::Status::kQueued) continue;  // scheduled: the engine releases it at send_at
     deliveries.push_back(queue::Delivery{m.id, m.to, m.priority, m.created_at_ms, 0});
   }
   if (!deliveries.empty()) options_.queue->Publish(std::move(deliveries));
@@ -205,6 +212,51 @@ awaitable<Response> Api::GetMessage(Context& ctx) {
     co_return Reject(Error::Of("not_found", "no message with that id"));
   }
   co_return JsonResponse(200, Dump(MessageJson(**found, /*with_events=*/true)));
+}
+
+// The check, the claim and the commit in this order: another account's message answers
+// exactly like an unknown id, whether or not it is being submitted.
+awaitable<Response> Api::CancelMessage(Context& ctx) {
+  const std::string id = CanonicalMessageId(ctx.path_param);
+  auto found = stores_.messages.GetMessage(id, /*with_events=*/false);
+  if (!found.ok()) co_return StorageFailure(found.error(), ctx.caller.request_id);
+  if (!found->has_value() || ((*found)->account != ctx.caller.account && !IsAdmin(ctx.caller))) {
+    co_return Reject(Error::Of("not_found", "no message with that id"));
+  }
+  if (options_.claims != nullptr && !options_.claims->ClaimForCancel(id)) {
+    co_return Reject(Error::Of("conflict", "the message is sending: a carrier has it already"));
+  }
+  Result<store::CancelResult> result = co_await Cancel(ctx, id);
+  if (options_.claims != nullptr) options_.claims->ReleaseCancel(id);
+  if (!result.ok()) co_return StorageFailure(result.error(), ctx.caller.request_id);
+  switch (result->outcome) {
+    case store::CancelOutcome::kNotFound:
+      co_return Reject(Error::Of("not_found", "no message with that id"));
+    case store::CancelOutcome::kNotCancelable:
+      co_return Reject(Error::Of("conflict", fmt::format("the message is {}: only a scheduled or queued "
+                                                         "message can be canceled",
+                                                         model::ToString(result->record.status))));
+    case store::CancelOutcome::kCanceled:
+      break;
+  }
+  metrics_.Counter("deliverer_messages_canceled_total", "Messages canceled by their producer").Inc();
+  co_return JsonResponse(200, Dump(MessageJson(result->record, /*with_events=*/true)));
+}
+
+awaitable<Result<store::CancelResult>> Api::Cancel(const Context& ctx, const std::string& id) {
+  store::CancelRequest request;
+  request.message_id = id;
+  if (!IsAdmin(ctx.caller)) request.account = ctx.caller.account;
+  request.key_id = ctx.caller.key_id;
+  request.source_ip = ctx.caller.source_ip;
+  request.at_ms = clock_.NowUnixMillis();
+  co_return co_await AwaitCallback<Result<store::CancelResult>>(
+      [&](auto done) { stores_.messages.CancelMessage(std::move(request), std::move(done)); });
+}
+
+std::optional<Error> Api::CheckSendAt(const validation::ValidatedMessage& message, int64_t now_ms) {
+  if (!message.send_at_ms || *message.send_at_ms - now_ms <= model::kMaxScheduleAheadMs) return std::nullopt;
+  return Error::Of("invalid_field", "'send_at' must be at most 30 days ahead", "send_at");
 }
 
 awaitable<Response> Api::ListMessages(Context& ctx) {

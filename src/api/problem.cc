@@ -13,7 +13,7 @@ struct CodeInfo {
 };
 
 // docs/api.md "Errors": the codes of the API and those of the HTTP layer and the server.
-constexpr std::array<CodeInfo, 24> kCodes = {{
+constexpr std::array<CodeInfo, 25> kCodes = {{
     {"invalid_json", 400, "Invalid JSON"},
     {"invalid_field", 400, "Invalid field"},
     {"invalid_destination", 400, "Invalid destination"},
@@ -28,6 +28,7 @@ constexpr std::array<CodeInfo, 24> kCodes = {{
     {"not_found", 404, "Not found"},
     {"method_not_allowed", 405, "Method not allowed"},
     {"idempotency_conflict", 409, "Idempotency conflict"},
+    {"conflict", 409, "Conflict"},
     {"payload_too_large", 413, "Payload too large"},
     {"unsupported_media_type", 415, "Unsupported media type"},
     {"recipient_suppressed", 422, "Recipient suppressed"},

@@ -42,6 +42,7 @@ nlohmann::json MessageJson(const store::MessageRecord& m, bool with_events) {
       {"done_at", OptionalTime(m.done_at_ms)},
       {"error", nullptr},
   };
+  if (m.send_at_ms) j["send_at"] = FormatRfc3339(*m.send_at_ms);
   if (m.error) {
     j["error"] = {{"code", m.error->code},
                   {"detail", m.error->detail},
@@ -56,12 +57,14 @@ nlohmann::json MessageJson(const store::MessageRecord& m, bool with_events) {
 }
 
 nlohmann::json AcceptedJson(const store::MessageRecord& m, int64_t estimated_ms) {
-  return {{"message_id", m.id},
-          {"status", model::ToString(m.status)},
-          {"encoding", model::ToString(m.encoding)},
-          {"segments", m.segments},
-          {"estimated_processing_ms", estimated_ms},
-          {"created_at", FormatRfc3339(m.created_at_ms)}};
+  nlohmann::json j = {{"message_id", m.id},
+                      {"status", model::ToString(m.status)},
+                      {"encoding", model::ToString(m.encoding)},
+                      {"segments", m.segments},
+                      {"estimated_processing_ms", estimated_ms},
+                      {"created_at", FormatRfc3339(m.created_at_ms)}};
+  if (m.send_at_ms) j["send_at"] = FormatRfc3339(*m.send_at_ms);
+  return j;
 }
 
 nlohmann::json SuppressionJson(const store::Suppression& s) {

@@ -25,6 +25,8 @@ Engine::Engine(asio::io_context& io, EngineOptions options, EngineDeps deps)
       metrics_(deps.metrics),
       clock_(deps.clock),
       circuit_observer_(deps.circuit_observer),
+      own_claims_(deps.claims == nullptr ? std::make_unique<queue::Claims>() : nullptr),
+      claims_(deps.claims != nullptr ? *deps.claims : *own_claims_),
       keywords_(options_.extra_opt_out_keywords),
       random_(static_cast<uint64_t>(deps.clock.NowUnixMillis())),
       retry_timer_(io),
@@ -141,15 +143,21 @@ void Engine::ArmRetryTimer() {
 void Engine::Dispatch(queue::Delivery delivery) {
   ++in_flight_;
   const int64_t now_ms = clock_.NowUnixMillis();
+  if (!claims_.ClaimForDelivery(delivery.message_id)) {
+    // A cancel is deciding: it commits within a write, then this finds it canceled.
+    Requeue(std::move(delivery), now_ms + kCancelPendingRetry.count());
+    return;
+  }
   auto found = delivery_store_.GetForDelivery(delivery.message_id);
   if (!found.ok()) {
     log::WarnFor("delivery", delivery.message_id, "cannot read the message: {}", found.error().code);
     Requeue(std::move(delivery), now_ms + options_.no_carrier_retry.count());
     return;
   }
-  if (!found->has_value() || (*found)->status >= model::Status::kSent) {
-    --in_flight_;  // finished already (e.g. recovered twice, or expired while waiting)
+  if (!found->has_value() || !model::IsWaiting((*found)->status)) {
+    --in_flight_;  // finished already (e.g. recovered twice, expired or canceled while waiting)
     failed_carriers_.erase(delivery.message_id);
+    Unclaim(delivery);
     queue_.Ack(delivery);
     return;
   }
@@ -280,6 +288,7 @@ void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, stor
 
 void Engine::Requeue(queue::Delivery delivery, int64_t at_ms) {
   --in_flight_;
+  Unclaim(delivery);
   queue_.Retry(std::move(delivery), at_ms);
 }
 

@@ -30,6 +30,7 @@
 #include "compliance/keywords.h"
 #include "compliance/replies.h"
 #include "metrics/metrics.h"
+#include "queue/claims.h"
 #include "queue/queue.h"
 #include "config/config.h"
 #include "routing/circuit_board.h"
@@ -78,6 +79,8 @@ struct EngineDeps {
   // Told when a carrier's circuit opens or closes again (the operators' webhook); null:
   // nobody is.
   routing::CircuitObserver* circuit_observer = nullptr;
+  // Shared with the API's cancels (queue/claims.h); null: the engine keeps its own.
+  queue::Claims* claims = nullptr;
 };
 
 // Per carrier, for GET /v1/admin/carriers and the gauges.
@@ -141,6 +144,10 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   void Requeue(queue::Delivery delivery, int64_t at_ms);
   void ArmRetryTimer();
   void Sweep();
+  // Scheduled messages whose send_at came: queued in the store, then handed to the queue.
+  void ReleaseDue(int64_t now_ms);
+  // The delivery is done with for now (acked or back in the queue): a cancel may take it.
+  void Unclaim(const queue::Delivery& delivery) { claims_.ReleaseDelivery(delivery.message_id); }
   void ExpireAll(const std::vector<std::string>& ids, model::Status from, store::MessageError error,
                  int64_t now_ms);
   void WaitForWrites(Millis budget);
@@ -174,6 +181,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   metrics::Registry& metrics_;
   const Clock& clock_;
   routing::CircuitObserver* const circuit_observer_;  // may be null
+  std::unique_ptr<queue::Claims> own_claims_;         // when deps.claims is null
+  queue::Claims& claims_;
   const compliance::KeywordClassifier keywords_;
 
   std::map<std::string, std::unique_ptr<carriers::Carrier>, std::less<>> carriers_;

@@ -15,6 +15,9 @@ struct Engine::InFlight {
   std::vector<int> segments;
 };
 
+// How soon a delivery found held by a cancel is taken again: the cancel's one commit.
+inline constexpr Millis kCancelPendingRetry{50};
+
 // The concatenation reference of a message's segments: the same on every attempt, so
 // that the parts a retry resends join those accepted before on the handset.
 uint16_t ConcatReferenceOf(std::string_view message_id);

@@ -177,6 +177,7 @@ void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {
   delivery_store_.RecordChanges({change}, [this, delivery = std::move(delivery), change](auto results) mutable {
     Post([this, delivery = std::move(delivery), change = std::move(change), result = std::move(results[0])]() mutable {
       --in_flight_;
+      Unclaim(delivery);
       if (!result.ok()) {
         // Not durable: the message keeps its old status; try the whole step again.
         log::WarnFor("delivery", delivery.message_id, "cannot record status {}", model::ToString(change.status));
@@ -307,10 +308,47 @@ void Engine::Sweep() {
     std::erase_if(*late, [this](const std::string& id) { return submitting_.contains(id); });
     ExpireAll(*late, model::Status::kQueued, model::TtlExpiredError(), now_ms);
   }
+  ReleaseDue(now_ms);
   RefreshSnapshot();
   sweep_timer_.expires_after(options_.sweep_interval);
   sweep_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) Sweep();
+  });
+}
+
+// Never before send_at: a message is listed only once its time has come. At most one
+// sweep late (options_.sweep_interval); a full page asks for the next at once, so a burst
+// scheduled for one minute is released at the writer's pace, not a page a sweep.
+void Engine::ReleaseDue(int64_t now_ms) {
+  constexpr int kPage = 2000;
+  auto due = delivery_store_.ListDueScheduled(now_ms, kPage);
+  if (!due.ok()) {
+    log::Warn("delivery", "cannot read the scheduled messages: {}", due.error().code);
+    return;
+  }
+  if (due->empty()) return;
+  std::vector<store::StatusChange> changes;
+  changes.reserve(due->size());
+  for (const store::QueuedRef& ref : *due) {
+    store::StatusChange change;
+    change.message_id = ref.id;
+    change.status = model::Status::kQueued;
+    change.only_from = model::Status::kScheduled;  // a cancel that came first wins
+    change.at_ms = now_ms;
+    changes.push_back(std::move(change));
+  }
+  const bool full = due->size() == kPage;
+  delivery_store_.RecordChanges(std::move(changes), [this, refs = std::move(*due), full](auto results) {
+    std::vector<queue::Delivery> released;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (!results[i].ok() || !results[i]->applied()) continue;
+      const store::QueuedRef& ref = refs[i];
+      released.push_back(queue::Delivery{ref.id, ref.to, ref.priority, ref.created_at_ms, ref.attempts});
+    }
+    metrics_.Counter("deliverer_messages_released_total", "Scheduled messages queued at their send_at")
+        .Inc(static_cast<double>(released.size()));
+    if (!released.empty()) queue_.Publish(std::move(released));  // thread-safe; Notify posts
+    if (full) Post([this] { if (!stopping_) ReleaseDue(clock_.NowUnixMillis()); });
   });
 }
 

@@ -12,6 +12,11 @@ int WaitingDelta(Status from, Status to) {
 ChangeVerdict DecideChange(Status current, Status proposed, std::optional<Status> only_from) {
   if (IsTerminal(current)) return ChangeVerdict::kIgnore;
   if (only_from && current != *only_from) return ChangeVerdict::kIgnore;
+  if (current == Status::kScheduled) {
+    // Not given to any carrier yet: released, canceled or ended, never "attempted".
+    if (proposed == Status::kQueued || IsTerminal(proposed)) return ChangeVerdict::kMove;
+    return ChangeVerdict::kIgnore;
+  }
   switch (proposed) {
     case Status::kQueued:
     case Status::kSending:
@@ -24,6 +29,10 @@ ChangeVerdict DecideChange(Status current, Status proposed, std::optional<Status
     case Status::kFailed:
     case Status::kRejected:
       return ChangeVerdict::kMove;
+    case Status::kCanceled:
+      return IsCancelable(current) ? ChangeVerdict::kMove : ChangeVerdict::kIgnore;
+    case Status::kScheduled:
+      return ChangeVerdict::kIgnore;  // nothing goes back to waiting for its time
   }
   return ChangeVerdict::kIgnore;
 }

@@ -4,10 +4,13 @@
 // transaction, asks these functions what happens, and writes the answer: no backend and
 // no SQL decides a status. Pure, thread-safe.
 //
-//   queued ──► sending ──► sent ──► delivered | expired | failed | rejected
-//      ▲          │
-//      └──────────┘  a failed attempt that will be retried stays (or goes back to) queued
+//   scheduled ──► queued ──► sending ──► sent ──► delivered | expired | failed | rejected
+//       │            ▲ │          │
+//       │            │ └──────────┘  a failed attempt that will be retried stays queued
+//       └────────────┴──► canceled   (by the producer, while scheduled or queued)
 //
+// - A scheduled message waits for its `send_at`; only its release (to queued), a cancel
+//   or an erasure moves it.
 // - A final status is sticky: nothing moves a message out of it (a late receipt, a
 //   duplicate receipt or a stale outcome changes nothing).
 // - A multipart message is delivered when every segment is; one segment's failure ends it.
@@ -33,6 +36,13 @@ struct MessageError {
 // Waiting for a carrier: counted in the queue depth that back-pressure reads.
 inline bool IsWaiting(Status s) { return s == Status::kQueued || s == Status::kSending; }
 
+// A change producers are told of by webhook: sent, and every final status. Scheduled and
+// queued are where a message starts or waits, not news.
+inline bool IsAnnounced(Status s) { return s == Status::kSent || IsTerminal(s); }
+
+// A producer may cancel a message that no carrier has been given yet.
+inline bool IsCancelable(Status s) { return s == Status::kScheduled || s == Status::kQueued; }
+
 // How the number of waiting messages changes when one moves from `from` to `to`.
 int WaitingDelta(Status from, Status to);
 
@@ -43,9 +53,10 @@ enum class ChangeVerdict : uint8_t {
                    // status stays queued (docs/api.md "Statuses": queued covers retries)
   kMove,           // the message moves to `proposed`
 };
-// `proposed` queued or sending: a retry wait; sent: every segment accepted; a final
-// status: the engine ended the message. `only_from` makes the change conditional (e.g.
-// the receipt wait ends only a message still `sent`).
+// `proposed` queued or sending: a retry wait, or (from scheduled) the release at send_at;
+// sent: every segment accepted; a final status: the engine or the producer (canceled)
+// ended the message. `only_from` makes the change conditional (e.g. the receipt wait
+// ends only a message still `sent`).
 ChangeVerdict DecideChange(Status current, Status proposed, std::optional<Status> only_from);
 
 // A receipt counts only when it reports a final state (delivered, expired, failed,
@@ -77,11 +88,11 @@ MessageError NoReceiptError();
 inline constexpr Status kStatusAfterTtl = Status::kExpired;
 MessageError TtlExpiredError();
 
-// A message still queued when its recipient's data is erased on request is never sent: it
-// ends as a refusal for policy would. Only a message still `queued` is ended: one already
-// on its way to a carrier (`sending`) goes on, and its outcome is recorded as usual.
+// A message still queued or scheduled when its recipient's data is erased on request is
+// never sent: it ends as a refusal for policy would. One already on its way to a carrier
+// (`sending`) goes on, and its outcome is recorded as usual.
 inline constexpr Status kStatusAfterErasure = Status::kRejected;
-inline constexpr Status kErasureEndsFrom = Status::kQueued;
+inline bool ErasureEnds(Status s) { return s == Status::kQueued || s == Status::kScheduled; }
 MessageError RecipientErasedError();
 
 }  // namespace deliverer::model

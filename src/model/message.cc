@@ -5,8 +5,8 @@
 namespace deliverer::model {
 namespace {
 
-constexpr std::array<std::string_view, 7> kStatusNames = {
-    "queued", "sending", "sent", "delivered", "expired", "failed", "rejected"};
+constexpr std::array<std::string_view, 9> kStatusNames = {
+    "queued", "sending", "sent", "delivered", "expired", "failed", "rejected", "scheduled", "canceled"};
 constexpr std::array<std::string_view, 3> kPriorityNames = {"low", "normal", "high"};
 constexpr std::array<std::string_view, 2> kTypeNames = {"sms", "flash"};
 constexpr std::array<std::string_view, 2> kEncodingNames = {"gsm7", "ucs2"};

@@ -7,8 +7,11 @@
 
 namespace deliverer::model {
 
-// queued → sending → sent → delivered | expired | failed | rejected (docs/api.md "Statuses").
-enum class Status : uint8_t { kQueued, kSending, kSent, kDelivered, kExpired, kFailed, kRejected };
+// scheduled → queued → sending → sent → delivered | expired | failed | rejected | canceled
+// (docs/api.md "Statuses"). The values are stored: new ones are appended, never inserted.
+enum class Status : uint8_t {
+  kQueued, kSending, kSent, kDelivered, kExpired, kFailed, kRejected, kScheduled, kCanceled
+};
 enum class Priority : uint8_t { kLow, kNormal, kHigh };
 enum class MessageType : uint8_t { kSms, kFlash };
 enum class Encoding : uint8_t { kGsm7, kUcs2 };
@@ -39,7 +42,7 @@ struct Message {
 
 inline bool IsTerminal(Status s) {
   return s == Status::kDelivered || s == Status::kExpired || s == Status::kFailed ||
-         s == Status::kRejected;
+         s == Status::kRejected || s == Status::kCanceled;
 }
 
 // Limits of docs/api.md "POST /v1/messages", in one place.
@@ -49,5 +52,7 @@ inline constexpr int kDefaultTtlSeconds = 172'800;
 inline constexpr int kMaxSegments = 10;
 inline constexpr size_t kMaxClientRefChars = 64;
 inline constexpr size_t kMaxBatchItems = 1000;
+// `send_at` may be at most this far ahead of acceptance (docs/api.md "Scheduled sends").
+inline constexpr int64_t kMaxScheduleAheadMs = 30LL * 24 * 3600 * 1000;
 
 }  // namespace deliverer::model

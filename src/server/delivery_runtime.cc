@@ -40,7 +40,7 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   rt->engine_ = std::make_unique<delivery::Engine>(
       rt->io_, delivery::EngineOptions::From(rt->config_),
       delivery::EngineDeps{store, store, store, *rt->queue_, *rt->router_, *rt->circuits_, metrics, clock,
-                           rt->webhooks_.get()});
+                           rt->webhooks_.get(), &rt->claims_});
   std::map<std::string, receipts::CarrierIdMatch> id_match;
   for (const config::CarrierConfig& c : rt->config_.carriers) {
     id_match[c.id] = carriers::IdMatchOf(c);

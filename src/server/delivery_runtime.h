@@ -14,6 +14,7 @@
 #include "config/config.h"
 #include "delivery/engine.h"
 #include "metrics/metrics.h"
+#include "queue/claims.h"
 #include "queue/embedded/embedded_queue.h"
 #include "routing/circuit_board.h"
 #include "routing/router_holder.h"
@@ -32,6 +33,8 @@ class DeliveryRuntime final : public api::DeliveryView {
   ~DeliveryRuntime();
 
   queue::Queue& queue() { return *queue_; }
+  // Shared by the engine and the API's cancels (queue/claims.h).
+  queue::Claims& claims() { return claims_; }
   delivery::Engine& engine() { return *engine_; }
   // Recovers queued messages, connects the carriers, starts the threads.
   Status Start();
@@ -57,6 +60,7 @@ class DeliveryRuntime final : public api::DeliveryView {
   bool demo_ = false;
   boost::asio::io_context io_;
   std::unique_ptr<queue::EmbeddedQueue> queue_;
+  queue::Claims claims_;
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;
   std::unique_ptr<webhooks::Dispatcher> webhooks_;  // the engine's circuit observer

@@ -9,6 +9,8 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_messages_delivered_total", "Messages delivered");
   r.DeclareCounter("deliverer_messages_failed_total", "Messages failed");
   r.DeclareCounter("deliverer_messages_expired_total", "Messages expired");
+  r.DeclareCounter("deliverer_messages_canceled_total", "Messages canceled by their producer");
+  r.DeclareCounter("deliverer_messages_released_total", "Scheduled messages queued at their send_at");
   r.DeclareCounter("deliverer_segments_sent_total", "Segments accepted by a carrier");
   r.DeclareCounter("deliverer_retries_total", "Submit retries");
   r.DeclareCounter("deliverer_carrier_errors_total", "Carrier errors by command_status");

@@ -235,6 +235,7 @@ class Process {
     o.validation_pool = &validation_pool_;
     o.credentials = &credentials_;
     o.queue = delivery_ != nullptr ? &delivery_->queue() : nullptr;
+    o.claims = delivery_ != nullptr ? &delivery_->claims() : nullptr;
     o.delivery = delivery_;
     o.callback_sink = delivery_ != nullptr ? &delivery_->callbacks() : &UnrecordedCallbacks();
     return o;

@@ -27,6 +27,11 @@ class DeliveryStore {
   virtual Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                                     int limit) = 0;
 
+  // Scheduled messages whose send_at is at or before `now_ms`, earliest first. The caller
+  // releases each with a change to queued only from scheduled, and publishes those the
+  // change applied to (a cancel may have come first).
+  virtual Result<std::vector<QueuedRef>> ListDueScheduled(int64_t now_ms, int limit) = 0;
+
   using ChangesCallback = std::function<void(std::vector<Result<ChangeResult>>)>;
   // Applies changes in order (StatusChange says what each may do). Results are in input order.
   virtual void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) = 0;

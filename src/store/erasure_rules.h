@@ -1,6 +1,7 @@
 #pragma once
 // What an erasure (store/erasure_store.h) accepts, matches and writes: the same in every
 // backend, so a number one backend erases another does not refuse.
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -10,13 +11,16 @@
 
 namespace deliverer::store {
 
-// The change that ends a message still waiting for an erased recipient (model/lifecycle.h:
-// only from kErasureEndsFrom, so one already at a carrier goes on).
-inline StatusChange ErasureChange(const std::string& message_id, int64_t at_ms) {
+// The change that ends a message still waiting for an erased recipient, read inside the
+// same write as `current` (model/lifecycle.h ErasureEnds: one already at a carrier goes
+// on). Nullopt when `current` is not one an erasure ends.
+inline std::optional<StatusChange> ErasureChange(const std::string& message_id, model::Status current,
+                                                 int64_t at_ms) {
+  if (!model::ErasureEnds(current)) return std::nullopt;
   StatusChange change;
   change.message_id = message_id;
   change.status = model::kStatusAfterErasure;
-  change.only_from = model::kErasureEndsFrom;
+  change.only_from = current;
   change.at_ms = at_ms;
   change.error = model::RecipientErasedError();
   return change;

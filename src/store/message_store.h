@@ -23,10 +23,19 @@ class MessageStore {
   virtual ~MessageStore() = default;
 
   using InsertCallback = std::function<void(std::vector<Result<InsertResult>>)>;
-  // Stores each message (with its `queued` event and a `message.send` audit entry) unless
-  // its id exists: then the outcome says replay or conflict. Results are in input order.
+  // Stores each message (queued, or scheduled when its send_at is ahead; with a
+  // `message.send` audit entry) unless its id exists: then the outcome says replay or
+  // conflict. Results are in input order.
   // Per-item failures do not affect the other items.
   virtual void InsertMessages(std::vector<NewMessage> messages, InsertCallback done) = 0;
+
+  using CancelCallback = std::function<void(Result<CancelResult>)>;
+  // Cancels a scheduled or queued message of `request.account` (model/lifecycle.h
+  // IsCancelable): status canceled with its event, its webhook outbox row when it has a
+  // callback, and a `message.cancel` audit entry, in one commit. The caller MUST make sure
+  // no delivery of it is under way in this process (delivery/claims.h): the store cannot
+  // see a submit that is on the wire but not recorded yet.
+  virtual void CancelMessage(CancelRequest request, CancelCallback done) = 0;
 
   virtual Result<std::optional<MessageRecord>> GetMessage(const std::string& id,
                                                           bool with_events) = 0;

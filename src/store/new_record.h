@@ -1,9 +1,14 @@
 #pragma once
-// What a message just accepted reads as, the same in every backend: queued, with its one
-// `queued` event, created and updated at acceptance.
+// What a message just accepted reads as, the same in every backend: queued (or scheduled,
+// with a send_at ahead), with that one event, created and updated at acceptance.
+#include <algorithm>
+
 #include "store/records.h"
 
 namespace deliverer::store {
+
+// Stored `scheduled` until its send_at: one at or before acceptance goes out at once.
+inline bool IsScheduled(const NewMessage& m) { return m.send_at_ms > m.created_at_ms; }
 
 inline MessageRecord RecordOf(const NewMessage& m) {
   MessageRecord r;
@@ -17,8 +22,17 @@ inline MessageRecord RecordOf(const NewMessage& m) {
   r.segments = m.segments;
   r.client_ref = m.client_ref;
   r.created_at_ms = r.updated_at_ms = m.created_at_ms;
-  r.events.push_back(MessageEvent{model::Status::kQueued, m.created_at_ms, {}, {}});
+  if (IsScheduled(m)) {
+    r.status = model::Status::kScheduled;
+    r.send_at_ms = m.send_at_ms;
+  }
+  r.events.push_back(MessageEvent{r.status, m.created_at_ms, {}, {}});
   return r;
+}
+
+// When its TTL ends: counted from its release for a scheduled message.
+inline int64_t ExpiresAtOf(const NewMessage& m) {
+  return std::max(m.created_at_ms, m.send_at_ms) + int64_t{m.ttl_seconds} * 1000;
 }
 
 }  // namespace deliverer::store

@@ -22,6 +22,9 @@ struct NewMessage : model::Message {
   std::string client_ref;
   std::string payload_hash;     // hash of the canonical request, for idempotency
   int64_t created_at_ms = 0;
+  // When to release it to the queue (docs/api.md "Scheduled sends"): 0 = now. A message
+  // with a send_at after created_at is stored `scheduled`, its TTL counted from send_at.
+  int64_t send_at_ms = 0;
   // "opt_out", "opt_in" or "help" for the gateway's own reply to a keyword MO
   // (compliance/replies.h); "" for a producer's message. Only such replies skip the
   // suppression check at submit, and only the delivery side creates them.
@@ -52,6 +55,7 @@ struct MessageRecord {
   int attempts = 0;
   int64_t created_at_ms = 0;
   int64_t updated_at_ms = 0;
+  std::optional<int64_t> send_at_ms;  // a scheduled send's time; nullopt = sent at once
   std::optional<int64_t> sent_at_ms;
   std::optional<int64_t> done_at_ms;
   std::optional<MessageError> error;
@@ -67,6 +71,26 @@ enum class InsertOutcome : uint8_t {
 struct InsertResult {
   InsertOutcome outcome = InsertOutcome::kCreated;
   MessageRecord record;  // the stored message (the original one for a replay)
+};
+
+// A producer's cancel (DELETE /v1/messages/{id}), with what its audit entry records.
+struct CancelRequest {
+  std::string message_id;
+  std::optional<std::string> account;  // whose message it must be; nullopt: any (admin)
+  std::string key_id;
+  std::string source_ip;
+  int64_t at_ms = 0;
+};
+
+enum class CancelOutcome : uint8_t {
+  kCanceled,       // canceled now
+  kNotFound,       // no such message for that account
+  kNotCancelable,  // at a carrier already, or ended: `record` says where it stands
+};
+
+struct CancelResult {
+  CancelOutcome outcome = CancelOutcome::kNotFound;
+  MessageRecord record;  // with its events; empty for kNotFound
 };
 
 struct MessageQuery {

@@ -9,6 +9,7 @@
 
 #include "common/ids.h"
 #include "common/log.h"
+#include "common/time_format.h"
 #include "text/text.h"
 #include "validation/numbering_plan.h"
 #include "validation/rules.h"
@@ -28,14 +29,15 @@ enum Field : size_t {
   kTtl,
   kCallbackUrl,
   kClientRef,
+  kSendAt,
   kFieldCount
 };
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "message_id", "from", "to", "body", "type", "priority", "ttl", "callback_url", "client_ref"};
+    "message_id", "from", "to", "body", "type", "priority", "ttl", "callback_url", "client_ref", "send_at"};
 
 // The canonical payload lists members in this (byte-wise sorted) order.
 constexpr std::array<Field, kFieldCount> kSortedFields = {
-    kBody, kCallbackUrl, kClientRef, kFrom, kMessageId, kPriority, kTo, kTtl, kType};
+    kBody, kCallbackUrl, kClientRef, kFrom, kMessageId, kPriority, kSendAt, kTo, kTtl, kType};
 static_assert(std::is_sorted(kSortedFields.begin(), kSortedFields.end(),
                              [](Field a, Field b) { return kFieldNames[a] < kFieldNames[b]; }));
 
@@ -232,10 +234,24 @@ Status ApplyClientRef(const Members& m, const Settings&, ValidatedMessage& out) 
   return Status::Ok();
 }
 
+// The time alone: how far ahead it may be depends on when the message is accepted, which
+// the API checks (model::kMaxScheduleAheadMs).
+Status ApplySendAt(const Members& m, const Settings&, ValidatedMessage& out) {
+  Result<std::optional<std::string_view>> text = OptionalString(m, kSendAt);
+  if (!text) return text.take_error();
+  if (!text->has_value()) return Status::Ok();
+  out.send_at_ms = ParseRfc3339(**text);
+  if (!out.send_at_ms) {
+    return InvalidField(kSendAt, "must be an RFC 3339 time with its offset, e.g. 2026-12-24T09:00:00+01:00");
+  }
+  return Status::Ok();
+}
+
 using Rule = Status (*)(const Members&, const Settings&, ValidatedMessage&);
-constexpr std::array<Rule, 9> kRules = {ApplyMessageId, ApplyFrom,        ApplyTo,
-                                        ApplyBody,      ApplyType,        ApplyPriority,
-                                        ApplyTtl,       ApplyCallbackUrl, ApplyClientRef};
+constexpr std::array<Rule, 10> kRules = {ApplyMessageId, ApplyFrom,        ApplyTo,
+                                         ApplyBody,      ApplyType,        ApplyPriority,
+                                         ApplyTtl,       ApplyCallbackUrl, ApplyClientRef,
+                                         ApplySendAt};
 
 // Sorted keys, minified values; null members are left out since they mean "absent", and
 // message_id appears lower-cased since that is the key it names.

@@ -37,6 +37,9 @@ struct ValidatedMessage : model::Message {
   int ttl_seconds = model::kDefaultTtlSeconds;
   std::string callback_url;  // empty when absent
   std::string client_ref;    // empty when absent
+  // `send_at` as Unix milliseconds, when given; its range (not in the past, at most
+  // model::kMaxScheduleAheadMs ahead) is the API's to apply, at acceptance.
+  std::optional<int64_t> send_at_ms;
   // The request object serialised with sorted keys and no insignificant whitespace,
   // strings re-escaped, null members left out and message_id lower-cased: two requests
   // are "the same payload" (idempotency) iff these are equal.

@@ -4,6 +4,7 @@
 // model/lifecycle.h's decision.
 #include <algorithm>
 #include <set>
+#include <tuple>
 
 #include "common/ids.h"
 #include "model/lifecycle.h"
@@ -16,12 +17,12 @@ using MsgStatus = model::Status;
 using State = MemoryState;
 
 // The event of a change to `status`, and its outbox row when the message has a callback
-// (in the same write: R11).
+// and the change is one producers are told of (in the same write: R11).
 void Announce(State& state, StoredMessage& m, MsgStatus previous, MsgStatus status, int64_t at_ms,
               const std::string& carrier, const std::optional<MessageError>& error,
               const std::string& detail) {
   m.record.events.push_back(MessageEvent{status, at_ms, carrier, detail});
-  if (m.input.callback_url.empty()) return;
+  if (m.input.callback_url.empty() || !model::IsAnnounced(status)) return;
   StoredWebhook hook;
   hook.job.event_id = NewUuidV7(at_ms);
   hook.job.message_id = m.record.id;
@@ -248,6 +249,24 @@ Result<std::vector<QueuedRef>> MemoryStore::ListQueued(std::optional<std::pair<i
   std::vector<QueuedRef> out;
   for (const StoredMessage* m : queued) {
     if (static_cast<int>(out.size()) >= limit) break;
+    out.push_back(QueuedRef{m->record.id, m->record.to, m->record.priority, m->record.created_at_ms,
+                            m->record.attempts});
+  }
+  return out;
+}
+
+Result<std::vector<QueuedRef>> MemoryStore::ListDueScheduled(int64_t now_ms, int limit) {
+  common::MutexLock lock(state_mutex_);
+  std::vector<const StoredMessage*> due;
+  for (const auto& [id, m] : state_->messages) {
+    if (m.record.status == MsgStatus::kScheduled && m.input.send_at_ms <= now_ms) due.push_back(&m);
+  }
+  std::sort(due.begin(), due.end(), [](const StoredMessage* a, const StoredMessage* b) {
+    return std::tie(a->input.send_at_ms, a->seq) < std::tie(b->input.send_at_ms, b->seq);
+  });
+  if (due.size() > static_cast<size_t>(limit)) due.resize(static_cast<size_t>(limit));
+  std::vector<QueuedRef> out;
+  for (const StoredMessage* m : due) {
     out.push_back(QueuedRef{m->record.id, m->record.to, m->record.priority, m->record.created_at_ms,
                             m->record.attempts});
   }

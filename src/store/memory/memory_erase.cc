@@ -23,13 +23,14 @@ void Scrub(std::string& text, const NumberForms& forms) {
   }
 }
 
-// Queued messages to the number will not be sent (model/lifecycle.h).
+// Queued and scheduled messages to the number will not be sent (model/lifecycle.h).
 int64_t RejectQueued(MemoryState& state, const NumberForms& forms, int64_t now_ms,
                      int64_t& pending_delta) {
   int64_t rejected = 0;
   for (const auto& [id, m] : state.messages) {
     if (!forms.Matches(m.record.to)) continue;
-    if (ApplyStatusChange(state, ErasureChange(id, now_ms), pending_delta).applied()) ++rejected;
+    auto change = ErasureChange(id, m.record.status, now_ms);
+    if (change && ApplyStatusChange(state, *change, pending_delta).applied()) ++rejected;
   }
   return rejected;
 }

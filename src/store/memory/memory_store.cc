@@ -19,7 +19,7 @@ const StoredMessage& AddMessage(State& state, const NewMessage& m) {
   StoredMessage stored;
   stored.input = m;
   stored.record = RecordOf(m);
-  stored.expires_at_ms = m.created_at_ms + int64_t{m.ttl_seconds} * 1000;
+  stored.expires_at_ms = ExpiresAtOf(m);
   stored.seq = state.next_seq++;
   return state.messages[m.id] = std::move(stored);
 }
@@ -90,7 +90,7 @@ void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallbac
         const StoredMessage& stored = AddMessage(state, m);
         AddAudit(state, AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip, "message.send", m.id, m.id});
         results.emplace_back(InsertResult{InsertOutcome::kCreated, stored.record});
-        ++created;
+        if (!IsScheduled(m)) ++created;  // a scheduled message waits only once released
         continue;
       }
       // The original, as a read without events returns it.
@@ -106,6 +106,30 @@ void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallbac
     pending_.fetch_add(created, std::memory_order_relaxed);
     return std::function<void()>(
         [done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });
+  });
+}
+
+void MemoryStore::CancelMessage(CancelRequest request, CancelCallback done) {
+  Submit([this, request = std::move(request), done = std::move(done)](State& state) mutable {
+    CancelResult result;
+    auto found = state.messages.find(request.message_id);
+    if (found != state.messages.end() && (!request.account || found->second.record.account == *request.account)) {
+      StatusChange change;
+      change.message_id = request.message_id;
+      change.status = MsgStatus::kCanceled;
+      change.at_ms = request.at_ms;
+      int64_t pending_delta = 0;
+      result.outcome = ApplyStatusChange(state, change, pending_delta).applied() ? CancelOutcome::kCanceled
+                                                                                  : CancelOutcome::kNotCancelable;
+      result.record = found->second.record;
+      if (result.outcome == CancelOutcome::kCanceled) {
+        AddAudit(state, AuditEntry{0, request.at_ms, request.key_id, result.record.account, request.source_ip,
+                                   "message.cancel", request.message_id, request.message_id});
+        pending_.fetch_add(pending_delta, std::memory_order_relaxed);
+      }
+    }
+    return std::function<void()>(
+        [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
   });
 }
 

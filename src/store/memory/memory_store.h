@@ -55,6 +55,7 @@ class MemoryStore final : public MessageStore,
 
   // MessageStore
   void InsertMessages(std::vector<NewMessage> messages, InsertCallback done) override;
+  void CancelMessage(CancelRequest request, CancelCallback done) override;
   Result<std::optional<MessageRecord>> GetMessage(const std::string& id, bool with_events) override;
   Result<MessagePage> ListMessages(const MessageQuery& query) override;
   int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
@@ -77,6 +78,7 @@ class MemoryStore final : public MessageStore,
 
   // DeliveryStore
   Result<std::optional<DeliveryRecord>> GetForDelivery(const std::string& id) override;
+  Result<std::vector<QueuedRef>> ListDueScheduled(int64_t now_ms, int limit) override;
   Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                             int limit) override;
   void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) override;

@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 5> kMigrations = {
+constexpr std::array<std::string_view, 6> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -169,6 +169,13 @@ CREATE TABLE account_webhook_secrets (
   updated_at  INTEGER NOT NULL
 );
 CREATE INDEX account_webhook_secrets_by_key ON account_webhook_secrets(secret_key);
+)sql",
+    // 6: scheduled sends (docs/api.md "Scheduled sends"): a message held until `send_at`
+    // has status 7 (scheduled); the partial index is what the release sweep reads, and
+    // holds only the messages still waiting for their time.
+    R"sql(
+ALTER TABLE messages ADD COLUMN send_at INTEGER;
+CREATE INDEX messages_scheduled ON messages(send_at) WHERE status = 7;
 )sql",
 };
 

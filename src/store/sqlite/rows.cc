@@ -1,5 +1,7 @@
 #include "store/sqlite/rows.h"
 
+#include "store/new_record.h"
+
 namespace deliverer::store::sqlite {
 
 MessageRecord ReadMessage(const Statement& row) {
@@ -21,6 +23,7 @@ MessageRecord ReadMessage(const Statement& row) {
   m.sent_at_ms = row.OptionalInt(14);
   m.done_at_ms = row.OptionalInt(15);
   if (!row.IsNull(16)) m.error = MessageError{row.Text(16), row.Text(17), row.Text(18)};
+  m.send_at_ms = row.OptionalInt(20);
   return m;
 }
 
@@ -28,8 +31,8 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   auto stmt = db.Prepare(
       "INSERT INTO messages (id, account, src, dst, dst_region, body, type, priority, encoding,"
       " segments, ttl_s, callback_url, client_ref, payload_hash, status, created_at, updated_at,"
-      " expires_at, compliance_reply, body_key)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " expires_at, compliance_reply, body_key, send_at)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
   const std::string sealed = cipher.Seal(m.body, MessageBodyContext(m.id));
   stmt->Bind(1, m.id).Bind(2, m.account).Bind(3, m.from).Bind(4, m.to).Bind(5, m.to_region);
@@ -38,9 +41,15 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   stmt->Bind(9, int64_t{static_cast<int>(m.encoding)}).Bind(10, int64_t{m.segments});
   stmt->Bind(11, int64_t{m.ttl_seconds}).Bind(12, m.callback_url).Bind(13, m.client_ref);
   stmt->Bind(14, KeyedPayloadHash(cipher, m.payload_hash));
-  stmt->Bind(15, int64_t{static_cast<int>(model::Status::kQueued)});
+  const bool scheduled = IsScheduled(m);
+  stmt->Bind(15, int64_t{static_cast<int>(scheduled ? model::Status::kScheduled : model::Status::kQueued)});
   stmt->Bind(16, m.created_at_ms).Bind(17, m.created_at_ms);
-  stmt->Bind(18, m.created_at_ms + int64_t{m.ttl_seconds} * 1000).Bind(19, m.compliance_reply);
+  stmt->Bind(18, ExpiresAtOf(m)).Bind(19, m.compliance_reply);
+  if (scheduled) {
+    stmt->Bind(21, m.send_at_ms);
+  } else {
+    stmt->BindNull(21);
+  }
   return stmt->Run();
 }
 
@@ -128,9 +137,11 @@ Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt) {
   }
 }
 
-std::vector<MessageEvent> WithQueuedEvent(std::vector<MessageEvent> stored, int64_t created_at_ms) {
-  if (!stored.empty() && stored.front().status == model::Status::kQueued) return stored;
-  stored.insert(stored.begin(), MessageEvent{model::Status::kQueued, created_at_ms, {}, {}});
+std::vector<MessageEvent> WithAcceptedEvent(std::vector<MessageEvent> stored, const MessageRecord& message) {
+  const bool scheduled = message.send_at_ms.has_value();
+  if (!scheduled && !stored.empty() && stored.front().status == model::Status::kQueued) return stored;
+  const model::Status first = scheduled ? model::Status::kScheduled : model::Status::kQueued;
+  stored.insert(stored.begin(), MessageEvent{first, message.created_at_ms, {}, {}});
   return stored;
 }
 

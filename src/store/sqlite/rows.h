@@ -12,7 +12,7 @@ namespace deliverer::store::sqlite {
 inline constexpr std::string_view kMessageColumns =
     "id, account, src, dst, status, type, priority, encoding, segments, client_ref, carrier, "
     "attempts, created_at, updated_at, sent_at, done_at, error_code, error_detail, "
-    "carrier_code, payload_hash";
+    "carrier_code, payload_hash, send_at";
 inline constexpr int kPayloadHashColumn = 19;
 
 MessageRecord ReadMessage(const Statement& row);
@@ -28,9 +28,11 @@ Result<bool> RemoveSuppression(Connection& db, const std::string& account,
 // Steps a bound statement to its end, collecting the text of its first column (ids).
 Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt);
 Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id);
-// A message's history as the API shows it: its `queued` event is its created_at, stored as
-// a row only by versions before it was derived (then it is the first row, kept as is).
-std::vector<MessageEvent> WithQueuedEvent(std::vector<MessageEvent> stored, int64_t created_at_ms);
+// A message's history as the API shows it: its first event (queued, or scheduled for a
+// message with a send_at) is its created_at, not a row. Rows written before it was
+// derived start with that `queued` row, kept as is. A scheduled message's release is
+// a `queued` row of its own.
+std::vector<MessageEvent> WithAcceptedEvent(std::vector<MessageEvent> stored, const MessageRecord& message);
 
 // Bodies at rest (docs/reliability.md S9) are sealed with their row as context, so a body
 // copied into another row does not open.

@@ -24,7 +24,8 @@ using deliverer::Status;
 // queries that select waiting (<= 1), sent (2) or final (>= 3) messages rely on them.
 static_assert(static_cast<int>(MsgStatus::kQueued) == 0 && static_cast<int>(MsgStatus::kSending) == 1 &&
               static_cast<int>(MsgStatus::kSent) == 2 && static_cast<int>(MsgStatus::kDelivered) == 3 &&
-              static_cast<int>(MsgStatus::kRejected) == 6);
+              static_cast<int>(MsgStatus::kRejected) == 6 && static_cast<int>(MsgStatus::kScheduled) == 7 &&
+              static_cast<int>(MsgStatus::kCanceled) == 8);
 
 int64_t Code(MsgStatus s) { return static_cast<int>(s); }
 
@@ -65,12 +66,13 @@ Status InsertWebhook(Connection& db, const std::string& message_id, MsgStatus st
   return stmt->Run();
 }
 
-// The event of a change to `status`, and its outbox row when the message has a callback.
+// The event of a change to `status`, and its outbox row when the message has a callback
+// and the change is one producers are told of.
 Status Announce(Connection& db, const std::string& id, const Current& current, MsgStatus status,
                 int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
                 const std::string& detail) {
   if (auto s = InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail}); !s.ok()) return s;
-  if (current.callback_url.empty()) return Status::Ok();
+  if (current.callback_url.empty() || !model::IsAnnounced(status)) return Status::Ok();
   return InsertWebhook(db, id, status, current.status, at_ms, carrier, error);
 }
 
@@ -407,6 +409,25 @@ Result<std::vector<QueuedRef>> SqliteStore::ListQueued(
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, after ? after->first : int64_t{-1}).Bind(2, after ? after->second : std::string());
   stmt->Bind(3, int64_t{limit});
+  std::vector<QueuedRef> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    out.push_back(QueuedRef{stmt->Text(0), stmt->Text(1), static_cast<model::Priority>(stmt->Int(2)),
+                            stmt->Int(3), static_cast<int>(stmt->Int(4))});
+  }
+  return out;
+}
+
+Result<std::vector<QueuedRef>> SqliteStore::ListDueScheduled(int64_t now_ms, int limit) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT id, dst, priority, created_at, attempts FROM messages WHERE status = 7 AND send_at <= ?1"
+      " ORDER BY send_at LIMIT ?2");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, now_ms).Bind(2, int64_t{limit});
   std::vector<QueuedRef> out;
   for (;;) {
     auto row = stmt->Step();

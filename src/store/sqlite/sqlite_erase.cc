@@ -38,17 +38,27 @@ Result<std::vector<std::string>> SelectIds(Connection& db, const std::string& sq
   return FirstColumnTexts(*stmt);
 }
 
-// Queued messages to the number will not be sent (model/lifecycle.h).
+// Queued and scheduled messages to the number will not be sent (model/lifecycle.h).
 Result<int64_t> RejectQueued(Connection& db, const NumberForms& forms, int64_t now_ms, int64_t& pending_delta) {
-  // Only candidates: the lifecycle's only_from below decides.
-  static const std::string kCandidates = fmt::format("SELECT id FROM messages WHERE dst IN (?1, ?2) AND status = {}",
-                                                     static_cast<int>(model::kErasureEndsFrom));
-  auto ids = SelectIds(db, kCandidates, forms);
-  if (!ids.ok()) return ids.take_error();
+  // Candidates with their status, read in this write: ErasureChange decides.
+  static const std::string kCandidates =
+      fmt::format("SELECT id, status FROM messages WHERE dst IN (?1, ?2) AND status IN ({}, {})",
+                  static_cast<int>(model::Status::kQueued), static_cast<int>(model::Status::kScheduled));
+  auto stmt = db.Prepare(kCandidates);
+  if (!stmt.ok()) return stmt.take_error();
+  BindForms(*stmt, forms);
+  std::vector<std::pair<std::string, model::Status>> candidates;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) break;
+    candidates.emplace_back(stmt->Text(0), static_cast<model::Status>(stmt->Int(1)));
+  }
   int64_t rejected = 0;
-  for (const std::string& id : *ids) {
-    StatusChange change = ErasureChange(id, now_ms);
-    auto outcome = ApplyStatusChange(db, change, pending_delta);
+  for (const auto& [id, status] : candidates) {
+    auto change = ErasureChange(id, status, now_ms);
+    if (!change) continue;
+    auto outcome = ApplyStatusChange(db, *change, pending_delta);
     if (!outcome.ok()) return outcome.take_error();
     if (outcome->applied()) ++rejected;
   }

@@ -1,9 +1,12 @@
 // SqliteStore: messages (ingest with idempotency, reads, listing).
 #include <fmt/format.h>
 
+#include <memory>
 #include <optional>
 
 #include "store/new_record.h"
+#include "store/sqlite/delivery_writes.h"
+#include "store/sqlite/jobs.h"
 #include "store/sqlite/rows.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -29,7 +32,8 @@ class InsertJob final : public WriteJob {
     int64_t created = 0;
     for (auto& r : results_) {
       if (!commit.ok()) r = commit.error();
-      else if (r.ok() && r->outcome == InsertOutcome::kCreated) ++created;
+      // A scheduled message waits for the queue only once released.
+      else if (r.ok() && r->outcome == InsertOutcome::kCreated && r->record.status == model::Status::kQueued) ++created;
     }
     pending_.fetch_add(created, std::memory_order_relaxed);
     done_(std::move(results_));
@@ -76,6 +80,47 @@ class InsertJob final : public WriteJob {
   const crypto::Cipher& cipher_;
   std::vector<Result<InsertResult>> results_;
 };
+
+// The message as GET shows it, read inside the write that changed it.
+Result<std::optional<MessageRecord>> ReadWithEvents(Connection& db, const std::string& id) {
+  auto stmt = db.Prepare(fmt::format("SELECT {} FROM messages WHERE id = ?", kMessageColumns));
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return std::optional<MessageRecord>();
+  MessageRecord record = ReadMessage(*stmt);
+  auto events = ReadEvents(db, id);
+  if (!events.ok()) return events.take_error();
+  record.events = WithAcceptedEvent(std::move(*events), record);
+  return std::optional<MessageRecord>(std::move(record));
+}
+
+// The lifecycle decides (ApplyStatusChange: only a scheduled or queued message moves); an
+// applied cancel is audited in the same commit.
+Result<CancelResult> ApplyCancel(Connection& db, CancelRequest& request, int64_t& pending_delta) {
+  auto found = ReadWithEvents(db, request.message_id);
+  if (!found.ok()) return found.take_error();
+  if (!found->has_value() || (request.account && (*found)->account != *request.account)) {
+    return CancelResult{};
+  }
+  StatusChange change;
+  change.message_id = request.message_id;
+  change.status = model::Status::kCanceled;
+  change.at_ms = request.at_ms;
+  auto changed = ApplyStatusChange(db, change, pending_delta);
+  if (!changed.ok()) return changed.take_error();
+  if (!changed->applied()) return CancelResult{CancelOutcome::kNotCancelable, std::move(**found)};
+  const std::string& account = (*found)->account;
+  if (auto s = InsertAudit(db, AuditEntry{0, request.at_ms, request.key_id, account, request.source_ip,
+                                          "message.cancel", request.message_id, request.message_id});
+      !s.ok()) {
+    return s.error();
+  }
+  auto canceled = ReadWithEvents(db, request.message_id);
+  if (!canceled.ok()) return canceled.take_error();
+  return CancelResult{CancelOutcome::kCanceled, std::move(**canceled)};
+}
 
 // WHERE clause and bindings for ListMessages, built together so they cannot drift apart.
 struct Filter {
@@ -125,6 +170,20 @@ void SqliteStore::InsertMessages(std::vector<NewMessage> messages, InsertCallbac
                                                 *cipher_));
 }
 
+void SqliteStore::CancelMessage(CancelRequest request, CancelCallback done) {
+  // The change in waiting messages reaches pending_ only once the commit is durable.
+  auto delta = std::make_shared<int64_t>(0);
+  writer_->Submit(std::make_unique<ValueJob<CancelResult>>(
+      [request = std::move(request), delta](Connection& db) mutable {
+        *delta = 0;
+        return ApplyCancel(db, request, *delta);
+      },
+      [this, delta, done = std::move(done)](Result<CancelResult> result) {
+        if (result.ok()) pending_.fetch_add(*delta, std::memory_order_relaxed);
+        done(std::move(result));
+      }));
+}
+
 Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& id,
                                                              bool with_events) {
   auto reader = Borrow();
@@ -143,7 +202,7 @@ Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& 
   if (with_events) {
     auto events = ReadEvents(db, id);
     if (!events.ok()) return events.take_error();
-    record->events = WithQueuedEvent(std::move(*events), record->created_at_ms);
+    record->events = WithAcceptedEvent(std::move(*events), *record);
   }
   return record;
 }

@@ -7,9 +7,11 @@ namespace {
 
 using deliverer::Status;
 
-// Statuses from kDelivered on are terminal; a message still in flight keeps its body.
-static_assert(static_cast<int>(model::Status::kDelivered) == 3);
-const std::string kEnded = "status >= 3";
+// Statuses from kDelivered on are terminal but for 7 (scheduled); a message still waiting
+// or in flight keeps its body.
+static_assert(static_cast<int>(model::Status::kDelivered) == 3 &&
+              static_cast<int>(model::Status::kScheduled) == 7);
+const std::string kEnded = "status >= 3 AND status <> 7";
 
 // Runs `sql` with ?1 = cutoff and ?2 = batch; the rows it changed.
 Result<int64_t> Run(Connection& db, const std::string& sql, int64_t cutoff, int64_t batch) {

@@ -43,6 +43,7 @@ class SqliteStore final : public Backend {
                          StatusCallback done) override;
   void AppendAudit(AuditEntry entry, StatusCallback done) override;
 
+  void CancelMessage(CancelRequest request, CancelCallback done) override;
   Result<std::optional<MessageRecord>> GetMessage(const std::string& id, bool with_events) override;
   Result<MessagePage> ListMessages(const MessageQuery& query) override;
   Result<bool> IsSuppressed(const std::string& account, const std::string& number) override;
@@ -75,6 +76,7 @@ class SqliteStore final : public Backend {
 
   // DeliveryStore, OutboxStore, InboundStore
   Result<std::optional<DeliveryRecord>> GetForDelivery(const std::string& id) override;
+  Result<std::vector<QueuedRef>> ListDueScheduled(int64_t now_ms, int limit) override;
   Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                             int limit) override;
   void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) override;

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <future>
 
+#include "store/new_record.h"
 #include "text/text.h"
 
 namespace deliverer::delivery::testing {
@@ -44,7 +45,8 @@ void EngineTest::Start(EngineSetup setup) {
   circuits_ = std::make_unique<routing::CircuitBoard>(config.carriers);
   engine_ = std::make_unique<Engine>(
       io_, options_,
-      EngineDeps{*store_, *store_, *store_, queue_, *router_, *circuits_, metrics_, clock_, &circuit_events_});
+      EngineDeps{*store_, *store_, *store_, queue_, *router_, *circuits_, metrics_, clock_, &circuit_events_,
+                 &claims_});
   for (const std::string& id : setup.carriers) {
     auto fake = std::make_unique<FakeCarrier>(io_, id);
     carriers_[id] = fake.get();
@@ -68,14 +70,24 @@ void EngineTest::Insert(const std::string& id, MessageSpec spec) {
   m.ttl_seconds = spec.ttl_seconds;
   m.payload_hash = "hash-" + id;
   m.created_at_ms = spec.created_at_ms >= 0 ? spec.created_at_ms : clock_.NowUnixMillis();
+  m.send_at_ms = spec.send_at_ms;
   std::promise<std::vector<Result<store::InsertResult>>> done;
   store_->InsertMessages({m}, [&done](auto results) { done.set_value(std::move(results)); });
   auto results = done.get_future().get();
   ASSERT_TRUE(results[0].ok());
   ASSERT_EQ(results[0]->outcome, store::InsertOutcome::kCreated);
-  if (spec.publish) {
+  if (spec.publish && !store::IsScheduled(m)) {
     queue_.Publish({queue::Delivery{m.id, m.to, m.priority, m.created_at_ms, 0}});
   }
+}
+
+store::CancelOutcome EngineTest::Cancel(const std::string& id) {
+  std::promise<Result<store::CancelResult>> done;
+  store_->CancelMessage(store::CancelRequest{id, "acme", "k1", "192.0.2.1", clock_.NowUnixMillis()},
+                        [&done](auto result) { done.set_value(std::move(result)); });
+  auto result = done.get_future().get();
+  EXPECT_TRUE(result.ok());
+  return result.ok() ? result->outcome : store::CancelOutcome::kNotFound;
 }
 
 store::MessageRecord EngineTest::Record(const std::string& id) {

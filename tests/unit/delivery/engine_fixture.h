@@ -24,6 +24,7 @@
 #include "delivery/engine.h"
 #include "fake_carrier.h"
 #include "metrics/metrics.h"
+#include "queue/claims.h"
 #include "queue/embedded/embedded_queue.h"
 #include "routing/circuit_board.h"
 #include "routing/circuit_events.h"
@@ -55,6 +56,7 @@ struct MessageSpec {
   int ttl_seconds = 3600;
   int64_t created_at_ms = -1;  // -1 = now
   bool publish = true;         // false: stored queued but never handed to the queue
+  int64_t send_at_ms = 0;      // ahead of now: stored scheduled (never published here)
 };
 
 // What the engine tells the operators' webhook, as it tells it (on the engine's thread,
@@ -77,6 +79,8 @@ class EngineTest : public ::testing::Test {
 
   // Stores a queued message (durable on return) and, unless told not to, publishes it.
   void Insert(const std::string& id, MessageSpec spec = {});
+  // Cancels it as a producer would, in the store (durable on return).
+  store::CancelOutcome Cancel(const std::string& id);
 
   store::MessageRecord Record(const std::string& id);
   model::Status StatusOf(const std::string& id);
@@ -101,6 +105,7 @@ class EngineTest : public ::testing::Test {
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
   std::unique_ptr<store::memory::MemoryStore> store_;
   queue::EmbeddedQueue queue_;
+  queue::Claims claims_;  // the engine's, shared as the API's cancels share it
   metrics::Registry metrics_;
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;

@@ -7,9 +7,11 @@
 namespace deliverer::model {
 namespace {
 
-constexpr std::array kAll = {Status::kQueued,  Status::kSending, Status::kSent,    Status::kDelivered,
-                             Status::kExpired, Status::kFailed,  Status::kRejected};
-constexpr std::array kFinal = {Status::kDelivered, Status::kExpired, Status::kFailed, Status::kRejected};
+constexpr std::array kAll = {Status::kQueued,   Status::kSending,  Status::kSent,
+                             Status::kDelivered, Status::kExpired, Status::kFailed,
+                             Status::kRejected,  Status::kScheduled, Status::kCanceled};
+constexpr std::array kFinal = {Status::kDelivered, Status::kExpired, Status::kFailed, Status::kRejected,
+                               Status::kCanceled};
 
 TEST(LifecycleTest, FinalStatusesAreStickyForEveryChange) {
   for (Status current : kFinal) {
@@ -19,6 +21,58 @@ TEST(LifecycleTest, FinalStatusesAreStickyForEveryChange) {
       EXPECT_EQ(DecideChange(current, proposed, current), ChangeVerdict::kIgnore);
     }
   }
+}
+
+TEST(LifecycleTest, StatusNamesRoundTripAndStoredValuesStayPut) {
+  for (Status s : kAll) EXPECT_EQ(ParseStatus(ToString(s)), s);
+  EXPECT_EQ(ToString(Status::kScheduled), "scheduled");
+  EXPECT_EQ(ToString(Status::kCanceled), "canceled");
+  // Stored as numbers: appended, never renumbered (docs/storage-schema.md).
+  EXPECT_EQ(static_cast<int>(Status::kRejected), 6);
+  EXPECT_EQ(static_cast<int>(Status::kScheduled), 7);
+  EXPECT_EQ(static_cast<int>(Status::kCanceled), 8);
+}
+
+TEST(LifecycleTest, AScheduledMessageMovesOnlyByReleaseCancelOrAnEnd) {
+  EXPECT_EQ(DecideChange(Status::kScheduled, Status::kQueued, Status::kScheduled), ChangeVerdict::kMove);
+  EXPECT_EQ(DecideChange(Status::kScheduled, Status::kCanceled, std::nullopt), ChangeVerdict::kMove);
+  EXPECT_EQ(DecideChange(Status::kScheduled, Status::kRejected, Status::kScheduled), ChangeVerdict::kMove);
+  // Nothing is sent or attempted before its time.
+  EXPECT_EQ(DecideChange(Status::kScheduled, Status::kSent, std::nullopt), ChangeVerdict::kIgnore);
+  EXPECT_EQ(DecideChange(Status::kScheduled, Status::kSending, std::nullopt), ChangeVerdict::kIgnore);
+  // The release applies only to a message still scheduled: a queued one is not "released"
+  // again (only_from), and nothing goes back to scheduled.
+  EXPECT_EQ(DecideChange(Status::kQueued, Status::kQueued, Status::kScheduled), ChangeVerdict::kIgnore);
+  for (Status s : kAll) EXPECT_EQ(DecideChange(s, Status::kScheduled, std::nullopt), ChangeVerdict::kIgnore);
+}
+
+TEST(LifecycleTest, OnlyAMessageNoCarrierHasCanBeCanceled) {
+  EXPECT_EQ(DecideChange(Status::kQueued, Status::kCanceled, std::nullopt), ChangeVerdict::kMove);
+  EXPECT_EQ(DecideChange(Status::kSending, Status::kCanceled, std::nullopt), ChangeVerdict::kIgnore);
+  EXPECT_EQ(DecideChange(Status::kSent, Status::kCanceled, std::nullopt), ChangeVerdict::kIgnore);
+  EXPECT_TRUE(IsCancelable(Status::kScheduled));
+  EXPECT_TRUE(IsCancelable(Status::kQueued));
+  EXPECT_FALSE(IsCancelable(Status::kSending));
+  EXPECT_TRUE(IsTerminal(Status::kCanceled));
+  EXPECT_FALSE(IsTerminal(Status::kScheduled));
+}
+
+TEST(LifecycleTest, ProducersHearOfSentAndEndsNotOfWaiting) {
+  EXPECT_FALSE(IsAnnounced(Status::kScheduled));
+  EXPECT_FALSE(IsAnnounced(Status::kQueued));
+  EXPECT_FALSE(IsAnnounced(Status::kSending));
+  EXPECT_TRUE(IsAnnounced(Status::kSent));
+  for (Status s : kFinal) EXPECT_TRUE(IsAnnounced(s)) << ToString(s);
+}
+
+TEST(LifecycleTest, ScheduledMessagesAreNotWaitingUntilReleased) {
+  EXPECT_FALSE(IsWaiting(Status::kScheduled));
+  EXPECT_EQ(WaitingDelta(Status::kScheduled, Status::kQueued), 1);
+  EXPECT_EQ(WaitingDelta(Status::kScheduled, Status::kCanceled), 0);
+  EXPECT_EQ(WaitingDelta(Status::kQueued, Status::kCanceled), -1);
+  EXPECT_TRUE(ErasureEnds(Status::kScheduled));
+  EXPECT_TRUE(ErasureEnds(Status::kQueued));
+  EXPECT_FALSE(ErasureEnds(Status::kSending));
 }
 
 TEST(LifecycleTest, AFailedAttemptIsRecordedWhileTheMessageWaits) {
@@ -41,6 +95,7 @@ TEST(LifecycleTest, SentMovesAWaitingMessageOnceOnly) {
 TEST(LifecycleTest, TheEngineMayEndAMessageThatIsNotFinal) {
   for (Status current : {Status::kQueued, Status::kSending, Status::kSent}) {
     for (Status proposed : kFinal) {
+      if (proposed == Status::kCanceled) continue;  // the producer's, not the engine's
       EXPECT_EQ(DecideChange(current, proposed, std::nullopt), ChangeVerdict::kMove)
           << ToString(current) << " -> " << ToString(proposed);
     }

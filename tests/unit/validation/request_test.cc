@@ -134,6 +134,7 @@ TEST_F(RequestTest, ErrorsAreReportedInTheDocumentedFieldOrder) {
       {"ttl", "59", "invalid_field", "60"},
       {"callback_url", Str("ftp://a.example/"), "invalid_callback_url", Str("https://a.example/")},
       {"client_ref", Str(Repeat("r", 65)), "invalid_field", Str("r")},
+      {"send_at", Str("tomorrow"), "invalid_field", Str("2026-12-24T09:00:00+01:00")},
   };
   testing::Overrides request;
   for (const Step& step : steps) request[step.field] = step.bad;
@@ -166,6 +167,7 @@ TEST_F(RequestTest, EveryFieldOfTheWrongTypeIsNamed) {
       {"ttl", {"\"60\"", "true", "60.5", "60.0", "6e1", "[60]"}},
       {"callback_url", {"1", "{}"}},
       {"client_ref", {"991", "[]"}},
+      {"send_at", {"1766563200000", "true", "{}"}},
   };
   for (const auto& [field, values] : cases) {
     for (const std::string& value : values) {
@@ -175,6 +177,31 @@ TEST_F(RequestTest, EveryFieldOfTheWrongTypeIsNamed) {
   }
   EXPECT_EQ(Parse(Request({{"ttl", "60.5"}})).error().detail, "'ttl' must be an integer");
   EXPECT_EQ(Parse(Request({{"from", "1"}})).error().detail, "'from' must be a string");
+}
+
+// --- send_at -------------------------------------------------------------------------------
+
+TEST_F(RequestTest, SendAtIsAnRfc3339TimeWithItsOffset) {
+  Result<ValidatedMessage> m = Parse(Request({{"send_at", Str("2026-12-24T09:00:00+01:00")}}));
+  ASSERT_TRUE(Succeeds(m));
+  ASSERT_TRUE(m->send_at_ms.has_value());
+  EXPECT_EQ(*m->send_at_ms, 1'798'099'200'000);  // 08:00 UTC
+  EXPECT_EQ(Parse(Request({{"send_at", Str("2026-12-24T08:00:00.000Z")}}))->send_at_ms, 1'798'099'200'000);
+  EXPECT_FALSE(Parse(Request())->send_at_ms.has_value());
+  EXPECT_FALSE(Parse(Request({{"send_at", "null"}}))->send_at_ms.has_value());
+  // No offset, no date, or not a time at all: the producer's intent is ambiguous.
+  for (const char* bad : {"2026-12-24T09:00:00", "2026-12-24", "09:00", "2026-13-01T00:00:00Z", ""}) {
+    SCOPED_TRACE(bad);
+    EXPECT_TRUE(HasError(Parse(Request({{"send_at", Str(bad)}})), "invalid_field", "send_at"));
+  }
+}
+
+TEST_F(RequestTest, SendAtIsPartOfTheIdempotentPayload) {
+  const auto at9 = Parse(Request({{"send_at", Str("2026-12-24T09:00:00Z")}}));
+  const auto at10 = Parse(Request({{"send_at", Str("2026-12-24T10:00:00Z")}}));
+  ASSERT_TRUE(Succeeds(at9) && Succeeds(at10));
+  EXPECT_NE(at9->canonical_payload, at10->canonical_payload);
+  EXPECT_NE(at9->canonical_payload, Parse(Request())->canonical_payload);
 }
 
 // --- message_id ----------------------------------------------------------------------------

@@ -111,6 +111,12 @@ void ConformanceTest::Queue(const std::string& id, int segments, std::string cal
   ASSERT_TRUE(inserted.ok() && inserted->outcome == InsertOutcome::kCreated) << id;
 }
 
+Result<CancelResult> ConformanceTest::Cancel(const std::string& id, std::optional<std::string> account) {
+  CancelRequest request{id, std::move(account), "k1", "192.0.2.7", clock_.NowUnixMillis()};
+  return Await<Result<CancelResult>>(
+      [&](auto done) { messages().CancelMessage(std::move(request), std::move(done)); });
+}
+
 std::vector<Result<ChangeResult>> ConformanceTest::Change(std::vector<StatusChange> changes) {
   return Await<std::vector<Result<ChangeResult>>>(
       [&](auto done) { delivery().RecordChanges(std::move(changes), std::move(done)); });

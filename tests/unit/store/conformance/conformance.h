@@ -93,6 +93,9 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   // Stores a message of `segments` to +447911123456, with a callback when given.
   void Queue(const std::string& id, int segments = 1, std::string callback = "");
 
+  // Cancels `id` as acme's key k1 would (account nullopt: as an admin).
+  Result<CancelResult> Cancel(const std::string& id, std::optional<std::string> account = "acme");
+
   std::vector<Result<ChangeResult>> Change(std::vector<StatusChange> changes);
   ChangeResult ChangeOne(StatusChange change);
   // Every segment accepted by carrier sim-a, segment i under the carrier id keys[i].
