@@ -128,6 +128,7 @@ TEST_F(RequestTest, ErrorsAreReportedInTheDocumentedFieldOrder) {
       {"message_id", Str("x"), "invalid_field", "null"},
       {"from", Str("!!"), "invalid_sender", Str("+14155550100")},
       {"to", Str("+1555"), "invalid_destination", Str("+442071838750")},
+      {"smart_encoding", Str("yes"), "invalid_field", "true"},
       {"body", Str(""), "body_empty", Str("hi")},
       {"type", Str("mms"), "invalid_field", Str("sms")},
       {"priority", Str("urgent"), "invalid_field", Str("low")},
@@ -166,6 +167,7 @@ TEST_F(RequestTest, EveryFieldOfTheWrongTypeIsNamed) {
       {"ttl", {"\"60\"", "true", "60.5", "60.0", "6e1", "[60]"}},
       {"callback_url", {"1", "{}"}},
       {"client_ref", {"991", "[]"}},
+      {"smart_encoding", {"\"true\"", "1", "[true]", "{}"}},
   };
   for (const auto& [field, values] : cases) {
     for (const std::string& value : values) {
