@@ -7,6 +7,7 @@
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include <map>
 #include <memory>
 #include <optional>
 #include <nlohmann/json.hpp>
@@ -58,8 +59,12 @@ struct ApiOptions {
   std::vector<CallbackAuth> carrier_callbacks;
   carriers::CallbackSink* callback_sink = nullptr;
 
-  // The limits and carrier callbacks of the configuration; the pointers are left for
-  // the caller to set.
+  // Per account ([accounts.<account>]): what its requests get for the fields they leave out.
+  std::map<std::string, validation::MessageDefaults, std::less<>> account_defaults;
+  validation::MessageDefaults DefaultsFor(std::string_view account) const;
+
+  // The limits, carrier callbacks and account defaults of the configuration; the pointers
+  // are left for the caller to set.
   static ApiOptions From(const config::Config& config);
 };
 

@@ -58,7 +58,8 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
   if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
   if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
   auto [parsed, suppressed] = co_await OffIoThread([&] {
-    auto message = validator_.ParseMessage(ctx.request.body());
+    auto message =
+        validator_.ParseMessage(ctx.request.body(), options_.DefaultsFor(ctx.caller.account));
     Result<bool> on_list = false;
     if (message.ok()) on_list = stores_.suppressions.IsSuppressed(ctx.caller.account, message->to);
     return std::make_pair(std::move(message), std::move(on_list));
@@ -107,7 +108,8 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
     std::optional<Error> storage_error;
   };
   Checked checked = co_await OffIoThread([&] {
-    Checked out{validator_.ParseBatch(ctx.request.body()), {}, std::nullopt};
+    Checked out{validator_.ParseBatch(ctx.request.body(), options_.DefaultsFor(ctx.caller.account)),
+                {}, std::nullopt};
     if (!out.parsed.ok()) return out;
     for (const auto& item : *out.parsed) {
       bool on_list = false;

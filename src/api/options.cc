@@ -1,5 +1,5 @@
 // The API's options from the configuration file (docs/configuration.md "[server]",
-// "[rate_limits]", "[[carriers]]").
+// "[rate_limits]", "[accounts]", "[[carriers]]").
 #include "api/api.h"
 #include "api/http_session.h"
 
@@ -16,7 +16,15 @@ ApiOptions ApiOptions::From(const config::Config& c) {
     o.carrier_callbacks.push_back(CallbackAuth{carrier.id, carrier.dlr_allow, carrier.dlr_token,
                                                !c.server.client_ca_file.empty(), carrier.dlr_cert_name});
   }
+  for (const auto& [account, settings] : c.accounts) {
+    o.account_defaults[account] = validation::MessageDefaults{settings.smart_encoding};
+  }
   return o;
+}
+
+validation::MessageDefaults ApiOptions::DefaultsFor(std::string_view account) const {
+  const auto it = account_defaults.find(account);
+  return it == account_defaults.end() ? validation::MessageDefaults{} : it->second;
 }
 
 HttpLimits HttpLimits::From(const config::ServerConfig& s) {

@@ -29,7 +29,8 @@ struct CarrierSubmit {
   std::string message_id;  // correlation for logs
   std::string from;
   std::string to;          // E.164 with '+'
-  std::string text;        // the whole body, UTF-8 (HTTP carriers segment it themselves)
+  std::string text;        // the whole text, UTF-8 (HTTP carriers segment it themselves): the
+                           // body, or what smart encoding made of it (text::OutgoingText)
   model::Encoding encoding = model::Encoding::kGsm7;
   bool flash = false;
   std::vector<text::Segment> segments;  // each with its UDH when concatenated

@@ -33,6 +33,7 @@ constexpr Section kSections[] = {
     {"content", [](TableReader& r, Config& c) { internal::ReadContent(r, c.content); }},
     {"webhooks", [](TableReader& r, Config& c) { internal::ReadWebhooks(r, c.webhooks); }},
     {"compliance", [](TableReader& r, Config& c) { internal::ReadCompliance(r, c.compliance); }},
+    {"accounts", [](TableReader& r, Config& c) { internal::ReadAccounts(r, c.accounts); }},
     {"logging", [](TableReader& r, Config& c) { internal::ReadLogging(r, c.logging); }},
     {"circuit_breaker",
      [](TableReader& r, Config& c) { internal::ReadCircuitBreaker(r, c.circuit_breaker); }},

@@ -124,6 +124,12 @@ struct ComplianceConfig {
   std::map<std::string, ComplianceReplies> accounts;
 };
 
+// [accounts.<account>] (docs/configuration.md "[accounts]"): what the account's requests
+// get for the fields they leave out. An account without a table gets these defaults.
+struct AccountConfig {
+  bool smart_encoding = false;            // `smart_encoding` of a request that does not say
+};
+
 struct LoggingConfig {
   std::string level = "info";             // trace | debug | info | warn | error
   std::string format = "json";            // json | text
@@ -257,6 +263,7 @@ struct Config {
   ContentConfig content;
   WebhooksConfig webhooks;
   ComplianceConfig compliance;
+  std::map<std::string, AccountConfig> accounts;  // by account name
   LoggingConfig logging;
   CircuitBreakerConfig circuit_breaker;   // defaults for every carrier
   std::vector<CarrierConfig> carriers;

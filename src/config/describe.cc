@@ -117,6 +117,13 @@ void DescribeCompliance(const ComplianceConfig& c, std::string& out) {
   }
 }
 
+void DescribeAccounts(const std::map<std::string, AccountConfig>& accounts, std::string& out) {
+  for (const auto& [account, settings] : accounts) {
+    out += fmt::format("\n[accounts.{}]\n", Quote(account));
+    Line(out, "smart_encoding", Bool(settings.smart_encoding));
+  }
+}
+
 void DescribeDelivery(const Config& c, std::string& out) {
   out += "\n[delivery]\n";
   Line(out, "max_attempts", fmt::format("{}", c.delivery.max_attempts));
@@ -136,6 +143,7 @@ void DescribeDelivery(const Config& c, std::string& out) {
   Line(out, "max_in_flight", fmt::format("{}", c.webhooks.max_in_flight));
   Line(out, "max_in_flight_per_account", fmt::format("{}", c.webhooks.max_in_flight_per_account));
   DescribeCompliance(c.compliance, out);
+  DescribeAccounts(c.accounts, out);
   out += "\n[logging]\n";
   Line(out, "level", Quote(c.logging.level));
   Line(out, "format", Quote(c.logging.format));

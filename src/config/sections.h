@@ -5,6 +5,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -26,6 +27,8 @@ void ReadWebhooks(TableReader& reader, WebhooksConfig& out);
 void ReadLogging(TableReader& reader, LoggingConfig& out);
 // [compliance] with its [compliance.accounts.<account>] tables (compliance.cc).
 void ReadCompliance(TableReader& reader, ComplianceConfig& out);
+// The [accounts] table: one [accounts.<account>] table per account (accounts.cc).
+void ReadAccounts(TableReader& reader, std::map<std::string, AccountConfig>& out);
 // [circuit_breaker], and a carrier's `circuit_breaker = { … }` on top of it.
 void ReadCircuitBreaker(TableReader& reader, CircuitBreakerConfig& out);
 // The SMPP connection and addressing keys of one [[carriers]] table (carrier_smpp.cc).

@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "delivery/engine_internal.h"
+#include "text/smart_encoding.h"
 
 namespace deliverer::delivery {
 
@@ -243,7 +244,11 @@ uint16_t ConcatReferenceOf(std::string_view message_id) {
 
 void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record) {
   const int64_t now_ms = clock_.NowUnixMillis();
-  auto encoded = text::Encode(record.body, ConcatReferenceOf(record.id));
+  // The producer's body, or its smart-encoded text when ingest chose that: the stored
+  // encoding says which (text::OutgoingText), so what goes out has the encoding and the
+  // segments the API reported.
+  std::string outgoing = text::OutgoingText(record.body, record.encoding);
+  auto encoded = text::Encode(outgoing, ConcatReferenceOf(record.id));
   if (!encoded.ok() || encoded->segments.empty()) {
     return Finish(std::move(delivery), Terminal(record, model::Status::kFailed, now_ms, "",
                                                  {"encoding_error", "the body cannot be encoded", ""}));
@@ -257,7 +262,7 @@ void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, stor
   submit.message_id = record.id;
   submit.from = record.from;
   submit.to = record.to;
-  submit.text = record.body;
+  submit.text = std::move(outgoing);  // HTTP carriers send it whole
   submit.encoding = encoded->encoding;
   submit.flash = record.type == model::MessageType::kFlash;
   // Segments accepted by an earlier attempt are not sent again (docs/smpp-mapping.md).

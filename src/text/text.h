@@ -10,6 +10,7 @@
 // Splitting never separates an escape from its character, nor a surrogate pair: a segment
 // then carries one unit fewer. Splitting is greedy (each segment takes as many whole
 // characters as fit), and CountSegments agrees with Encode on every input.
+// Replacing typographic characters to stay in GSM-7 (smart encoding) is text/smart_encoding.h.
 #include <cstdint>
 #include <span>
 #include <string>

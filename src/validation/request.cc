@@ -10,6 +10,7 @@
 #include "common/ids.h"
 #include "common/log.h"
 #include "common/time_format.h"
+#include "text/smart_encoding.h"
 #include "text/text.h"
 #include "validation/numbering_plan.h"
 #include "validation/rules.h"
@@ -30,14 +31,17 @@ enum Field : size_t {
   kCallbackUrl,
   kClientRef,
   kSendAt,
+  kSmartEncoding,
   kFieldCount
 };
 constexpr std::array<std::string_view, kFieldCount> kFieldNames = {
-    "message_id", "from", "to", "body", "type", "priority", "ttl", "callback_url", "client_ref", "send_at"};
+    "message_id", "from",       "to",      "body",          "type",  "priority",
+    "ttl",        "callback_url", "client_ref", "send_at", "smart_encoding"};
 
 // The canonical payload lists members in this (byte-wise sorted) order.
 constexpr std::array<Field, kFieldCount> kSortedFields = {
-    kBody, kCallbackUrl, kClientRef, kFrom, kMessageId, kPriority, kSendAt, kTo, kTtl, kType};
+    kBody,     kCallbackUrl, kClientRef,     kFrom, kMessageId,
+    kPriority, kSendAt,      kSmartEncoding, kTo,   kTtl,       kType};
 static_assert(std::is_sorted(kSortedFields.begin(), kSortedFields.end(),
                              [](Field a, Field b) { return kFieldNames[a] < kFieldNames[b]; }));
 
@@ -156,11 +160,24 @@ Status ApplyTo(const Members& m, const Settings&, ValidatedMessage& out) {
   return Status::Ok();
 }
 
+// Before `body`, whose segments it decides; out.smart_encoding holds the account's default.
+Status ApplySmartEncoding(const Members& m, const Settings&, ValidatedMessage& out) {
+  if (!m[kSmartEncoding]) return Status::Ok();
+  if (m[kSmartEncoding]->get(out.smart_encoding)) {
+    return InvalidField(kSmartEncoding, "must be a boolean");
+  }
+  return Status::Ok();
+}
+
+// The encoding and segments recorded are those of what is sent; the body kept, and the
+// one the content rules see, is the producer's.
 Status ApplyBody(const Members& m, const Settings& settings, ValidatedMessage& out) {
   Result<std::string_view> body = RequiredString(m, kBody);
   if (!body) return body.take_error();
   if (text::IsBlank(*body)) return Error::Of("body_empty", "'body' is empty", "body");
-  Result<text::SegmentCount> count = text::CountSegments(*body, text::ConcatReference::k8Bit);
+  Result<text::SegmentCount> count =
+      out.smart_encoding ? text::CountSegmentsSmart(*body, text::ConcatReference::k8Bit)
+                         : text::CountSegments(*body, text::ConcatReference::k8Bit);
   if (!count) return count.take_error();
   if (count->segments > model::kMaxSegments) {
     return Error::Of("body_too_long",
@@ -248,10 +265,9 @@ Status ApplySendAt(const Members& m, const Settings&, ValidatedMessage& out) {
 }
 
 using Rule = Status (*)(const Members&, const Settings&, ValidatedMessage&);
-constexpr std::array<Rule, 10> kRules = {ApplyMessageId, ApplyFrom,        ApplyTo,
-                                         ApplyBody,      ApplyType,        ApplyPriority,
-                                         ApplyTtl,       ApplyCallbackUrl, ApplyClientRef,
-                                         ApplySendAt};
+constexpr std::array<Rule, 11> kRules = {
+    ApplyMessageId, ApplyFrom,     ApplyTo,  ApplySmartEncoding, ApplyBody,     ApplyType,
+    ApplyPriority,  ApplyTtl,      ApplyCallbackUrl, ApplyClientRef, ApplySendAt};
 
 // Sorted keys, minified values; null members are left out since they mean "absent", and
 // message_id appears lower-cased since that is the key it names.
@@ -270,10 +286,12 @@ std::string CanonicalPayload(const Members& members, const ValidatedMessage& mes
   return out;
 }
 
-Result<ValidatedMessage> ValidateMessage(dom::element element, const Settings& settings) {
+Result<ValidatedMessage> ValidateMessage(dom::element element, const Settings& settings,
+                                         const MessageDefaults& defaults) {
   Result<Members> members = CollectMembers(element);
   if (!members) return members.take_error();
   ValidatedMessage message;
+  message.smart_encoding = defaults.smart_encoding;  // the request's own value overrides it
   for (const Rule rule : kRules) {
     if (Status s = rule(*members, settings, message); !s) return s.error();
   }
@@ -319,13 +337,15 @@ Result<std::unique_ptr<Validator>> Validator::Create(const ValidatorOptions& opt
   return std::unique_ptr<Validator>(new Validator(std::move(impl)));
 }
 
-Result<ValidatedMessage> Validator::ParseMessage(std::string_view json) const {
+Result<ValidatedMessage> Validator::ParseMessage(std::string_view json,
+                                                 const MessageDefaults& defaults) const {
   Result<dom::element> root = ParseJson(json);
   if (!root) return root.take_error();
-  return ValidateMessage(*root, impl_->settings);
+  return ValidateMessage(*root, impl_->settings, defaults);
 }
 
-Result<std::vector<Result<ValidatedMessage>>> Validator::ParseBatch(std::string_view json) const {
+Result<std::vector<Result<ValidatedMessage>>> Validator::ParseBatch(
+    std::string_view json, const MessageDefaults& defaults) const {
   Result<dom::element> root = ParseJson(json);
   if (!root) return root.take_error();
   Result<dom::object> object = AsObject(*root, "the request body");
@@ -348,7 +368,9 @@ Result<std::vector<Result<ValidatedMessage>>> Validator::ParseBatch(std::string_
   }
   std::vector<Result<ValidatedMessage>> results;
   results.reserve(items.size());
-  for (const dom::element item : items) results.push_back(ValidateMessage(item, impl_->settings));
+  for (const dom::element item : items) {
+    results.push_back(ValidateMessage(item, impl_->settings, defaults));
+  }
   return results;
 }
 

@@ -40,10 +40,19 @@ struct ValidatedMessage : model::Message {
   // `send_at` as Unix milliseconds, when given; its range (not in the past, at most
   // model::kMaxScheduleAheadMs ahead) is the API's to apply, at acceptance.
   std::optional<int64_t> send_at_ms;
+  // The request's `smart_encoding`, else the account's default: when set, `encoding` and
+  // `segments` are those of the text smart encoding sends (text/smart_encoding.h), while
+  // `body` stays the producer's.
+  bool smart_encoding = false;
   // The request object serialised with sorted keys and no insignificant whitespace,
   // strings re-escaped, null members left out and message_id lower-cased: two requests
   // are "the same payload" (idempotency) iff these are equal.
   std::string canonical_payload;
+};
+
+// What a request leaves out takes its account's value (docs/configuration.md "[accounts]").
+struct MessageDefaults {
+  bool smart_encoding = false;
 };
 
 struct ValidatorOptions {
@@ -57,13 +66,16 @@ class Validator {
   static Result<std::unique_ptr<Validator>> Create(const ValidatorOptions& options);
   ~Validator();
 
-  // One message: the whole HTTP body of POST /v1/messages.
-  Result<ValidatedMessage> ParseMessage(std::string_view json) const;
+  // One message: the whole HTTP body of POST /v1/messages, from an account whose
+  // defaults are `defaults`.
+  Result<ValidatedMessage> ParseMessage(std::string_view json,
+                                        const MessageDefaults& defaults = {}) const;
 
   // A batch: {"messages":[...]} with 1..1000 items. The outer Result fails for a body
   // that is not such an object (invalid_json / invalid_field); each item is validated
-  // independently.
-  Result<std::vector<Result<ValidatedMessage>>> ParseBatch(std::string_view json) const;
+  // independently, with the same defaults.
+  Result<std::vector<Result<ValidatedMessage>>> ParseBatch(
+      std::string_view json, const MessageDefaults& defaults = {}) const;
 
   // Individual rules, exposed for the API's path parameters and for tests.
   // E.164 destination: valid and dialable per libphonenumber; returns the region.

@@ -4,6 +4,7 @@
 #include <future>
 
 #include "store/new_record.h"
+#include "text/smart_encoding.h"
 #include "text/text.h"
 
 namespace deliverer::delivery::testing {
@@ -56,7 +57,8 @@ void EngineTest::Start(EngineSetup setup) {
 }
 
 void EngineTest::Insert(const std::string& id, MessageSpec spec) {
-  auto count = text::CountSegments(spec.body);
+  auto count = spec.smart_encoding ? text::CountSegmentsSmart(spec.body)
+                                   : text::CountSegments(spec.body);
   ASSERT_TRUE(count.ok());
   store::NewMessage m;
   m.id = id;

@@ -54,9 +54,10 @@ struct MessageSpec {
   std::string body = "hello";
   std::string to;  // "" = a destination of its own
   int ttl_seconds = 3600;
-  int64_t created_at_ms = -1;  // -1 = now
-  bool publish = true;         // false: stored queued but never handed to the queue
-  int64_t send_at_ms = 0;      // ahead of now: stored scheduled (never published here)
+  int64_t created_at_ms = -1;   // -1 = now
+  bool publish = true;          // false: stored queued but never handed to the queue
+  bool smart_encoding = false;  // counted as ingest counts a request with smart_encoding true
+  int64_t send_at_ms = 0;       // ahead of now: stored scheduled (never published here)
 };
 
 // What the engine tells the operators' webhook, as it tells it (on the engine's thread,

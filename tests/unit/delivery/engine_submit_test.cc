@@ -88,6 +88,36 @@ TEST_F(EngineTest, MultipartMessageIsDeliveredOnlyWhenEveryPartHasItsReceipt) {
   EXPECT_EQ(StatusOf("long"), Status::kDelivered);
 }
 
+// docs/api.md "Smart encoding": the store keeps the producer's body; the carrier gets the
+// replaced text, in the encoding and segments recorded (and reported) at ingest.
+TEST_F(EngineTest, SmartEncodedMessageGoesOutAsItsGsm7Text) {
+  const std::string body = "\u201CHello\u201D, it\u2019s " + std::string(80, 'a');  // 94 units
+  Insert("smart", MessageSpec{.body = body, .smart_encoding = true});
+  Insert("plain", MessageSpec{.body = body});
+  ASSERT_EQ(Record("smart").encoding, model::Encoding::kGsm7);
+  ASSERT_EQ(Record("smart").segments, 1);
+  ASSERT_EQ(Record("plain").segments, 2);
+  ASSERT_NO_FATAL_FAILURE(Start());
+  FakeCarrier& a = carrier("A");
+  ASSERT_TRUE(RunUntil(
+      [&] { return StatusOf("smart") == Status::kSent && StatusOf("plain") == Status::kSent; }));
+  ASSERT_EQ(a.submits().size(), 2u);
+  for (const carriers::CarrierSubmit& submit : a.submits()) {
+    SCOPED_TRACE(submit.message_id);
+    if (submit.message_id == "smart") {
+      EXPECT_EQ(submit.text, "\"Hello\", it's " + std::string(80, 'a'));
+      EXPECT_EQ(submit.encoding, model::Encoding::kGsm7);
+      ASSERT_EQ(submit.segments.size(), 1u);
+      EXPECT_EQ(submit.segments[0].payload.size(), 94u) << "one septet per character";
+      EXPECT_EQ(submit.segments[0].payload[0], 0x22) << "a straight quote";
+    } else {
+      EXPECT_EQ(submit.text, body);
+      EXPECT_EQ(submit.encoding, model::Encoding::kUcs2);
+      EXPECT_EQ(submit.segments.size(), 2u);
+    }
+  }
+}
+
 TEST_F(EngineTest, ReceiptThatOvertakesTheSubmitAnswerIsAppliedWhenTheSubmitIsRecorded) {
   ASSERT_NO_FATAL_FAILURE(Start());
   FakeCarrier& a = carrier("A");

@@ -128,6 +128,7 @@ TEST_F(RequestTest, ErrorsAreReportedInTheDocumentedFieldOrder) {
       {"message_id", Str("x"), "invalid_field", "null"},
       {"from", Str("!!"), "invalid_sender", Str("+14155550100")},
       {"to", Str("+1555"), "invalid_destination", Str("+442071838750")},
+      {"smart_encoding", Str("yes"), "invalid_field", "true"},
       {"body", Str(""), "body_empty", Str("hi")},
       {"type", Str("mms"), "invalid_field", Str("sms")},
       {"priority", Str("urgent"), "invalid_field", Str("low")},
@@ -168,6 +169,7 @@ TEST_F(RequestTest, EveryFieldOfTheWrongTypeIsNamed) {
       {"callback_url", {"1", "{}"}},
       {"client_ref", {"991", "[]"}},
       {"send_at", {"1766563200000", "true", "{}"}},
+      {"smart_encoding", {"\"true\"", "1", "[true]", "{}"}},
   };
   for (const auto& [field, values] : cases) {
     for (const std::string& value : values) {
