@@ -124,6 +124,12 @@ struct ComplianceConfig {
   std::map<std::string, ComplianceReplies> accounts;
 };
 
+// [billing] (docs/api.md "Cost"): the currency every carrier's price_per_segment is in,
+// and that estimates and costs are labelled with.
+struct BillingConfig {
+  std::string currency = "EUR";           // three upper-case letters (ISO 4217)
+};
+
 struct LoggingConfig {
   std::string level = "info";             // trace | debug | info | warn | error
   std::string format = "json";            // json | text
@@ -259,6 +265,7 @@ struct Config {
   ComplianceConfig compliance;
   LoggingConfig logging;
   CircuitBreakerConfig circuit_breaker;   // defaults for every carrier
+  BillingConfig billing;
   std::vector<CarrierConfig> carriers;
   std::vector<RouteConfig> routes;
 };
