@@ -1,6 +1,23 @@
 #include "store/sqlite/rows.h"
 
 namespace deliverer::store::sqlite {
+namespace {
+
+// A price stored as its micros and currency in columns `column` and `column + 1`.
+std::optional<model::Price> ReadPrice(const Statement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return model::Price{row.Int(column), row.Text(column + 1)};
+}
+
+}  // namespace
+
+void BindPrice(Statement& stmt, int index, const std::optional<model::Price>& price) {
+  if (price) {
+    stmt.Bind(index, price->micros).Bind(index + 1, price->currency);
+  } else {
+    stmt.BindNull(index).BindNull(index + 1);
+  }
+}
 
 MessageRecord ReadMessage(const Statement& row) {
   MessageRecord m;
@@ -21,6 +38,8 @@ MessageRecord ReadMessage(const Statement& row) {
   m.sent_at_ms = row.OptionalInt(14);
   m.done_at_ms = row.OptionalInt(15);
   if (!row.IsNull(16)) m.error = MessageError{row.Text(16), row.Text(17), row.Text(18)};
+  m.estimate = ReadPrice(row, 20);
+  m.cost = ReadPrice(row, 22);
   return m;
 }
 
@@ -28,8 +47,8 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   auto stmt = db.Prepare(
       "INSERT INTO messages (id, account, src, dst, dst_region, body, type, priority, encoding,"
       " segments, ttl_s, callback_url, client_ref, payload_hash, status, created_at, updated_at,"
-      " expires_at, compliance_reply, body_key)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " expires_at, compliance_reply, body_key, estimate_micros, estimate_currency)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
   const std::string sealed = cipher.Seal(m.body, MessageBodyContext(m.id));
   stmt->Bind(1, m.id).Bind(2, m.account).Bind(3, m.from).Bind(4, m.to).Bind(5, m.to_region);
@@ -41,6 +60,7 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   stmt->Bind(15, int64_t{static_cast<int>(model::Status::kQueued)});
   stmt->Bind(16, m.created_at_ms).Bind(17, m.created_at_ms);
   stmt->Bind(18, m.created_at_ms + int64_t{m.ttl_seconds} * 1000).Bind(19, m.compliance_reply);
+  BindPrice(*stmt, 21, m.estimate);
   return stmt->Run();
 }
 
