@@ -33,6 +33,8 @@ class DeliveryRuntime final : public api::DeliveryView {
 
   queue::Queue& queue() { return *queue_; }
   delivery::Engine& engine() { return *engine_; }
+  // The routes in use (Reload swaps them): the API estimates costs with them too.
+  routing::RouterHolder& router() { return *router_; }
   // Recovers queued messages, connects the carriers, starts the threads.
   Status Start();
   // SIGTERM: drains in-flight submits within the configured deadline, unbinds, stops.
