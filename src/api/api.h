@@ -22,7 +22,9 @@
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "queue/claims.h"
+#include "model/price.h"
 #include "queue/queue.h"
+#include "routing/router_holder.h"
 #include "store/audit_log.h"
 #include "store/compliance_store.h"
 #include "store/erasure_store.h"
@@ -51,6 +53,11 @@ struct ApiOptions {
   boost::asio::thread_pool* validation_pool = nullptr;
   // Null: /readyz says nothing of credentials.
   const CredentialReport* credentials = nullptr;
+  // Cost estimates (docs/api.md "Cost"): the routes in use, so that a reload moves
+  // estimates with deliveries, and the currency of their prices. Null: messages are
+  // accepted without an estimate. Must outlive the Api.
+  const routing::RouterHolder* routes = nullptr;
+  std::string currency = std::string(model::kDefaultCurrency);
 
   // Carrier callbacks (POST /v1/dlr/{carrier}, /v1/inbound/{carrier}): who may call, and
   // where the body of an authenticated one goes, to be read and recorded (its answer is
@@ -144,6 +151,8 @@ class Api {
   static std::optional<Error> CheckSendAt(const validation::ValidatedMessage& message, int64_t now_ms);
   boost::asio::awaitable<Result<store::CancelResult>> Cancel(const Context& ctx, const std::string& id);
   Result<store::MessageQuery> ParseMessageQuery(std::string_view query, const Caller& caller);
+  // Sets each message's cost estimate from the routes in use (api/estimate.h).
+  void Estimate(std::vector<store::NewMessage>& batch) const;
   // Hands the messages created now to the delivery queue.
   void PublishCreated(const std::vector<Result<store::InsertResult>>& results);
   void FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out);

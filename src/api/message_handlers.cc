@@ -4,6 +4,7 @@
 #include <charconv>
 
 #include "api/api.h"
+#include "api/estimate.h"
 #include "api/request_helpers.h"
 #include "api/views.h"
 #include "auth/api_key.h"
@@ -72,6 +73,7 @@ awaitable<Response> Api::SendMessage(Context& ctx) {
 
   std::vector<store::NewMessage> batch;
   batch.push_back(ToNewMessage(std::move(*parsed), ctx.caller, now_ms));
+  Estimate(batch);
   InsertResults results = co_await AwaitCallback<InsertResults>(
       [&](auto done) { stores_.messages.InsertMessages(std::move(batch), std::move(done)); });
   Result<store::InsertResult>& result = results.front();
@@ -155,6 +157,7 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
     batch.push_back(ToNewMessage(std::move(*item), ctx.caller, now));
   }
   if (!batch.empty()) {
+    Estimate(batch);
     InsertResults inserted = co_await AwaitCallback<InsertResults>(
         [&](auto done) { stores_.messages.InsertMessages(std::move(batch), std::move(done)); });
     PublishCreated(inserted);
@@ -175,6 +178,13 @@ void Api::PublishCreated(const std::vector<Result<store::InsertResult>>& results
     deliveries.push_back(queue::Delivery{m.id, m.to, m.priority, m.created_at_ms, 0});
   }
   if (!deliveries.empty()) options_.queue->Publish(std::move(deliveries));
+}
+
+void Api::Estimate(std::vector<store::NewMessage>& batch) const {
+  if (options_.routes == nullptr) return;
+  // One router for the whole batch: a reload halfway does not split it.
+  const std::shared_ptr<const routing::Router> router = options_.routes->Get();
+  for (store::NewMessage& m : batch) m.estimate = EstimateOf(*router, m, options_.currency);
 }
 
 void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out) {
@@ -204,6 +214,7 @@ void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann:
   out["message_id"] = record.id;
   out["encoding"] = model::ToString(record.encoding);
   out["segments"] = record.segments;
+  out["estimate"] = EstimateJson(record);
 }
 
 awaitable<Response> Api::GetMessage(Context& ctx) {

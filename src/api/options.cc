@@ -1,5 +1,5 @@
 // The API's options from the configuration file (docs/configuration.md "[server]",
-// "[rate_limits]", "[accounts]", "[[carriers]]").
+// "[rate_limits]", "[accounts]", "[[carriers]]", "[billing]").
 #include "api/api.h"
 #include "api/http_session.h"
 
@@ -11,6 +11,7 @@ ApiOptions ApiOptions::From(const config::Config& c) {
   o.rate_limits = {r.per_key_rps, r.per_key_burst, r.global_rps, r.global_burst, r.auth_failures_per_ip_rps,
                    r.auth_failures_per_ip_burst};
   o.queue_high_water = c.delivery.queue_high_water;
+  o.currency = c.billing.currency;
   for (const config::CarrierConfig& carrier : c.carriers) {
     o.delivery_tps += carrier.tps;
     o.carrier_callbacks.push_back(CallbackAuth{carrier.id, carrier.dlr_allow, carrier.dlr_token,

@@ -20,7 +20,22 @@ nlohmann::json EventJson(const store::MessageEvent& e) {
   return j;
 }
 
+nlohmann::json PriceJson(const std::optional<model::Price>& price, int segments) {
+  if (!price) return nullptr;
+  return {{"segments", segments},
+          {"price", model::FormatMicros(price->micros)},
+          {"currency", price->currency}};
+}
+
 }  // namespace
+
+nlohmann::json EstimateJson(const store::MessageRecord& m) {
+  return PriceJson(m.estimate, m.segments);
+}
+
+nlohmann::json CostJson(const store::MessageRecord& m) {
+  return model::IsTerminal(m.status) ? PriceJson(m.cost, m.segments) : nlohmann::json(nullptr);
+}
 
 nlohmann::json MessageJson(const store::MessageRecord& m, bool with_events) {
   nlohmann::json j = {
@@ -41,6 +56,8 @@ nlohmann::json MessageJson(const store::MessageRecord& m, bool with_events) {
       {"sent_at", OptionalTime(m.sent_at_ms)},
       {"done_at", OptionalTime(m.done_at_ms)},
       {"error", nullptr},
+      {"estimate", EstimateJson(m)},
+      {"cost", CostJson(m)},
   };
   if (m.send_at_ms) j["send_at"] = FormatRfc3339(*m.send_at_ms);
   if (m.error) {
@@ -62,6 +79,7 @@ nlohmann::json AcceptedJson(const store::MessageRecord& m, int64_t estimated_ms)
                       {"encoding", model::ToString(m.encoding)},
                       {"segments", m.segments},
                       {"estimated_processing_ms", estimated_ms},
+                      {"estimate", EstimateJson(m)},
                       {"created_at", FormatRfc3339(m.created_at_ms)}};
   if (m.send_at_ms) j["send_at"] = FormatRfc3339(*m.send_at_ms);
   return j;

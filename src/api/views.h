@@ -11,6 +11,10 @@ namespace deliverer::api {
 nlohmann::json MessageJson(const store::MessageRecord& message, bool with_events);
 // The 202 (and replayed 200) answer of POST /v1/messages.
 nlohmann::json AcceptedJson(const store::MessageRecord& message, int64_t estimated_ms);
+// docs/api.md "Cost": {"segments","price","currency"}, or null. The estimate is shown
+// whenever there is one; the cost only once the message ended.
+nlohmann::json EstimateJson(const store::MessageRecord& message);
+nlohmann::json CostJson(const store::MessageRecord& message);
 nlohmann::json SuppressionJson(const store::Suppression& suppression);
 nlohmann::json AuditJson(const store::AuditEntry& entry);
 // The items of GET /v1/admin/inbound (admin only: full numbers and the text).

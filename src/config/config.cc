@@ -37,6 +37,7 @@ constexpr Section kSections[] = {
     {"logging", [](TableReader& r, Config& c) { internal::ReadLogging(r, c.logging); }},
     {"circuit_breaker",
      [](TableReader& r, Config& c) { internal::ReadCircuitBreaker(r, c.circuit_breaker); }},
+    {"billing", [](TableReader& r, Config& c) { internal::ReadBilling(r, c.billing); }},
 };
 
 void ReadSection(TableReader& top, const Section& section, Config& config) {

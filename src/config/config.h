@@ -130,6 +130,12 @@ struct AccountConfig {
   bool smart_encoding = false;            // `smart_encoding` of a request that does not say
 };
 
+// [billing] (docs/api.md "Cost"): the currency every carrier's price_per_segment is in,
+// and that estimates and costs are labelled with.
+struct BillingConfig {
+  std::string currency = "EUR";           // three upper-case letters (ISO 4217)
+};
+
 struct LoggingConfig {
   std::string level = "info";             // trace | debug | info | warn | error
   std::string format = "json";            // json | text
@@ -266,6 +272,7 @@ struct Config {
   std::map<std::string, AccountConfig> accounts;  // by account name
   LoggingConfig logging;
   CircuitBreakerConfig circuit_breaker;   // defaults for every carrier
+  BillingConfig billing;
   std::vector<CarrierConfig> carriers;
   std::vector<RouteConfig> routes;
 };

@@ -276,6 +276,8 @@ std::string Describe(const Config& config) {
   DescribeDelivery(config, out);
   out += "\n[circuit_breaker]\n";
   DescribeBreakerKeys(config.circuit_breaker, out);
+  out += "\n[billing]\n";
+  Line(out, "currency", Quote(config.billing.currency));
   if (config.carriers.empty()) out += "\n# no [[carriers]]\n";
   for (const CarrierConfig& carrier : config.carriers) DescribeCarrier(carrier, out);
   if (config.routes.empty()) out += "\n# no [[routes]]\n";

@@ -6,6 +6,8 @@
 
 #include <charconv>
 
+#include "model/price.h"
+
 namespace deliverer::config::internal {
 namespace {
 
@@ -181,6 +183,17 @@ void ReadCircuitBreaker(TableReader& reader, CircuitBreakerConfig& out) {
 void ReadLogging(TableReader& reader, LoggingConfig& out) {
   reader.OneOf("level", out.level, {"trace", "debug", "info", "warn", "error"});
   reader.OneOf("format", out.format, {"json", "text"});
+}
+
+void ReadBilling(TableReader& reader, BillingConfig& out) {
+  const toml::node* node = reader.Find("currency");
+  if (node == nullptr) return;
+  const std::optional<std::string> code = node->value_exact<std::string>();
+  if (!code || !model::IsCurrencyCode(*code)) {
+    reader.Fail(*node, "currency", "three upper-case letters, an ISO 4217 code such as \"EUR\"");
+    return;
+  }
+  out.currency = *code;
 }
 
 }  // namespace deliverer::config::internal

@@ -30,6 +30,7 @@
 #include "compliance/keywords.h"
 #include "compliance/replies.h"
 #include "metrics/metrics.h"
+#include "model/price.h"
 #include "queue/claims.h"
 #include "queue/queue.h"
 #include "config/config.h"
@@ -59,8 +60,10 @@ struct EngineOptions {
   // in the numbering plan (validation/numbering.h); a number outside it gets none.
   std::vector<std::string> extra_opt_out_keywords;
   compliance::ReplyPolicy replies;
+  // [billing] currency: what the carriers' prices are in, recorded with each cost.
+  std::string currency = std::string(model::kDefaultCurrency);
 
-  // [delivery] and [compliance] of the configuration.
+  // [delivery], [compliance] and [billing] of the configuration.
   static EngineOptions From(const config::Config& config);
 };
 
@@ -132,6 +135,9 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   // The change to `sent` once the last of the message's segments is accepted.
   store::StatusChange SentChange(const store::DeliveryRecord& record, std::string carrier, int attempts,
                                  std::vector<store::SegmentSubmit> segments, int64_t now_ms) const;
+  // What `carrier` charges now for `segments` (docs/api.md "Cost"); nullopt when the routes
+  // no longer know it (a reload removed it while the submit was out).
+  std::optional<model::Price> CostAt(const std::string& carrier, int segments) const;
   // Records the segments accepted by an attempt that nothing else records (nothing else
   // was written), then brings the delivery back at `at_ms`.
   void KeepAcceptedThenRequeue(const std::shared_ptr<InFlight>& flight,

@@ -1,4 +1,4 @@
-// EngineOptions from the configuration file's [delivery] and [compliance] sections
+// EngineOptions from the configuration file's [delivery], [compliance] and [billing] sections
 // (docs/configuration.md).
 #include "delivery/engine.h"
 
@@ -39,6 +39,7 @@ EngineOptions EngineOptions::From(const config::Config& c) {
   o.max_in_flight = CarrierCapacityOf(c.carriers);
   o.extra_opt_out_keywords = c.compliance.opt_out_keywords;
   o.replies = ReplyPolicyOf(c.compliance);
+  o.currency = c.billing.currency;
   return o;
 }
 

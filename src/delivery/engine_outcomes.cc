@@ -101,7 +101,15 @@ store::StatusChange Engine::SentChange(const store::DeliveryRecord& record, std:
   change.attempts = attempts;
   change.segments = std::move(segments);
   change.receipt_due_ms = now_ms + (options_.receipt_wait_s > 0 ? options_.receipt_wait_s * 1000 : ttl_ms);
+  change.cost = CostAt(change.carrier, record.segments);
   return change;
+}
+
+std::optional<model::Price> Engine::CostAt(const std::string& carrier, int segments) const {
+  const auto router = router_.Get();  // held while its profile is read
+  const routing::CarrierProfile* profile = router->FindCarrier(carrier);
+  if (profile == nullptr) return std::nullopt;
+  return model::PriceOf(profile->price_per_segment, segments, options_.currency);
 }
 
 // Some segments went out before the link failed under the rest: those are recorded (the

@@ -28,6 +28,28 @@ bool Matches(const RouteRule& rule, std::string_view e164, std::string_view regi
   return false;
 }
 
+// The first carrier of `selection` that FirstChoice reports; nullptr when none is eligible.
+const CarrierProfile* FirstOf(const std::vector<CarrierProfile>& carriers,
+                              const Selection& selection, std::string_view region, int segments) {
+  std::vector<Option> options;
+  for (size_t i = 0; i < selection.carriers.size(); ++i) {
+    const CarrierProfile& carrier = carriers[selection.carriers[i]];
+    if (!carrier.enabled || !carrier.Serves(region)) continue;
+    const int weight = selection.weights.empty() ? 0 : selection.weights[i];
+    options.push_back(Option{selection.carriers[i], weight, carrier.price_per_segment});
+  }
+  if (options.empty()) return nullptr;
+  if (selection.policy == Policy::kWeighted) {
+    // The carrier most messages go to; max_element keeps the first of equals.
+    const auto heaviest =
+        std::max_element(options.begin(), options.end(),
+                         [](const Option& a, const Option& b) { return a.weight < b.weight; });
+    return &carriers[heaviest->carrier];
+  }
+  const size_t first = OrderByPolicy(selection.policy, options, segments, 0).front();
+  return &carriers[options[first].carrier];
+}
+
 }  // namespace
 
 bool CarrierProfile::Serves(std::string_view region) const {
@@ -82,6 +104,18 @@ Plan Router::Route(const RouteRequest& request, const HealthView& health) const 
   }
   builder.AddArm(rule->selection);
   return std::move(builder).Finish();
+}
+
+const CarrierProfile* Router::FirstChoice(const RouteRequest& request) const {
+  const std::string region = Upper(request.region);
+  const RouteRule* rule = Match(request.e164, region);
+  if (rule == nullptr) return nullptr;
+  if (rule->canary && TakesCanary(rule->canary->flag, rule->canary->percent, request.message_id)) {
+    const CarrierProfile* canary =
+        FirstOf(carriers_, rule->canary->selection, region, request.segments);
+    if (canary != nullptr) return canary;
+  }
+  return FirstOf(carriers_, rule->selection, region, request.segments);
 }
 
 }  // namespace deliverer::routing

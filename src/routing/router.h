@@ -125,6 +125,14 @@ class Router {
   // The route that applies to a destination (precedence above); nullptr when none does.
   const RouteRule* Match(std::string_view e164, std::string_view region) const;
 
+  // The carrier Route() would most likely try first, for cost estimates (docs/api.md
+  // "Cost"): as if every circuit were closed, in the arm the message takes (canary
+  // carriers first when it takes the canary arm), and for a weighted policy the heaviest
+  // eligible carrier (list order on ties) instead of a draw, so that the answer does not
+  // depend on `request.random01`, which is not read. nullptr when no route matches or the
+  // route has no eligible carrier. Points into this Router.
+  const CarrierProfile* FirstChoice(const RouteRequest& request) const;
+
   const std::vector<CarrierProfile>& carriers() const { return carriers_; }
   // Routes in precedence order.
   const std::vector<RouteRule>& routes() const { return routes_; }

@@ -36,6 +36,8 @@ class DeliveryRuntime final : public api::DeliveryView {
   // Shared by the engine and the API's cancels (queue/claims.h).
   queue::Claims& claims() { return claims_; }
   delivery::Engine& engine() { return *engine_; }
+  // The routes in use (Reload swaps them): the API estimates costs with them too.
+  routing::RouterHolder& router() { return *router_; }
   // Recovers queued messages, connects the carriers, starts the threads.
   Status Start();
   // SIGTERM: drains in-flight submits within the configured deadline, unbinds, stops.

@@ -92,10 +92,13 @@ Status PrintDemoKey(store::KeyStore& store, Clock& clock, const std::string& bas
 
 // SIGHUP: re-read the configuration; routes and circuit breaker settings take effect
 // without dropping traffic. A bad file changes nothing.
-void ReloadRoutes(const std::string& path, DeliveryRuntime* delivery, store::AuditLog& store, Clock& clock) {
+// `api_routes`: --role api's own routes, for estimates only; null otherwise.
+void ReloadRoutes(const std::string& path, DeliveryRuntime* delivery,
+                  routing::RouterHolder* api_routes, store::AuditLog& store, Clock& clock) {
   auto loaded = LoadConfig(path);
   Status s = loaded.ok() ? (delivery != nullptr ? delivery->Reload(*loaded) : Status::Ok())
                          : Status(loaded.error());
+  if (s.ok() && api_routes != nullptr) s = api_routes->Reload(*loaded);
   if (!s.ok()) {
     log::Error("server", "configuration not reloaded: {}", s.error().detail);
     return;
@@ -238,7 +241,21 @@ class Process {
     o.claims = delivery_ != nullptr ? &delivery_->claims() : nullptr;
     o.delivery = delivery_;
     o.callback_sink = delivery_ != nullptr ? &delivery_->callbacks() : &UnrecordedCallbacks();
+    o.routes = delivery_ != nullptr ? &delivery_->router() : ApiOnlyRoutes();
     return o;
+  }
+
+  // --role api routes nothing, but estimates the cost of what it accepts with the same
+  // routes as the delivering processes. Null (no estimates) when they do not build.
+  routing::RouterHolder* ApiOnlyRoutes() {
+    auto router = routing::Router::Create(config_);
+    if (!router.ok()) {
+      log::Warn("server", "no cost estimates: {}", router.error().detail);
+      return nullptr;
+    }
+    api_routes_ = std::make_unique<routing::RouterHolder>(
+        std::make_shared<const routing::Router>(std::move(*router)));
+    return api_routes_.get();
   }
 
   // SIGINT and SIGTERM drain; SIGHUP reloads the routes, as often as it comes.
@@ -254,7 +271,7 @@ class Process {
   void WaitForReload() {
     reload_signal_.async_wait([this](const boost::system::error_code& ec, int) {
       if (ec) return;
-      ReloadRoutes(options_.config_path, delivery_, store_, clock_);
+      ReloadRoutes(options_.config_path, delivery_, api_routes_.get(), store_, clock_);
       WaitForReload();
     });
   }
@@ -267,6 +284,7 @@ class Process {
   asio::io_context io_;
   asio::thread_pool validation_pool_{1};
   CredentialWatch credentials_;
+  std::unique_ptr<routing::RouterHolder> api_routes_;  // --role api only; set while api_ is built
   api::Api api_;
   api::HttpServer http_;
   DataKeyJob data_keys_;  // every role reloads the key ring; the delivering ones move old bodies

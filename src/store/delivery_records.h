@@ -62,6 +62,9 @@ struct StatusChange {
   std::string detail;  // the event's detail
   std::vector<SegmentSubmit> segments;
   int64_t receipt_due_ms = 0;  // kSent: when to stop waiting for receipts
+  // kSent: the carrier's price per segment at that moment × the message's segments
+  // (docs/api.md "Cost"), kept so that a later price change does not rewrite it.
+  std::optional<model::Price> cost;
 };
 
 enum class ChangeOutcome : uint8_t {

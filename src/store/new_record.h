@@ -21,6 +21,7 @@ inline MessageRecord RecordOf(const NewMessage& m) {
   r.encoding = m.encoding;
   r.segments = m.segments;
   r.client_ref = m.client_ref;
+  r.estimate = m.estimate;
   r.created_at_ms = r.updated_at_ms = m.created_at_ms;
   if (IsScheduled(m)) {
     r.status = model::Status::kScheduled;

@@ -8,6 +8,7 @@
 
 #include "model/lifecycle.h"
 #include "model/message.h"
+#include "model/price.h"
 
 namespace deliverer::store {
 
@@ -29,6 +30,9 @@ struct NewMessage : model::Message {
   // (compliance/replies.h); "" for a producer's message. Only such replies skip the
   // suppression check at submit, and only the delivery side creates them.
   std::string compliance_reply;
+  // The price the carrier routing would pick now charges for it (docs/api.md "Cost"),
+  // fixed at acceptance; nullopt when no carrier would take it.
+  std::optional<model::Price> estimate;
 };
 
 struct MessageEvent {
@@ -60,6 +64,10 @@ struct MessageRecord {
   std::optional<int64_t> done_at_ms;
   std::optional<MessageError> error;
   std::vector<MessageEvent> events;  // filled only when asked for
+  std::optional<model::Price> estimate;  // NewMessage::estimate
+  // What the carrier that took it charges, recorded when it was sent (StatusChange::cost);
+  // nullopt while no carrier has taken it, and for a message that ended without one.
+  std::optional<model::Price> cost;
 };
 
 enum class InsertOutcome : uint8_t {

@@ -131,6 +131,7 @@ ChangeOutcome Decide(State& state, StoredMessage& m, const StatusChange& c, int6
     r.attempts = std::max(r.attempts, c.attempts);
     r.sent_at_ms = c.at_ms;
     r.error.reset();
+    r.cost = c.cost;
     m.receipt_due_ms = c.receipt_due_ms;
     Announce(state, m, current, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail);
   } else {

@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 6> kMigrations = {
+constexpr std::array<std::string_view, 7> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -176,6 +176,16 @@ CREATE INDEX account_webhook_secrets_by_key ON account_webhook_secrets(secret_ke
     R"sql(
 ALTER TABLE messages ADD COLUMN send_at INTEGER;
 CREATE INDEX messages_scheduled ON messages(send_at) WHERE status = 7;
+)sql",
+    // 7: prices (docs/api.md "Cost"), in millionths of their currency: the estimate made at
+    // acceptance and the cost recorded when a carrier took the message, each with the
+    // currency it was made in, so that a price or currency change later rewrites neither.
+    // NULL: none (and every row from before).
+    R"sql(
+ALTER TABLE messages ADD COLUMN estimate_micros INTEGER;
+ALTER TABLE messages ADD COLUMN estimate_currency TEXT;
+ALTER TABLE messages ADD COLUMN cost_micros INTEGER;
+ALTER TABLE messages ADD COLUMN cost_currency TEXT;
 )sql",
 };
 

@@ -3,6 +3,23 @@
 #include "store/new_record.h"
 
 namespace deliverer::store::sqlite {
+namespace {
+
+// A price stored as its micros and currency in columns `column` and `column + 1`.
+std::optional<model::Price> ReadPrice(const Statement& row, int column) {
+  if (row.IsNull(column)) return std::nullopt;
+  return model::Price{row.Int(column), row.Text(column + 1)};
+}
+
+}  // namespace
+
+void BindPrice(Statement& stmt, int index, const std::optional<model::Price>& price) {
+  if (price) {
+    stmt.Bind(index, price->micros).Bind(index + 1, price->currency);
+  } else {
+    stmt.BindNull(index).BindNull(index + 1);
+  }
+}
 
 MessageRecord ReadMessage(const Statement& row) {
   MessageRecord m;
@@ -24,6 +41,8 @@ MessageRecord ReadMessage(const Statement& row) {
   m.done_at_ms = row.OptionalInt(15);
   if (!row.IsNull(16)) m.error = MessageError{row.Text(16), row.Text(17), row.Text(18)};
   m.send_at_ms = row.OptionalInt(20);
+  m.estimate = ReadPrice(row, 21);
+  m.cost = ReadPrice(row, 23);
   return m;
 }
 
@@ -31,8 +50,8 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   auto stmt = db.Prepare(
       "INSERT INTO messages (id, account, src, dst, dst_region, body, type, priority, encoding,"
       " segments, ttl_s, callback_url, client_ref, payload_hash, status, created_at, updated_at,"
-      " expires_at, compliance_reply, body_key, send_at)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " expires_at, compliance_reply, body_key, send_at, estimate_micros, estimate_currency)"
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
   const std::string sealed = cipher.Seal(m.body, MessageBodyContext(m.id));
   stmt->Bind(1, m.id).Bind(2, m.account).Bind(3, m.from).Bind(4, m.to).Bind(5, m.to_region);
@@ -50,6 +69,7 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   } else {
     stmt->BindNull(21);
   }
+  BindPrice(*stmt, 22, m.estimate);
   return stmt->Run();
 }
 

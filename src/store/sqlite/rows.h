@@ -12,10 +12,14 @@ namespace deliverer::store::sqlite {
 inline constexpr std::string_view kMessageColumns =
     "id, account, src, dst, status, type, priority, encoding, segments, client_ref, carrier, "
     "attempts, created_at, updated_at, sent_at, done_at, error_code, error_detail, "
-    "carrier_code, payload_hash, send_at";
+    "carrier_code, payload_hash, send_at, estimate_micros, estimate_currency, cost_micros, "
+    "cost_currency";
 inline constexpr int kPayloadHashColumn = 19;
 
 MessageRecord ReadMessage(const Statement& row);
+// Binds a price (migration 6) to `index` (its micros) and `index + 1` (its currency); both
+// NULL for none.
+void BindPrice(Statement& stmt, int index, const std::optional<model::Price>& price);
 // Seals the body (docs/reliability.md S9) and keys the payload hash on the way in.
 Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher);
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event);

@@ -234,10 +234,11 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
       "UPDATE messages SET status = ?, updated_at = ?,"
       " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END, attempts = max(attempts, ?4),"
       " sent_at = ?2, receipt_due_at = ?5, error_code = NULL, error_detail = NULL,"
-      " carrier_code = NULL WHERE id = ?6");
+      " carrier_code = NULL, cost_micros = ?7, cost_currency = ?8 WHERE id = ?6");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, Code(MsgStatus::kSent)).Bind(2, c.at_ms).Bind(3, c.carrier);
   stmt->Bind(4, int64_t{c.attempts}).Bind(5, c.receipt_due_ms).Bind(6, c.message_id);
+  BindPrice(*stmt, 7, c.cost);
   if (auto s = stmt->Run(); !s.ok()) return s.error();
   if (auto s = Announce(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail);
       !s.ok()) {

@@ -36,6 +36,9 @@ void EngineTest::Start(EngineSetup setup) {
   for (const std::string& id : setup.carriers) {
     config::CarrierConfig carrier;
     carrier.id = id;
+    if (const auto price = setup.prices.find(id); price != setup.prices.end()) {
+      carrier.price_per_segment = price->second;
+    }
     config.carriers.push_back(std::move(carrier));
   }
   config.routes = std::move(setup.routes);

@@ -47,6 +47,7 @@ struct EngineSetup {
   std::vector<std::string> carriers = {"A"};  // fake carrier ids, in config order
   std::vector<config::RouteConfig> routes;    // none: one "*" failover route over every carrier
   EngineOptions options = FastOptions();
+  std::map<std::string, double> prices;       // price_per_segment by carrier id; absent = 0
 };
 
 // One message as ingest stores it.
