@@ -14,6 +14,8 @@ find_package(OpenSSL 3 REQUIRED)
 find_package(CURL REQUIRED)  # its URL API parses callback URLs
 pkg_check_modules(SODIUM REQUIRED IMPORTED_TARGET libsodium)
 pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
+# sd_notify: readiness, watchdog and stopping notices to systemd (server/systemd_notifier.h).
+pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
 # libphonenumber ships neither a CMake config nor a .pc file; its headers pull in
 # protobuf and absl, which we must link ourselves.

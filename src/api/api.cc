@@ -244,6 +244,13 @@ awaitable<Response> Api::ListCarriers(Context&) {
 Response Api::Metrics() {
   metrics_.Gauge("deliverer_queue_depth", "Messages accepted and not yet terminal")
       .Set(static_cast<double>(stores_.messages.PendingCount()));
+  // Evaluated at each scrape as /readyz would answer it, so alerts see flapping readiness
+  // and failing storage without probing /readyz themselves.
+  const bool storage = stores_.messages.Ping().ok();
+  const bool carriers = options_.delivery == nullptr || options_.delivery->CarriersUp() > 0;
+  metrics_.Gauge("deliverer_storage_up", "1 while the store answers and its writes are durable")
+      .Set(storage ? 1 : 0);
+  metrics_.Gauge("deliverer_ready", "1 while /readyz answers 200").Set(storage && carriers ? 1 : 0);
   Response res{http::status::ok, 11};
   res.set(http::field::content_type, "text/plain; version=0.0.4; charset=utf-8");
   res.body() = metrics_.Render();

@@ -47,6 +47,13 @@ void InfoFor(std::string_view component, std::string_view correlation_id,
   }
 }
 template <class... Args>
+void DebugFor(std::string_view component, std::string_view correlation_id,
+              fmt::format_string<Args...> f, Args&&... args) {
+  if (Enabled(Level::kDebug)) {
+    Write(Level::kDebug, component, correlation_id, fmt::format(f, std::forward<Args>(args)...));
+  }
+}
+template <class... Args>
 void WarnFor(std::string_view component, std::string_view correlation_id,
              fmt::format_string<Args...> f, Args&&... args) {
   if (Enabled(Level::kWarn)) {

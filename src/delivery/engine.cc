@@ -310,6 +310,10 @@ void Engine::RefreshSnapshot() {
       if (c.carrier == id) view.circuit = c.snapshot;
     }
     if (view.state.links_up > 0) ++up;
+    metrics_.Gauge("deliverer_carrier_links_up", "Binds or connections up", {{"carrier", id}})
+        .Set(view.state.links_up);
+    metrics_.Gauge("deliverer_carrier_links", "Binds or connections configured", {{"carrier", id}})
+        .Set(view.state.links);
     metrics_.Gauge("deliverer_circuit_open", "1 while a carrier's circuit is open", {{"carrier", id}})
         .Set(view.circuit.state == routing::CircuitState::kClosed ? 0 : 1);
     views.push_back(std::move(view));

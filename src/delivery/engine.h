@@ -165,6 +165,9 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   // its submit was recorded): every path that ends a message counts it once.
   void CountReceiptOutcome(const std::string& carrier, model::Status status, int64_t created_at_ms);
   void OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t);
+  // The log line of a message that reached `status` (docs/operations.md "Logs").
+  void LogOutcome(const std::string& message_id, model::Status status, const std::string& carrier,
+                  const std::optional<store::MessageError>& error);
   // What an inbound message changes (delivery/inbound_plan.h); fails when the store
   // cannot say who last wrote to the subscriber.
   Result<store::InboundEffects> EffectsOf(compliance::KeywordAction action,

@@ -192,7 +192,10 @@ void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {
         queue_.Retry(std::move(delivery), clock_.NowUnixMillis() + options_.no_carrier_retry.count());
         return;
       }
-      if (result->applied()) CountFinal(change.status, change.carrier, change.error ? change.error->code : "");
+      if (result->applied()) {
+        CountFinal(change.status, change.carrier, change.error ? change.error->code : "");
+        LogOutcome(delivery.message_id, change.status, change.carrier, change.error);
+      }
       // Receipts that came before the submit was recorded may have ended it just now.
       if (result->settled) CountReceiptOutcome(change.carrier, *result->settled, result->created_at_ms);
       queue_.Ack(delivery);
@@ -268,6 +271,7 @@ void Engine::OnReceipt(const std::string& carrier, carriers::CarrierReceipt rece
       }
       if (result.kind != store::ReceiptResult::Kind::kApplied) return;
       CountReceiptOutcome(carrier, result.status, result.created_at_ms);
+      LogOutcome(result.message_id, result.status, carrier, std::nullopt);
     });
   });
 }
@@ -295,12 +299,32 @@ void Engine::ExpireAll(const std::vector<std::string>& ids, model::Status from, 
     change.detail = error.code;
     changes.push_back(std::move(change));
   }
-  delivery_store_.RecordChanges(std::move(changes), [this](auto results) {
-    size_t applied = 0;
-    for (const auto& r : results) applied += (r.ok() && r->applied()) ? 1 : 0;
-    if (applied == 0) return;
-    Post([this, applied] { CountFinal(model::Status::kExpired, "", "", static_cast<double>(applied)); });
+  delivery_store_.RecordChanges(std::move(changes), [this, ids, error](auto results) {
+    std::vector<std::string> expired;
+    for (size_t i = 0; i < results.size(); ++i) {
+      if (results[i].ok() && results[i]->applied()) expired.push_back(ids[i]);
+    }
+    if (expired.empty()) return;
+    Post([this, expired = std::move(expired), error] {
+      CountFinal(model::Status::kExpired, "", "", static_cast<double>(expired.size()));
+      for (const std::string& id : expired) LogOutcome(id, model::Status::kExpired, "", error);
+    });
   });
+}
+
+// What an operator must see is at warn, with the message id as correlation_id: a message
+// that ended without being delivered, and why. The success path is at debug, so the hot
+// path writes nothing by default. Only codes: a carrier's free text may quote the number.
+void Engine::LogOutcome(const std::string& message_id, model::Status status, const std::string& carrier,
+                        const std::optional<store::MessageError>& error) {
+  const std::string_view code = error ? std::string_view(error->code) : std::string_view("receipt");
+  const std::string_view carrier_code = error ? std::string_view(error->carrier_code) : std::string_view();
+  if (status == model::Status::kSent || status == model::Status::kDelivered) {
+    log::DebugFor("delivery", message_id, "message {} via {}", model::ToString(status), carrier);
+  } else if (model::IsTerminal(status)) {
+    log::WarnFor("delivery", message_id, "message {} ({}{}{}){}{}", model::ToString(status), code,
+                 carrier_code.empty() ? "" : " ", carrier_code, carrier.empty() ? "" : " via ", carrier);
+  }
 }
 
 void Engine::Sweep() {

@@ -15,6 +15,10 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_retries_total", "Submit retries");
   r.DeclareCounter("deliverer_carrier_errors_total", "Carrier errors by command_status");
   r.DeclareGauge("deliverer_circuit_open", "1 while a carrier's circuit is open");
+  r.DeclareGauge("deliverer_carrier_links_up", "Binds or connections up");
+  r.DeclareGauge("deliverer_carrier_links", "Binds or connections configured");
+  r.DeclareGauge("deliverer_ready", "1 while /readyz answers 200");
+  r.DeclareGauge("deliverer_storage_up", "1 while the store answers and its writes are durable");
   r.DeclareCounter("deliverer_dlr_received_total", "Delivery receipts received");
   r.DeclareCounter("deliverer_dlr_unmatched_total", "Delivery receipts for unknown ids");
   r.DeclareCounter("deliverer_webhook_deliveries_total", "Producer webhook attempts");

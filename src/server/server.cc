@@ -25,6 +25,7 @@
 #include "server/credential_watch.h"
 #include "server/data_key_job.h"
 #include "server/retention_job.h"
+#include "server/systemd_notifier.h"
 #include "server/delivery_runtime.h"
 #include "server/metrics_catalog.h"
 
@@ -214,6 +215,7 @@ class Process {
     data_keys_.Start();
     http_.Start();
     log::Info("server", "listening on {}", base_url);
+    systemd_.Ready("listening on " + base_url);
     credentials_.Start();
     retention_.Start();
     WaitForSignals();
@@ -263,6 +265,7 @@ class Process {
     stop_signals_.async_wait([this](const boost::system::error_code& ec, int signal) {
       if (ec) return;
       log::Info("server", "signal {} received: draining", signal);
+      systemd_.Stopping();
       drainer_.Start();
     });
     WaitForReload();
@@ -290,6 +293,7 @@ class Process {
   DataKeyJob data_keys_;  // every role reloads the key ring; the delivering ones move old bodies
   RetentionJob retention_;
   Drainer drainer_;
+  SystemdNotifier systemd_{io_};
   asio::signal_set stop_signals_{io_, SIGINT, SIGTERM};
   asio::signal_set reload_signal_{io_, SIGHUP};
 };

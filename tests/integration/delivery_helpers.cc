@@ -107,6 +107,16 @@ double Metric(const DelivererProcess& server, const std::string& name) {
   return sum;
 }
 
+std::vector<Json> LogLinesFor(const DelivererProcess& server, const std::string& id) {
+  std::vector<Json> out;
+  std::istringstream log(server.Log());
+  for (std::string line; std::getline(log, line);) {
+    Json parsed = ParseObject(line);
+    if (parsed.is_object() && StringField(parsed, "correlation_id") == id) out.push_back(std::move(parsed));
+  }
+  return out;
+}
+
 Json ParseObject(const std::string& text) {
   Json json = Json::parse(text, nullptr, /*allow_exceptions=*/false);
   return json.is_object() ? json : Json();

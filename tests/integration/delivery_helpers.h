@@ -48,6 +48,8 @@ Json AwaitFinal(const DelivererProcess& server, const std::string& key, const st
 // The sum of every series of metric `name` on /metrics (a failure when /metrics does not
 // answer 200).
 double Metric(const DelivererProcess& server, const std::string& name);
+// The JSON log lines of `server` whose correlation_id is `id`, in order.
+std::vector<Json> LogLinesFor(const DelivererProcess& server, const std::string& id);
 // `text` parsed as a JSON object; null when it is not one. Never throws.
 Json ParseObject(const std::string& text);
 // Lower-case hex HMAC-SHA256, computed here independently of the code under test.

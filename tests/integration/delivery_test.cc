@@ -110,6 +110,33 @@ TEST(DeliveryTest, PermanentErrorFailsAtOnceWithTheCarrierCode) {
   EXPECT_EQ(m["error"]["carrier_code"], "0x0000000B");
   EXPECT_EQ(m["attempts"], 1);
   EXPECT_EQ(sim.RecordLines().size(), 1u) << "not retried";
+  // The operator finds it in the log by its id, at warn, with the codes.
+  const std::vector<Json> lines = LogLinesFor(server, id);
+  ASSERT_EQ(lines.size(), 1u) << server.Log();
+  EXPECT_EQ(lines[0]["level"], "warn");
+  EXPECT_NE(StringField(lines[0], "msg").find("carrier_permanent_error 0x0000000B"), std::string::npos)
+      << lines[0].dump();
+}
+
+TEST(DeliveryTest, TheSuccessPathLogsNothingByDefaultAndItsStepsAtDebug) {
+  SimProcess sim;
+  DelivererProcess quiet(kFastDelivery, OneCarrier(sim.SmppPort()));
+  const std::string key = quiet.CreateKey("acme", kSendRead);
+  const std::string id = Send(quiet, key, FromDeliverer(kTo, "all goes well"));
+  ASSERT_EQ(AwaitFinal(quiet, key, id)["status"], "delivered");
+  EXPECT_TRUE(LogLinesFor(quiet, id).empty()) << quiet.Log();
+
+  DelivererProcess verbose(std::string(kFastDelivery) + "[logging]\nlevel = \"debug\"\n", OneCarrier(sim.SmppPort()));
+  const std::string verbose_key = verbose.CreateKey("acme", kSendRead);
+  const std::string followed = Send(verbose, verbose_key, FromDeliverer(kTo, "followed"));
+  ASSERT_EQ(AwaitFinal(verbose, verbose_key, followed)["status"], "delivered");
+  ASSERT_TRUE(WaitFor([&] { return LogLinesFor(verbose, followed).size() >= 2; }, Millis(5'000)));
+  std::vector<std::string> steps;
+  for (const Json& line : LogLinesFor(verbose, followed)) {
+    EXPECT_EQ(line["level"], "debug");
+    steps.push_back(StringField(line, "msg"));
+  }
+  EXPECT_EQ(steps, (std::vector<std::string>{"message sent via sim-a", "message delivered via sim-a"}));
 }
 
 TEST(DeliveryTest, ReceiptStatusesMapAsSpecified) {
