@@ -170,6 +170,18 @@ int main(int argc, char** argv) {
   erase->add_option("--number", number, "The person's number: '+' and its digits, e.g. +442071838750")->required();
   erase->callback([&] { exit_code = deliverer::server::Erase(config_path, number); });
 
+  std::string backup_dir;
+  auto* backup = app.add_subcommand(
+      "backup", "A consistent copy of the store and its key ring, taken while serve runs");
+  AddConfigOption(backup, &config_path);
+  backup->add_option("--to", backup_dir, "A new directory for the copy (mode 0700)")->required();
+  backup->callback([&] { exit_code = deliverer::server::Backup(config_path, backup_dir); });
+  auto* restore = app.add_subcommand(
+      "restore", "Put a backup in place of the configured store, where there is none");
+  AddConfigOption(restore, &config_path);
+  restore->add_option("--from", backup_dir, "The directory `deliverer backup` wrote")->required();
+  restore->callback([&] { exit_code = deliverer::server::Restore(config_path, backup_dir); });
+
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand("check", "Validate a configuration and print it resolved");

@@ -17,6 +17,13 @@ int KeysRevoke(const std::string& config_path, const std::string& key_id);
 int KeysRotate(const std::string& config_path, const std::string& key_id, const std::string& grace);
 int ConfigCheck(const std::string& config_path);
 
+// `deliverer backup --to DIR` (cli_backup.cc): a consistent copy of the store and its key
+// ring, taken while serve runs (store::MaintenanceStore::BackupTo). `deliverer restore
+// --from DIR` copies one into the configured [storage] path and key ring file, only where
+// neither exists (exit 1 otherwise), then opens it once (migrations applied).
+int Backup(const std::string& config_path, const std::string& directory);
+int Restore(const std::string& config_path, const std::string& directory);
+
 // Data keys for bodies at rest (docs/reliability.md S9, docs/runbooks/key-rotation.md).
 // rotate-data-key adds a primary key to the ring; a running serve reloads the ring and
 // re-encrypts older bodies in the background. retire-data-key deletes a non-primary key

@@ -4,6 +4,7 @@
 // job's own thread and returns once durable (store/seam.h).
 #include <cstdint>
 #include <map>
+#include <string>
 
 #include "common/result.h"
 #include "store/records.h"
@@ -33,6 +34,12 @@ class MaintenanceStore {
   // wait long behind it.
   // One caller at a time (it keeps a cursor per key).
   virtual Result<int> ReencryptBatch(int limit) = 0;
+
+  // A consistent copy of the whole store, taken while it serves (docs/operations.md
+  // "Backup and restore"): everything committed before the call, nothing half-written,
+  // with the key ring that opens its sealed values, into `directory` (created with mode
+  // 0700; refused when it holds a database already).
+  virtual Status BackupTo(const std::string& directory) = 0;
 };
 
 }  // namespace deliverer::store

@@ -84,6 +84,27 @@ std::optional<int64_t> Statement::OptionalInt(int column) const {
   return Int(column);
 }
 
+Status Connection::BackupInto(const std::string& path) {
+  sqlite3* copy = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &copy, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_EXCLUSIVE,
+                      nullptr) != SQLITE_OK) {
+    std::string message = copy ? sqlite3_errmsg(copy) : "out of memory";
+    sqlite3_close(copy);
+    return Error::Of("storage_error", fmt::format("cannot create {}: {}", path, message));
+  }
+  // -1: every page in one step, under one read transaction: a consistent snapshot.
+  sqlite3_backup* backup = sqlite3_backup_init(copy, "main", db_, "main");
+  int rc = backup == nullptr ? sqlite3_errcode(copy) : sqlite3_backup_step(backup, -1);
+  if (backup != nullptr) sqlite3_backup_finish(backup);
+  if (rc == SQLITE_DONE) rc = sqlite3_exec(copy, "PRAGMA journal_mode=DELETE;", nullptr, nullptr, nullptr);
+  const std::string message = sqlite3_errmsg(copy);
+  sqlite3_close(copy);
+  if (rc != SQLITE_OK && rc != SQLITE_DONE) {
+    return Error::Of("storage_error", fmt::format("cannot copy the database: {}", message));
+  }
+  return Status::Ok();
+}
+
 Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bool read_only) {
   // Before SQLite initialises: without memory statistics, an allocation takes no global
   // mutex, and every statement allocates.

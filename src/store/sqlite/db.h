@@ -61,6 +61,10 @@ class Connection {
   // A cached prepared statement, reset and with bindings cleared.
   Result<Statement> Prepare(std::string_view sql);
   int Changes() const { return sqlite3_changes(db_); }
+  // A consistent copy of this connection's database into a new file at `path` (SQLite's
+  // online backup: one read transaction, so writers on other connections go on and none
+  // of their later commits is in the copy). The copy is in rollback-journal mode, synced.
+  Status BackupInto(const std::string& path);
   Error LastError(std::string_view what) const;
 
  private:

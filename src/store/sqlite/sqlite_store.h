@@ -70,6 +70,7 @@ class SqliteStore final : public Backend {
   uint32_t PrimaryDataKey() const override { return cipher_->PrimaryKeyId(); }
   Status ReloadDataKeys() override;
   Result<int> ReencryptBatch(int limit) override;
+  Status BackupTo(const std::string& directory) override;
 
   int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
   Status Ping() override;
