@@ -7,7 +7,7 @@ CLANG_BUILD ?= build-clang
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test test-asan test-tsan check-thread-safety fuzz fuzz-build bench bench-soak build deps clean
+.PHONY: run test deb test-asan test-tsan check-thread-safety fuzz fuzz-build bench bench-soak build deps clean
 
 run: build
 	./$(BUILD)/deliverer serve --demo
@@ -21,6 +21,10 @@ test: build fuzz-build
 build: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 	cmake --build $(BUILD) -j $(JOBS)
+
+# The Debian package (cmake/Package.cmake): $(BUILD)/deliverer_<version>_<arch>.deb.
+deb: build
+	cd $(BUILD) && cpack -G DEB
 
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DDELIVERER_SANITIZE=ON >/dev/null
