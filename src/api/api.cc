@@ -27,6 +27,8 @@ const Api::Route Api::kRoutes[] = {
      "/v1/messages/{id}", "message.read"},
     {http::verb::delete_, "/v1/messages/", true, auth::kScopeSend, &Api::CancelMessage,
      "/v1/messages/{id}", ""},
+    {http::verb::get, "/v1/inbound", false, auth::kScopeRead, &Api::ListAccountInbound,
+     "/v1/inbound", "inbound.list"},
     {http::verb::get, "/v1/suppressions", false, auth::kScopeRead, &Api::ListSuppressions,
      "/v1/suppressions", "suppression.list"},
     {http::verb::put, "/v1/suppressions/", true, auth::kScopeSuppressionsWrite,

@@ -136,6 +136,11 @@ class Api {
   boost::asio::awaitable<Response> DeleteSuppression(Context& ctx);
   boost::asio::awaitable<Response> ListAudit(Context& ctx);
   boost::asio::awaitable<Response> ListInbound(Context& ctx);
+  // GET /v1/inbound: the caller's account's inbound messages (docs/api.md "Inbound
+  // messages to producers"); never another account's nor an unassigned number's.
+  boost::asio::awaitable<Response> ListAccountInbound(Context& ctx);
+  // A page of either list; `admin`: every field, the account and keyword flag included.
+  Response ListInboundPage(store::InboundQuery query, const Context& ctx, bool admin);
   boost::asio::awaitable<Response> ListCarriers(Context& ctx);
   boost::asio::awaitable<Response> Erase(Context& ctx);
 

@@ -95,12 +95,13 @@ Result<std::pair<int64_t, std::string>> ParseInboundCursor(const std::string& va
   return std::make_pair(at, position->substr(colon + 1));
 }
 
-Result<store::InboundQuery> ParseInboundQuery(std::string_view text) {
+// `with_flag`: the admin list's `flag` filter is allowed; an account's list pages only.
+Result<store::InboundQuery> ParseInboundQuery(std::string_view text, bool with_flag = true) {
   auto params = ParseQuery(text);
   if (!params.ok()) return params.take_error();
   store::InboundQuery query;
   for (auto& [name, value] : *params) {
-    if (name == "flag") {
+    if (name == "flag" && with_flag) {
       query.keyword_action = InboundFlag(value);
       if (!query.keyword_action) {
         return Error::Of("invalid_field",
@@ -243,21 +244,32 @@ awaitable<Response> Api::ListAudit(Context& ctx) {
   co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
 }
 
+awaitable<Response> Api::ListAccountInbound(Context& ctx) {
+  auto query = ParseInboundQuery(ctx.query, false);
+  if (!query.ok()) co_return Reject(query.error());
+  query->account = ctx.caller.account;  // the caller's own only (BOLA)
+  co_return ListInboundPage(std::move(*query), ctx, false);
+}
+
 awaitable<Response> Api::ListInbound(Context& ctx) {
   auto query = ParseInboundQuery(ctx.query);
   if (!query.ok()) co_return Reject(query.error());
-  const int limit = query->limit;
-  query->limit = limit + 1;  // one more tells whether a next page exists
-  auto rows = stores_.inbound.ListInbound(*query);
-  if (!rows.ok()) co_return StorageFailure(rows.error(), ctx.caller.request_id);
+  co_return ListInboundPage(std::move(*query), ctx, true);
+}
+
+Response Api::ListInboundPage(store::InboundQuery query, const Context& ctx, bool admin) {
+  const int limit = query.limit;
+  query.limit = limit + 1;  // one more tells whether a next page exists
+  auto rows = stores_.inbound.ListInbound(query);
+  if (!rows.ok()) return StorageFailure(rows.error(), ctx.caller.request_id);
   nlohmann::json next = nullptr;
   if (rows->size() > static_cast<size_t>(limit)) {
     rows->pop_back();
     next = EncodeCursor(fmt::format("{}:{}", rows->back().at_ms, rows->back().id));
   }
   nlohmann::json data = nlohmann::json::array();
-  for (const auto& in : *rows) data.push_back(InboundJson(in));
-  co_return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
+  for (const auto& in : *rows) data.push_back(admin ? InboundJson(in) : AccountInboundJson(in));
+  return JsonResponse(200, Dump({{"data", std::move(data)}, {"next_cursor", next}}));
 }
 
 awaitable<Response> Api::Erase(Context& ctx) {

@@ -106,7 +106,14 @@ nlohmann::json InboundJson(const store::InboundRecord& in) {
           {"to", in.to},
           {"text", in.body},
           {"flag", in.keyword_action.empty() ? "none" : in.keyword_action},
+          {"account", in.account.empty() ? nlohmann::json(nullptr) : nlohmann::json(in.account)},
           {"received_at", FormatRfc3339(in.at_ms)}};
+}
+
+nlohmann::json AccountInboundJson(const store::InboundRecord& in) {
+  return {{"id", in.id},         {"from", in.from},
+          {"to", in.to},         {"text", in.body},
+          {"received_at", FormatRfc3339(in.at_ms)}, {"carrier", in.carrier}};
 }
 
 nlohmann::json CarriersJson(const DeliveryStatus& status) {

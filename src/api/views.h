@@ -17,8 +17,11 @@ nlohmann::json EstimateJson(const store::MessageRecord& message);
 nlohmann::json CostJson(const store::MessageRecord& message);
 nlohmann::json SuppressionJson(const store::Suppression& suppression);
 nlohmann::json AuditJson(const store::AuditEntry& entry);
-// The items of GET /v1/admin/inbound (admin only: full numbers and the text).
+// The items of GET /v1/admin/inbound (admin only: full numbers and the text); `account`
+// null for an MO to an unassigned number.
 nlohmann::json InboundJson(const store::InboundRecord& inbound);
+// GET /v1/inbound items: {id, from, to, text, received_at, carrier}, no operator fields.
+nlohmann::json AccountInboundJson(const store::InboundRecord& inbound);
 
 // GET /v1/admin/carriers.
 nlohmann::json CarriersJson(const DeliveryStatus& status);

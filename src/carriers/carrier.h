@@ -12,6 +12,7 @@
 // carrier stops (then kUnknown for what was written, kNotSent for what was not).
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,10 +74,18 @@ struct CarrierReceipt {
   std::string carrier_code;  // "DELIVRD/000"
 };
 
+// Where a part of a concatenated MO sits in its set (UDH IEI 0x00/0x08 or SAR TLVs).
+struct InboundConcat {
+  uint32_t reference = 0;
+  int total = 0;     // ≥ 2: a "set" of one is a whole message and carries no InboundConcat
+  int sequence = 0;  // 1..total
+};
+
 struct CarrierInbound {
   std::string from;  // the subscriber, E.164 with '+' when it reads as one
   std::string to;    // our number or short code
-  std::string text;  // UTF-8
+  std::string text;  // UTF-8; a part's own text when `part` is set
+  std::optional<InboundConcat> part;  // a part of a concatenated MO, reassembled by the engine
 };
 
 class CarrierListener {

@@ -77,6 +77,9 @@ Config ReadConfig(const toml::table& root, Diagnostics& diags) {
   if (const toml::node* routes = top.Find("routes")) {
     internal::ReadRoutes(*routes, config.carriers, diags, config.routes);
   }
+  if (const toml::node* numbers = top.Find("numbers")) {
+    internal::ReadNumbers(*numbers, config.security.allow_private_callbacks, diags, config.numbers);
+  }
   top.ReportUnknownKeys();
   return config;
 }

@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "common/result.h"
@@ -135,6 +136,19 @@ struct AccountConfig {
 struct BillingConfig {
   std::string currency = "EUR";           // three upper-case letters (ISO 4217)
 };
+
+// [[numbers]] (docs/configuration.md "[[numbers]]", docs/api.md "Inbound messages to
+// producers"): a number or short code of ours assigned to an account; MOs to it are the
+// account's, and are POSTed to `inbound_url` when there is one.
+struct NumberConfig {
+  std::string number;       // "+" and E.164 digits, or a short code of 3 to 8 digits
+  std::string account;      // non-empty
+  std::string inbound_url;  // "" = listed by GET /v1/inbound only, not forwarded
+};
+
+// The assignment of `to` (an MO's destination, as the carrier gave it): matched with and
+// without the '+', since SMPP addresses are often bare digits. nullptr when unassigned.
+const NumberConfig* FindNumber(const std::vector<NumberConfig>& numbers, std::string_view to);
 
 struct LoggingConfig {
   std::string level = "info";             // trace | debug | info | warn | error
@@ -275,6 +289,7 @@ struct Config {
   BillingConfig billing;
   std::vector<CarrierConfig> carriers;
   std::vector<RouteConfig> routes;
+  std::vector<NumberConfig> numbers;  // [[numbers]], numbers unique
 };
 
 // Reads and validates a TOML file. Errors have code "invalid_config" and a detail of the

@@ -265,6 +265,13 @@ void DescribeRoute(const RouteConfig& r, std::string& out) {
                    Quote(k.flag), k.percent, Quote(k.policy), List(k.carriers), List(k.weights)));
 }
 
+void DescribeNumber(const NumberConfig& n, std::string& out) {
+  out += "\n[[numbers]]\n";
+  Line(out, "number", Quote(n.number));
+  Line(out, "account", Quote(n.account));
+  Line(out, "inbound_url", Quote(n.inbound_url));
+}
+
 }  // namespace
 
 std::string Describe(const Config& config) {
@@ -282,6 +289,7 @@ std::string Describe(const Config& config) {
   for (const CarrierConfig& carrier : config.carriers) DescribeCarrier(carrier, out);
   if (config.routes.empty()) out += "\n# no [[routes]]\n";
   for (const RouteConfig& route : config.routes) DescribeRoute(route, out);
+  for (const NumberConfig& number : config.numbers) DescribeNumber(number, out);
   return out;
 }
 

@@ -43,6 +43,10 @@ void ReadCarriers(const toml::node& node, const CircuitBreakerConfig& breaker, D
                   std::vector<CarrierConfig>& out);
 void ReadRoutes(const toml::node& node, const std::vector<CarrierConfig>& carriers,
                 Diagnostics& diags, std::vector<RouteConfig>& out);
+// `node` is the value of the top-level key "numbers"; inbound URLs are checked like
+// producers' callback URLs, `allow_private` being [security] allow_private_callbacks.
+void ReadNumbers(const toml::node& node, bool allow_private, Diagnostics& diags,
+                 std::vector<NumberConfig>& out);
 
 // "host:port" or "[v6]:port", port 0-65535; the host is returned without brackets.
 bool ParseListen(std::string_view text, std::string& host, uint16_t& port);

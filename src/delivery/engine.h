@@ -62,6 +62,8 @@ struct EngineOptions {
   compliance::ReplyPolicy replies;
   // [billing] currency: what the carriers' prices are in, recorded with each cost.
   std::string currency = std::string(model::kDefaultCurrency);
+  // [[numbers]]: the account an MO's number is assigned to, and where it is forwarded.
+  std::vector<config::NumberConfig> numbers;
 
   // [delivery], [compliance] and [billing] of the configuration.
   static EngineOptions From(const config::Config& config);
@@ -172,8 +174,18 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   // cannot say who last wrote to the subscriber.
   Result<store::InboundEffects> EffectsOf(compliance::KeywordAction action,
                                           const carriers::CarrierInbound& inbound, int64_t now_ms);
+  // Records a whole MO (received whole, or reassembled from the parts of `consumes`) with
+  // its keyword effects, its account and its inbound webhook, in one commit; `ack` after it.
+  void RecordMo(const std::string& carrier, carriers::CarrierInbound inbound,
+                std::optional<store::InboundPartsKey> consumes, carriers::Ack ack);
   // After an inbound message is durable: counts it, and hands its reply to the queue.
-  void OnInboundRecorded(compliance::KeywordAction action, const std::optional<store::QueuedRef>& reply);
+  void OnInboundRecorded(compliance::KeywordAction action, const std::optional<store::QueuedRef>& reply,
+                         bool forwarded);
+  // Parts of concatenated MOs (engine_parts.cc, delivery/inbound_parts.h): a part is kept
+  // durably before it is acked; a set is recorded once complete, or once it expires.
+  void KeepPart(const std::string& carrier, carriers::CarrierInbound inbound, carriers::Ack ack);
+  void RecordParts(const std::vector<store::InboundPart>& parts, std::string_view outcome);
+  void SweepParts(int64_t now_ms);
   template <class F>
   void Post(F&& f) {
     boost::asio::post(io_, std::forward<F>(f));

@@ -25,20 +25,29 @@ std::string ActionLabel(compliance::KeywordAction action) {
 
 }  // namespace
 
-// The MO, its suppression change and its reply are one commit, and the carrier's ack
-// waits for it (R10): a crash before the commit loses nothing the carrier will not send
-// again; after it, start-up recovery republishes the reply if it was not handed over.
 void Engine::OnInbound(const std::string& carrier, carriers::CarrierInbound inbound,
                        carriers::Ack ack) {
+  if (inbound.part) return KeepPart(carrier, std::move(inbound), std::move(ack));
+  RecordMo(carrier, std::move(inbound), std::nullopt, std::move(ack));
+}
+
+// The MO, its suppression change, its reply and its inbound webhook are one commit, and
+// the carrier's ack waits for it (R10): a crash before the commit loses nothing the
+// carrier will not send again; after it, start-up recovery republishes the reply if it
+// was not handed over, and the dispatcher sends the webhook from the outbox.
+void Engine::RecordMo(const std::string& carrier, carriers::CarrierInbound inbound,
+                      std::optional<store::InboundPartsKey> consumes, carriers::Ack ack) {
   const int64_t now_ms = clock_.NowUnixMillis();
   const compliance::KeywordAction action = keywords_.Classify(inbound.text);
+  const config::NumberConfig* number = config::FindNumber(options_.numbers, inbound.to);
   store::InboundRecord record{NewUuidV7(now_ms),
                               carrier,
                               inbound.from,
                               inbound.to,
                               inbound.text,
                               now_ms,
-                              std::string(compliance::ToString(action))};
+                              std::string(compliance::ToString(action)),
+                              number != nullptr ? number->account : std::string()};
   auto effects = EffectsOf(action, inbound, now_ms);
   if (!effects.ok()) {
     // Unacknowledged: the carrier sends the MO again, rather than it landing on the wrong list.
@@ -50,13 +59,17 @@ void Engine::OnInbound(const std::string& carrier, carriers::CarrierInbound inbo
     log::InfoFor("delivery", record.id, "inbound {} from {} via {}", compliance::ToString(action),
                  MaskNumber(inbound.from), carrier);
   }
+  if (number != nullptr) effects->forward_url = number->inbound_url;
+  effects->consumes = std::move(consumes);
+  const bool forwards = !effects->forward_url.empty();
   inbound_store_.RecordInbound(
       std::move(record), std::move(*effects),
-      [this, action, ack = std::move(ack)](Result<store::InboundOutcome> result) {
+      [this, action, forwards, ack = std::move(ack)](Result<store::InboundOutcome> result) {
         ack(result.ok());  // deliver_sm_resp only now (R10)
-        if (!result.ok()) return;
-        Post(
-            [this, action, reply = std::move(result->reply)] { OnInboundRecorded(action, reply); });
+        if (!result.ok() || result->already_recorded) return;
+        Post([this, action, forwards, reply = std::move(result->reply)] {
+          OnInboundRecorded(action, reply, forwards);
+        });
       });
 }
 
@@ -72,7 +85,14 @@ Result<store::InboundEffects> Engine::EffectsOf(compliance::KeywordAction action
 }
 
 void Engine::OnInboundRecorded(compliance::KeywordAction action,
-                               const std::optional<store::QueuedRef>& reply) {
+                               const std::optional<store::QueuedRef>& reply, bool forwarded) {
+  if (forwarded) {
+    metrics_
+        .Counter("deliverer_inbound_forwarded_total",
+                 "Inbound (MO) messages to an assigned number put in the webhook outbox for its "
+                 "account's inbound_url")
+        .Inc();
+  }
   metrics_
       .Counter("deliverer_inbound_messages_total",
                "Inbound (MO) messages recorded, by keyword action",

@@ -40,6 +40,7 @@ EngineOptions EngineOptions::From(const config::Config& c) {
   o.extra_opt_out_keywords = c.compliance.opt_out_keywords;
   o.replies = ReplyPolicyOf(c.compliance);
   o.currency = c.billing.currency;
+  o.numbers = c.numbers;
   return o;
 }
 

@@ -330,6 +330,7 @@ void Engine::LogOutcome(const std::string& message_id, model::Status status, con
 void Engine::Sweep() {
   if (stopping_) return;
   const int64_t now_ms = clock_.NowUnixMillis();
+  SweepParts(now_ms);
   // Sent, and no receipt within the wait: expired / no_receipt (docs/api.md "Statuses").
   if (auto overdue = delivery_store_.ListReceiptOverdue(now_ms, 1000); overdue.ok()) {
     ExpireAll(*overdue, model::Status::kSent, model::NoReceiptError(), now_ms);

@@ -35,6 +35,9 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareHistogram("deliverer_submit_latency_seconds", "Accept to carrier accepted");
   r.DeclareHistogram("deliverer_delivery_latency_seconds", "Accept to delivered");
   r.DeclareCounter("deliverer_inbound_messages_total", "Inbound (MO) messages recorded, by keyword action");
+  r.DeclareCounter("deliverer_inbound_forwarded_total",
+                   "Inbound (MO) messages put in the webhook outbox for their account's inbound_url");
+  r.DeclareGauge("deliverer_inbound_parts_pending", "Parts of concatenated MOs waiting for the rest");
   r.DeclareCounter("deliverer_compliance_replies_total", "Replies to keyword MOs created");
   r.DeclareGauge("deliverer_credentials_aging", "Credentials older than 90 days");
   r.DeclareCounter("deliverer_retention_purged_total", "Bodies cleared and rows deleted by the retention job");

@@ -52,4 +52,13 @@ Result<UserData> SplitUserData(uint8_t esm_class, std::span<const uint8_t> user_
   return out;
 }
 
+std::optional<Concatenation> SarConcatenation(const Tlvs& tlvs) {
+  const auto reference = GetSarMsgRefNum(tlvs);
+  const auto total = GetSarTotalSegments(tlvs);
+  const auto sequence = GetSarSegmentSeqnum(tlvs);
+  if (!reference || !total || !sequence) return std::nullopt;
+  if (*total == 0 || *sequence == 0 || *sequence > *total) return std::nullopt;
+  return Concatenation{*reference, *total, *sequence, true};
+}
+
 }  // namespace deliverer::smpp

@@ -46,4 +46,9 @@ std::span<const uint8_t> UserDataOf(const SmBody& sm) {
 //   "udh_element"  an information element runs past the end of the UDH.
 Result<UserData> SplitUserData(uint8_t esm_class, std::span<const uint8_t> user_data);
 
+// Concatenation told by the SAR TLVs (sar_msg_ref_num, sar_total_segments,
+// sar_segment_seqnum; SMPP 3.4 §5.3.2.22-24): all three present and valid (total ≥ 1,
+// 1 ≤ sequence ≤ total), else nullopt. `reference_16bit` is true: the TLV is 16 bits wide.
+std::optional<Concatenation> SarConcatenation(const Tlvs& tlvs);
+
 }  // namespace deliverer::smpp

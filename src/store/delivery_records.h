@@ -107,7 +107,17 @@ struct ReceiptResult {
   int64_t created_at_ms = 0;                    // when it was accepted (for latency)
 };
 
-// A webhook due for (re)delivery: the outbox row and what the payload needs.
+// What an inbound webhook event (docs/api.md "Inbound messages to producers") carries
+// besides the job's id (the inbound message's), at_ms (received_at) and carrier.
+struct InboundEvent {
+  std::string from;
+  std::string to;
+  std::string text;
+};
+
+// A webhook due for (re)delivery: the outbox row and what the payload needs. A status
+// event, or, with `inbound` set, an inbound message's: then `message_id` is the inbound
+// message's id and the status fields mean nothing.
 struct WebhookJob {
   std::string event_id;
   std::string message_id;
@@ -122,6 +132,7 @@ struct WebhookJob {
   std::string client_ref;
   int attempts = 0;  // deliveries tried so far
   int64_t created_at_ms = 0;
+  std::optional<InboundEvent> inbound;
 };
 
 struct WebhookDone {
@@ -148,14 +159,51 @@ struct ComplianceReply {
   int64_t not_since_ms = 0;
 };
 
+// The set a part of a concatenated MO belongs to (docs/api.md "Inbound messages to
+// producers"): the carrier's reference is only unique per carrier, sender and recipient,
+// and a set whose parts disagree on `total` is not one set.
+struct InboundPartsKey {
+  std::string carrier;
+  std::string from;
+  std::string to;
+  uint32_t reference = 0;  // 8- or 16-bit UDH reference, or sar_msg_ref_num
+  int total = 0;           // 2..255
+
+  bool operator==(const InboundPartsKey&) const = default;
+};
+
+// One part of a concatenated MO, kept until its set is complete or expires.
+struct InboundPart {
+  InboundPartsKey key;
+  int sequence = 0;  // 1..total
+  std::string text;  // UTF-8, this part's alone
+  int64_t at_ms = 0;
+};
+
+// What keeping a part found: every part of its set now held (its own included, sorted
+// by sequence, one per sequence: a resent part keeps the first), or, when the bound on
+// pending parts was reached, `kept` false and nothing stored.
+struct InboundPartsHeld {
+  bool kept = true;
+  std::vector<InboundPart> parts;
+};
+
 struct InboundEffects {
   std::optional<Suppression> suppress;  // opt-out: put the number on this list
   std::optional<SuppressionLift> lift;  // opt-in
   std::optional<ComplianceReply> reply;
+  // Non-empty: an inbound webhook event to this URL, in the outbox (R11), for the
+  // record's account.
+  std::string forward_url;
+  // The parts the message was reassembled from: deleted in the same commit. When none
+  // of them is left, another write recorded the message already, and this one records
+  // nothing (InboundOutcome::already_recorded).
+  std::optional<InboundPartsKey> consumes;
 };
 
 struct InboundOutcome {
   std::optional<QueuedRef> reply;  // the reply created now, to hand to the queue
+  bool already_recorded = false;   // see InboundEffects::consumes
 };
 
 }  // namespace deliverer::store

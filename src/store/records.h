@@ -144,10 +144,14 @@ struct InboundRecord {
   // compliance::ToString(KeywordAction): "", "opt_out", "opt_out_all", "opt_in", "help",
   // "review".
   std::string keyword_action;
+  // The account its number is assigned to ([[numbers]]) when it was recorded; "" =
+  // unassigned (stored as NULL), listed to operators only.
+  std::string account;
 };
 
 struct InboundQuery {
   std::optional<std::string> keyword_action;  // nullopt: every inbound message
+  std::optional<std::string> account;         // nullopt: every account's and unassigned ones
   int limit = 100;
   // Newest first; continue strictly after this (at, id) of the previous page's last row.
   std::optional<std::pair<int64_t, std::string>> after;

@@ -14,9 +14,23 @@ std::string Dump(const nlohmann::json& body) {
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
+// docs/api.md "Inbound messages to producers".
+std::string InboundPayloadJson(const store::WebhookJob& job) {
+  const store::InboundEvent& in = *job.inbound;
+  return Dump(nlohmann::json{{"event_id", job.event_id},
+                             {"type", "inbound"},
+                             {"id", job.message_id},
+                             {"from", in.from},
+                             {"to", in.to},
+                             {"text", in.text},
+                             {"received_at", FormatRfc3339(job.at_ms)},
+                             {"carrier", job.carrier}});
+}
+
 }  // namespace
 
 std::string PayloadJson(const store::WebhookJob& job) {
+  if (job.inbound) return InboundPayloadJson(job);
   nlohmann::json body = {
       {"event_id", job.event_id},
       {"message_id", job.message_id},

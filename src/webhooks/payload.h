@@ -7,6 +7,8 @@
 
 namespace deliverer::webhooks {
 
+// A status event's body, or an inbound event's (job.inbound set):
+// {"event_id","type":"inbound","id","from","to","text","received_at","carrier"}.
 std::string PayloadJson(const store::WebhookJob& job);
 
 // The operators' webhook ([webhooks] ops_url) body for a circuit that opened or closed:

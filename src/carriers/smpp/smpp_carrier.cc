@@ -9,6 +9,7 @@
 #include "common/utf8.h"
 #include "smpp/deliver_receipt.h"
 #include "smpp/status.h"
+#include "smpp/udh.h"
 #include "text/text.h"
 
 namespace deliverer::carriers::smpp {
@@ -30,6 +31,19 @@ std::string DecodeText(const wire::DeliverSm& pdu) {
     octets = octets.subspan(octets[0] + 1u);  // skip the UDH
   }
   return text::DecodeUserText(pdu.data_coding, octets);
+}
+
+// A part of a concatenated MO, by its UDH or else its SAR TLVs; nullopt for a whole
+// message (a set of one included) and for concatenation info that is not valid, which is
+// then taken as a message of its own rather than refused.
+std::optional<InboundConcat> ConcatOf(const wire::DeliverSm& pdu) {
+  std::optional<wire::Concatenation> c;
+  if (auto data = wire::SplitUserData(pdu.esm_class, wire::UserDataOf(pdu)); data.ok()) {
+    c = data->concatenation;
+  }
+  if (!c) c = wire::SarConcatenation(pdu.tlvs);
+  if (!c || c->total < 2) return std::nullopt;
+  return InboundConcat{c->reference, c->total, c->sequence};
 }
 
 }  // namespace
@@ -246,6 +260,7 @@ void SmppCarrier::OnInboundPdu(Link& link, wire::DeliverRef ref, const wire::Del
                    ? "+" + pdu.destination_addr
                    : pdu.destination_addr;
   inbound.text = DecodeText(pdu);
+  inbound.part = ConcatOf(pdu);
   listener_.OnInbound(options_.id, std::move(inbound), AckFor(link, ref));
 }
 

@@ -312,9 +312,14 @@ Result<std::vector<WebhookJob>> MemoryStore::DueWebhooks(int64_t now_ms, int lim
   std::vector<const StoredWebhook*> due;
   for (const StoredWebhook& hook : state_->webhooks) {
     if (hook.state != StoredWebhook::State::kPending || hook.next_at_ms > now_ms) continue;
-    auto m = state_->messages.find(hook.job.message_id);
-    if (m == state_->messages.end()) continue;
-    const std::string& account = m->second.record.account;
+    std::string account = hook.job.account;
+    if (hook.job.inbound) {
+      if (!state_->inbound.contains(hook.job.message_id)) continue;
+    } else {
+      auto m = state_->messages.find(hook.job.message_id);
+      if (m == state_->messages.end()) continue;
+      account = m->second.record.account;
+    }
     if (std::find(skip_accounts.begin(), skip_accounts.end(), account) != skip_accounts.end()) continue;
     due.push_back(&hook);
   }
@@ -324,8 +329,15 @@ Result<std::vector<WebhookJob>> MemoryStore::DueWebhooks(int64_t now_ms, int lim
   std::vector<WebhookJob> jobs;
   for (const StoredWebhook* hook : due) {
     if (static_cast<int>(jobs.size()) >= limit) break;
-    const StoredMessage& m = state_->messages.at(hook->job.message_id);
     WebhookJob job = hook->job;
+    if (job.inbound) {
+      // Read now, as SQLite joins it: an erasure since the event was written shows.
+      const InboundRecord& in = state_->inbound.at(job.message_id);
+      job.inbound = InboundEvent{in.from, in.to, in.body};
+      jobs.push_back(std::move(job));
+      continue;
+    }
+    const StoredMessage& m = state_->messages.at(hook->job.message_id);
     job.account = m.record.account;
     job.url = m.input.callback_url;
     job.segments = m.record.segments;

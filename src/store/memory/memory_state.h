@@ -33,7 +33,9 @@ struct StoredSubmit {
 };
 
 struct StoredWebhook {
-  WebhookJob job;           // the message's fields are read at DueWebhooks time
+  // The message's fields are read at DueWebhooks time; an inbound event (job.inbound set)
+  // has its account and URL here, and its message's fields are read then too.
+  WebhookJob job;
   enum class State : uint8_t { kPending, kDelivered, kGivenUp } state = State::kPending;
   int64_t next_at_ms = 0;
 };
@@ -48,6 +50,7 @@ struct MemoryState {
   std::map<std::pair<std::string, std::string>, Suppression> suppressions;
   std::vector<AuditEntry> audit;
   std::map<std::string, InboundRecord> inbound;
+  std::vector<InboundPart> inbound_parts;  // arrival order; one per (key, sequence)
   // Hashes numbers for ErasedNumber with an index key of this store's own, as SQLite's
   // key ring has one; its data key is unused.
   const crypto::Cipher number_hasher{crypto::NewKeyRing(0)};

@@ -6,6 +6,7 @@
 #include <array>
 #include <tuple>
 
+#include "common/ids.h"
 #include "common/mask.h"
 #include "store/memory/memory_state.h"
 #include "store/new_record.h"
@@ -301,7 +302,30 @@ void MemoryStore::RecordInbound(InboundRecord inbound, InboundEffects effects, I
       return std::function<void()>(
           [done = std::move(done), failed = std::move(failed)]() mutable { done(std::move(failed)); });
     }
+    if (fx.consumes) {
+      // The parts go in the commit that records their message; none left: recorded already.
+      const size_t erased = std::erase_if(state.inbound_parts,
+                                          [&](const InboundPart& p) { return p.key == *fx.consumes; });
+      if (erased == 0) {
+        Result<InboundOutcome> recorded = InboundOutcome{.already_recorded = true};
+        return std::function<void()>(
+            [done = std::move(done), recorded = std::move(recorded)]() mutable { done(std::move(recorded)); });
+      }
+    }
     state.inbound.try_emplace(in.id, in);  // a carrier's resend of the same MO adds no row
+    if (!fx.forward_url.empty() && !in.account.empty()) {
+      StoredWebhook hook;
+      hook.job.event_id = NewUuidV7(in.at_ms);
+      hook.job.message_id = in.id;
+      hook.job.account = in.account;
+      hook.job.url = fx.forward_url;
+      hook.job.at_ms = in.at_ms;
+      hook.job.carrier = in.carrier;
+      hook.job.created_at_ms = in.at_ms;
+      hook.job.inbound = InboundEvent{};
+      hook.next_at_ms = in.at_ms;
+      state.webhooks.push_back(std::move(hook));
+    }
     if (fx.suppress) {
       UpsertSuppression(state, *fx.suppress);
       AddAudit(state, MoAudit(in, fx.suppress->account, "suppression.put", fx.suppress->number));
@@ -354,6 +378,7 @@ Result<std::vector<InboundRecord>> MemoryStore::ListInbound(const InboundQuery& 
   std::vector<const InboundRecord*> rows;
   for (const auto& [id, in] : state_->inbound) {
     if (q.keyword_action && in.keyword_action != *q.keyword_action) continue;
+    if (q.account && in.account != *q.account) continue;
     // Newest first, continuing strictly below the previous page's last (at, id).
     if (q.after && std::tie(in.at_ms, in.id) >= std::tie(q.after->first, q.after->second)) continue;
     rows.push_back(&in);
@@ -367,6 +392,59 @@ Result<std::vector<InboundRecord>> MemoryStore::ListInbound(const InboundQuery& 
     out.push_back(*in);
   }
   return out;
+}
+
+void MemoryStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) {
+  Submit([part = std::move(part), max_pending, done = std::move(done)](State& state) mutable {
+    Result<InboundPartsHeld> result = InboundPartsHeld{.kept = false, .parts = {}};
+    if (static_cast<int64_t>(state.inbound_parts.size()) < max_pending) {
+      const bool held = std::any_of(state.inbound_parts.begin(), state.inbound_parts.end(), [&](const InboundPart& p) {
+        return p.key == part.key && p.sequence == part.sequence;
+      });
+      if (!held) state.inbound_parts.push_back(part);  // a resent part keeps the first
+      InboundPartsHeld out;
+      for (const InboundPart& p : state.inbound_parts) {
+        if (p.key == part.key) out.parts.push_back(p);
+      }
+      std::sort(out.parts.begin(), out.parts.end(),
+                [](const InboundPart& a, const InboundPart& b) { return a.sequence < b.sequence; });
+      result = std::move(out);
+    }
+    return std::function<void()>(
+        [done = std::move(done), result = std::move(result)]() mutable { done(std::move(result)); });
+  });
+}
+
+Result<std::vector<std::vector<InboundPart>>> MemoryStore::ExpiredInboundParts(int64_t before_ms, int max_sets) {
+  common::MutexLock lock(state_mutex_);
+  // Sets by their first part's arrival, oldest first.
+  std::vector<std::pair<int64_t, InboundPartsKey>> firsts;
+  for (const InboundPart& p : state_->inbound_parts) {
+    auto it = std::find_if(firsts.begin(), firsts.end(), [&](const auto& f) { return f.second == p.key; });
+    if (it == firsts.end()) {
+      firsts.emplace_back(p.at_ms, p.key);
+    } else {
+      it->first = std::min(it->first, p.at_ms);
+    }
+  }
+  std::stable_sort(firsts.begin(), firsts.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+  std::vector<std::vector<InboundPart>> sets;
+  for (const auto& [first, key] : firsts) {
+    if (first >= before_ms || static_cast<int>(sets.size()) >= max_sets) break;
+    std::vector<InboundPart> parts;
+    for (const InboundPart& p : state_->inbound_parts) {
+      if (p.key == key) parts.push_back(p);
+    }
+    std::sort(parts.begin(), parts.end(),
+              [](const InboundPart& a, const InboundPart& b) { return a.sequence < b.sequence; });
+    sets.push_back(std::move(parts));
+  }
+  return sets;
+}
+
+Result<int64_t> MemoryStore::PendingInboundParts() {
+  common::MutexLock lock(state_mutex_);
+  return static_cast<int64_t>(state_->inbound_parts.size());
 }
 
 }  // namespace deliverer::store::memory

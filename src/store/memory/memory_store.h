@@ -92,6 +92,10 @@ class MemoryStore final : public MessageStore,
   Result<std::string> LastSenderAccount(const std::string& subscriber,
                                         const std::string& sender) override;
   Result<std::vector<InboundRecord>> ListInbound(const InboundQuery& query) override;
+  void KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) override;
+  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms,
+                                                                  int max_sets) override;
+  Result<int64_t> PendingInboundParts() override;
 
   // OutboxStore. No account has a secret of its own here (that is KeyStore's).
   Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,

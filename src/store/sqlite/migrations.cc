@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 7> kMigrations = {
+constexpr std::array<std::string_view, 8> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -186,6 +186,31 @@ ALTER TABLE messages ADD COLUMN estimate_micros INTEGER;
 ALTER TABLE messages ADD COLUMN estimate_currency TEXT;
 ALTER TABLE messages ADD COLUMN cost_micros INTEGER;
 ALTER TABLE messages ADD COLUMN cost_currency TEXT;
+)sql",
+    // 8: inbound to producers (docs/api.md "Inbound messages to producers"): the account an
+    // MO's number was assigned to (NULL: unassigned), listed per account; an outbox row
+    // may announce an inbound message (`inbound` 1: message_id is the inbound id, `url`
+    // the number's inbound_url); parts of concatenated MOs wait in inbound_parts until
+    // their message is whole or expires, their bodies sealed like inbound bodies.
+    R"sql(
+ALTER TABLE inbound ADD COLUMN account TEXT;
+CREATE INDEX inbound_by_account ON inbound(account, at, id);
+ALTER TABLE webhooks ADD COLUMN inbound INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE webhooks ADD COLUMN url TEXT;
+CREATE TABLE inbound_parts (
+  carrier   TEXT NOT NULL,
+  src       TEXT NOT NULL,
+  dst       TEXT NOT NULL,
+  ref       INTEGER NOT NULL,
+  total     INTEGER NOT NULL,
+  seq       INTEGER NOT NULL,
+  id        TEXT NOT NULL,
+  body      BLOB,
+  body_key  INTEGER,
+  at        INTEGER NOT NULL,
+  PRIMARY KEY (carrier, src, dst, ref, total, seq)
+) WITHOUT ROWID;
+CREATE INDEX inbound_parts_by_time ON inbound_parts(at);
 )sql",
 };
 

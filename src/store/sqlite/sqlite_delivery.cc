@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "common/ids.h"
+#include "common/log.h"
 #include "common/mask.h"
 #include "model/lifecycle.h"
 #include "store/sqlite/delivery_writes.h"
@@ -458,6 +459,19 @@ Result<std::vector<std::string>> SqliteStore::Ids(std::string_view sql, int64_t 
   return FirstColumnTexts(*stmt);
 }
 
+namespace {
+
+// The inbound message of an outbox row (columns 16-19 of DueWebhooks). A body that no
+// longer opens (its data key gone) is sent empty rather than holding the outbox back.
+InboundEvent InboundEventOf(const Statement& row, const std::string& inbound_id,
+                            const crypto::Cipher& cipher) {
+  auto text = OpenBody(cipher, row.Text(18), row.Int(19), InboundBodyContext(inbound_id));
+  if (!text.ok()) log::WarnFor("store", inbound_id, "inbound body unreadable: {}", text.error().code);
+  return InboundEvent{row.Text(16), row.Text(17), text.ok() ? std::move(*text) : std::string()};
+}
+
+}  // namespace
+
 Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int limit,
                                                          const std::vector<std::string>& skip_accounts) {
   auto reader = Borrow();
@@ -466,12 +480,18 @@ Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int lim
   // the slots one account may take), and each count is a statement of its own.
   std::string skip;
   for (size_t i = 0; i < skip_accounts.size(); ++i) skip += i == 0 ? "?3" : fmt::format(",?{}", i + 3);
+  // A status event's row joins its message; an inbound event's (w.inbound = 1) its
+  // inbound message, and carries its own URL. A row whose message is gone is left out.
   auto stmt = (*reader)->Prepare(fmt::format(
-      "SELECT w.event_id, w.message_id, m.account, m.callback_url, w.status, w.previous_status,"
-      " w.at, w.carrier, w.error_code, w.error_detail, w.carrier_code, m.segments, m.client_ref,"
-      " w.attempts, m.created_at FROM webhooks w JOIN messages m ON m.id = w.message_id"
-      " WHERE w.state = 0 AND w.next_at <= ?1{} ORDER BY w.next_at LIMIT ?2",
-      skip.empty() ? "" : " AND m.account NOT IN (" + skip + ")"));
+      "SELECT w.event_id, w.message_id, COALESCE(m.account, i.account),"
+      " COALESCE(w.url, m.callback_url), w.status, w.previous_status, w.at, w.carrier, w.error_code,"
+      " w.error_detail, w.carrier_code, COALESCE(m.segments, 1), COALESCE(m.client_ref, ''),"
+      " w.attempts, COALESCE(m.created_at, w.at), w.inbound, i.src, i.dst, i.body, i.body_key"
+      " FROM webhooks w LEFT JOIN messages m ON w.inbound = 0 AND m.id = w.message_id"
+      " LEFT JOIN inbound i ON w.inbound = 1 AND i.id = w.message_id"
+      " WHERE w.state = 0 AND w.next_at <= ?1 AND (m.id IS NOT NULL OR i.id IS NOT NULL){}"
+      " ORDER BY w.next_at LIMIT ?2",
+      skip.empty() ? "" : " AND COALESCE(m.account, i.account) NOT IN (" + skip + ")"));
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, now_ms).Bind(2, int64_t{limit});
   for (size_t i = 0; i < skip_accounts.size(); ++i) stmt->Bind(static_cast<int>(i + 3), skip_accounts[i]);
@@ -494,6 +514,7 @@ Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int lim
     j.client_ref = stmt->Text(12);
     j.attempts = static_cast<int>(stmt->Int(13));
     j.created_at_ms = stmt->Int(14);
+    if (stmt->Int(15) != 0) j.inbound = InboundEventOf(*stmt, j.message_id, *cipher_);
     jobs.push_back(std::move(j));
   }
   return jobs;

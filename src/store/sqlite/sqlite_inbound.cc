@@ -2,6 +2,7 @@
 // replies; docs/reliability.md S11), who last wrote to a subscriber, and the inbound list.
 #include <fmt/format.h>
 
+#include "common/ids.h"
 #include "common/mask.h"
 #include "store/sqlite/jobs.h"
 #include "store/sqlite/rows.h"
@@ -15,14 +16,41 @@ using deliverer::Status;
 
 Status InsertInbound(Connection& db, const InboundRecord& in, const crypto::Cipher& cipher) {
   auto stmt = db.Prepare(
-      "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action, body_key)"
-      " VALUES (?,?,?,?,?,?,?,?)");
+      "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action, body_key,"
+      " account) VALUES (?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
   const std::string sealed = cipher.Seal(in.body, InboundBodyContext(in.id));
   stmt->Bind(1, in.id).Bind(2, in.carrier).Bind(3, in.from).Bind(4, in.to);
   stmt->BindBlob(5, sealed).Bind(6, in.at_ms).Bind(7, in.keyword_action);
   stmt->Bind(8, int64_t{crypto::SealedKeyId(sealed)});
+  if (in.account.empty())
+    stmt->BindNull(9);
+  else
+    stmt->Bind(9, in.account);
   return stmt->Run();
+}
+
+// The outbox row announcing an inbound message to its account's inbound_url (R11).
+Status InsertInboundWebhook(Connection& db, const InboundRecord& in, const std::string& url) {
+  auto stmt = db.Prepare(
+      "INSERT INTO webhooks (event_id, message_id, status, previous_status, at, carrier, next_at,"
+      " inbound, url) VALUES (?,?,0,0,?,?,?,1,?)");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, NewUuidV7(in.at_ms)).Bind(2, in.id).Bind(3, in.at_ms).Bind(4, in.carrier);
+  stmt->Bind(5, in.at_ms).Bind(6, url);
+  return stmt->Run();
+}
+
+// Deletes the parts a reassembled message was made of; false when none was left (another
+// write recorded the message already).
+Result<bool> ConsumeParts(Connection& db, const InboundPartsKey& key) {
+  auto stmt = db.Prepare(
+      "DELETE FROM inbound_parts WHERE carrier = ? AND src = ? AND dst = ? AND ref = ? AND total = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, key.carrier).Bind(2, key.from).Bind(3, key.to);
+  stmt->Bind(4, int64_t{key.reference}).Bind(5, int64_t{key.total});
+  if (auto s = stmt->Run(); !s.ok()) return s.error();
+  return db.Changes() > 0;
 }
 
 AuditEntry MoAudit(const InboundRecord& in, const std::string& account, std::string action,
@@ -94,7 +122,8 @@ Result<std::optional<QueuedRef>> InsertReply(Connection& db, const ComplianceRep
 }
 
 Result<InboundRecord> ReadInbound(const Statement& row, const crypto::Cipher& cipher) {
-  InboundRecord in{row.Text(0), row.Text(1), row.Text(2), row.Text(3), {}, row.Int(5), row.Text(6)};
+  InboundRecord in{row.Text(0), row.Text(1), row.Text(2), row.Text(3), {}, row.Int(5), row.Text(6),
+                   row.IsNull(8) ? std::string() : row.Text(8)};
   auto body = OpenBody(cipher, row.Text(4), row.Int(7), InboundBodyContext(in.id));
   if (!body.ok()) {
     return Error::Of("storage_error",
@@ -110,7 +139,15 @@ void SqliteStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
                                 InboundCallback done) {
   auto apply = [in = std::move(inbound), fx = std::move(effects),
                 &cipher = *cipher_](Connection& db) -> Result<InboundOutcome> {
+    if (fx.consumes) {
+      auto consumed = ConsumeParts(db, *fx.consumes);
+      if (!consumed.ok()) return consumed.take_error();
+      if (!*consumed) return InboundOutcome{.already_recorded = true};
+    }
     if (auto s = InsertInbound(db, in, cipher); !s.ok()) return s.error();
+    if (!fx.forward_url.empty() && !in.account.empty()) {
+      if (auto s = InsertInboundWebhook(db, in, fx.forward_url); !s.ok()) return s.error();
+    }
     if (auto s = ApplySuppressionEffects(db, in, fx, cipher); !s.ok()) return s.error();
     InboundOutcome outcome;
     if (fx.reply) {
@@ -146,7 +183,8 @@ Result<std::vector<InboundRecord>> SqliteStore::ListInbound(const InboundQuery& 
   if (!reader.ok()) return reader.take_error();
   // Newest first, continuing strictly below the previous page's last (at, id).
   auto stmt = (*reader)->Prepare(fmt::format(
-      "SELECT id, carrier, src, dst, body, at, keyword_action, body_key FROM inbound WHERE {}"
+      "SELECT id, carrier, src, dst, body, at, keyword_action, body_key, account FROM inbound"
+      " WHERE {} AND (?5 IS NULL OR account = ?5)"
       " AND (?2 IS NULL OR at < ?2 OR (at = ?2 AND id < ?3)) ORDER BY at DESC, id DESC LIMIT ?4",
       query.keyword_action ? "keyword_action = ?1" : "?1 IS NULL"));
   if (!stmt.ok()) return stmt.take_error();
@@ -159,6 +197,10 @@ Result<std::vector<InboundRecord>> SqliteStore::ListInbound(const InboundQuery& 
   else
     stmt->BindNull(2).BindNull(3);
   stmt->Bind(4, int64_t{query.limit});
+  if (query.account)
+    stmt->Bind(5, *query.account);
+  else
+    stmt->BindNull(5);
   std::vector<InboundRecord> out;
   for (;;) {
     auto row = stmt->Step();

@@ -92,6 +92,10 @@ class SqliteStore final : public Backend {
   void RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) override;
   Result<std::string> LastSenderAccount(const std::string& subscriber,
                                         const std::string& sender) override;
+  void KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) override;
+  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms,
+                                                                  int max_sets) override;
+  Result<int64_t> PendingInboundParts() override;
   Result<int64_t> UnmatchedReceipts() override;
 
   const std::string& path() const { return path_; }

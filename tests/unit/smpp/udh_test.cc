@@ -68,5 +68,28 @@ TEST(Udh, UserDataPrefersShortMessage) {
   EXPECT_TRUE(UserDataOf(DeliverSm{}).empty());
 }
 
+TEST(Udh, SarTlvsTellConcatenation) {
+  Tlvs tlvs;
+  AddSarMsgRefNum(tlvs, uint16_t{0x1234});
+  AddSarTotalSegments(tlvs, uint8_t{3});
+  AddSarSegmentSeqnum(tlvs, uint8_t{2});
+  EXPECT_EQ(SarConcatenation(tlvs), (Concatenation{0x1234, 3, 2, true}));
+}
+
+TEST(Udh, SarTlvsMissingOrInvalidTellNothing) {
+  Tlvs partial;
+  AddSarMsgRefNum(partial, uint16_t{1});
+  AddSarTotalSegments(partial, uint8_t{3});
+  EXPECT_FALSE(SarConcatenation(partial)) << "no sequence";
+  for (auto [total, sequence] : {std::pair<uint8_t, uint8_t>{0, 0}, {3, 0}, {3, 4}, {0, 1}}) {
+    Tlvs tlvs;
+    AddSarMsgRefNum(tlvs, uint16_t{1});
+    AddSarTotalSegments(tlvs, total);
+    AddSarSegmentSeqnum(tlvs, sequence);
+    EXPECT_FALSE(SarConcatenation(tlvs)) << int{total} << "/" << int{sequence};
+  }
+  EXPECT_FALSE(SarConcatenation(Tlvs{}));
+}
+
 }  // namespace
 }  // namespace deliverer::smpp

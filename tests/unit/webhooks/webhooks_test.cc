@@ -78,6 +78,24 @@ TEST(PayloadTest, HasTheFieldsOfApiMd) {
   EXPECT_EQ(body["at"], "2025-11-24T16:00:00.000Z");
 }
 
+TEST(PayloadTest, AnInboundEventHasExactlyTheFieldsOfApiMd) {
+  store::WebhookJob job;
+  job.event_id = "e1";
+  job.message_id = "in-1";
+  job.at_ms = 1'700'000'000'000;
+  job.carrier = "sim-a";
+  job.inbound = store::InboundEvent{"+447911123456", "+447700900123", "Hello"};
+  const auto body = nlohmann::json::parse(PayloadJson(job));
+  EXPECT_EQ(body, (nlohmann::json{{"event_id", "e1"},
+                                  {"type", "inbound"},
+                                  {"id", "in-1"},
+                                  {"from", "+447911123456"},
+                                  {"to", "+447700900123"},
+                                  {"text", "Hello"},
+                                  {"received_at", "2023-11-14T22:13:20.000Z"},
+                                  {"carrier", "sim-a"}}));
+}
+
 TEST(PayloadTest, NoErrorIsNull) {
   store::WebhookJob job;
   job.status = model::Status::kSent;

@@ -161,6 +161,12 @@ Result<InboundOutcome> ConformanceTest::Inbound(InboundRecord mo, InboundEffects
       [&](auto done) { inbound().RecordInbound(std::move(mo), std::move(effects), std::move(done)); });
 }
 
+Result<InboundPartsHeld> ConformanceTest::KeepPart(InboundPart part, int64_t max_pending) {
+  return Await<Result<InboundPartsHeld>>([&](auto done) {
+    inbound().KeepInboundPart(std::move(part), max_pending, std::move(done));
+  });
+}
+
 Status ConformanceTest::Complete(std::vector<WebhookDone> done_rows) {
   return Await<Status>([&](auto done) { outbox().CompleteWebhooks(std::move(done_rows), std::move(done)); });
 }

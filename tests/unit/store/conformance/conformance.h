@@ -107,6 +107,7 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   Status Delete(const std::string& account, const std::string& number, AuditEntry audit = {});
   Status Append(AuditEntry entry);
   Result<InboundOutcome> Inbound(InboundRecord mo, InboundEffects effects = {});
+  Result<InboundPartsHeld> KeepPart(InboundPart part, int64_t max_pending);
   Status Complete(std::vector<WebhookDone> done);
   Result<EraseResult> Erase(const std::string& number, AuditEntry audit = {});
 
