@@ -11,6 +11,7 @@
 #include "common/log.h"
 #include "common/mask.h"
 #include "common/url_encoding.h"
+#include "dashboard/assets.h"
 
 namespace deliverer::api {
 
@@ -39,6 +40,9 @@ const Api::Route Api::kRoutes[] = {
      "/v1/admin/audit", "admin.audit.read"},
     {http::verb::get, "/v1/admin/carriers", false, auth::kScopeAdmin, &Api::ListCarriers,
      "/v1/admin/carriers", "admin.carriers.read"},
+    // Not audited: the dashboard polls it every second, which would bury the trail.
+    {http::verb::get, "/v1/admin/dashboard", false, auth::kScopeAdmin, &Api::GetDashboard,
+     "/v1/admin/dashboard", ""},
     {http::verb::get, "/v1/admin/inbound", false, auth::kScopeAdmin, &Api::ListInbound,
      "/v1/admin/inbound", "admin.inbound.read"},
     {http::verb::post, "/v1/admin/erase", false, auth::kScopeAdmin, &Api::Erase,
@@ -94,6 +98,10 @@ awaitable<Response> Api::Dispatch(Request& request, Peer peer,
       (path == "/healthz" || path == "/readyz" || path == "/metrics")) {
     *label = path == "/healthz" ? "/healthz" : path == "/readyz" ? "/readyz" : "/metrics";
     co_return path == "/healthz" ? Healthz() : path == "/readyz" ? Readyz() : Metrics();
+  }
+  if (request.method() == http::verb::get && (path == "/" || path.starts_with("/dashboard/"))) {
+    *label = path == "/" ? "/" : "/dashboard/{file}";
+    co_return DashboardAsset(path);
   }
 
   for (std::string_view kind : {"dlr", "inbound"}) {
@@ -191,6 +199,12 @@ Response Api::Healthz() { return JsonResponse(200, R"({"status":"ok"})"); }
 // docs/api.md "Readiness detail": ready when storage answers and, in a process that
 // delivers, a carrier is bound.
 Response Api::Readyz() {
+  bool ready = false;
+  nlohmann::json body = Readiness(&ready);
+  return JsonResponse(ready ? 200 : 503, Dump(body));
+}
+
+nlohmann::json Api::Readiness(bool* ready_out) {
   const Status ping = stores_.messages.Ping();
   const bool storage = ping.ok();
   const bool delivers = options_.delivery != nullptr;
@@ -207,7 +221,8 @@ Response Api::Readyz() {
     body["checks"]["credentials"] = aging.empty() ? "ok" : "aging";
     if (!aging.empty()) body["aging_credentials"] = AgingCredentialsJson(aging);
   }
-  return JsonResponse(ready ? 200 : 503, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  *ready_out = ready;
+  return body;
 }
 
 awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind, std::string carrier,
@@ -241,6 +256,53 @@ awaitable<Response> Api::CarrierCallback(Request& request, std::string_view kind
 awaitable<Response> Api::ListCarriers(Context&) {
   const DeliveryStatus status = options_.delivery != nullptr ? options_.delivery->Snapshot() : DeliveryStatus{};
   co_return JsonResponse(200, Dump(CarriersJson(status)));
+}
+
+// docs/api.md "Dashboard". Everything here is read from memory (the sampler's ring,
+// the carriers' and the store's counters), so a poll a second costs nothing measurable.
+awaitable<Response> Api::GetDashboard(Context& ctx) {
+  int64_t since_ms = 0;
+  if (auto params = ParseQuery(ctx.query); params.ok()) {
+    for (const auto& [name, value] : *params) {
+      if (name == "since") since_ms = std::strtoll(value.c_str(), nullptr, 10);
+    }
+  }
+  nlohmann::json body = options_.dashboard != nullptr ? options_.dashboard->View(since_ms) : nlohmann::json::object();
+  const DeliveryStatus status = options_.delivery != nullptr ? options_.delivery->Snapshot() : DeliveryStatus{};
+  nlohmann::json carriers = CarriersJson(status)["data"];
+  const nlohmann::json ratios = body.value("delivery_ratio", nlohmann::json::object());
+  for (nlohmann::json& c : carriers) {
+    const double submitted = c["submitted"].get<double>();
+    c["submit_error_rate"] = submitted > 0 ? nlohmann::json(c["failed"].get<double>() / submitted) : nlohmann::json(nullptr);
+    c["delivery_ratio"] = ratios.value(c["id"].get<std::string>(), nlohmann::json(nullptr));
+  }
+  body.erase("delivery_ratio");
+  body["carriers"] = std::move(carriers);
+  body["queue_depth"] = stores_.messages.PendingCount();
+  bool ready = false;
+  body["readiness"] = Readiness(&ready);
+  body["generated_at_ms"] = clock_.NowUnixMillis();
+  Response response = JsonResponse(200, Dump(body));
+  response.set(http::field::cache_control, "no-store");
+  co_return response;
+}
+
+Response Api::DashboardAsset(std::string_view path) {
+  const dashboard::Asset* asset = dashboard::FindAsset(path);
+  if (asset == nullptr) return ProblemResponse(Error::Of("not_found", "no such resource"));
+  Response res{http::status::ok, 11};
+  res.set(http::field::content_type, std::string(dashboard::ContentType(asset->name)));
+  // The page runs only its own files: no inline script or style, nothing from elsewhere,
+  // never inside another site's frame.
+  res.set("Content-Security-Policy",
+          "default-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+          "form-action 'self'; frame-ancestors 'none'");
+  res.set("X-Content-Type-Options", "nosniff");
+  res.set("Referrer-Policy", "no-referrer");
+  res.set(http::field::cache_control, "no-cache");
+  res.body() = std::string(asset->bytes);
+  res.prepare_payload();
+  return res;
 }
 
 Response Api::Metrics() {

@@ -20,6 +20,7 @@
 #include "carriers/callback_sink.h"
 #include "common/clock.h"
 #include "config/config.h"
+#include "dashboard/sampler.h"
 #include "metrics/metrics.h"
 #include "queue/claims.h"
 #include "model/price.h"
@@ -53,6 +54,8 @@ struct ApiOptions {
   boost::asio::thread_pool* validation_pool = nullptr;
   // Null: /readyz says nothing of credentials.
   const CredentialReport* credentials = nullptr;
+  // The dashboard's series (GET /v1/admin/dashboard); null: it answers without them.
+  const dashboard::Sampler* dashboard = nullptr;
   // Cost estimates (docs/api.md "Cost"): the routes in use, so that a reload moves
   // estimates with deliveries, and the currency of their prices. Null: messages are
   // accepted without an estimate. Must outlive the Api.
@@ -142,6 +145,7 @@ class Api {
   // A page of either list; `admin`: every field, the account and keyword flag included.
   Response ListInboundPage(store::InboundQuery query, const Context& ctx, bool admin);
   boost::asio::awaitable<Response> ListCarriers(Context& ctx);
+  boost::asio::awaitable<Response> GetDashboard(Context& ctx);
   boost::asio::awaitable<Response> Erase(Context& ctx);
 
   // POST /v1/dlr/{carrier} and /v1/inbound/{carrier}: no API key, the carrier's own auth.
@@ -149,6 +153,10 @@ class Api {
                                                    std::string carrier, const Peer& peer);
   Response Healthz();
   Response Readyz();
+  // The /readyz body; `ready` receives its verdict.
+  nlohmann::json Readiness(bool* ready);
+  // GET / and /dashboard/{file}: the page, which holds no data (dashboard/assets.h).
+  static Response DashboardAsset(std::string_view path);
   Response Metrics();
 
   // The message's send_at checked against acceptance at `now_ms` (docs/api.md "Scheduled

@@ -265,4 +265,42 @@ std::string Registry::Render() const {
   return out;
 }
 
+std::vector<std::pair<Labels, double>> Registry::Values(std::string_view name) const {
+  std::vector<std::pair<Labels, double>> out;
+  common::MutexLock lock(mutex_);
+  auto it = families_.find(name);
+  if (it == families_.end() || it->second->type == Type::kHistogram) return out;
+  for (const auto& [labels, child] : it->second->children) {
+    const double value = std::holds_alternative<metrics::Counter>(*child)
+                             ? std::get<metrics::Counter>(*child).Value()
+                             : std::get<metrics::Gauge>(*child).Value();
+    out.emplace_back(labels, value);
+  }
+  return out;
+}
+
+double Registry::Total(std::string_view name) const {
+  double total = 0;
+  for (const auto& [labels, value] : Values(name)) total += value;
+  return total;
+}
+
+Histogram::Snapshot Registry::MergedHistogram(std::string_view name, std::vector<double>* bounds) const {
+  Histogram::Snapshot merged;
+  common::MutexLock lock(mutex_);
+  auto it = families_.find(name);
+  if (it == families_.end() || it->second->type != Type::kHistogram) return merged;
+  *bounds = it->second->buckets;
+  merged.cumulative.assign(bounds->size() + 1, 0);
+  for (const auto& [labels, child] : it->second->children) {
+    const Histogram::Snapshot one = std::get<metrics::Histogram>(*child).Read();
+    for (size_t i = 0; i < one.cumulative.size() && i < merged.cumulative.size(); ++i) {
+      merged.cumulative[i] += one.cumulative[i];
+    }
+    merged.sum += one.sum;
+    merged.count += one.count;
+  }
+  return merged;
+}
+
 }  // namespace deliverer::metrics

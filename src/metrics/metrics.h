@@ -105,6 +105,16 @@ class Registry {
   // Text exposition format 0.0.4: families sorted by name, children by labels.
   std::string Render() const;
 
+  // Reads for in-process views (the dashboard's sampler), without rendering text. A name
+  // not declared, or of another type, reads as no children.
+  // Every child of counter (or gauge) family `name` with its labels, sorted by labels.
+  std::vector<std::pair<Labels, double>> Values(std::string_view name) const;
+  // The sum of Values(name).
+  double Total(std::string_view name) const;
+  // Histogram family `name`'s children merged into one (they share the family's bounds);
+  // empty cumulative when the family is unknown. `bounds` receives the family's bounds.
+  Histogram::Snapshot MergedHistogram(std::string_view name, std::vector<double>* bounds) const;
+
  private:
   enum class Type { kCounter, kGauge, kHistogram };
   using Child = std::variant<metrics::Counter, metrics::Gauge, metrics::Histogram>;

@@ -21,6 +21,7 @@
 #include "common/log.h"
 #include "common/thread_name.h"
 #include "common/unhandled.h"
+#include "dashboard/sampler.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
 #include "server/data_key_job.h"
@@ -182,6 +183,7 @@ class Process {
         clock_(clock),
         delivery_(delivery),
         credentials_(io_, store, config.carriers, registry, clock),
+        sampler_(registry, clock),
         api_(api::ApiStores{store, store, store, store, store, store}, validator, registry, clock, MakeApiOptions()),
         http_(io_, api_, registry, api::HttpLimits::From(config.server), tls),
         data_keys_(store, registry, DataKeyJob::Options{.reencrypt = options.role != "api"}),
@@ -218,6 +220,7 @@ class Process {
     systemd_.Ready("listening on " + base_url);
     credentials_.Start();
     retention_.Start();
+    sampler_.Start();
     WaitForSignals();
     // One HTTP I/O thread: connections share the io_context's executor without strands
     // (docs/architecture.md); the store's writer and the delivery engine have threads of
@@ -226,6 +229,7 @@ class Process {
     data_keys_.Stop();
     // HTTP is closed: no new messages. Now drain the carriers and unbind.
     retention_.Stop();
+    sampler_.Stop();
     if (delivery_ != nullptr) delivery_->Stop();
     log::Info("server", "stopped");
     return kExitOk;
@@ -239,6 +243,7 @@ class Process {
     asio::post(validation_pool_, [] { NameThisThread("validation"); });
     o.validation_pool = &validation_pool_;
     o.credentials = &credentials_;
+    o.dashboard = &sampler_;
     o.queue = delivery_ != nullptr ? &delivery_->queue() : nullptr;
     o.claims = delivery_ != nullptr ? &delivery_->claims() : nullptr;
     o.delivery = delivery_;
@@ -288,6 +293,7 @@ class Process {
   asio::thread_pool validation_pool_{1};
   CredentialWatch credentials_;
   std::unique_ptr<routing::RouterHolder> api_routes_;  // --role api only; set while api_ is built
+  dashboard::Sampler sampler_;  // the dashboard's series, read once a second from the registry
   api::Api api_;
   api::HttpServer http_;
   DataKeyJob data_keys_;  // every role reloads the key ring; the delivering ones move old bodies

@@ -1,0 +1,133 @@
+// The operator dashboard (GET /) in a real browser: headless Chromium loads the page from
+// a gateway delivering to the simulator and the test reads what a person would see, by
+// polling the DOM with a deadline. Also the page's headers and the data endpoint's
+// refusals, over plain HTTP.
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
+
+#include "integration/cdp_browser.h"
+#include "integration/delivery_helpers.h"
+#include "integration/harness.h"
+#include "integration/sim_process.h"
+
+namespace deliverer::integration {
+namespace {
+
+constexpr Millis kSeen{30'000};
+
+// Puts `key` into the sign-in form and submits it, as a person would.
+void SignIn(Browser& browser, const std::string& key) {
+  const Json typed = browser.Eval("document.getElementById('key').value = " + Json(key).dump() +
+                                  "; document.querySelector('#login button[type=submit]').click(); true");
+  ASSERT_EQ(typed, true) << typed;
+}
+
+TEST(DashboardTest, PageIsServedWithAStrictPolicyAndDataNeedsAnAdminKey) {
+  DelivererProcess server;
+  const HttpResponse page = server.Get("/");
+  ASSERT_TRUE(HasStatus(page, 200));
+  EXPECT_EQ(page.Header("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page.Header("Content-Security-Policy").find("default-src 'self'"), std::string::npos);
+  EXPECT_EQ(page.Header("X-Content-Type-Options"), "nosniff");
+  EXPECT_EQ(page.body.find("<script>"), std::string::npos) << "no inline script";
+  EXPECT_NE(page.body.find("/dashboard/dashboard.js"), std::string::npos);
+  for (const char* asset : {"/dashboard/dashboard.js", "/dashboard/dashboard.css", "/dashboard/vendor/chart.min.js",
+                            "/dashboard/vendor/chart.js-LICENSE.md"}) {
+    EXPECT_TRUE(HasStatus(server.Get(asset), 200)) << asset;
+  }
+  EXPECT_TRUE(IsProblem(server.Get("/dashboard/nothing.js"), 404, "not_found"));
+  EXPECT_TRUE(IsProblem(server.Get("/dashboard/../../etc/passwd"), 404, "not_found"));
+
+  EXPECT_TRUE(IsProblem(server.Get("/v1/admin/dashboard"), 401, "unauthenticated"));
+  EXPECT_TRUE(IsProblem(server.Get("/v1/admin/dashboard", server.CreateKey("acme", kSendRead)), 403, "forbidden"));
+  const HttpResponse data = server.Get("/v1/admin/dashboard", server.CreateKey("ops", "admin"));
+  ASSERT_TRUE(HasStatus(data, 200));
+  for (const char* field : {"series", "latency", "failures", "carrier_errors", "webhooks", "carriers",
+                            "queue_depth", "readiness"}) {
+    EXPECT_TRUE(data.json.contains(field)) << field << " in " << data.body;
+  }
+  EXPECT_EQ(data.json["carriers"][0]["id"], "sim-a");
+}
+
+TEST(DashboardTest, BrowserShowsLiveThroughputCarrierAndFailuresOnlyToAnAdmin) {
+  SimProcess sim;
+  DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort()));
+  const std::string admin = server.CreateKey("ops", "admin");
+  const std::string producer = server.CreateKey("acme", kSendRead);
+  Browser browser;
+  const std::string base = "http://127.0.0.1:" + std::to_string(server.Port());
+  browser.Navigate(base + "/");
+  Json last;
+
+  // No key: the form, no data; the data endpoint refuses the page's own unauthenticated call.
+  ASSERT_TRUE(browser.WaitUntil("!document.getElementById('login').hidden && document.getElementById('board').hidden",
+                                kSeen, &last)) << last;
+  EXPECT_EQ(browser.Eval("fetch('/v1/admin/dashboard').then(r => r.status)"), 401);
+  EXPECT_EQ(browser.Eval("window.Chart !== undefined"), true) << "the vendored Chart.js loads under the CSP";
+
+  // A key without the admin scope: refused, forgotten, nothing shown.
+  SignIn(browser, producer);
+  ASSERT_TRUE(browser.WaitUntil("document.getElementById('login-error').textContent.includes('403')", kSeen, &last))
+      << last;
+  EXPECT_EQ(browser.Eval("document.getElementById('board').hidden"), true);
+  EXPECT_EQ(browser.Eval("document.querySelectorAll('#carriers tr').length"), 0);
+  EXPECT_EQ(browser.Eval("sessionStorage.getItem('deliverer.adminKey')"), Json());
+
+  // The admin key: the carrier bound with its circuit closed.
+  SignIn(browser, admin);
+  ASSERT_TRUE(browser.WaitUntil(
+      "(() => { const r = document.querySelector('#carriers tr[data-carrier=\"sim-a\"]');"
+      " return !!r && r.cells[1].textContent === '1/1' && r.cells[2].textContent === 'closed'; })()",
+      kSeen, &last)) << last << browser.Eval("document.body.innerText");
+  EXPECT_EQ(browser.Eval("document.getElementById('login').hidden"), true);
+
+  // Under load, the accepted and sent series rise above zero on the chart and the tiles.
+  std::atomic<bool> stop{false};
+  std::thread load([&] {
+    for (int i = 0; !stop.load(); ++i) {
+      server.Post("/v1/messages", FromDeliverer("+4479111" + std::to_string(30000 + i % 500), "Dashboard load"),
+                  producer);
+    }
+  });
+  const std::string series_rose =
+      "(() => { const c = Chart.getChart('throughput'); if (!c) return false;"
+      " const up = (label) => c.data.datasets.find(d => d.label === label).data.some(p => p.y > 0);"
+      " return up('accepted') && up('sent') && up('delivered'); })()";
+  const bool rose = browser.WaitUntil(series_rose, Millis(60'000), &last);
+  const bool tile = browser.WaitUntil("parseFloat(document.getElementById('rate-accepted').textContent) > 0",
+                                      kSeen);
+
+  // The simulator now refuses every submit permanently (0x0B, invalid destination):
+  // the code appears among the failures, with the failed messages' reason.
+  ASSERT_EQ(sim.Patch("/config", {{"submit", {{"transient_rate", 0}, {"permanent_rate", 1}}}}).status, 200);
+  const bool failure_shown = browser.WaitUntil(
+      "!!document.querySelector('#failures tr[data-code=\"0x0000000B\"]') &&"
+      " !!document.querySelector('#failures tr[data-code=\"carrier_permanent_error\"]')",
+      kSeen, &last);
+  stop = true;
+  load.join();
+  EXPECT_TRUE(rose) << last;
+  EXPECT_TRUE(tile) << browser.Eval("document.getElementById('rate-accepted').textContent");
+  EXPECT_TRUE(failure_shown) << browser.Eval("document.getElementById('failures').innerText");
+  EXPECT_TRUE(browser.WaitUntil("parseFloat(document.getElementById('rate-failed').textContent) > 0", kSeen));
+
+  // The key went only in headers: no URL the page requested holds it, and the page shows
+  // no number and no body.
+  const Json urls = browser.Eval("performance.getEntriesByType('resource').map(e => e.name).join(' ')");
+  EXPECT_EQ(urls.get<std::string>().find(KeySecret(admin)), std::string::npos) << urls;
+  const std::string text = browser.Eval("document.body.innerText").get<std::string>();
+  EXPECT_EQ(text.find("+4479111"), std::string::npos);
+  EXPECT_EQ(text.find("4479111"), std::string::npos);
+  EXPECT_EQ(text.find("Dashboard load"), std::string::npos);
+
+  browser.Screenshot(std::string(DELIVERER_BUILD_DIR) + "/dashboard.png");
+
+  // Forgetting the key clears the board.
+  EXPECT_EQ(browser.Eval("document.getElementById('logout').click(); document.getElementById('board').hidden"), true);
+  EXPECT_EQ(browser.Eval("sessionStorage.getItem('deliverer.adminKey')"), Json());
+}
+
+}  // namespace
+}  // namespace deliverer::integration
