@@ -21,6 +21,7 @@
 #include <map>
 #include <memory>
 #include <random>
+#include <set>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -96,6 +97,9 @@ struct CarrierView {
 
 class Engine final : public queue::Consumer, public carriers::CarrierListener {
  public:
+  // Distinct carrier error codes counted under their own label, per carrier.
+  static constexpr size_t kMaxErrorCodeLabels = 64;
+
   Engine(boost::asio::io_context& io, EngineOptions options, EngineDeps deps);
   ~Engine() override;
 
@@ -167,6 +171,9 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   // its submit was recorded): every path that ends a message counts it once.
   void CountReceiptOutcome(const std::string& carrier, model::Status status, int64_t created_at_ms);
   void OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t);
+  // The `code` label of deliverer_carrier_errors_total for `code` (docs/operations.md
+  // "Metrics": at most kMaxErrorCodeLabels per carrier, then "other").
+  std::string ErrorCodeLabel(const std::string& carrier, const std::string& code);
   // The log line of a message that reached `status` (docs/operations.md "Logs").
   void LogOutcome(const std::string& message_id, model::Status status, const std::string& carrier,
                   const std::optional<store::MessageError>& error);
@@ -209,6 +216,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   std::map<std::string, std::unique_ptr<carriers::Carrier>, std::less<>> carriers_;
   // Message id → the carriers that failed it, oldest first; dropped once it is finished.
   std::unordered_map<std::string, std::vector<std::string>> failed_carriers_;
+  // Per carrier, the error codes given a label of their own (ErrorCodeLabel).
+  std::map<std::string, std::set<std::string, std::less<>>, std::less<>> error_codes_;
   std::unordered_set<std::string> submitting_;  // message ids at a carrier right now
   std::mt19937_64 random_;
   boost::asio::steady_timer retry_timer_;

@@ -43,7 +43,7 @@ void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::Subm
   using Kind = carriers::SubmitReport::Kind;
   if (report.kind != Kind::kAccepted && !report.carrier_code.empty()) {
     metrics_.Counter("deliverer_carrier_errors_total", "Carrier errors by command_status",
-                     {{"carrier", carrier}, {"code", report.carrier_code}}).Inc();
+                     {{"carrier", carrier}, {"code", ErrorCodeLabel(carrier, report.carrier_code)}}).Inc();
   }
   // Segments accepted now, also when others were not: recorded with whatever change
   // follows, so that no retry sends them again.
@@ -88,6 +88,17 @@ void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::Subm
       return Requeue(std::move(flight->delivery), at_ms);
     }
   }
+}
+
+// An SMSC chooses its command_status freely (2^32 values): past kMaxErrorCodeLabels codes
+// per carrier, new ones are counted as "other", so a hostile or broken carrier cannot grow
+// the metrics (and what reads them) without bound. The message keeps its exact code.
+std::string Engine::ErrorCodeLabel(const std::string& carrier, const std::string& code) {
+  std::set<std::string, std::less<>>& seen = error_codes_[carrier];
+  if (seen.contains(code)) return code;
+  if (seen.size() >= kMaxErrorCodeLabels) return "other";
+  seen.insert(code);
+  return code;
 }
 
 store::StatusChange Engine::SentChange(const store::DeliveryRecord& record, std::string carrier, int attempts,
@@ -380,8 +391,11 @@ void Engine::ReleaseDue(int64_t now_ms) {
     }
     metrics_.Counter("deliverer_messages_released_total", "Scheduled messages queued at their send_at")
         .Inc(static_cast<double>(released.size()));
+    // The next page at once only while pages move: a store that fails the writes waits for
+    // the next sweep instead of being asked again in a loop.
+    const bool more = full && !released.empty();
     if (!released.empty()) queue_.Publish(std::move(released));  // thread-safe; Notify posts
-    if (full) Post([this] { if (!stopping_) ReleaseDue(clock_.NowUnixMillis()); });
+    if (more) Post([this] { if (!stopping_) ReleaseDue(clock_.NowUnixMillis()); });
   });
 }
 

@@ -292,6 +292,18 @@ Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Curren
   return ChangeOutcome::kApplied;
 }
 
+// Steps a statement selecting (id, dst, priority, created_at, attempts) to its end.
+Result<std::vector<QueuedRef>> ReadQueuedRefs(Statement& stmt) {
+  std::vector<QueuedRef> out;
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(QueuedRef{stmt.Text(0), stmt.Text(1), static_cast<model::Priority>(stmt.Int(2)), stmt.Int(3),
+                            static_cast<int>(stmt.Int(4))});
+  }
+}
+
 }  // namespace
 
 Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, int64_t& pending_delta) {
@@ -411,15 +423,7 @@ Result<std::vector<QueuedRef>> SqliteStore::ListQueued(
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, after ? after->first : int64_t{-1}).Bind(2, after ? after->second : std::string());
   stmt->Bind(3, int64_t{limit});
-  std::vector<QueuedRef> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    out.push_back(QueuedRef{stmt->Text(0), stmt->Text(1), static_cast<model::Priority>(stmt->Int(2)),
-                            stmt->Int(3), static_cast<int>(stmt->Int(4))});
-  }
-  return out;
+  return ReadQueuedRefs(*stmt);
 }
 
 Result<std::vector<QueuedRef>> SqliteStore::ListDueScheduled(int64_t now_ms, int limit) {
@@ -430,15 +434,7 @@ Result<std::vector<QueuedRef>> SqliteStore::ListDueScheduled(int64_t now_ms, int
       " ORDER BY send_at LIMIT ?2");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, now_ms).Bind(2, int64_t{limit});
-  std::vector<QueuedRef> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    out.push_back(QueuedRef{stmt->Text(0), stmt->Text(1), static_cast<model::Priority>(stmt->Int(2)),
-                            stmt->Int(3), static_cast<int>(stmt->Int(4))});
-  }
-  return out;
+  return ReadQueuedRefs(*stmt);
 }
 
 Result<std::vector<std::string>> SqliteStore::ListReceiptOverdue(int64_t now_ms, int limit) {

@@ -1,7 +1,9 @@
 // What the engine does with each kind of submit answer: which carrier gets the next
 // attempt, when, and what the store says in between and at the end.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <set>
 #include <string>
 
 #include "engine_fixture.h"
@@ -213,6 +215,41 @@ TEST_F(EngineTest, ThirdAttemptGoesToTheThirdCarrierOfTheRoute) {
   EXPECT_EQ(carrier("C").SubmitsOf("m"), 1u);
   EXPECT_EQ(carrier("A").SubmitsOf("m"), 1u);
   EXPECT_EQ(Record("m").carrier, "C");
+}
+
+}  // namespace
+}  // namespace deliverer::delivery::testing
+
+namespace deliverer::delivery::testing {
+namespace {
+
+// A hostile SMSC answering every submit with a new command_status cannot grow the
+// metrics without bound; each message still records its exact code.
+TEST_F(EngineTest, CarrierErrorCodesGetAtMostABoundedNumberOfLabels) {
+  ASSERT_NO_FATAL_FAILURE(Start());
+  FakeCarrier& a = carrier("A");
+  a.set_window(1000);
+  a.Hold();
+  const size_t messages = Engine::kMaxErrorCodeLabels + 6;
+  for (size_t i = 0; i < messages; ++i) Insert("m" + std::to_string(i));
+  ASSERT_TRUE(RunUntil([&] { return a.held() == messages; }));
+  for (size_t i = 0; i < messages; ++i) a.ReleaseOldestAs(Kind::kPermanent, fmt::format("0x{:08X}", 0x400 + i));
+  ASSERT_TRUE(RunUntil([&] { return queue_.Depth() == 0; }));
+
+  std::set<std::string> labels;
+  double counted = 0;
+  for (const auto& [series_labels, value] : metrics_.Values("deliverer_carrier_errors_total")) {
+    for (const auto& [name, label] : series_labels) {
+      if (name == "code") labels.insert(label);
+    }
+    counted += value;
+  }
+  EXPECT_EQ(labels.size(), Engine::kMaxErrorCodeLabels + 1);
+  EXPECT_TRUE(labels.contains("other"));
+  EXPECT_EQ(counted, static_cast<double>(messages)) << "every error is still counted";
+  const store::MessageRecord last = Record("m" + std::to_string(messages - 1));
+  ASSERT_TRUE(last.error.has_value());
+  EXPECT_EQ(last.error->carrier_code, fmt::format("0x{:08X}", 0x400 + messages - 1));
 }
 
 }  // namespace

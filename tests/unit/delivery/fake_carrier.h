@@ -116,6 +116,15 @@ class FakeCarrier final : public carriers::Carrier {
     held.done(Report(held.submit, kind));
   }
 
+  // Answers the oldest held submit with `kind` and this carrier code instead of the usual one.
+  void ReleaseOldestAs(Kind kind, std::string carrier_code) {
+    Held held = std::move(held_.front());
+    held_.pop_front();
+    carriers::SubmitReport report = Report(held.submit, kind);
+    report.carrier_code = std::move(carrier_code);
+    held.done(std::move(report));
+  }
+
   bool started() const { return started_; }
   const std::vector<carriers::CarrierSubmit>& submits() const { return submits_; }
   size_t SubmitsOf(const std::string& message_id) const {

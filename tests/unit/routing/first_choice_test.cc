@@ -10,34 +10,7 @@ namespace {
 
 using testing::FakeHealth;
 using testing::RouterFrom;
-
-// As router_test.cc's: a-d serve everywhere; "uk" serves GB only; "off" is disabled.
-constexpr std::string_view kPricedCarriers = R"toml(
-[[carriers]]
-id = "a"
-price_per_segment = 0.005
-[[carriers]]
-id = "b"
-price_per_segment = 0.004
-[[carriers]]
-id = "c"
-price_per_segment = 0.006
-[[carriers]]
-id = "d"
-price_per_segment = 0.004
-[[carriers]]
-id = "uk"
-countries = ["GB"]
-price_per_segment = 0.001
-[[carriers]]
-id = "off"
-enabled = false
-price_per_segment = 0.0001
-)toml";
-
-Router PricedRouter(std::string_view routes) {
-  return RouterFrom(fmt::format("{}{}", kPricedCarriers, routes));
-}
+using testing::WithRoutes;
 
 // The id of FirstChoice's carrier, "" for none.
 std::string First(const Router& router, std::string_view e164, std::string_view region,
@@ -49,7 +22,7 @@ std::string First(const Router& router, std::string_view e164, std::string_view 
 
 TEST(FirstChoiceTest, PriorityAndFailoverTakeTheFirstEligibleCarrier) {
   for (std::string_view policy : {"priority", "failover"}) {
-    const Router router = PricedRouter(fmt::format(
+    const Router router = WithRoutes(fmt::format(
         "[[routes]]\npolicy = \"{}\"\ncarriers = [\"off\", \"uk\", \"c\", \"a\"]\n", policy));
     EXPECT_EQ(First(router, "+33612345678", "FR"), "c") << policy;
     EXPECT_EQ(First(router, "+447700900123", "GB"), "uk") << policy;
@@ -57,25 +30,25 @@ TEST(FirstChoiceTest, PriorityAndFailoverTakeTheFirstEligibleCarrier) {
 }
 
 TEST(FirstChoiceTest, LeastCostTakesTheCheapestEligibleCarrierFirstListedOnTies) {
-  const Router router = PricedRouter(
+  const Router router = WithRoutes(
       "[[routes]]\npolicy = \"least_cost\"\ncarriers = [\"a\", \"off\", \"d\", \"b\", \"uk\"]\n");
   EXPECT_EQ(First(router, "+33612345678", "FR"), "d");
   EXPECT_EQ(First(router, "+447700900123", "GB"), "uk");
 }
 
 TEST(FirstChoiceTest, WeightedTakesTheHeaviestCarrierWhateverTheDraw) {
-  const Router router = PricedRouter(
+  const Router router = WithRoutes(
       "[[routes]]\npolicy = \"weighted\"\ncarriers = [\"a\", \"b\", \"c\"]\n"
       "weights = [20, 50, 30]\n");
   for (double random01 : {0.0, 0.1, 0.5, 0.99}) {
     EXPECT_EQ(First(router, "+33612345678", "FR", random01), "b");
   }
-  const Router tie = PricedRouter(
+  const Router tie = WithRoutes(
       "[[routes]]\npolicy = \"weighted\"\ncarriers = [\"c\", \"a\", \"b\"]\n"
       "weights = [40, 40, 20]\n");
   EXPECT_EQ(First(tie, "+33612345678", "FR"), "c");
   // The heaviest cannot take a French number: the heaviest of those that can.
-  const Router uk = PricedRouter(
+  const Router uk = WithRoutes(
       "[[routes]]\npolicy = \"weighted\"\ncarriers = [\"uk\", \"a\", \"b\"]\n"
       "weights = [70, 10, 20]\n");
   EXPECT_EQ(First(uk, "+33612345678", "FR"), "b");
@@ -84,7 +57,7 @@ TEST(FirstChoiceTest, WeightedTakesTheHeaviestCarrierWhateverTheDraw) {
 
 TEST(FirstChoiceTest, AgreesWithTheFirstCandidateOfAPlanWhenEveryCircuitIsClosed) {
   for (std::string_view policy : {"priority", "failover", "least_cost"}) {
-    const Router router = PricedRouter(fmt::format(
+    const Router router = WithRoutes(fmt::format(
         "[[routes]]\npolicy = \"{}\"\ncarriers = [\"c\", \"off\", \"b\", \"a\"]\n", policy));
     const Plan plan = router.Route(RouteRequest{"+33612345678", "FR", 2, 0, "msg-1"}, AllHealthy());
     ASSERT_TRUE(plan.ok());
@@ -93,7 +66,7 @@ TEST(FirstChoiceTest, AgreesWithTheFirstCandidateOfAPlanWhenEveryCircuitIsClosed
 }
 
 TEST(FirstChoiceTest, CircuitsAreNotConsulted) {
-  const Router router = PricedRouter("[[routes]]\ncarriers = [\"a\", \"b\"]\n");
+  const Router router = WithRoutes("[[routes]]\ncarriers = [\"a\", \"b\"]\n");
   const Plan plan =
       router.Route(RouteRequest{"+33612345678", "FR", 1, 0, "msg-1"}, FakeHealth{"a"});
   EXPECT_EQ(plan.candidates.front().carrier, "b");
@@ -102,7 +75,7 @@ TEST(FirstChoiceTest, CircuitsAreNotConsulted) {
 }
 
 TEST(FirstChoiceTest, TheRouteThatAppliesDecides) {
-  const Router router = PricedRouter(
+  const Router router = WithRoutes(
       "[[routes]]\nmatch = \"*\"\ncarriers = [\"a\"]\n"
       "[[routes]]\nmatch = \"GB\"\ncarriers = [\"b\"]\n"
       "[[routes]]\nmatch = \"+4477\"\ncarriers = [\"d\"]\n");
@@ -112,7 +85,7 @@ TEST(FirstChoiceTest, TheRouteThatAppliesDecides) {
 }
 
 TEST(FirstChoiceTest, NoneWithoutARouteOrAnEligibleCarrier) {
-  const Router router = PricedRouter(
+  const Router router = WithRoutes(
       "[[routes]]\nmatch = \"GB\"\ncarriers = [\"a\"]\n"
       "[[routes]]\nmatch = \"FR\"\ncarriers = [\"uk\", \"off\"]\n");
   EXPECT_EQ(First(router, "+14155552671", "US"), "");
@@ -121,22 +94,22 @@ TEST(FirstChoiceTest, NoneWithoutARouteOrAnEligibleCarrier) {
 }
 
 TEST(FirstChoiceTest, TheCanaryArmComesFirstForTheMessagesThatTakeIt) {
-  const Router all = PricedRouter(
+  const Router all = WithRoutes(
       "[[routes]]\ncarriers = [\"a\"]\ncanary = { flag = \"f\", percent = 100, carriers = [\"c\"] "
       "}\n");
   EXPECT_EQ(First(all, "+33612345678", "FR"), "c");
-  const Router none = PricedRouter(
+  const Router none = WithRoutes(
       "[[routes]]\ncarriers = [\"a\"]\ncanary = { flag = \"f\", percent = 0, carriers = [\"c\"] "
       "}\n");
   EXPECT_EQ(First(none, "+33612345678", "FR"), "a");
   // A canary carrier that cannot take the message leaves it to the route's own.
-  const Router uk = PricedRouter(
+  const Router uk = WithRoutes(
       "[[routes]]\ncarriers = [\"a\"]\ncanary = { flag = \"f\", percent = 100, carriers = [\"uk\"] "
       "}\n");
   EXPECT_EQ(First(uk, "+33612345678", "FR"), "a");
   EXPECT_EQ(First(uk, "+447700900123", "GB"), "uk");
   // Half the messages: the same arm as Route() for each.
-  const Router half = PricedRouter(
+  const Router half = WithRoutes(
       "[[routes]]\ncarriers = [\"a\"]\ncanary = { flag = \"f\", percent = 50, carriers = [\"c\"] "
       "}\n");
   for (int i = 0; i < 100; ++i) {

@@ -11,35 +11,9 @@ namespace {
 using testing::FakeHealth;
 using testing::Ids;
 using testing::RouterFrom;
+using testing::WithRoutes;
+using testing::kCarriers;
 using Strings = std::vector<std::string>;
-
-// Carriers a-d serve everywhere; "uk" serves GB only; "off" is disabled.
-constexpr std::string_view kCarriers = R"toml(
-[[carriers]]
-id = "a"
-price_per_segment = 0.005
-[[carriers]]
-id = "b"
-price_per_segment = 0.004
-[[carriers]]
-id = "c"
-price_per_segment = 0.006
-[[carriers]]
-id = "d"
-price_per_segment = 0.004
-[[carriers]]
-id = "uk"
-countries = ["GB"]
-price_per_segment = 0.001
-[[carriers]]
-id = "off"
-enabled = false
-price_per_segment = 0.0001
-)toml";
-
-Router WithRoutes(std::string_view routes) {
-  return RouterFrom(fmt::format("{}{}", kCarriers, routes));
-}
 
 Plan RouteTo(const Router& router, std::string_view e164, std::string_view region,
              const HealthView& health = AllHealthy(), int segments = 1, double random01 = 0) {

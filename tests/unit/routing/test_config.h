@@ -42,6 +42,35 @@ class FakeHealth final : public HealthView {
   mutable int asked_ = 0;
 };
 
+// Carriers a-d serve everywhere; "uk" serves GB only; "off" is disabled.
+inline constexpr std::string_view kCarriers = R"toml(
+[[carriers]]
+id = "a"
+price_per_segment = 0.005
+[[carriers]]
+id = "b"
+price_per_segment = 0.004
+[[carriers]]
+id = "c"
+price_per_segment = 0.006
+[[carriers]]
+id = "d"
+price_per_segment = 0.004
+[[carriers]]
+id = "uk"
+countries = ["GB"]
+price_per_segment = 0.001
+[[carriers]]
+id = "off"
+enabled = false
+price_per_segment = 0.0001
+)toml";
+
+// A router over kCarriers with `routes` ([[routes]] tables).
+inline Router WithRoutes(std::string_view routes) {
+  return RouterFrom(std::string(kCarriers) + std::string(routes));
+}
+
 inline std::vector<std::string> Ids(const Plan& plan) {
   std::vector<std::string> ids;
   for (const Candidate& candidate : plan.candidates) ids.push_back(candidate.carrier);
