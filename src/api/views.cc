@@ -96,7 +96,7 @@ nlohmann::json AuditJson(const store::AuditEntry& e) {
   return {{"at", FormatRfc3339(e.at_ms)},     {"key_id", e.key_id},
           {"account", e.account},             {"source_ip", e.source_ip},
           {"action", e.action},               {"target", e.target},
-          {"correlation_id", e.correlation_id}};
+          {"correlation_id", e.correlation_id}, {"count", e.count}};
 }
 
 nlohmann::json InboundJson(const store::InboundRecord& in) {

@@ -59,7 +59,7 @@ struct StatusChange {
   std::string carrier;
   int attempts = 0;  // total submit attempts after this change
   std::optional<MessageError> error;
-  std::string detail;  // the event's detail
+  std::string detail;  // the event's detail; none for kSent (its event is sent_at and carrier)
   std::vector<SegmentSubmit> segments;
   int64_t receipt_due_ms = 0;  // kSent: when to stop waiting for receipts
   // kSent: the carrier's price per segment at that moment × the message's segments

@@ -2,6 +2,8 @@
 // What a message just accepted reads as, the same in every backend: queued (or scheduled,
 // with a send_at ahead), with that one event, created and updated at acceptance.
 #include <algorithm>
+#include <tuple>
+#include <vector>
 
 #include "store/records.h"
 
@@ -34,6 +36,20 @@ inline MessageRecord RecordOf(const NewMessage& m) {
 // When its TTL ends: counted from its release for a scheduled message.
 inline int64_t ExpiresAtOf(const NewMessage& m) {
   return std::max(m.created_at_ms, m.send_at_ms) + int64_t{m.ttl_seconds} * 1000;
+}
+
+// The audit of sends (docs/api.md "Audit trail"): the messages one commit created are one
+// `message.send` entry per key, account and source address, naming the first of them and
+// counting them all. An entry per message made the audit table as large as the messages.
+inline void AddSend(std::vector<AuditEntry>& entries, const NewMessage& m) {
+  auto same = std::find_if(entries.begin(), entries.end(), [&m](const AuditEntry& e) {
+    return std::tie(e.key_id, e.account, e.source_ip) == std::tie(m.key_id, m.account, m.source_ip);
+  });
+  if (same != entries.end()) {
+    ++same->count;
+    return;
+  }
+  entries.push_back(AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip, "message.send", m.id, m.id});
 }
 
 }  // namespace deliverer::store

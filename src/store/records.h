@@ -40,6 +40,8 @@ struct MessageEvent {
   int64_t at_ms = 0;
   std::string carrier;
   std::string detail;
+
+  bool operator==(const MessageEvent&) const = default;
 };
 
 using MessageError = model::MessageError;
@@ -186,6 +188,10 @@ struct AuditEntry {
                                // "account.webhook_secret.set", …
   std::string target;          // the object acted on (a message id, a masked number, a key id)
   std::string correlation_id;
+  // The changes this entry stands for: sends accepted together (one commit, one key, one
+  // account, one source address) are one `message.send` entry, `target` and
+  // `correlation_id` naming the first of them (docs/api.md "Audit trail"). 1 otherwise.
+  int64_t count = 1;
 };
 
 // One pass of the retention job (docs/operations.md "Background jobs"): bodies of

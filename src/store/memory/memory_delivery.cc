@@ -18,10 +18,14 @@ using State = MemoryState;
 
 // The event of a change to `status`, and its outbox row when the message has a callback
 // and the change is one producers are told of (in the same write: R11).
+// The events of sent and of a final status name the carrier the message has once the
+// change is made, as the SQLite store's row holds them (store/sqlite/rows.h ReadHistory);
+// the webhook names the change's.
 void Announce(State& state, StoredMessage& m, MsgStatus previous, MsgStatus status, int64_t at_ms,
               const std::string& carrier, const std::optional<MessageError>& error,
               const std::string& detail) {
-  m.record.events.push_back(MessageEvent{status, at_ms, carrier, detail});
+  const std::string& event_carrier = model::IsAnnounced(status) ? m.record.carrier : carrier;
+  m.record.events.push_back(MessageEvent{status, at_ms, event_carrier, detail});
   if (m.input.callback_url.empty() || !model::IsAnnounced(status)) return;
   StoredWebhook hook;
   hook.job.event_id = NewUuidV7(at_ms);
@@ -133,7 +137,7 @@ ChangeOutcome Decide(State& state, StoredMessage& m, const StatusChange& c, int6
     r.error.reset();
     r.cost = c.cost;
     m.receipt_due_ms = c.receipt_due_ms;
-    Announce(state, m, current, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail);
+    Announce(state, m, current, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, {});
   } else {
     Transition(state, m, c.status, c.at_ms, c.carrier, c.error, c.detail, c.attempts);
   }

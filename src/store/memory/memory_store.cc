@@ -84,12 +84,13 @@ void MemoryStore::RunWrites() {
 void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
   Submit([this, messages = std::move(messages), done = std::move(done)](State& state) mutable {
     std::vector<Result<InsertResult>> results;
+    std::vector<AuditEntry> sends;
     int64_t created = 0;
     for (const NewMessage& m : messages) {
       auto existing = state.messages.find(m.id);
       if (existing == state.messages.end()) {
         const StoredMessage& stored = AddMessage(state, m);
-        AddAudit(state, AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip, "message.send", m.id, m.id});
+        AddSend(sends, m);
         results.emplace_back(InsertResult{InsertOutcome::kCreated, stored.record});
         if (!IsScheduled(m)) ++created;  // a scheduled message waits only once released
         continue;
@@ -104,6 +105,7 @@ void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallbac
       }
       results.emplace_back(std::move(found));
     }
+    for (AuditEntry& entry : sends) AddAudit(state, std::move(entry));
     pending_.fetch_add(created, std::memory_order_relaxed);
     return std::function<void()>(
         [done = std::move(done), results = std::move(results)]() mutable { done(std::move(results)); });

@@ -59,7 +59,7 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   stmt->Bind(7, int64_t{static_cast<int>(m.type)}).Bind(8, int64_t{static_cast<int>(m.priority)});
   stmt->Bind(9, int64_t{static_cast<int>(m.encoding)}).Bind(10, int64_t{m.segments});
   stmt->Bind(11, int64_t{m.ttl_seconds}).Bind(12, m.callback_url).Bind(13, m.client_ref);
-  stmt->Bind(14, KeyedPayloadHash(cipher, m.payload_hash));
+  stmt->BindBlob(14, KeyedPayloadHash(cipher, m.payload_hash));
   const bool scheduled = IsScheduled(m);
   stmt->Bind(15, int64_t{static_cast<int>(scheduled ? model::Status::kScheduled : model::Status::kQueued)});
   stmt->Bind(16, m.created_at_ms).Bind(17, m.created_at_ms);
@@ -93,7 +93,11 @@ Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& st
 
 // The "payload/" and "number/" prefixes keep the two uses of the index key apart.
 std::string KeyedPayloadHash(const crypto::Cipher& cipher, std::string_view raw_hash) {
-  return "k1:" + cipher.KeyedHash("payload/" + std::string(raw_hash));
+  const std::string hex = cipher.KeyedHash("payload/" + std::string(raw_hash));
+  const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };  // lowercase hex
+  std::string bytes(kPayloadHashBytes, '\0');
+  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
+  return bytes;
 }
 
 std::string NumberHash(const crypto::Cipher& cipher, std::string_view number) {
@@ -102,8 +106,13 @@ std::string NumberHash(const crypto::Cipher& cipher, std::string_view number) {
 
 bool PayloadHashMatches(const crypto::Cipher& cipher, std::string_view stored,
                         std::string_view raw_hash) {
-  if (!stored.starts_with("k1:")) return stored == raw_hash;
-  return stored == KeyedPayloadHash(cipher, raw_hash);
+  if (stored.size() == kPayloadHashBytes) return stored == KeyedPayloadHash(cipher, raw_hash);
+  if (stored.starts_with("k1:")) return stored.substr(3) == cipher.KeyedHash("payload/" + std::string(raw_hash));
+  return stored == raw_hash;
+}
+
+bool IsKeyedPayloadHash(std::string_view stored) {
+  return stored.size() == kPayloadHashBytes || stored.starts_with("k1:");
 }
 
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event) {
@@ -118,11 +127,11 @@ Status InsertEvent(Connection& db, const std::string& message_id, const MessageE
 
 Status InsertAudit(Connection& db, const AuditEntry& e) {
   auto stmt = db.Prepare(
-      "INSERT INTO audit (at, key_id, account, source_ip, action, target, correlation_id)"
-      " VALUES (?,?,?,?,?,?,?)");
+      "INSERT INTO audit (at, key_id, account, source_ip, action, target, correlation_id, count)"
+      " VALUES (?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, e.at_ms).Bind(2, e.key_id).Bind(3, e.account).Bind(4, e.source_ip);
-  stmt->Bind(5, e.action).Bind(6, e.target).Bind(7, e.correlation_id);
+  stmt->Bind(5, e.action).Bind(6, e.target).Bind(7, e.correlation_id).Bind(8, e.count);
   return stmt->Run();
 }
 
@@ -157,26 +166,29 @@ Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt) {
   }
 }
 
-std::vector<MessageEvent> WithAcceptedEvent(std::vector<MessageEvent> stored, const MessageRecord& message) {
-  const bool scheduled = message.send_at_ms.has_value();
-  if (!scheduled && !stored.empty() && stored.front().status == model::Status::kQueued) return stored;
-  const model::Status first = scheduled ? model::Status::kScheduled : model::Status::kQueued;
-  stored.insert(stored.begin(), MessageEvent{first, message.created_at_ms, {}, {}});
-  return stored;
-}
+bool EventInRow(model::Status status) { return model::IsAnnounced(status); }
 
-Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id) {
-  auto stmt = db.Prepare(
-      "SELECT status, at, carrier, detail FROM events WHERE message_id = ? ORDER BY rowid");
+Result<std::vector<MessageEvent>> ReadHistory(Connection& db, const MessageRecord& message,
+                                              const Statement& row) {
+  auto stmt = db.Prepare("SELECT status, at, carrier, detail FROM events WHERE message_id = ? ORDER BY rowid");
   if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, message_id);
+  stmt->Bind(1, message.id);
   std::vector<MessageEvent> events;
+  const bool scheduled = message.send_at_ms.has_value();
+  events.push_back(MessageEvent{scheduled ? model::Status::kScheduled : model::Status::kQueued,
+                                message.created_at_ms, {}, {}});
   for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) break;
-    events.push_back(MessageEvent{static_cast<model::Status>(stmt->Int(0)), stmt->Int(1),
-                                  stmt->Text(2), stmt->Text(3)});
+    auto next = stmt->Step();
+    if (!next.ok()) return next.take_error();
+    if (!*next) break;
+    MessageEvent event{static_cast<model::Status>(stmt->Int(0)), stmt->Int(1), stmt->Text(2), stmt->Text(3)};
+    // The `queued` row of a message from before the first event was derived.
+    if (events.size() == 1 && !scheduled && event.status == model::Status::kQueued) events.clear();
+    events.push_back(std::move(event));
+  }
+  if (message.sent_at_ms) events.push_back(MessageEvent{model::Status::kSent, *message.sent_at_ms, message.carrier, {}});
+  if (message.done_at_ms && model::IsTerminal(message.status)) {
+    events.push_back(MessageEvent{message.status, *message.done_at_ms, message.carrier, row.Text(kDoneDetailColumn)});
   }
   return events;
 }

@@ -13,8 +13,9 @@ inline constexpr std::string_view kMessageColumns =
     "id, account, src, dst, status, type, priority, encoding, segments, client_ref, carrier, "
     "attempts, created_at, updated_at, sent_at, done_at, error_code, error_detail, "
     "carrier_code, payload_hash, send_at, estimate_micros, estimate_currency, cost_micros, "
-    "cost_currency";
+    "cost_currency, done_detail";
 inline constexpr int kPayloadHashColumn = 19;
+inline constexpr int kDoneDetailColumn = 25;
 
 MessageRecord ReadMessage(const Statement& row);
 // Binds a price (migration 6) to `index` (its micros) and `index + 1` (its currency); both
@@ -31,12 +32,20 @@ Result<bool> RemoveSuppression(Connection& db, const std::string& account,
                                const std::string& number, const crypto::Cipher& cipher);
 // Steps a bound statement to its end, collecting the text of its first column (ids).
 Result<std::vector<std::string>> FirstColumnTexts(Statement& stmt);
-Result<std::vector<MessageEvent>> ReadEvents(Connection& db, const std::string& message_id);
-// A message's history as the API shows it: its first event (queued, or scheduled for a
-// message with a send_at) is its created_at, not a row. Rows written before it was
-// derived start with that `queued` row, kept as is. A scheduled message's release is
-// a `queued` row of its own.
-std::vector<MessageEvent> WithAcceptedEvent(std::vector<MessageEvent> stored, const MessageRecord& message);
+// The `events` rows of a message (a message read with kMessageColumns, `row`) and the
+// events its row holds, in order: a message's history as the API shows it.
+//
+// Only what the row cannot say is an `events` row (migration 9): its first event (queued,
+// or scheduled for a message with a send_at) is its created_at; `sent` is its sent_at and
+// carrier; its final event is its done_at, status, carrier and done_detail. A change to
+// sent or to a final status happens at most once (model/lifecycle.h), so the row holds
+// each exactly. What is left as rows is what comes before sending: a scheduled message's
+// release to `queued`. Rows written before the first event was derived start with that
+// `queued` row, kept as is.
+Result<std::vector<MessageEvent>> ReadHistory(Connection& db, const MessageRecord& message,
+                                              const Statement& row);
+// True for the changes whose event the message row holds (not written to `events`).
+bool EventInRow(model::Status status);
 
 // Bodies at rest (docs/reliability.md S9) are sealed with their row as context, so a body
 // copied into another row does not open.
@@ -47,14 +56,20 @@ std::string WebhookSecretContext(std::string_view account);
 // before encryption existed, which is returned as it is until re-encryption seals it.
 Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& stored,
                              int64_t key_id, std::string_view context);
-// Idempotency hashes are stored keyed ("k1:<hex>"), so a guessable payload (a short code
-// to a known number) cannot be confirmed from the database by hashing guesses.
+// Idempotency hashes are stored keyed, so a guessable payload (a short code to a known
+// number) cannot be confirmed from the database by hashing guesses: as the first 8 bytes
+// of the keyed hash (a BLOB, migration 9), or as "k1:<hex>" of all 32 (rows from before).
+// 64 bits is ample: the hash only tells a replay of one message id from a conflict, and a
+// different request under the same id passes for a replay once in 2^64.
 std::string KeyedPayloadHash(const crypto::Cipher& cipher, std::string_view raw_hash);
 // Suppressions match numbers by this keyed hash (docs/reliability.md S10), so erasing the
 // number in clear leaves the opt-out in force.
 std::string NumberHash(const crypto::Cipher& cipher, std::string_view number);
+inline constexpr size_t kPayloadHashBytes = 8;
 // `stored` keyed, or raw from before keying (re-encryption keys those).
 bool PayloadHashMatches(const crypto::Cipher& cipher, std::string_view stored,
                         std::string_view raw_hash);
+// False for a raw hash from before keying, which re-encryption replaces.
+bool IsKeyedPayloadHash(std::string_view stored);
 
 }  // namespace deliverer::store::sqlite

@@ -59,7 +59,7 @@ Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditQuery& query) 
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
-      "SELECT seq, at, key_id, account, source_ip, action, target, correlation_id FROM audit"
+      "SELECT seq, at, key_id, account, source_ip, action, target, correlation_id, count FROM audit"
       " WHERE at >= ?1 AND (?2 = 0 OR at < ?2) AND seq > ?3 AND (?4 = '' OR action = ?4)"
       " AND (?5 = '' OR key_id = ?5) AND (?6 = '' OR account = ?6) ORDER BY seq LIMIT ?7");
   if (!stmt.ok()) return stmt.take_error();
@@ -71,7 +71,7 @@ Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditQuery& query) 
     if (!row.ok()) return row.take_error();
     if (!*row) return out;
     out.push_back(AuditEntry{stmt->Int(0), stmt->Int(1), stmt->Text(2), stmt->Text(3),
-                             stmt->Text(4), stmt->Text(5), stmt->Text(6), stmt->Text(7)});
+                             stmt->Text(4), stmt->Text(5), stmt->Text(6), stmt->Text(7), stmt->Int(8)});
   }
 }
 

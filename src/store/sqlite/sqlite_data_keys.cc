@@ -197,7 +197,7 @@ Result<int> SqliteStore::ReencryptKey(const SealedColumn& column, uint32_t key, 
       if (!body.ok()) continue;
       r.body = cipher_->Seal(*body, context);
       const std::string hash = stmt->Text(3);
-      if (messages && !hash.starts_with("k1:")) r.payload_hash = KeyedPayloadHash(*cipher_, hash);
+      if (messages && !IsKeyedPayloadHash(hash)) r.payload_hash = KeyedPayloadHash(*cipher_, hash);
       rows.push_back(std::move(r));
     }
     if (rows.size() < static_cast<size_t>(limit)) cursor = 0;  // this key's pass is over
@@ -213,7 +213,7 @@ Result<int> SqliteStore::ReencryptKey(const SealedColumn& column, uint32_t key, 
       if (!stmt.ok()) return stmt.take_error();
       stmt->BindBlob(1, r.body).Bind(2, int64_t{crypto::SealedKeyId(r.body)});
       stmt->Bind(3, r.rowid).Bind(4, int64_t{key});
-      if (r.payload_hash) stmt->Bind(5, *r.payload_hash);
+      if (r.payload_hash) stmt->BindBlob(5, *r.payload_hash);
       if (Status run = stmt->Run(); !run.ok()) return run;
       *changed += db.Changes();
     }

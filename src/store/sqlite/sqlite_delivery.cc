@@ -67,13 +67,14 @@ Status InsertWebhook(Connection& db, const std::string& message_id, MsgStatus st
   return stmt->Run();
 }
 
-// The event of a change to `status`, and its outbox row when the message has a callback
-// and the change is one producers are told of.
+// The event of a change to `status` (a row only when the message row cannot hold it:
+// ReadHistory), and its outbox row when the message has a callback and the change is one
+// producers are told of.
 Status Announce(Connection& db, const std::string& id, const Current& current, MsgStatus status,
                 int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
                 const std::string& detail) {
-  if (auto s = InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail}); !s.ok()) return s;
-  if (current.callback_url.empty() || !model::IsAnnounced(status)) return Status::Ok();
+  if (!EventInRow(status)) return InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail});
+  if (current.callback_url.empty()) return Status::Ok();
   return InsertWebhook(db, id, status, current.status, at_ms, carrier, error);
 }
 
@@ -86,7 +87,9 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
       " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END,"
       " attempts = max(attempts, ?4), done_at = coalesce(?9, done_at),"
       " error_code = coalesce(?5, error_code), error_detail = coalesce(?6, error_detail),"
-      " carrier_code = coalesce(?7, carrier_code) WHERE id = ?8");
+      " carrier_code = coalesce(?7, carrier_code),"
+      " done_detail = CASE WHEN ?9 IS NULL THEN done_detail ELSE nullif(?10, '') END,"
+      " receipt_due_at = CASE WHEN ?9 IS NULL THEN receipt_due_at END WHERE id = ?8");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, Code(status)).Bind(2, at_ms).Bind(3, carrier).Bind(4, int64_t{attempts});
   if (error) {
@@ -100,6 +103,7 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
   } else {
     stmt->BindNull(9);
   }
+  stmt->Bind(10, detail);
   if (auto s = stmt->Run(); !s.ok()) return s;
   return Announce(db, id, current, status, at_ms, carrier, error, detail);
 }
@@ -119,7 +123,7 @@ Result<model::SegmentTally> TallySegments(Connection& db, const std::string& mes
 // A receipt whose submit is known: records it against its segment and moves the message
 // as the lifecycle says.
 Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id, const ReceiptIn& r,
-                                   int64_t& pending_delta) {
+                                   bool in_row, int64_t& pending_delta) {
   ReceiptResult result{ReceiptResult::Kind::kNoChange, message_id, MsgStatus::kSent};
   auto current = ReadCurrent(db, message_id);
   if (!current.ok()) return current.take_error();
@@ -128,7 +132,8 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
   result.status = cur.status;
   result.created_at_ms = cur.created_at_ms;
   if (!model::ReceiptCounts(cur.status, r.status)) return result;  // intermediate, duplicate or late
-  {
+  // A submit the row holds is its single segment's: the message's status is its state.
+  if (!in_row) {
     auto seg = db.Prepare("UPDATE submits SET state = ? WHERE carrier = ? AND match_key = ?");
     if (!seg.ok()) return seg.take_error();
     seg->Bind(1, Code(r.status)).Bind(2, r.carrier).Bind(3, r.match_key);
@@ -155,7 +160,7 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
 // Receipts that arrived before their submit was recorded (R9: early receipts). `settled`
 // gets the status the last one that changed the message left it in.
 Status ReconcileParked(Connection& db, const std::string& carrier, const SegmentSubmit& segment,
-                       const std::string& message_id, int64_t& pending_delta,
+                       const std::string& message_id, bool in_row, int64_t& pending_delta,
                        std::optional<MsgStatus>& settled) {
   std::vector<ReceiptIn> parked;
   {
@@ -174,7 +179,7 @@ Status ReconcileParked(Connection& db, const std::string& carrier, const Segment
   }
   if (parked.empty()) return Status::Ok();
   for (const ReceiptIn& r : parked) {
-    auto applied = ApplyMatched(db, message_id, r, pending_delta);
+    auto applied = ApplyMatched(db, message_id, r, in_row, pending_delta);
     if (!applied.ok()) return applied.error();
     if (applied->kind == ReceiptResult::Kind::kApplied) settled = applied->status;
   }
@@ -184,8 +189,23 @@ Status ReconcileParked(Connection& db, const std::string& carrier, const Segment
   return del->Run();
 }
 
+// A carrier id names one submit: the newest. A carrier reusing ids (they wrap) must not
+// leave an older holder, in the submits table or in a message row, that receipts would
+// find first.
+Status ReleaseKey(Connection& db, const std::string& carrier, const std::string& match_key) {
+  for (const char* sql : {"UPDATE messages SET match_key = NULL WHERE carrier = ?1 AND match_key = ?2",
+                          "DELETE FROM submits WHERE carrier = ?1 AND match_key = ?2"}) {
+    auto stmt = db.Prepare(sql);
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, carrier).Bind(2, match_key);
+    if (auto s = stmt->Run(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
 Status InsertSubmits(Connection& db, const StatusChange& c) {
   for (const SegmentSubmit& segment : c.segments) {
+    if (auto s = ReleaseKey(db, c.carrier, segment.match_key); !s.ok()) return s;
     auto stmt = db.Prepare(
         "INSERT OR REPLACE INTO submits (carrier, match_key, message_id, segment, carrier_id,"
         " state, at) VALUES (?,?,?,?,?,?,?)");
@@ -198,13 +218,15 @@ Status InsertSubmits(Connection& db, const StatusChange& c) {
   return Status::Ok();
 }
 
-// Records the segments a carrier accepted with this change and applies the receipts
-// parked for them.
-Status RecordSegments(Connection& db, const StatusChange& c, int64_t& pending_delta,
+// Records the segments a carrier accepted with this change (unless the message row took
+// its one submit: `in_row`) and applies the receipts parked for them.
+Status RecordSegments(Connection& db, const StatusChange& c, bool in_row, int64_t& pending_delta,
                       std::optional<MsgStatus>& settled) {
-  if (auto s = InsertSubmits(db, c); !s.ok()) return s;
+  if (!in_row) {
+    if (auto s = InsertSubmits(db, c); !s.ok()) return s;
+  }
   for (const SegmentSubmit& segment : c.segments) {
-    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, pending_delta, settled); !s.ok()) {
+    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, in_row, pending_delta, settled); !s.ok()) {
       return s;
     }
   }
@@ -227,19 +249,35 @@ Result<ChangeOutcome> ApplyRetryWait(Connection& db, const StatusChange& c) {
   return ChangeOutcome::kApplied;
 }
 
+// A single-segment message's one submit is held by its row (`match_key`, beside the
+// `carrier` it went to): the row is written at sent anyway, and its entry in
+// messages_by_match_key replaces a submits row and that row's index entry (migration 9).
+bool SubmitInRow(const Current& cur, const StatusChange& c) {
+  return cur.segments == 1 && c.segments.size() == 1 && !c.carrier.empty();
+}
+
 Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Current& cur,
-                                int64_t& pending_delta) {
+                                bool& in_row, int64_t& pending_delta) {
+  in_row = SubmitInRow(cur, c);
+  if (in_row) {
+    if (auto s = ReleaseKey(db, c.carrier, c.segments[0].match_key); !s.ok()) return s.error();
+  }
   // Transition's update and the sent fields in one statement: the row, and the indexes
-  // its status and receipt deadline are in, are written once.
+  // its status, receipt deadline and carrier id are in, are written once.
   auto stmt = db.Prepare(
       "UPDATE messages SET status = ?, updated_at = ?,"
       " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END, attempts = max(attempts, ?4),"
       " sent_at = ?2, receipt_due_at = ?5, error_code = NULL, error_detail = NULL,"
-      " carrier_code = NULL, cost_micros = ?7, cost_currency = ?8 WHERE id = ?6");
+      " carrier_code = NULL, cost_micros = ?7, cost_currency = ?8, match_key = ?9 WHERE id = ?6");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, Code(MsgStatus::kSent)).Bind(2, c.at_ms).Bind(3, c.carrier);
   stmt->Bind(4, int64_t{c.attempts}).Bind(5, c.receipt_due_ms).Bind(6, c.message_id);
   BindPrice(*stmt, 7, c.cost);
+  if (in_row) {
+    stmt->Bind(9, c.segments[0].match_key);
+  } else {
+    stmt->BindNull(9);
+  }
   if (auto s = stmt->Run(); !s.ok()) return s.error();
   if (auto s = Announce(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail);
       !s.ok()) {
@@ -249,17 +287,28 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
   return ChangeOutcome::kApplied;
 }
 
-Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pending_delta) {
-  std::string message_id;
-  {
-    auto stmt = db.Prepare("SELECT message_id FROM submits WHERE carrier = ? AND match_key = ?");
+// The message a carrier id belongs to: a single-segment message's row first (most
+// receipts), then the submits table (segments of longer messages, rows from before
+// migration 9). "" if neither.
+Result<std::string> FindSubmitter(Connection& db, const ReceiptIn& r, bool& in_row) {
+  for (const char* sql : {"SELECT id FROM messages WHERE carrier = ? AND match_key = ?",
+                          "SELECT message_id FROM submits WHERE carrier = ? AND match_key = ?"}) {
+    auto stmt = db.Prepare(sql);
     if (!stmt.ok()) return stmt.take_error();
     stmt->Bind(1, r.carrier).Bind(2, r.match_key);
     auto row = stmt->Step();
     if (!row.ok()) return row.take_error();
-    if (*row) message_id = stmt->Text(0);
+    if (*row) return stmt->Text(0);
+    in_row = false;
   }
-  if (!message_id.empty()) return ApplyMatched(db, message_id, r, pending_delta);
+  return std::string();
+}
+
+Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pending_delta) {
+  bool in_row = true;
+  auto message_id = FindSubmitter(db, r, in_row);
+  if (!message_id.ok()) return message_id.take_error();
+  if (!message_id->empty()) return ApplyMatched(db, *message_id, r, in_row, pending_delta);
   auto park = db.Prepare(
       "INSERT INTO receipts_parked (carrier, match_key, carrier_id, status, carrier_code, at)"
       " VALUES (?,?,?,?,?,?)");
@@ -274,7 +323,8 @@ Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pendin
 
 namespace {
 
-Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Current& cur, int64_t& pending_delta) {
+Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Current& cur, bool& in_row,
+                             int64_t& pending_delta) {
   switch (model::DecideChange(cur.status, c.status, c.only_from)) {
     case model::ChangeVerdict::kIgnore:
       return ChangeOutcome::kIgnored;
@@ -283,7 +333,7 @@ Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Curren
     case model::ChangeVerdict::kMove:
       break;
   }
-  if (c.status == MsgStatus::kSent) return ApplySent(db, c, cur, pending_delta);
+  if (c.status == MsgStatus::kSent) return ApplySent(db, c, cur, in_row, pending_delta);
   if (auto s = Transition(db, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail, c.attempts);
       !s.ok()) {
     return s.error();
@@ -312,13 +362,14 @@ Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, int64_t&
   if (!current->has_value()) return ChangeResult{};
   const Current& cur = **current;
   ChangeResult result{ChangeOutcome::kIgnored, std::nullopt, cur.created_at_ms};
-  auto outcome = Decide(db, c, cur, pending_delta);
+  bool in_row = false;
+  auto outcome = Decide(db, c, cur, in_row, pending_delta);
   if (!outcome.ok()) return outcome.take_error();
   result.outcome = *outcome;
   // Whatever became of the status, what the carrier accepted is recorded: a retry must
   // not resend it, and its receipts must find their message.
   if (!c.segments.empty()) {
-    if (auto s = RecordSegments(db, c, pending_delta, result.settled); !s.ok()) return s.error();
+    if (auto s = RecordSegments(db, c, in_row, pending_delta, result.settled); !s.ok()) return s.error();
   }
   return result;
 }

@@ -84,9 +84,10 @@ Result<int64_t> PseudonymiseMessages(Connection& db, const NumberForms& forms) {
       "UPDATE messages SET dst = CASE WHEN dst IN (?1, ?2) THEN '{0}' ELSE dst END,"
       " src = CASE WHEN src IN (?1, ?2) THEN '{0}' ELSE src END,"
       " body = NULL, body_key = NULL, payload_hash = '{0}',"
-      " client_ref = {1}, callback_url = {2}, error_detail = {3}"
+      " client_ref = {1}, callback_url = {2}, error_detail = {3}, done_detail = {4}"
       " WHERE dst IN (?1, ?2) OR src IN (?1, ?2)",
-      kErased, Scrubbed("client_ref"), Scrubbed("callback_url"), Scrubbed("error_detail")));
+      kErased, Scrubbed("client_ref"), Scrubbed("callback_url"), Scrubbed("error_detail"),
+      Scrubbed("done_detail")));
   if (!messages.ok()) return messages.take_error();
   BindForms(*messages, forms);
   if (Status s = messages->Run(); !s.ok()) return s.error();

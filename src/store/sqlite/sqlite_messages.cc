@@ -8,6 +8,7 @@
 #include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/jobs.h"
 #include "store/sqlite/rows.h"
+#include "store/sqlite/send_audit.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace deliverer::store::sqlite {
@@ -19,13 +20,17 @@ namespace {
 class InsertJob final : public WriteJob {
  public:
   InsertJob(std::vector<NewMessage> messages, MessageStore::InsertCallback done,
-            std::atomic<int64_t>& pending, const crypto::Cipher& cipher)
+            std::atomic<int64_t>& pending, const crypto::Cipher& cipher, SendAuditBuffer& audit)
       : messages_(std::move(messages)), done_(std::move(done)), pending_(pending),
-        cipher_(cipher) {}
+        cipher_(cipher), audit_(audit) {}
 
   void Apply(Connection& db) override {
     results_.reserve(messages_.size());
-    for (const NewMessage& m : messages_) results_.push_back(ApplyOne(db, m));
+    for (const NewMessage& m : messages_) {
+      results_.push_back(ApplyOne(db, m));
+      // Audited in the commit that stores it (the writer writes the batch's sends).
+      if (results_.back().ok() && results_.back()->outcome == InsertOutcome::kCreated) audit_.Add(m);
+    }
   }
 
   void Finish(const Status& commit) override {
@@ -46,16 +51,9 @@ class InsertJob final : public WriteJob {
       if (!existing.ok()) return existing.take_error();
       return std::move(**existing);
     }
-    if (auto s = db.Exec("SAVEPOINT msg"); !s.ok()) return s.error();
-    // No event row for `queued`: it is the row's created_at (ReadEvents' caller adds it).
-    Status s = InsertMessageRow(db, m, cipher_);
-    if (s.ok()) {
-      s = InsertAudit(db, AuditEntry{0, m.created_at_ms, m.key_id, m.account, m.source_ip,
-                                     "message.send", m.id, m.id});
-    }
-    if (!s.ok()) (void)db.Exec("ROLLBACK TO msg");
-    (void)db.Exec("RELEASE msg");
-    if (!s.ok()) return s.error();
+    // No event row for `queued`: it is the row's created_at (ReadHistory). One statement:
+    // a failure leaves nothing of it.
+    if (Status s = InsertMessageRow(db, m, cipher_); !s.ok()) return s.error();
     return InsertResult{InsertOutcome::kCreated, RecordOf(m)};
   }
 
@@ -78,6 +76,7 @@ class InsertJob final : public WriteJob {
   MessageStore::InsertCallback done_;
   std::atomic<int64_t>& pending_;
   const crypto::Cipher& cipher_;
+  SendAuditBuffer& audit_;
   std::vector<Result<InsertResult>> results_;
 };
 
@@ -90,9 +89,9 @@ Result<std::optional<MessageRecord>> ReadWithEvents(Connection& db, const std::s
   if (!row.ok()) return row.take_error();
   if (!*row) return std::optional<MessageRecord>();
   MessageRecord record = ReadMessage(*stmt);
-  auto events = ReadEvents(db, id);
+  auto events = ReadHistory(db, record, *stmt);
   if (!events.ok()) return events.take_error();
-  record.events = WithAcceptedEvent(std::move(*events), record);
+  record.events = std::move(*events);
   return std::optional<MessageRecord>(std::move(record));
 }
 
@@ -167,7 +166,7 @@ Filter BuildFilter(const MessageQuery& q) {
 
 void SqliteStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
   writer_->Submit(std::make_unique<InsertJob>(std::move(messages), std::move(done), pending_,
-                                                *cipher_));
+                                                *cipher_, *send_audit_));
 }
 
 void SqliteStore::CancelMessage(CancelRequest request, CancelCallback done) {
@@ -190,19 +189,17 @@ Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& 
   if (!reader.ok()) return reader.take_error();
   Connection& db = **reader;
   std::optional<MessageRecord> record;
-  {
-    auto stmt = db.Prepare(fmt::format("SELECT {} FROM messages WHERE id = ?", kMessageColumns));
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, id);
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) return record;
-    record = ReadMessage(*stmt);
-  }
+  auto stmt = db.Prepare(fmt::format("SELECT {} FROM messages WHERE id = ?", kMessageColumns));
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, id);
+  auto row = stmt->Step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return record;
+  record = ReadMessage(*stmt);
   if (with_events) {
-    auto events = ReadEvents(db, id);
+    auto events = ReadHistory(db, *record, *stmt);
     if (!events.ok()) return events.take_error();
-    record->events = WithAcceptedEvent(std::move(*events), *record);
+    record->events = std::move(*events);
   }
   return record;
 }

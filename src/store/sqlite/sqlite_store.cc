@@ -56,12 +56,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   auto wal = WalSync::Open(path);
   if (!wal.ok()) return wal.take_error();
   if (auto s = (*db)->Exec("PRAGMA synchronous=NORMAL"); !s.ok()) return s.error();
+  auto send_audit = std::make_shared<SendAuditBuffer>();
   auto writer = std::make_unique<GroupCommitWriter>(
       std::move(*db), options.max_batch,
       [wal = std::shared_ptr<WalSync>(std::move(*wal))] { return wal->Sync(); },
-      options.min_commit_interval);
+      options.min_commit_interval, [send_audit](Connection& db) { return send_audit->Flush(db); });
   std::unique_ptr<SqliteStore> store(
-      new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring));
+      new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring, send_audit));
   store->checkpointer_ =
       std::make_unique<Checkpointer>(std::move(*checkpoint_db), *store->writer_, CheckpointerOptions{});
   store->pending_ = pending;
@@ -75,11 +76,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
 }
 
 SqliteStore::SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer,
-                         std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path)
+                         std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path,
+                         std::shared_ptr<SendAuditBuffer> send_audit)
     : path_(std::move(path)),
       clock_(clock),
       cipher_(std::move(cipher)),
       keyring_path_(std::move(keyring_path)),
+      send_audit_(std::move(send_audit)),
       writer_(std::move(writer)) {}
 
 SqliteStore::~SqliteStore() = default;

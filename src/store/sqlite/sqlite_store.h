@@ -14,6 +14,7 @@
 #include "crypto/cipher.h"
 #include "store/sqlite/checkpointer.h"
 #include "store/sqlite/db.h"
+#include "store/sqlite/send_audit.h"
 #include "store/sqlite/writer.h"
 #include "store/backend.h"
 
@@ -103,7 +104,8 @@ class SqliteStore final : public Backend {
 
  private:
   SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer,
-              std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path);
+              std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path,
+              std::shared_ptr<SendAuditBuffer> send_audit);
 
   // A read connection borrowed from the pool for one call; returned on destruction.
   class Reader {
@@ -135,6 +137,8 @@ class SqliteStore final : public Backend {
   // Before writer_: the writer's last jobs, run while it is destroyed, use the cipher.
   std::unique_ptr<crypto::Cipher> cipher_;
   const std::string keyring_path_;
+  // Filled by insert jobs and written by the writer before each commit (writer thread).
+  std::shared_ptr<SendAuditBuffer> send_audit_;
   std::unique_ptr<GroupCommitWriter> writer_;
   std::unique_ptr<Checkpointer> checkpointer_;
   common::Mutex keys_mutex_;

@@ -33,9 +33,9 @@ class ProbeJob final : public WriteJob {
 }  // namespace
 
 GroupCommitWriter::GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync,
-                                     std::chrono::milliseconds min_commit_interval)
+                                     std::chrono::milliseconds min_commit_interval, BeforeCommit before_commit)
     : db_(std::move(db)), max_batch_(max_batch), sync_(std::move(sync)),
-      min_commit_interval_(min_commit_interval) {
+      min_commit_interval_(min_commit_interval), before_commit_(std::move(before_commit)) {
   thread_ = std::thread([this] {
     NameThisThread("writer");
     Run();
@@ -130,7 +130,8 @@ void GroupCommitWriter::CommitBatch(Batch& batch) {
                       : db_->Exec("BEGIN IMMEDIATE");
   if (status.ok()) {
     for (auto& job : batch) job->Apply(*db_);
-    status = db_->Exec("COMMIT");
+    if (before_commit_) status = before_commit_(*db_);
+    if (status.ok()) status = db_->Exec("COMMIT");
     // A failed COMMIT leaves the transaction open; nothing of it may survive.
     if (!status.ok()) (void)db_->Exec("ROLLBACK");
   }

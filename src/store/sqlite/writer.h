@@ -49,6 +49,9 @@ class WriteJob {
 
 // Makes every transaction committed before the call durable.
 using LogSync = std::function<Status()>;
+// Runs after every job of a batch applied, before COMMIT, in the transaction: writes the
+// jobs left for the batch as a whole (store/sqlite/send_audit.h). A failure fails the batch.
+using BeforeCommit = std::function<Status(Connection&)>;
 
 class GroupCommitWriter {
  public:
@@ -57,7 +60,7 @@ class GroupCommitWriter {
   // every page it touches, so fewer, larger ones cost less CPU and log, at the price of
   // up to this much more latency; the first job after a quiet spell waits for nothing.
   GroupCommitWriter(std::unique_ptr<Connection> db, size_t max_batch, LogSync sync = {},
-                    std::chrono::milliseconds min_commit_interval = {});
+                    std::chrono::milliseconds min_commit_interval = {}, BeforeCommit before_commit = {});
   // Drains every submitted job, then stops the threads.
   ~GroupCommitWriter();
 
@@ -95,6 +98,7 @@ class GroupCommitWriter {
   const size_t max_batch_;
   const LogSync sync_;
   const std::chrono::milliseconds min_commit_interval_;
+  const BeforeCommit before_commit_;
   std::atomic<bool> checkpoint_requested_ = false;
 
   common::Mutex mutex_;

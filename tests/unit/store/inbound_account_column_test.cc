@@ -12,22 +12,11 @@ namespace deliverer::store::sqlite {
 namespace {
 
 class InboundAccountColumnTest : public testing::StoreFixture {
- protected:
-  // The database as version 7 left it, before inbound routing.
-  void BackToVersion7() {
-    store_.reset();
-    Sql("DROP TABLE inbound_parts;"
-        "DROP INDEX inbound_by_account;"
-        "ALTER TABLE inbound DROP COLUMN account;"
-        "ALTER TABLE webhooks DROP COLUMN inbound;"
-        "ALTER TABLE webhooks DROP COLUMN url;"
-        "PRAGMA user_version = 7;");
-  }
 };
 
 TEST_F(InboundAccountColumnTest, RowsFromBeforeAreUnassigned) {
   ASSERT_TRUE(Inbound(InboundRecord{"mo-old", "sim-a", "+447911123456", "12345", "hi", 1000, "", "acme"}).ok());
-  BackToVersion7();
+  BackToVersion(7);
   Reopen();
   EXPECT_EQ(One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
   auto all = store_->ListInbound(InboundQuery{});

@@ -13,22 +13,6 @@ namespace {
 
 class PriceColumnsTest : public testing::StoreFixture {
  protected:
-  // The database as version 6 left it, before the migration that added the price columns
-  // (and those after it: migration 8's inbound routing).
-  void BackToVersion6() {
-    store_.reset();
-    Sql("DROP TABLE inbound_parts;"
-        "DROP INDEX inbound_by_account;"
-        "ALTER TABLE inbound DROP COLUMN account;"
-        "ALTER TABLE webhooks DROP COLUMN inbound;"
-        "ALTER TABLE webhooks DROP COLUMN url;"
-        "ALTER TABLE messages DROP COLUMN estimate_micros;"
-        "ALTER TABLE messages DROP COLUMN estimate_currency;"
-        "ALTER TABLE messages DROP COLUMN cost_micros;"
-        "ALTER TABLE messages DROP COLUMN cost_currency;"
-        "PRAGMA user_version = 6;");
-  }
-
   MessageRecord Read(const std::string& id) {
     auto m = store_->GetMessage(id, /*with_events=*/false);
     EXPECT_TRUE(m.ok() && m->has_value()) << id;
@@ -39,7 +23,7 @@ class PriceColumnsTest : public testing::StoreFixture {
 TEST_F(PriceColumnsTest, RowsFromBeforeHaveNeitherEstimateNorCost) {
   ASSERT_TRUE(Insert(Message("old", "+447911123456", "hello")).ok());
   MarkSent("old");
-  BackToVersion6();
+  BackToVersion(6);
   Reopen();
   EXPECT_EQ(One("PRAGMA user_version"), std::to_string(LatestSchemaVersion()));
   const MessageRecord old = Read("old");

@@ -94,6 +94,33 @@ class StoreFixture : public ::testing::Test {
     sqlite3_free(error);
     sqlite3_close(db);
   }
+  // Closes the store and takes the database back to schema `version` (6 or later), as a
+  // binary of that version would have left it: the migrations after it undone, newest
+  // first, so that reopening applies them to the rows written meanwhile.
+  void BackToVersion(int version) {
+    store_.reset();
+    static const std::map<int, std::string> kUndo = {
+        {9, "DROP INDEX messages_by_match_key; ALTER TABLE messages DROP COLUMN match_key;"
+            "ALTER TABLE messages DROP COLUMN done_detail;"
+            "ALTER TABLE audit DROP COLUMN count;"
+            "DROP INDEX messages_by_time; CREATE INDEX messages_by_time ON messages(created_at, id);"
+            "DROP INDEX messages_by_account_time;"
+            "CREATE INDEX messages_by_account_time ON messages(account, created_at, id);"},
+        {8, "DROP TABLE inbound_parts;"
+            "DROP INDEX inbound_by_account;"
+            "ALTER TABLE inbound DROP COLUMN account;"
+            "ALTER TABLE webhooks DROP COLUMN inbound;"
+            "ALTER TABLE webhooks DROP COLUMN url;"},
+        {7, "ALTER TABLE messages DROP COLUMN estimate_micros;"
+            "ALTER TABLE messages DROP COLUMN estimate_currency;"
+            "ALTER TABLE messages DROP COLUMN cost_micros;"
+            "ALTER TABLE messages DROP COLUMN cost_currency;"},
+    };
+    ASSERT_GE(version, 6);
+    for (auto undo = kUndo.rbegin(); undo != kUndo.rend() && undo->first > version; ++undo) Sql(undo->second);
+    Sql("PRAGMA user_version = " + std::to_string(version) + ";");
+  }
+
   // The first column of the first row of `sql` read from the file directly, as bytes ("" if
   // none).
   std::string One(const std::string& sql) {

@@ -243,5 +243,42 @@ TEST_F(WriterTest, JobsArrivingWithinTheMinimumIntervalShareOneCommit) {
   EXPECT_EQ(RowsOnDisk(), 11);
 }
 
+// What the batch as a whole writes (the audit of its sends) is written once per batch,
+// after its jobs, in its transaction: its failure leaves nothing of the batch.
+TEST_F(WriterTest, TheBatchsOwnWriteRunsOnceAfterItsJobsAndItsFailureFailsThemAll) {
+  std::vector<int64_t> rows_seen;  // writer thread only, read after the writer is gone
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::promise<void> gate_applied;
+  std::vector<std::promise<Status>> finished(3);
+  {
+    GroupCommitWriter writer(OpenWithTable(), 100, {}, {}, [&](Connection& db) -> Status {
+      auto stmt = db.Prepare("SELECT count(*) FROM t");
+      if (!stmt.ok() || !stmt->Step().ok()) return Error::Of("test", "cannot count");
+      rows_seen.push_back(stmt->Int(0));
+      if (rows_seen.size() == 2) return Error::Of("storage_error", "the batch's own write failed");
+      return Status::Ok();
+    });
+    auto report = [&](int n, Status s) { finished[n].set_value(s); };
+    // Job 0 holds the writer until jobs 1 and 2 are queued behind it: they share a batch.
+    writer.Submit(std::make_unique<NumberJob>(0, [&] {
+      gate_applied.set_value();
+      released.wait();
+    }, report));
+    gate_applied.get_future().wait();
+    writer.Submit(std::make_unique<NumberJob>(1, nullptr, report));
+    writer.Submit(std::make_unique<NumberJob>(2, nullptr, report));
+    release.set_value();
+    EXPECT_TRUE(finished[0].get_future().get().ok());
+    const Status one = finished[1].get_future().get();
+    const Status two = finished[2].get_future().get();
+    ASSERT_FALSE(one.ok());
+    EXPECT_EQ(one.error().detail, "the batch's own write failed");
+    EXPECT_FALSE(two.ok());
+  }
+  EXPECT_EQ(rows_seen, (std::vector<int64_t>{1, 3})) << "once per batch, after all its jobs";
+  EXPECT_EQ(RowsOnDisk(), 1) << "nothing of the failed batch";
+}
+
 }  // namespace
 }  // namespace deliverer::store::sqlite
