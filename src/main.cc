@@ -182,6 +182,15 @@ int main(int argc, char** argv) {
   restore->add_option("--from", backup_dir, "The directory `deliverer backup` wrote")->required();
   restore->callback([&] { exit_code = deliverer::server::Restore(config_path, backup_dir); });
 
+  deliverer::server::HealthOptions health;
+  auto* health_cmd = app.add_subcommand(
+      "health", "GET a running gateway's /healthz: exit 0 when it answers 2xx, 1 otherwise (container health checks)");
+  health_cmd->add_option("--url", health.url, "What to GET")->default_val(health.url);
+  health_cmd->add_option("--timeout-s", health.timeout_s, "Seconds to connect, then again to be answered")
+      ->default_val(health.timeout_s);
+  health_cmd->add_option("--ca-file", health.ca_file, "https: verify the certificate against this CA (default: not verified)");
+  health_cmd->callback([&] { exit_code = deliverer::server::Health(health); });
+
   auto* config_cmd = app.add_subcommand("config", "Configuration tools");
   config_cmd->require_subcommand(1);
   auto* check = config_cmd->add_subcommand("check", "Validate a configuration and print it resolved");

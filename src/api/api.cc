@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "api/request_helpers.h"
@@ -279,6 +280,8 @@ awaitable<Response> Api::GetDashboard(Context& ctx) {
   body.erase("delivery_ratio");
   body["carriers"] = std::move(carriers);
   body["queue_depth"] = stores_.messages.PendingCount();
+  const std::optional<double> oldest_age_s = OldestQueuedAgeSeconds();
+  body["queue_oldest_age_s"] = oldest_age_s ? nlohmann::json(*oldest_age_s) : nlohmann::json(nullptr);
   bool ready = false;
   body["readiness"] = Readiness(&ready);
   body["generated_at_ms"] = clock_.NowUnixMillis();
@@ -305,9 +308,21 @@ Response Api::DashboardAsset(std::string_view path) {
   return res;
 }
 
+std::optional<double> Api::OldestQueuedAgeSeconds() const {
+  if (options_.queue == nullptr) return std::nullopt;
+  const std::optional<int64_t> oldest = options_.queue->OldestQueuedAt();
+  if (!oldest) return 0.0;
+  return static_cast<double>(std::max<int64_t>(0, clock_.NowUnixMillis() - *oldest)) / 1000.0;
+}
+
 Response Api::Metrics() {
   metrics_.Gauge("deliverer_queue_depth", "Messages accepted and not yet terminal")
       .Set(static_cast<double>(stores_.messages.PendingCount()));
+  // Only a process that delivers has a queue; --role api leaves the family empty.
+  if (const std::optional<double> age = OldestQueuedAgeSeconds()) {
+    metrics_.Gauge("deliverer_queue_oldest_age_seconds", "Age of the oldest message waiting for a carrier")
+        .Set(*age);
+  }
   // Evaluated at each scrape as /readyz would answer it, so alerts see flapping readiness
   // and failing storage without probing /readyz themselves.
   const bool storage = stores_.messages.Ping().ok();

@@ -158,6 +158,9 @@ class Api {
   // GET / and /dashboard/{file}: the page, which holds no data (dashboard/assets.h).
   static Response DashboardAsset(std::string_view path);
   Response Metrics();
+  // Seconds since the oldest delivery this process's queue holds became due (0 when it
+  // holds none); nullopt in a process that does not deliver (queue/queue.h OldestQueuedAt).
+  std::optional<double> OldestQueuedAgeSeconds() const;
 
   // The message's send_at checked against acceptance at `now_ms` (docs/api.md "Scheduled
   // sends"): at most 30 days ahead; one in the past means now.

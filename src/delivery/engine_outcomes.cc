@@ -382,12 +382,13 @@ void Engine::ReleaseDue(int64_t now_ms) {
     changes.push_back(std::move(change));
   }
   const bool full = due->size() == kPage;
-  delivery_store_.RecordChanges(std::move(changes), [this, refs = std::move(*due), full](auto results) {
+  delivery_store_.RecordChanges(std::move(changes), [this, refs = std::move(*due), full, now_ms](auto results) {
     std::vector<queue::Delivery> released;
     for (size_t i = 0; i < results.size(); ++i) {
       if (!results[i].ok() || !results[i]->applied()) continue;
       const store::QueuedRef& ref = refs[i];
-      released.push_back(queue::Delivery{ref.id, ref.to, ref.priority, ref.created_at_ms, ref.attempts});
+      // Queued from its release: its wait for a carrier starts at send_at, not at acceptance.
+      released.push_back(queue::Delivery{ref.id, ref.to, ref.priority, now_ms, ref.attempts});
     }
     metrics_.Counter("deliverer_messages_released_total", "Scheduled messages queued at their send_at")
         .Inc(static_cast<double>(released.size()));

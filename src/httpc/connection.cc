@@ -45,20 +45,33 @@ std::string Base64(std::string_view bytes) {
   return out;
 }
 
-}  // namespace
-
-Request MakePost(const validation::Url& url, std::string body, std::string_view content_type) {
-  Request req{http::verb::post, url.target, 11};
+// Host (with the port only when it is not the scheme's), User-Agent, Basic authentication
+// from the URL's user info; keep-alive on.
+Request MakeRequest(http::verb verb, const validation::Url& url) {
+  Request req{verb, url.target, 11};
   const bool default_port = url.port == (url.tls ? "443" : "80");
   const bool v6 = url.host.find(':') != std::string::npos;
   std::string host = v6 ? "[" + url.host + "]" : url.host;
   if (!default_port) host += ":" + url.port;
   req.set(http::field::host, host);
   req.set(http::field::user_agent, "Deliverer/1");
-  req.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
   if (!url.credentials.empty()) req.set(http::field::authorization, "Basic " + Base64(url.credentials));
   req.keep_alive(true);
+  return req;
+}
+
+}  // namespace
+
+Request MakePost(const validation::Url& url, std::string body, std::string_view content_type) {
+  Request req = MakeRequest(http::verb::post, url);
+  req.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
   req.body() = std::move(body);
+  req.prepare_payload();
+  return req;
+}
+
+Request MakeGet(const validation::Url& url) {
+  Request req = MakeRequest(http::verb::get, url);
   req.prepare_payload();
   return req;
 }

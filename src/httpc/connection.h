@@ -52,6 +52,8 @@ struct Outcome {
 // A POST to `url` with Host, User-Agent, Content-Type and the body set, and HTTP Basic
 // authentication when the URL carries credentials; keep-alive on.
 Request MakePost(const validation::Url& url, std::string body, std::string_view content_type);
+// A GET of `url` with the same headers, and no body.
+Request MakeGet(const validation::Url& url);
 
 class Connection {
  public:

@@ -35,7 +35,9 @@ struct Delivery {
   std::string message_id;
   std::string destination;  // E.164; the ordering key
   model::Priority priority = model::Priority::kNormal;
-  int64_t accepted_at_ms = 0;
+  // When it became due for delivery: its acceptance, or for a scheduled message its release
+  // at send_at. Start-up recovery, which reads no send_at, gives the acceptance.
+  int64_t queued_at_ms = 0;
   int attempt = 0;          // submits tried so far
 };
 
@@ -67,6 +69,12 @@ class Queue {
   virtual std::optional<int64_t> NextRetryAt() const = 0;
   // Deliveries published and not yet acked (waiting, taken, or due for retry).
   virtual size_t Depth() const = 0;
+  // The earliest queued_at_ms of those deliveries; nullopt when there are none. A message
+  // that ended while it waited (its TTL passed, it was canceled) still counts until the
+  // consumer takes it and acks it, so this is how far behind the delivery side is
+  // (docs/operations.md "Metrics": deliverer_queue_oldest_age_seconds). A shared queue
+  // answers for the whole queue, not one consumer's share.
+  virtual std::optional<int64_t> OldestQueuedAt() const = 0;
 };
 
 }  // namespace deliverer::queue

@@ -72,4 +72,15 @@ int SuppressionsList(const std::string& config_path, const SuppressionTarget& ta
 // E.164 form.
 int Erase(const std::string& config_path, const std::string& number);
 
+// `deliverer health` (cli_health.cc): one GET of `url` (a running serve's /healthz), for
+// container health checks where no curl is installed. Exit 0 when it is answered 2xx,
+// 1 when it is answered otherwise or not at all within `timeout_s` (for the connection,
+// then again for the answer), 2 for a bad URL or option. Prints one line saying which.
+struct HealthOptions {
+  std::string url = "http://127.0.0.1:8080/healthz";
+  int timeout_s = 5;
+  std::string ca_file;  // https: verify the gateway's certificate against this CA; "" = not verified
+};
+int Health(const HealthOptions& options);
+
 }  // namespace deliverer::server

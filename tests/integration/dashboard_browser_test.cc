@@ -82,6 +82,9 @@ TEST(DashboardTest, BrowserShowsLiveThroughputCarrierAndFailuresOnlyToAnAdmin) {
       " return !!r && r.cells[1].textContent === '1/1' && r.cells[2].textContent === 'closed'; })()",
       kSeen, &last)) << last << browser.Eval("document.body.innerText");
   EXPECT_EQ(browser.Eval("document.getElementById('login').hidden"), true);
+  // Nothing waits yet: the oldest waiting message's age reads in seconds, near zero.
+  ASSERT_TRUE(browser.WaitUntil("/^\\d+\\.\\d s$/.test(document.getElementById('queue-oldest-age').textContent)",
+                                kSeen, &last)) << last;
 
   // Under load, the accepted and sent series rise above zero on the chart and the tiles.
   std::atomic<bool> stop{false};
@@ -112,6 +115,15 @@ TEST(DashboardTest, BrowserShowsLiveThroughputCarrierAndFailuresOnlyToAnAdmin) {
   EXPECT_TRUE(tile) << browser.Eval("document.getElementById('rate-accepted').textContent");
   EXPECT_TRUE(failure_shown) << browser.Eval("document.getElementById('failures').innerText");
   EXPECT_TRUE(browser.WaitUntil("parseFloat(document.getElementById('rate-failed').textContent) > 0", kSeen));
+
+  // The simulator now answers each submit after 5 s: a message sent meanwhile waits, and
+  // its age climbs on the Queue card.
+  ASSERT_EQ(sim.Patch("/config", {{"submit", {{"permanent_rate", 0}, {"latency_ms", 5000}}}}).status, 200);
+  ASSERT_TRUE(HasStatus(server.Post("/v1/messages", FromDeliverer("+447911130999", "Dashboard wait"), producer), 202));
+  EXPECT_TRUE(browser.WaitUntil(
+      "(() => { const t = document.getElementById('queue-oldest-age').textContent;"
+      " return / s$/.test(t) && parseFloat(t) >= 1; })()", kSeen, &last))
+      << browser.Eval("document.getElementById('queue-oldest-age').textContent");
 
   // The key went only in headers: no URL the page requested holds it, and the page shows
   // no number and no body.

@@ -79,6 +79,8 @@
     $('board').hidden = false;
     renderSeries(data.series);
     $('queue-depth').textContent = data.queue_depth;
+    // null from a process that does not deliver (--role api): it holds no queue.
+    $('queue-oldest-age').textContent = age(data.queue_oldest_age_s);
     const w = data.webhooks;
     $('webhooks-queued').textContent = w.queued;
     $('webhooks-posting').textContent = w.posting;
@@ -131,6 +133,14 @@
   function seconds(s) {
     if (s === null || s === undefined) return '–';
     return s < 1 ? (s * 1000).toFixed(1) + ' ms' : s.toFixed(2) + ' s';
+  }
+
+  // The age of the oldest message waiting for a carrier: seconds, then minutes, then hours.
+  function age(s) {
+    if (s === null || s === undefined) return '–';
+    if (s < 60) return s.toFixed(1) + ' s';
+    if (s < 3600) return Math.floor(s / 60) + ' min ' + Math.floor(s % 60) + ' s';
+    return Math.floor(s / 3600) + ' h ' + Math.floor((s % 3600) / 60) + ' min';
   }
 
   function renderLatency(latency) {

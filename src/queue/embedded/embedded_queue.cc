@@ -37,7 +37,10 @@ void EmbeddedQueue::Publish(std::vector<Delivery> deliveries) {
   {
     common::MutexLock lock(mutex_);
     depth_ += deliveries.size();
-    for (Delivery& delivery : deliveries) EnqueueLocked(std::move(delivery));
+    for (Delivery& delivery : deliveries) {
+      queued_at_.insert(delivery.queued_at_ms);
+      EnqueueLocked(std::move(delivery));
+    }
   }
   NotifyConsumer();
 }
@@ -83,6 +86,7 @@ void EmbeddedQueue::Ack(const Delivery& delivery) {
   {
     common::MutexLock lock(mutex_);
     --depth_;
+    if (const auto it = queued_at_.find(delivery.queued_at_ms); it != queued_at_.end()) queued_at_.erase(it);
     ReleaseLocked(delivery.destination);
   }
   NotifyConsumer();
@@ -106,6 +110,12 @@ std::optional<int64_t> EmbeddedQueue::NextRetryAt() const {
 size_t EmbeddedQueue::Depth() const {
   common::MutexLock lock(mutex_);
   return depth_;
+}
+
+std::optional<int64_t> EmbeddedQueue::OldestQueuedAt() const {
+  common::MutexLock lock(mutex_);
+  if (queued_at_.empty()) return std::nullopt;
+  return *queued_at_.begin();
 }
 
 size_t EmbeddedQueue::TrackedDestinations() const {

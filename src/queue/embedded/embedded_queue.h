@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <queue>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,7 @@ class EmbeddedQueue final : public Queue {
   void Retry(Delivery delivery, int64_t not_before_ms) override;
   std::optional<int64_t> NextRetryAt() const override;
   size_t Depth() const override;
+  std::optional<int64_t> OldestQueuedAt() const override;
 
   // Destinations with a delivery waiting or out; pending retries are not counted (they
   // hold no destination). For tests that bookkeeping is released.
@@ -76,6 +78,8 @@ class EmbeddedQueue final : public Queue {
   std::priority_queue<Timed, std::vector<Timed>, std::greater<>> retries_ GUARDED_BY(mutex_);
   uint64_t retry_order_ GUARDED_BY(mutex_) = 0;
   size_t depth_ GUARDED_BY(mutex_) = 0;
+  // queued_at_ms of every delivery counted in depth_, so the oldest is its first.
+  std::multiset<int64_t> queued_at_ GUARDED_BY(mutex_);
 };
 
 }  // namespace deliverer::queue

@@ -126,6 +126,7 @@ class DroppingQueue final : public deliverer::queue::Queue {
   void Retry(deliverer::queue::Delivery, int64_t) override {}
   std::optional<int64_t> NextRetryAt() const override { return std::nullopt; }
   size_t Depth() const override { return 0; }
+  std::optional<int64_t> OldestQueuedAt() const override { return std::nullopt; }
 };
 
 class OneCarrierUp final : public api::DeliveryView {

@@ -26,6 +26,23 @@ TEST_F(EngineTest, AScheduledMessageIsReleasedAtItsTimeAndNotBefore) {
   EXPECT_EQ(EventsOf("m1"), (std::vector<Status>{Status::kScheduled, Status::kQueued, Status::kSent}));
 }
 
+// Its wait for a carrier starts at its release, so a message scheduled a day ahead does
+// not read a day old in deliverer_queue_oldest_age_seconds the moment it is due.
+TEST_F(EngineTest, AReleasedMessageIsQueuedFromItsReleaseNotItsAcceptance) {
+  const int64_t accepted_at = clock_.NowUnixMillis();
+  const int64_t send_at = accepted_at + 86'400'000;
+  Insert("m1", MessageSpec{.send_at_ms = send_at});
+  ASSERT_NO_FATAL_FAILURE(Start());
+  carrier("A").set_can_submit(false);  // so it stays in the queue once released
+  SweepOnce();
+  EXPECT_EQ(queue_.OldestQueuedAt(), std::nullopt) << "scheduled: not in the queue yet";
+
+  clock_.Set(send_at);
+  ASSERT_TRUE(RunUntil([&] { return queue_.Depth() == 1; }));
+  EXPECT_EQ(StatusOf("m1"), Status::kQueued);
+  EXPECT_EQ(queue_.OldestQueuedAt(), send_at);
+}
+
 TEST_F(EngineTest, ACanceledQueuedMessageIsDroppedWithoutASubmit) {
   Insert("m1");
   ASSERT_EQ(Cancel("m1"), store::CancelOutcome::kCanceled);

@@ -57,13 +57,16 @@ TEST(Citations, EveryCitedPageAndSectionIsInTheRepository) {
   const auto pages = Headings();
   ASSERT_FALSE(pages.empty());
   const std::regex citation(R"(docs/([\w/.-]+\.md)(?:\s+\"([^\"]+)\")?)");
-  const std::set<std::string> kinds = {".h", ".cc", ".md", ".txt", ".toml", ".sh"};
+  const std::set<std::string> kinds = {".h", ".cc", ".md", ".txt", ".toml", ".sh", ".yml", ".yaml", ".js"};
   std::vector<std::string> broken;
   size_t checked = 0;
   for (const char* folder : {"src", "tests", "docs", "deploy", "scripts"}) {
     if (!fs::exists(kRoot / folder)) continue;
     for (const auto& entry : fs::recursive_directory_iterator(kRoot / folder)) {
-      if (!entry.is_regular_file() || !kinds.contains(entry.path().extension().string())) continue;
+      const bool container_file = entry.path().filename() == "Containerfile";
+      if (!entry.is_regular_file() || !(container_file || kinds.contains(entry.path().extension().string()))) {
+        continue;
+      }
       if (entry.path().filename() == "citations_test.cc") continue;  // its examples cite nothing
       const std::string text = Joined(Read(entry.path()));
       for (std::sregex_iterator it(text.begin(), text.end(), citation), end; it != end; ++it) {

@@ -50,6 +50,15 @@ TEST(MakePostTest, SetsHostWithPortOnlyWhenNotTheDefault) {
   EXPECT_EQ(v6.count(http::field::authorization), 0u);
 }
 
+TEST(MakeGetTest, CarriesTheSameHostAndNoBody) {
+  auto req = MakeGet(*ParseUrl("http://127.0.0.1:8080/healthz"));
+  EXPECT_EQ(req.method(), http::verb::get);
+  EXPECT_EQ(req.target(), "/healthz");
+  EXPECT_EQ(req[http::field::host], "127.0.0.1:8080");
+  EXPECT_TRUE(req.body().empty());
+  EXPECT_EQ(req.count(http::field::content_type), 0u);
+}
+
 // A callback URL with user info is accepted at ingest (validation/url.h), so it must be
 // deliverable: its credentials go out as HTTP Basic authentication.
 TEST(MakePostTest, CredentialsInTheUrlAreSentAsBasicAuthentication) {

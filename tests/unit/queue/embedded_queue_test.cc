@@ -183,6 +183,39 @@ TEST(EmbeddedQueueTest, DepthCountsUntilAck) {
   EXPECT_EQ(queue.Depth(), 1u);
 }
 
+// Waiting, taken or waiting for a retry, a delivery counts until it is acked.
+TEST(EmbeddedQueueTest, OldestQueuedAtIsTheEarliestDeliveryNotYetAcked) {
+  EmbeddedQueue queue;
+  EXPECT_EQ(queue.OldestQueuedAt(), std::nullopt);
+  auto at = [](std::string id, std::string to, int64_t queued_at_ms) {
+    Delivery d = Make(std::move(id), std::move(to));
+    d.queued_at_ms = queued_at_ms;
+    return d;
+  };
+  queue.Publish({at("b", "+442", 200), at("a", "+441", 100), at("c", "+443", 300)});
+  EXPECT_EQ(queue.OldestQueuedAt(), 100);
+
+  auto taken = queue.Take(0, 10);
+  ASSERT_EQ(Ids(taken), (std::vector<std::string>{"b", "a", "c"}));
+  EXPECT_EQ(queue.OldestQueuedAt(), 100) << "taken is not done";
+  queue.Retry(taken[1], 50);
+  EXPECT_EQ(queue.OldestQueuedAt(), 100) << "waiting for its retry is not done";
+  queue.Ack(taken[0]);
+  EXPECT_EQ(queue.OldestQueuedAt(), 100);
+  auto retried = queue.Take(50, 10);
+  ASSERT_EQ(Ids(retried), std::vector<std::string>{"a"});
+  queue.Ack(retried[0]);
+  EXPECT_EQ(queue.OldestQueuedAt(), 300);
+  queue.Ack(taken[2]);
+  EXPECT_EQ(queue.OldestQueuedAt(), std::nullopt);
+
+  // Two deliveries queued in the same millisecond: acking one leaves the other.
+  queue.Publish({at("d", "+444", 400), at("e", "+445", 400)});
+  auto same = queue.Take(0, 1);
+  queue.Ack(same[0]);
+  EXPECT_EQ(queue.OldestQueuedAt(), 400);
+}
+
 TEST(EmbeddedQueueTest, ADestinationIsForgottenOnceNothingWaitsAndNothingIsOut) {
   EmbeddedQueue queue;
   std::vector<Delivery> batch;
