@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 8> kMigrations = {
+constexpr std::array<std::string_view, 9> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -211,6 +211,18 @@ CREATE TABLE inbound_parts (
   PRIMARY KEY (carrier, src, dst, ref, total, seq)
 ) WITHOUT ROWID;
 CREATE INDEX inbound_parts_by_time ON inbound_parts(at);
+)sql",
+    // 9: canary roll-outs halted by their guard (docs/configuration.md "The canary's
+    // guard"), one row per flag until an operator resumes it; what the guard saw is kept
+    // with it (`detail`: both arms' figures, no number or body).
+    R"sql(
+CREATE TABLE canary_halts (
+  flag       TEXT PRIMARY KEY,
+  route      TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  detail     TEXT NOT NULL,
+  halted_at  INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -13,10 +13,12 @@ namespace {
 
 class InboundAccountColumnTest : public testing::StoreFixture {
  protected:
-  // The database as version 7 left it, before inbound routing.
+  // The database as version 7 left it, before inbound routing (and migration 9's canary
+  // halts).
   void BackToVersion7() {
     store_.reset();
-    Sql("DROP TABLE inbound_parts;"
+    Sql("DROP TABLE canary_halts;"
+        "DROP TABLE inbound_parts;"
         "DROP INDEX inbound_by_account;"
         "ALTER TABLE inbound DROP COLUMN account;"
         "ALTER TABLE webhooks DROP COLUMN inbound;"

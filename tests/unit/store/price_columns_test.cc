@@ -14,10 +14,11 @@ namespace {
 class PriceColumnsTest : public testing::StoreFixture {
  protected:
   // The database as version 6 left it, before the migration that added the price columns
-  // (and those after it: migration 8's inbound routing).
+  // (and those after it: migration 8's inbound routing, migration 9's canary halts).
   void BackToVersion6() {
     store_.reset();
-    Sql("DROP TABLE inbound_parts;"
+    Sql("DROP TABLE canary_halts;"
+        "DROP TABLE inbound_parts;"
         "DROP INDEX inbound_by_account;"
         "ALTER TABLE inbound DROP COLUMN account;"
         "ALTER TABLE webhooks DROP COLUMN inbound;"
