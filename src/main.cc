@@ -164,6 +164,19 @@ int main(int argc, char** argv) {
   add_target(list_sup);
   list_sup->callback([&] { exit_code = deliverer::server::SuppressionsList(config_path, target); });
 
+  std::string flag;
+  auto* canary = app.add_subcommand("canary", "Canary roll-outs halted by their guard");
+  canary->require_subcommand(1);
+  auto* list_canary = canary->add_subcommand(
+      "list", "List halted roll-outs: flag, route, halted at, reason, the guard's figures");
+  AddConfigOption(list_canary, &config_path);
+  list_canary->callback([&] { exit_code = deliverer::server::CanaryList(config_path); });
+  auto* resume = canary->add_subcommand(
+      "resume", "Lift a halt: the roll-out's canary arm takes its share again (audited)");
+  AddConfigOption(resume, &config_path);
+  resume->add_option("FLAG", flag, "The roll-out's flag, as in its route's canary table")->required();
+  resume->callback([&] { exit_code = deliverer::server::CanaryResume(config_path, flag); });
+
   auto* erase = app.add_subcommand(
       "erase", "GDPR erasure: a person's numbers and bodies pseudonymised everywhere; their opt-outs still hold");
   AddConfigOption(erase, &config_path);

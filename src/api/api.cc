@@ -48,6 +48,11 @@ const Api::Route Api::kRoutes[] = {
      "/v1/admin/inbound", "admin.inbound.read"},
     {http::verb::post, "/v1/admin/erase", false, auth::kScopeAdmin, &Api::Erase,
      "/v1/admin/erase", ""},
+    {http::verb::get, "/v1/admin/canaries", false, auth::kScopeAdmin, &Api::ListCanaries,
+     "/v1/admin/canaries", "admin.canaries.read"},
+    // Audited by the store in the commit that lifts the halt (canary.resume).
+    {http::verb::post, "/v1/admin/canaries/{}/resume", true, auth::kScopeAdmin, &Api::ResumeCanary,
+     "/v1/admin/canaries/{flag}/resume", ""},
 };
 
 Api::Api(ApiStores stores, const validation::Validator& validator, metrics::Registry& metrics,

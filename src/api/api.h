@@ -25,8 +25,10 @@
 #include "queue/claims.h"
 #include "model/price.h"
 #include "queue/queue.h"
+#include "routing/canary_halts.h"
 #include "routing/router_holder.h"
 #include "store/audit_log.h"
+#include "store/canary_store.h"
 #include "store/compliance_store.h"
 #include "store/erasure_store.h"
 #include "store/inbound_store.h"
@@ -61,6 +63,11 @@ struct ApiOptions {
   // accepted without an estimate. Must outlive the Api.
   const routing::RouterHolder* routes = nullptr;
   std::string currency = std::string(model::kDefaultCurrency);
+  // The canary roll-outs halted in this process, when it delivers: estimates leave their
+  // canary arm out, and a resume lifts the halt at once (the engine's next read of the
+  // store would too). Null (--role api): the store alone says what is halted, and
+  // estimates are made as if nothing were.
+  routing::CanaryHalts* canary_halts = nullptr;
 
   // Carrier callbacks (POST /v1/dlr/{carrier}, /v1/inbound/{carrier}): who may call, and
   // where the body of an authenticated one goes, to be read and recorded (its answer is
@@ -86,6 +93,7 @@ struct ApiStores {
   store::AuditLog& audit;
   store::KeyStore& keys;         // authentication only (FindApiKey)
   store::InboundStore& inbound;  // listing only
+  store::CanaryStore& canaries;  // halted roll-outs: listing and resumes
 };
 
 class Api {
@@ -108,7 +116,9 @@ class Api {
   using Handler = boost::asio::awaitable<Response> (Api::*)(Context&);
   struct Route {
     http::verb method;
-    std::string_view prefix;  // the path, or its fixed part before a trailing {param}
+    // The path; with a parameter, its fixed part before a trailing {param}, or the whole
+    // template with "{}" where the parameter goes ("/v1/admin/canaries/{}/resume").
+    std::string_view prefix;
     bool has_param;
     uint32_t scope;
     Handler handler;
@@ -145,6 +155,10 @@ class Api {
   // A page of either list; `admin`: every field, the account and keyword flag included.
   Response ListInboundPage(store::InboundQuery query, const Context& ctx, bool admin);
   boost::asio::awaitable<Response> ListCarriers(Context& ctx);
+  // GET /v1/admin/canaries and POST /v1/admin/canaries/{flag}/resume (canary_handlers.cc,
+  // docs/api.md "Canary roll-outs").
+  boost::asio::awaitable<Response> ListCanaries(Context& ctx);
+  boost::asio::awaitable<Response> ResumeCanary(Context& ctx);
   boost::asio::awaitable<Response> GetDashboard(Context& ctx);
   boost::asio::awaitable<Response> Erase(Context& ctx);
 

@@ -184,7 +184,10 @@ void Api::Estimate(std::vector<store::NewMessage>& batch) const {
   if (options_.routes == nullptr) return;
   // One router for the whole batch: a reload halfway does not split it.
   const std::shared_ptr<const routing::Router> router = options_.routes->Get();
-  for (store::NewMessage& m : batch) m.estimate = EstimateOf(*router, m, options_.currency);
+  static const routing::NoneHalted kNoneHalted;
+  const routing::CanaryView& canaries =
+      options_.canary_halts != nullptr ? *options_.canary_halts : static_cast<const routing::CanaryView&>(kNoneHalted);
+  for (store::NewMessage& m : batch) m.estimate = EstimateOf(*router, m, options_.currency, canaries);
 }
 
 void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out) {

@@ -10,8 +10,13 @@ namespace deliverer::api {
 bool MatchPath(std::string_view path, std::string_view prefix, bool has_param,
                std::string* param) {
   if (!has_param) return path == prefix;
-  if (path.size() <= prefix.size() || path.substr(0, prefix.size()) != prefix) return false;
-  const std::string_view rest = path.substr(prefix.size());
+  const size_t hole = prefix.find("{}");
+  const std::string_view suffix = hole == std::string_view::npos ? "" : prefix.substr(hole + 2);
+  if (hole != std::string_view::npos) prefix = prefix.substr(0, hole);
+  if (path.size() <= prefix.size() + suffix.size() || !path.starts_with(prefix) || !path.ends_with(suffix)) {
+    return false;
+  }
+  const std::string_view rest = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
   if (rest.find('/') != std::string_view::npos) return false;
   auto decoded = PercentDecode(rest);
   if (!decoded || decoded->empty()) return false;

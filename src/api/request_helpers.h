@@ -19,7 +19,8 @@
 namespace deliverer::api {
 
 // "/v1/messages/abc" matches prefix "/v1/messages/" with a param "abc" (one non-empty
-// segment, percent-decoded); without a param the path must equal the prefix.
+// segment, percent-decoded); "{}" in the prefix marks a param with more path after it
+// ("/v1/admin/canaries/{}/resume"); without a param the path must equal the prefix.
 bool MatchPath(std::string_view path, std::string_view prefix, bool has_param,
                std::string* param);
 

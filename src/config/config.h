@@ -253,15 +253,29 @@ struct CarrierConfig {
   CircuitBreakerConfig circuit_breaker;
 };
 
+// A canary's guard (docs/configuration.md "The canary's guard"): the canary arm compared
+// with the route's own (control) arm over a sliding window; worse by more than a margin,
+// the roll-out halts itself until an operator resumes it. Ratios are fractions (0.05 = 5
+// percentage points).
+struct CanaryGuardConfig {
+  bool enabled = true;
+  int64_t min_samples = 200;              // per arm and measure within the window, 10 … 1e6
+  double max_submit_error_margin = 0.05;  // canary's submit error ratio above control's, (0, 1]
+  double max_delivery_ratio_drop = 0.05;  // canary's delivery ratio below control's, (0, 1]
+  double max_receipt_latency_ratio = 2.0; // canary's mean receipt latency over control's, (1, 100]
+  int64_t window_s = 300;                 // 10 … 86400
+};
+
 // A percentage of a route's traffic sent another way, to roll a route change out
 // (docs/configuration.md "canary"). The arm is chosen by a stable hash of the flag and the
 // message id, so a message (and its retries) always takes the same arm.
 struct CanaryConfig {
-  std::string flag;                       // names the roll-out in logs and metrics; required
+  std::string flag;                       // names the roll-out; required, one route's only
   double percent = 0;                     // 0 … 100 of the route's messages
   std::string policy;                     // as RouteConfig::policy; the route's when absent
   std::vector<std::string> carriers;      // non-empty, known ids, no repeats
   std::vector<int> weights;               // iff policy is weighted, one per carrier
+  CanaryGuardConfig guard;                // `guard = { … }`
 };
 
 struct RouteConfig {

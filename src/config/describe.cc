@@ -259,10 +259,15 @@ void DescribeRoute(const RouteConfig& r, std::string& out) {
   Line(out, "weights", List(r.weights));
   if (!r.canary) return;
   const CanaryConfig& k = *r.canary;
+  const CanaryGuardConfig& g = k.guard;
   Line(out, "canary",
        fmt::format("{{ flag = {}, percent = {}, policy = {}, carriers = {}, "
-                   "weights = {} }}",
-                   Quote(k.flag), k.percent, Quote(k.policy), List(k.carriers), List(k.weights)));
+                   "weights = {}, guard = {{ enabled = {}, min_samples = {}, "
+                   "max_submit_error_margin = {}, max_delivery_ratio_drop = {}, "
+                   "max_receipt_latency_ratio = {}, window_s = {} }} }}",
+                   Quote(k.flag), k.percent, Quote(k.policy), List(k.carriers), List(k.weights),
+                   Bool(g.enabled), g.min_samples, g.max_submit_error_margin,
+                   g.max_delivery_ratio_drop, g.max_receipt_latency_ratio, g.window_s));
 }
 
 void DescribeNumber(const NumberConfig& n, std::string& out) {

@@ -88,7 +88,22 @@ void ReadCanaryFlag(TableReader& reader, CanaryConfig& out) {
   out.flag = *flag;
 }
 
-// `canary = { flag, percent, carriers, policy?, weights? }`; the policy defaults to the
+// `guard = { enabled?, min_samples?, max_submit_error_margin?, max_delivery_ratio_drop?,
+// max_receipt_latency_ratio?, window_s? }`: each key optional, the defaults conservative.
+void ReadGuard(TableReader& canary, CanaryGuardConfig& out) {
+  const toml::table* table = canary.Subtable("guard");
+  if (table == nullptr) return;
+  TableReader reader(*table, canary.section() + " guard", canary.diags());
+  reader.Bool("enabled", out.enabled);
+  reader.Int("min_samples", out.min_samples, 10, 1'000'000);
+  reader.Number("max_submit_error_margin", out.max_submit_error_margin, 0, 1, /*min_exclusive=*/true);
+  reader.Number("max_delivery_ratio_drop", out.max_delivery_ratio_drop, 0, 1, /*min_exclusive=*/true);
+  reader.Number("max_receipt_latency_ratio", out.max_receipt_latency_ratio, 1, 100, /*min_exclusive=*/true);
+  reader.Int("window_s", out.window_s, 10, 86'400);
+  reader.ReportUnknownKeys();
+}
+
+// `canary = { flag, percent, carriers, policy?, weights?, guard? }`; the policy defaults to the
 // route's (`route_policy_ok` is false when that one was invalid, to avoid a second error).
 std::optional<CanaryConfig> ReadCanary(TableReader& route, const RouteConfig& route_config,
                                        bool route_policy_ok,
@@ -105,6 +120,7 @@ std::optional<CanaryConfig> ReadCanary(TableReader& route, const RouteConfig& ro
       ReadPolicy(reader, out.policy) && (route_policy_ok || table->get("policy") != nullptr);
   ReadCarrierList(reader, carriers, out.carriers);
   ReadWeights(reader, policy_ok, out.policy, out.carriers, out.weights);
+  ReadGuard(reader, out.guard);
   reader.ReportUnknownKeys();
   return out;
 }
@@ -131,6 +147,7 @@ void ReadRoutes(const toml::node& node, const std::vector<CarrierConfig>& carrie
     return;
   }
   std::map<std::string, size_t> first_index;  // match → index of the route that has it
+  std::map<std::string, size_t> flag_index;   // canary flag → index of the route that has it
   size_t index = 0;
   for (const toml::node& element : *node.as_array()) {
     const toml::table& table = *element.as_table();
@@ -140,6 +157,16 @@ void ReadRoutes(const toml::node& node, const std::vector<CarrierConfig>& carrie
       diags.Add(Locate(table, "match"), fmt::format("[[routes]] #{} repeats match \"{}\" of "
                                                     "[[routes]] #{}",
                                                     index, route.match, it->second));
+    }
+    // A flag is one roll-out on one route: its guard compares that route's two arms, and
+    // halting it must not move another route's traffic.
+    if (route.canary && !route.canary->flag.empty()) {
+      const auto [at, fresh] = flag_index.emplace(route.canary->flag, index);
+      if (!fresh) {
+        diags.Add(Locate(table, "canary"), fmt::format("[[routes]] #{} canary repeats flag \"{}\" of "
+                                                       "[[routes]] #{}",
+                                                       index, route.canary->flag, at->second));
+      }
     }
     out.push_back(std::move(route));
   }

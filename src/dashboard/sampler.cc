@@ -127,7 +127,8 @@ nlohmann::json Sampler::View(int64_t since_ms) const {
                         {"failures", Codes("failed", "reason")},
                         {"carrier_errors", Codes("carrier_error", "code")},
                         {"webhooks", Webhooks()},
-                        {"delivery_ratio", DeliveryRatio()}};
+                        {"delivery_ratio", DeliveryRatio()},
+                        {"canaries", Canaries()}};
 }
 
 nlohmann::json Sampler::Series(int64_t since_ms) const {
@@ -201,6 +202,34 @@ nlohmann::json Sampler::DeliveryRatio() const {
   nlohmann::json out = nlohmann::json::object();
   for (const auto& [labels, sent] : metrics_.Values("deliverer_messages_sent_total")) {
     if (sent > 0) out[LabelValue(labels, "carrier")] = std::min(1.0, delivered[LabelValue(labels, "carrier")] / sent);
+  }
+  return out;
+}
+
+nlohmann::json Sampler::Canaries() const {
+  // flag → arm → outcome → count
+  std::map<std::string, std::map<std::string, std::map<std::string, double>>> counts;
+  for (const auto& [labels, value] : metrics_.Values("deliverer_canary_outcomes_total")) {
+    counts[LabelValue(labels, "flag")][LabelValue(labels, "arm")][LabelValue(labels, "outcome")] += value;
+  }
+  std::map<std::string, bool> halted;
+  for (const auto& [labels, value] : metrics_.Values("deliverer_canary_halted")) {
+    halted[LabelValue(labels, "flag")] = value > 0;
+    counts[LabelValue(labels, "flag")];  // a roll-out without traffic yet is shown too
+  }
+  nlohmann::json out = nlohmann::json::array();
+  for (auto& [flag, arms] : counts) {
+    nlohmann::json shown = nlohmann::json::object();
+    for (const char* arm : {"canary", "control"}) {
+      std::map<std::string, double>& c = arms[arm];
+      const double submits = c["accepted"] + c["submit_error"];
+      const double ended = c["delivered"] + c["undelivered"];
+      shown[arm] = {{"submits", submits},
+                    {"submit_error_ratio", submits > 0 ? nlohmann::json(c["submit_error"] / submits) : nlohmann::json(nullptr)},
+                    {"ended", ended},
+                    {"delivery_ratio", ended > 0 ? nlohmann::json(c["delivered"] / ended) : nlohmann::json(nullptr)}};
+    }
+    out.push_back({{"flag", flag}, {"halted", halted[flag]}, {"arms", shown}});
   }
   return out;
 }

@@ -42,8 +42,10 @@ class Sampler {
 
   // {"interval_s", "series": {"t": [unix ms], "accepted", "sent", "delivered", "failed",
   // "expired": [per second]}, "latency": {...}, "failures": [...], "carrier_errors": [...],
-  // "webhooks": {...}, "delivery_ratio": {carrier: ratio}}. The series holds the points
-  // after `since_ms` (0: all), so a poller asks for what it lacks.
+  // "webhooks": {...}, "delivery_ratio": {carrier: ratio}, "canaries": [{"flag", "halted",
+  // "arms": {"canary"|"control": {"submits", "submit_error_ratio", "ended",
+  // "delivery_ratio"}}}]}. The series holds the points after `since_ms` (0: all), so a
+  // poller asks for what it lacks.
   nlohmann::json View(int64_t since_ms) const;
 
  private:
@@ -67,6 +69,9 @@ class Sampler {
   // The webhook backlog (queued in memory, being POSTed) and attempts by outcome.
   nlohmann::json Webhooks() const;
   nlohmann::json DeliveryRatio() const;
+  // Each canary roll-out's arms since start, from deliverer_canary_outcomes_total, and
+  // whether its guard halted it.
+  nlohmann::json Canaries() const;
   void Run();
 
   const metrics::Registry& metrics_;

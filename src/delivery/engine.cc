@@ -29,6 +29,9 @@ Engine::Engine(asio::io_context& io, EngineOptions options, EngineDeps deps)
       own_claims_(deps.claims == nullptr ? std::make_unique<queue::Claims>() : nullptr),
       claims_(deps.claims != nullptr ? *deps.claims : *own_claims_),
       keywords_(options_.extra_opt_out_keywords),
+      canary_halts_(deps.canary_halts),
+      canaries_(io, deps.canary_store, deps.canary_halts, deps.router, deps.canary_observer, deps.metrics,
+                deps.clock),
       random_(static_cast<uint64_t>(deps.clock.NowUnixMillis())),
       retry_timer_(io),
       sweep_timer_(io) {
@@ -187,7 +190,7 @@ void Engine::Dispatch(queue::Delivery delivery) {
   std::uniform_real_distribution<double> uniform(0.0, 1.0);
   const routing::Plan plan = router->Route(
       routing::RouteRequest{record.to, record.to_region, record.segments, uniform(random_), record.id},
-      health);
+      health, canary_halts_);
   if (plan.status == routing::PlanStatus::kNoRoute || plan.status == routing::PlanStatus::kNoCarrier) {
     return Finish(std::move(delivery),
                   Terminal(record, model::Status::kFailed, now_ms, "",
@@ -205,7 +208,8 @@ void Engine::Dispatch(queue::Delivery delivery) {
     Requeue(std::move(delivery), now_ms + options_.no_carrier_retry.count());
     return;
   }
-  SubmitTo(*carrier, std::move(delivery), std::move(record));
+  std::optional<ArmTicket> arm = CanaryWatch::TicketOf(plan, carrier->id());
+  SubmitTo(*carrier, std::move(delivery), std::move(record), std::move(arm));
 }
 
 // After failures, the route's first carrier that has not failed this message; when all
@@ -242,7 +246,8 @@ uint16_t ConcatReferenceOf(std::string_view message_id) {
   return static_cast<uint16_t>(hash ^ (hash >> 16));
 }
 
-void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record) {
+void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record,
+                      std::optional<ArmTicket> arm) {
   const int64_t now_ms = clock_.NowUnixMillis();
   // The producer's body, or its smart-encoded text when ingest chose that: the stored
   // encoding says which (text::OutgoingText), so what goes out has the encoding and the
@@ -285,7 +290,7 @@ void Engine::SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, stor
   submit.validity_s = std::max<int64_t>(1, (record.expires_at_ms - now_ms) / 1000);
   submitting_.insert(record.id);
   auto flight = std::make_shared<InFlight>(
-      InFlight{std::move(delivery), std::move(record), carrier.id(), permit, std::move(numbers)});
+      InFlight{std::move(delivery), std::move(record), carrier.id(), permit, std::move(numbers), std::move(arm)});
   carrier.Submit(std::move(submit), [this, flight](carriers::SubmitReport report) {
     OnSubmitted(flight, std::move(report));
   });

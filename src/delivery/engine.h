@@ -9,6 +9,9 @@
 // thread (docs/architecture.md). Store callbacks arrive on the store's thread and are
 // posted back. The Queue's Notify and Snapshot() may be called from any thread.
 //
+// Canary roll-outs: each outcome counts for its arm and feeds the roll-out's guard, which
+// may halt it (delivery/canary_watch.h); the router is asked with the halts in force.
+//
 // Guarantees: every message taken from the queue ends with exactly one store change that
 // either makes it terminal, marks it sent, or schedules a retry; a message is never
 // submitted after its TTL; a delivery is acked (freeing its destination) only after its
@@ -35,9 +38,13 @@
 #include "queue/claims.h"
 #include "queue/queue.h"
 #include "config/config.h"
+#include "delivery/canary_watch.h"
+#include "routing/canary_events.h"
+#include "routing/canary_halts.h"
 #include "routing/circuit_board.h"
 #include "routing/circuit_events.h"
 #include "routing/router_holder.h"
+#include "store/canary_store.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
 #include "store/inbound_store.h"
@@ -77,9 +84,13 @@ struct EngineDeps {
   store::DeliveryStore& delivery_store;
   store::InboundStore& inbound_store;
   store::ComplianceStore& suppressions;
+  // Where canary halts are kept durably (delivery/canary_watch.h).
+  store::CanaryStore& canary_store;
   queue::Queue& queue;
   routing::RouterHolder& router;
   routing::CircuitBoard& circuits;
+  // The canary halts in force in this process, shared with the API (which resumes).
+  routing::CanaryHalts& canary_halts;
   metrics::Registry& metrics;
   const Clock& clock;
   // Told when a carrier's circuit opens or closes again (the operators' webhook); null:
@@ -87,6 +98,9 @@ struct EngineDeps {
   routing::CircuitObserver* circuit_observer = nullptr;
   // Shared with the API's cancels (queue/claims.h); null: the engine keeps its own.
   queue::Claims* claims = nullptr;
+  // Told when a canary roll-out halts itself or is resumed (the operators' webhook); null:
+  // nobody is.
+  routing::CanaryObserver* canary_observer = nullptr;
 };
 
 // Per carrier, for GET /v1/admin/carriers and the gauges.
@@ -134,7 +148,9 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   void Dispatch(queue::Delivery delivery);
   void NoteFailure(const std::string& message_id, const std::string& carrier);
   carriers::Carrier* PickCarrier(const routing::Plan& plan, const std::string& message_id);
-  void SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record);
+  // `arm`: the canary roll-out's arm the attempt counts for, if any.
+  void SubmitTo(carriers::Carrier& carrier, queue::Delivery delivery, store::DeliveryRecord record,
+                std::optional<ArmTicket> arm);
   void OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::SubmitReport report);
   void RetryLater(const std::shared_ptr<InFlight>& flight, const carriers::SubmitReport& report,
                   std::vector<store::SegmentSubmit> accepted);
@@ -169,7 +185,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
                   double count = 1);
   // Counts a message a receipt moved to `status` (on arrival, or parked and applied when
   // its submit was recorded): every path that ends a message counts it once.
-  void CountReceiptOutcome(const std::string& carrier, model::Status status, int64_t created_at_ms);
+  void CountReceiptOutcome(const std::string& message_id, const std::string& carrier, model::Status status,
+                           int64_t created_at_ms);
   void OnTransition(const std::string& carrier, const std::optional<routing::Transition>& t);
   // The `code` label of deliverer_carrier_errors_total for `code` (docs/operations.md
   // "Metrics": at most kMaxErrorCodeLabels per carrier, then "other").
@@ -212,6 +229,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   std::unique_ptr<queue::Claims> own_claims_;         // when deps.claims is null
   queue::Claims& claims_;
   const compliance::KeywordClassifier keywords_;
+  routing::CanaryHalts& canary_halts_;
+  CanaryWatch canaries_;
 
   std::map<std::string, std::unique_ptr<carriers::Carrier>, std::less<>> carriers_;
   // Message id → the carriers that failed it, oldest first; dropped once it is finished.

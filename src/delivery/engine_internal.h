@@ -13,6 +13,7 @@ struct Engine::InFlight {
   // numbers them by position: a retry of a multipart message hands over only those not
   // accepted before.
   std::vector<int> segments;
+  std::optional<ArmTicket> arm;  // the canary roll-out's arm the attempt counts for
 };
 
 // How soon a delivery found held by a cancel is taken again: the cancel's one commit.

@@ -52,6 +52,11 @@ void Engine::OnSubmitted(const std::shared_ptr<InFlight>& flight, carriers::Subm
     metrics_.Counter("deliverer_segments_sent_total", "Segments accepted by a carrier",
                      {{"carrier", carrier}}).Inc(static_cast<double>(accepted.size()));
   }
+  if (flight->arm && report.kind != Kind::kNotSent) {
+    canaries_.OnSubmitted(*flight->arm, report.kind != Kind::kAccepted);
+    // Remembered now rather than once `sent` is durable: a receipt may come before that.
+    if (report.kind == Kind::kAccepted) canaries_.OnSent(record.id, *flight->arm);
+  }
   switch (report.kind) {
     case Kind::kAccepted: {
       OnTransition(carrier, circuits_.OnSuccess(carrier, flight->permit, now));
@@ -147,7 +152,9 @@ void Engine::RecordThenRequeue(queue::Delivery delivery, store::StatusChange cha
     Post([this, delivery = std::move(delivery), at_ms, carrier, result = std::move(results[0])]() mutable {
       if (!result.ok()) log::WarnFor("delivery", delivery.message_id, "cannot record the attempt");
       // Receipts parked for the segments recorded now may have ended the message.
-      if (result.ok() && result->settled) CountReceiptOutcome(carrier, *result->settled, result->created_at_ms);
+      if (result.ok() && result->settled) {
+        CountReceiptOutcome(delivery.message_id, carrier, *result->settled, result->created_at_ms);
+      }
       Requeue(std::move(delivery), at_ms);
     });
   });
@@ -208,7 +215,9 @@ void Engine::Finish(queue::Delivery delivery, store::StatusChange change) {
         LogOutcome(delivery.message_id, change.status, change.carrier, change.error);
       }
       // Receipts that came before the submit was recorded may have ended it just now.
-      if (result->settled) CountReceiptOutcome(change.carrier, *result->settled, result->created_at_ms);
+      if (result->settled) {
+        CountReceiptOutcome(delivery.message_id, change.carrier, *result->settled, result->created_at_ms);
+      }
       queue_.Ack(delivery);
     });
   });
@@ -234,7 +243,9 @@ void Engine::CountFinal(model::Status status, const std::string& carrier, const 
   }
 }
 
-void Engine::CountReceiptOutcome(const std::string& carrier, model::Status status, int64_t created_at_ms) {
+void Engine::CountReceiptOutcome(const std::string& message_id, const std::string& carrier, model::Status status,
+                                 int64_t created_at_ms) {
+  if (model::IsTerminal(status)) canaries_.OnEnded(message_id, status, /*by_receipt=*/true);
   if (status == model::Status::kDelivered) {
     metrics_.Counter("deliverer_messages_delivered_total", "Messages delivered", {{"carrier", carrier}}).Inc();
     metrics_.Histogram("deliverer_delivery_latency_seconds", "Accept to delivered", {{"carrier", carrier}})
@@ -281,7 +292,7 @@ void Engine::OnReceipt(const std::string& carrier, carriers::CarrierReceipt rece
                          {{"carrier", carrier}}).Inc();
       }
       if (result.kind != store::ReceiptResult::Kind::kApplied) return;
-      CountReceiptOutcome(carrier, result.status, result.created_at_ms);
+      CountReceiptOutcome(result.message_id, carrier, result.status, result.created_at_ms);
       LogOutcome(result.message_id, result.status, carrier, std::nullopt);
     });
   });
@@ -310,15 +321,19 @@ void Engine::ExpireAll(const std::vector<std::string>& ids, model::Status from, 
     change.detail = error.code;
     changes.push_back(std::move(change));
   }
-  delivery_store_.RecordChanges(std::move(changes), [this, ids, error](auto results) {
+  delivery_store_.RecordChanges(std::move(changes), [this, ids, error, from](auto results) {
     std::vector<std::string> expired;
     for (size_t i = 0; i < results.size(); ++i) {
       if (results[i].ok() && results[i]->applied()) expired.push_back(ids[i]);
     }
     if (expired.empty()) return;
-    Post([this, expired = std::move(expired), error] {
+    Post([this, expired = std::move(expired), error, from] {
       CountFinal(model::Status::kExpired, "", "", static_cast<double>(expired.size()));
-      for (const std::string& id : expired) LogOutcome(id, model::Status::kExpired, "", error);
+      for (const std::string& id : expired) {
+        LogOutcome(id, model::Status::kExpired, "", error);
+        // Sent, and no receipt within the wait: not delivered, for the canary's guard too.
+        if (from == model::Status::kSent) canaries_.OnEnded(id, model::Status::kExpired, /*by_receipt=*/false);
+      }
     });
   });
 }
@@ -341,6 +356,8 @@ void Engine::LogOutcome(const std::string& message_id, model::Status status, con
 void Engine::Sweep() {
   if (stopping_) return;
   const int64_t now_ms = clock_.NowUnixMillis();
+  // First: at start-up this loads the halts before the first message is routed.
+  canaries_.Sync();
   SweepParts(now_ms);
   // Sent, and no receipt within the wait: expired / no_receipt (docs/api.md "Statuses").
   if (auto overdue = delivery_store_.ListReceiptOverdue(now_ms, 1000); overdue.ok()) {

@@ -39,7 +39,8 @@ std::vector<Option> PlanBuilder::HealthyOptions(const std::vector<Option>& optio
   return healthy;
 }
 
-void PlanBuilder::AddCandidates(const Selection& selection, const std::vector<Option>& healthy) {
+void PlanBuilder::AddCandidates(const Selection& selection, const std::vector<Option>& healthy,
+                                bool canary) {
   const double segments = std::max(request_.segments, 1);
   // Re-drawn among the healthy carriers only, so a weighted route's traffic spreads over
   // the carriers left in their weight proportions.
@@ -48,18 +49,18 @@ void PlanBuilder::AddCandidates(const Selection& selection, const std::vector<Op
     const Option& option = healthy[position];
     listed_[option.carrier] = true;
     plan_.candidates.push_back(
-        Candidate{carriers_[option.carrier].id, option.price_per_segment * segments});
+        Candidate{carriers_[option.carrier].id, option.price_per_segment * segments, canary});
   }
 }
 
-void PlanBuilder::AddArm(const Selection& selection) {
+void PlanBuilder::AddArm(const Selection& selection, bool canary) {
   const std::vector<Option> options = EligibleOptions(selection);
   if (options.empty()) return;
   const std::vector<size_t> preferred =
       OrderByPolicy(selection.policy, options, request_.segments, request_.random01);
   if (!saw_eligible_) plan_.circuit_fallback = !Healthy(options[preferred.front()].carrier);
   saw_eligible_ = true;
-  AddCandidates(selection, HealthyOptions(options));
+  AddCandidates(selection, HealthyOptions(options), canary);
   for (size_t position : preferred) {
     const size_t carrier = options[position].carrier;
     if (Healthy(carrier)) continue;

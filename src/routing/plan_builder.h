@@ -16,8 +16,9 @@ class PlanBuilder {
 
   // Appends the arm's eligible carriers not listed yet: healthy ones to the candidates in
   // policy order, the others to open_circuits. The first arm that has an eligible carrier
-  // decides Plan::circuit_fallback.
-  void AddArm(const Selection& selection);
+  // decides Plan::circuit_fallback. `canary`: the canary's own selection (its candidates
+  // are marked so).
+  void AddArm(const Selection& selection, bool canary);
 
   Plan& plan() { return plan_; }
   // Sets the status from what was found.
@@ -26,7 +27,7 @@ class PlanBuilder {
  private:
   std::vector<Option> EligibleOptions(const Selection& selection) const;
   std::vector<Option> HealthyOptions(const std::vector<Option>& options);
-  void AddCandidates(const Selection& selection, const std::vector<Option>& healthy);
+  void AddCandidates(const Selection& selection, const std::vector<Option>& healthy, bool canary);
   bool Healthy(size_t carrier);
 
   const std::vector<CarrierProfile>& carriers_;

@@ -50,6 +50,12 @@ const CarrierProfile* FirstOf(const std::vector<CarrierProfile>& carriers,
   return &carriers[options[first].carrier];
 }
 
+// A halted roll-out's percentage reads as 0.
+bool TakesCanaryArm(const RouteRule& rule, std::string_view message_id, const CanaryView& canaries) {
+  return rule.canary && !canaries.Halted(rule.canary->flag) &&
+         TakesCanary(rule.canary->flag, rule.canary->percent, message_id);
+}
+
 }  // namespace
 
 bool CarrierProfile::Serves(std::string_view region) const {
@@ -87,30 +93,46 @@ const CarrierProfile* Router::FindCarrier(std::string_view id) const {
   return nullptr;
 }
 
+const RouteRule* Router::FindRollout(std::string_view flag) const {
+  for (const RouteRule& rule : routes_) {
+    if (rule.canary && rule.canary->flag == flag) return &rule;
+  }
+  return nullptr;
+}
+
 Plan Router::Route(const RouteRequest& request, const HealthView& health) const {
+  return Route(request, health, NoneHalted());
+}
+
+Plan Router::Route(const RouteRequest& request, const HealthView& health,
+                   const CanaryView& canaries) const {
   const std::string region = Upper(request.region);
   const RouteRule* rule = Match(request.e164, region);
   if (rule == nullptr) return Plan{};
   internal::PlanBuilder builder(carriers_, request, region, health);
   builder.plan().route = rule->match;
-  const bool canary =
-      rule->canary && TakesCanary(rule->canary->flag, rule->canary->percent, request.message_id);
-  if (canary) {
+  if (rule->canary) builder.plan().rollout = rule->canary->flag;
+  if (TakesCanaryArm(*rule, request.message_id, canaries)) {
     builder.plan().canary_flag = rule->canary->flag;
     builder.plan().policy = rule->canary->selection.policy;
-    builder.AddArm(rule->canary->selection);
+    builder.AddArm(rule->canary->selection, /*canary=*/true);
   } else {
     builder.plan().policy = rule->selection.policy;
   }
-  builder.AddArm(rule->selection);
+  builder.AddArm(rule->selection, /*canary=*/false);
   return std::move(builder).Finish();
 }
 
 const CarrierProfile* Router::FirstChoice(const RouteRequest& request) const {
+  return FirstChoice(request, NoneHalted());
+}
+
+const CarrierProfile* Router::FirstChoice(const RouteRequest& request,
+                                          const CanaryView& canaries) const {
   const std::string region = Upper(request.region);
   const RouteRule* rule = Match(request.e164, region);
   if (rule == nullptr) return nullptr;
-  if (rule->canary && TakesCanary(rule->canary->flag, rule->canary->percent, request.message_id)) {
+  if (TakesCanaryArm(*rule, request.message_id, canaries)) {
     const CarrierProfile* canary =
         FirstOf(carriers_, rule->canary->selection, region, request.segments);
     if (canary != nullptr) return canary;

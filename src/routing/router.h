@@ -24,7 +24,9 @@
 // Canary: a route may carry a canary (config::CanaryConfig). A message whose stable hash
 // (routing/canary.h: flag + message id) falls under the percentage takes the canary arm: the
 // canary's carriers in its policy's order, then the route's own carriers not already listed,
-// as fallbacks. Other messages take the route's own carriers only.
+// as fallbacks. Other messages take the route's own carriers only (the control arm). A
+// roll-out the CanaryView says is halted (routing/canary_halts.h) has no canary arm: its
+// percentage reads as 0 while the halt lasts.
 //
 // Router is immutable once built and therefore thread-safe; a config reload builds a new
 // one (RouterHolder swaps it in). Plans own their data and outlive the Router.
@@ -36,6 +38,8 @@
 
 #include "common/result.h"
 #include "config/config.h"
+#include "routing/canary_guard.h"
+#include "routing/canary_halts.h"
 #include "routing/health.h"
 #include "routing/policy.h"
 
@@ -64,6 +68,7 @@ struct CanaryRule {
   std::string flag;
   double percent = 0;  // 0 … 100
   Selection selection;
+  GuardOptions guard;
 };
 
 enum class MatchKind : uint8_t { kPrefix, kRegion, kAny };
@@ -87,6 +92,7 @@ struct RouteRequest {
 struct Candidate {
   std::string carrier;  // a carrier id
   double cost = 0;      // price_per_segment × segments
+  bool canary = false;  // one of the canary's own carriers (the message took the canary arm)
 };
 
 enum class PlanStatus : uint8_t {
@@ -104,6 +110,9 @@ struct Plan {
   std::string route;                  // the match of the route used; "" for kNoRoute
   Policy policy = Policy::kFailover;  // of the arm taken
   std::string canary_flag;            // the roll-out when the message took a canary arm, else ""
+  // The route's roll-out, whichever arm the message took (the guard compares the two);
+  // "" when the route has none.
+  std::string rollout;
   // The carrier the policy would have put first was passed over because its circuit is
   // open: the engine logs a warning and counts it.
   bool circuit_fallback = false;
@@ -119,7 +128,10 @@ class Router {
   // that do not fit, repeated matches or carriers; so a Config built in code is checked too.
   static Result<Router> Create(const config::Config& config);
 
-  // The plan for one message. `health` is asked about each eligible carrier once.
+  // The plan for one message. `health` is asked about each eligible carrier once;
+  // `canaries` about the route's roll-out, if it has one.
+  Plan Route(const RouteRequest& request, const HealthView& health, const CanaryView& canaries) const;
+  // No roll-out halted.
   Plan Route(const RouteRequest& request, const HealthView& health) const;
 
   // The route that applies to a destination (precedence above); nullptr when none does.
@@ -131,7 +143,10 @@ class Router {
   // eligible carrier (list order on ties) instead of a draw, so that the answer does not
   // depend on `request.random01`, which is not read. nullptr when no route matches or the
   // route has no eligible carrier. Points into this Router.
+  const CarrierProfile* FirstChoice(const RouteRequest& request, const CanaryView& canaries) const;
   const CarrierProfile* FirstChoice(const RouteRequest& request) const;
+  // The route whose canary has `flag`; nullptr when none has.
+  const RouteRule* FindRollout(std::string_view flag) const;
 
   const std::vector<CarrierProfile>& carriers() const { return carriers_; }
   // Routes in precedence order.

@@ -78,7 +78,20 @@ Result<CanaryRule> CanaryOf(const std::vector<CarrierProfile>& carriers,
   Result<Selection> selection =
       SelectionOf(carriers, canary.policy, canary.carriers, canary.weights, what + " canary");
   if (!selection) return selection.take_error();
-  return CanaryRule{canary.flag, canary.percent, std::move(*selection)};
+  const config::CanaryGuardConfig& g = canary.guard;
+  if (g.min_samples < 1 || !(g.max_submit_error_margin > 0) || !(g.max_delivery_ratio_drop > 0) ||
+      !(g.max_receipt_latency_ratio > 1) || g.window_s < 1) {
+    return Invalid(fmt::format("{}: canary guard needs min_samples ≥ 1, margins above 0, a latency "
+                               "ratio above 1 and a window of at least 1 s",
+                               what));
+  }
+  const GuardOptions guard{g.enabled,
+                           g.min_samples,
+                           g.max_submit_error_margin,
+                           g.max_delivery_ratio_drop,
+                           g.max_receipt_latency_ratio,
+                           g.window_s * 1000};
+  return CanaryRule{canary.flag, canary.percent, std::move(*selection), guard};
 }
 
 Result<RouteRule> RuleOf(const std::vector<CarrierProfile>& carriers,
@@ -128,6 +141,10 @@ Result<Router> Router::Create(const config::Config& config) {
     const bool repeated = std::any_of(router.routes_.begin(), router.routes_.end(),
                                       [&](const RouteRule& r) { return r.match == route.match; });
     if (repeated) return Invalid(fmt::format("route \"{}\" is defined twice", route.match));
+    if (rule->canary && router.FindRollout(rule->canary->flag) != nullptr) {
+      return Invalid(fmt::format("route \"{}\": canary flag \"{}\" is used by another route",
+                                 route.match, rule->canary->flag));
+    }
     router.routes_.push_back(std::move(*rule));
   }
   std::stable_sort(router.routes_.begin(), router.routes_.end(), Precedes);

@@ -66,6 +66,12 @@ int SuppressionsRemove(const std::string& config_path, const SuppressionTarget& 
 // Without --account or --global, every list.
 int SuppressionsList(const std::string& config_path, const SuppressionTarget& target);
 
+// `deliverer canary …` (cli_canary.cc): roll-outs their guard halted. list: one a line:
+// flag, route, halted at, reason, the guard's figures. resume: lifts the halt (audited
+// canary.resume); a running serve follows within a second. Exit 2 when FLAG is not halted.
+int CanaryList(const std::string& config_path);
+int CanaryResume(const std::string& config_path, const std::string& flag);
+
 // `deliverer erase --number +…` (docs/reliability.md S10, docs/security.md): the person's
 // numbers and bodies pseudonymised everywhere in one commit, their opt-outs kept by keyed
 // hash, audited as "erase". Works beside a running serve. Exit 2 for a number not in

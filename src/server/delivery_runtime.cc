@@ -39,8 +39,19 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
                                                          metrics, clock);
   rt->engine_ = std::make_unique<delivery::Engine>(
       rt->io_, delivery::EngineOptions::From(rt->config_),
-      delivery::EngineDeps{store, store, store, *rt->queue_, *rt->router_, *rt->circuits_, metrics, clock,
-                           rt->webhooks_.get(), &rt->claims_});
+      delivery::EngineDeps{.delivery_store = store,
+                           .inbound_store = store,
+                           .suppressions = store,
+                           .canary_store = store,
+                           .queue = *rt->queue_,
+                           .router = *rt->router_,
+                           .circuits = *rt->circuits_,
+                           .canary_halts = rt->canary_halts_,
+                           .metrics = metrics,
+                           .clock = clock,
+                           .circuit_observer = rt->webhooks_.get(),
+                           .claims = &rt->claims_,
+                           .canary_observer = rt->webhooks_.get()});
   std::map<std::string, receipts::CarrierIdMatch> id_match;
   for (const config::CarrierConfig& c : rt->config_.carriers) {
     id_match[c.id] = carriers::IdMatchOf(c);

@@ -16,6 +16,7 @@
 #include "metrics/metrics.h"
 #include "queue/claims.h"
 #include "queue/embedded/embedded_queue.h"
+#include "routing/canary_halts.h"
 #include "routing/circuit_board.h"
 #include "routing/router_holder.h"
 #include "sim/simulator.h"
@@ -38,6 +39,9 @@ class DeliveryRuntime final : public api::DeliveryView {
   delivery::Engine& engine() { return *engine_; }
   // The routes in use (Reload swaps them): the API estimates costs with them too.
   routing::RouterHolder& router() { return *router_; }
+  // The canary roll-outs halted in this process (a reload keeps them): the API lifts one
+  // once its resume is durable.
+  routing::CanaryHalts& canary_halts() { return canary_halts_; }
   // Recovers queued messages, connects the carriers, starts the threads.
   Status Start();
   // SIGTERM: drains in-flight submits within the configured deadline, unbinds, stops.
@@ -65,7 +69,8 @@ class DeliveryRuntime final : public api::DeliveryView {
   queue::Claims claims_;
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;
-  std::unique_ptr<webhooks::Dispatcher> webhooks_;  // the engine's circuit observer
+  routing::CanaryHalts canary_halts_;
+  std::unique_ptr<webhooks::Dispatcher> webhooks_;  // the engine's circuit and canary observer
   std::unique_ptr<delivery::Engine> engine_;
   std::unique_ptr<carriers::http::HttpCallbackSink> callbacks_;
   std::thread thread_;

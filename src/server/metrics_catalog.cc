@@ -36,6 +36,10 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_circuit_fallbacks_total", "Messages routed past an open circuit");
   r.DeclareHistogram("deliverer_submit_latency_seconds", "Accept to carrier accepted");
   r.DeclareHistogram("deliverer_delivery_latency_seconds", "Accept to delivered");
+  r.DeclareCounter("deliverer_canary_outcomes_total", "Canary roll-outs' outcomes by arm");
+  r.DeclareHistogram("deliverer_canary_receipt_latency_seconds", "Carrier accepted to final receipt, by arm");
+  r.DeclareGauge("deliverer_canary_halted", "1 while a canary roll-out is halted by its guard");
+  r.DeclareCounter("deliverer_canary_halts_total", "Canary roll-outs halted by their guard, by measure");
   r.DeclareCounter("deliverer_inbound_messages_total", "Inbound (MO) messages recorded, by keyword action");
   r.DeclareCounter("deliverer_inbound_forwarded_total",
                    "Inbound (MO) messages put in the webhook outbox for their account's inbound_url");

@@ -184,7 +184,8 @@ class Process {
         delivery_(delivery),
         credentials_(io_, store, config.carriers, registry, clock),
         sampler_(registry, clock),
-        api_(api::ApiStores{store, store, store, store, store, store}, validator, registry, clock, MakeApiOptions()),
+        api_(api::ApiStores{store, store, store, store, store, store, store}, validator, registry, clock,
+             MakeApiOptions()),
         http_(io_, api_, registry, api::HttpLimits::From(config.server), tls),
         data_keys_(store, registry, DataKeyJob::Options{.reencrypt = options.role != "api"}),
         retention_(store, config.security, registry, clock),
@@ -249,6 +250,7 @@ class Process {
     o.delivery = delivery_;
     o.callback_sink = delivery_ != nullptr ? &delivery_->callbacks() : &UnrecordedCallbacks();
     o.routes = delivery_ != nullptr ? &delivery_->router() : ApiOnlyRoutes();
+    o.canary_halts = delivery_ != nullptr ? &delivery_->canary_halts() : nullptr;
     return o;
   }
 

@@ -13,10 +13,12 @@
 //   DeliveryStore     store/delivery_store.h    delivery::Engine
 //   InboundStore      store/inbound_store.h     delivery::Engine, api::Api (listing)
 //   OutboxStore       store/outbox_store.h      webhooks::Dispatcher
+//   CanaryStore       store/canary_store.h      delivery::Engine, api::Api, CLI
 //
 // The contract every seam keeps is in store/seam.h; the conformance suite
 // (tests/unit/store/conformance/) checks it, and a new backend must pass it unchanged.
 #include "store/audit_log.h"
+#include "store/canary_store.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
 #include "store/erasure_store.h"
@@ -36,6 +38,7 @@ class Backend : public MessageStore,
                 public MaintenanceStore,
                 public DeliveryStore,
                 public InboundStore,
-                public OutboxStore {};
+                public OutboxStore,
+                public CanaryStore {};
 
 }  // namespace deliverer::store

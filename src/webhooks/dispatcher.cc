@@ -65,14 +65,23 @@ void Dispatcher::Stop() {
   thread_.join();
 }
 
-void Dispatcher::OnCircuitEvent(const routing::CircuitEvent& event) {
+template <class Make>
+void Dispatcher::QueueOps(int64_t at_ms, Make make) {
   if (options_.ops_url.empty()) return;
-  const std::string event_id = NewUuidV7(event.at_ms);
-  std::string body = OpsEventJson(event, event_id);
+  const std::string event_id = NewUuidV7(at_ms);
+  std::string body = make(event_id);
   asio::post(io_, [this, event_id, body = std::move(body)]() mutable {
     if (stopping_) return;
     ops_.push_back(OpsEvent{event_id, std::move(body), 0, 0, false});
   });
+}
+
+void Dispatcher::OnCircuitEvent(const routing::CircuitEvent& event) {
+  QueueOps(event.at_ms, [&](const std::string& event_id) { return OpsEventJson(event, event_id); });
+}
+
+void Dispatcher::OnCanaryEvent(const routing::CanaryEvent& event) {
+  QueueOps(event.at_ms, [&](const std::string& event_id) { return CanaryEventJson(event, event_id); });
 }
 
 void Dispatcher::DeliverOps(OpsEvent& event) {

@@ -21,11 +21,13 @@
 // An exception from a library while an event is delivered fails that attempt only: it
 // is logged, counted (deliverer_unhandled_exceptions_total) and retried like any failure.
 //
-// Operators' events (OnCircuitEvent: circuit changes, to [webhooks] ops_url) go out the same
-// way, signed with the global secret, but are kept in memory only and tried kOpsAttempts
-// times: they are alerts, and the log line and metric of the same event are the record.
+// Operators' events (OnCircuitEvent: circuit changes; OnCanaryEvent: a canary roll-out
+// halted by its guard or resumed; to [webhooks] ops_url) go out the same way, signed with
+// the global secret, but are kept in memory only and tried kOpsAttempts times: they are
+// alerts, and the log line and metric of the same event are the record.
 //
-// Runs on its own thread with its own io_context; Start/Stop/OnCircuitEvent from any thread.
+// Runs on its own thread with its own io_context; Start/Stop/OnCircuitEvent/OnCanaryEvent
+// from any thread.
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -69,7 +71,7 @@ struct DispatcherOptions {
   static DispatcherOptions From(const config::Config& config);
 };
 
-class Dispatcher final : public routing::CircuitObserver {
+class Dispatcher final : public routing::CircuitObserver, public routing::CanaryObserver {
  public:
   Dispatcher(DispatcherOptions options, store::OutboxStore& store, metrics::Registry& metrics,
              const Clock& clock);
@@ -79,8 +81,9 @@ class Dispatcher final : public routing::CircuitObserver {
   // Finishes the POSTs under way (bounded by the timeout), then stops the thread.
   void Stop();
 
-  // routing::CircuitObserver (any thread)
+  // routing::CircuitObserver and routing::CanaryObserver (any thread)
   void OnCircuitEvent(const routing::CircuitEvent& event) override;
+  void OnCanaryEvent(const routing::CanaryEvent& event) override;
   static constexpr int kOpsAttempts = 5;
   static constexpr Millis kAccountSecretTtl{5'000};
 
@@ -100,6 +103,9 @@ class Dispatcher final : public routing::CircuitObserver {
     int64_t next_at_ms = 0;
     bool in_flight = false;
   };
+  // Queues an operators' event body made at `at_ms` by `make(event_id)`.
+  template <class Make>
+  void QueueOps(int64_t at_ms, Make make);
   void Poll();
   void ArmPoll(Millis delay);
   void DeliverOps(OpsEvent& event);

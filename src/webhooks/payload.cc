@@ -51,6 +51,36 @@ std::string PayloadJson(const store::WebhookJob& job) {
   return Dump(body);
 }
 
+namespace {
+
+nlohmann::json FiguresJson(const routing::ArmFigures& f) {
+  return {{"submits", f.submits},
+          {"submit_errors", f.submit_errors},
+          {"submit_error_ratio", f.SubmitErrorRatio()},
+          {"ended", f.finals},
+          {"delivered", f.delivered},
+          {"delivery_ratio", f.DeliveryRatio()},
+          {"receipts_timed", f.latencies},
+          {"mean_receipt_latency_s", f.MeanLatencyS()}};
+}
+
+}  // namespace
+
+std::string CanaryEventJson(const routing::CanaryEvent& event, const std::string& event_id) {
+  nlohmann::json body{{"event_id", event_id},
+                      {"type", event.halted ? "canary.halted" : "canary.resumed"},
+                      {"flag", event.flag},
+                      {"route", event.route},
+                      {"at", FormatRfc3339(event.at_ms)}};
+  if (event.halted) {
+    body["reason"] = event.reason;
+    body["detail"] = event.detail;
+    body["canary"] = FiguresJson(event.canary);
+    body["control"] = FiguresJson(event.control);
+  }
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 std::string OpsEventJson(const routing::CircuitEvent& event, const std::string& event_id) {
   return nlohmann::json{{"event_id", event_id},
                         {"type", event.open ? "circuit.open" : "circuit.closed"},

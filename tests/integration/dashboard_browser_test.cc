@@ -141,5 +141,43 @@ TEST(DashboardTest, BrowserShowsLiveThroughputCarrierAndFailuresOnlyToAnAdmin) {
   EXPECT_EQ(browser.Eval("sessionStorage.getItem('deliverer.adminKey')"), Json());
 }
 
+// "Canary roll-outs": each arm with its own ratios, and the roll-out's state, as a person
+// sees them once the canary's carrier refused enough for its guard to halt it.
+TEST(DashboardTest, BrowserShowsEachCanaryArmWithItsOwnRatios) {
+  SimProcess control;
+  SimProcess canary({"--permanent-rate", "1"});
+  DelivererProcess server(kFastDelivery, SmppCarrierToml("sim-control", control.SmppPort()) +
+                                             SmppCarrierToml("sim-canary", canary.SmppPort()) +
+                                             "\n[[routes]]\ncarriers = [\"sim-control\"]\n"
+                                             "canary = { flag = \"try-new\", percent = 50, carriers = "
+                                             "[\"sim-canary\"], guard = { min_samples = 20 } }\n");
+  const std::string admin = server.CreateKey("ops", "admin");
+  const std::string producer = server.CreateKey("acme", kSendRead);
+  ASSERT_TRUE(WaitFor([&] { return canary.Stats()["binds"] == 1 && control.Stats()["binds"] == 1; },
+                      Millis(30'000)));
+  std::vector<std::string> ids;
+  for (int i = 0; i < 100; ++i) ids.push_back(Send(server, producer, FromDeliverer(kTo, "canary load")));
+  ASSERT_EQ(AwaitTerminal(server, producer, ids).size(), ids.size());
+  Browser browser;
+  browser.Navigate("http://127.0.0.1:" + std::to_string(server.Port()) + "/");
+  SignIn(browser, admin);
+  Json last;
+
+  const auto cells = [](const char* arm) {
+    return std::string("Array.from(document.querySelector('#canaries tr[data-flag=\"try-new\"][data-arm=\"") + arm +
+           "\"]')?.cells ?? []).map(c => c.textContent)";
+  };
+  ASSERT_TRUE(browser.WaitUntil(
+      cells("canary") + "[2] === 'halted' && " + cells("control") + "[6] === '100.0 %'", kSeen, &last))
+      << last << browser.Eval("document.getElementById('canaries').innerText");
+  const Json canary_row = browser.Eval(cells("canary"));
+  const Json control_row = browser.Eval(cells("control"));
+  EXPECT_EQ(canary_row[4], "100.0 %") << canary_row << ": every canary submit refused";
+  EXPECT_EQ(canary_row[6], "–") << canary_row << ": none of the canary's messages was taken";
+  EXPECT_EQ(control_row[2], "halted");
+  EXPECT_EQ(control_row[4], "0.0 %") << control_row;
+  EXPECT_EQ(control_row[6], "100.0 %") << control_row << ": the control's messages were all delivered";
+}
+
 }  // namespace
 }  // namespace deliverer::integration

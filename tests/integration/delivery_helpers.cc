@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 #include <openssl/hmac.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -95,14 +96,20 @@ Json AwaitFinal(const DelivererProcess& server, const std::string& key, const st
   return it == final.end() ? Json() : it->second;
 }
 
-double Metric(const DelivererProcess& server, const std::string& name) {
+double Metric(const DelivererProcess& server, const std::string& name) { return Metric(server, name, {}); }
+
+double Metric(const DelivererProcess& server, const std::string& name, const std::vector<std::string>& labels) {
   const HttpResponse r = server.Get("/metrics");
   EXPECT_TRUE(HasStatus(r, 200));
   double sum = 0;
   std::istringstream lines(r.body);
   for (std::string line; std::getline(lines, line);) {
     if (line.empty() || line[0] == '#' || SampleName(line) != name) continue;
-    sum += std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
+    const std::string series = line.substr(0, line.rfind(' '));
+    const bool matches = std::all_of(labels.begin(), labels.end(), [&](const std::string& label) {
+      return series.find(label) != std::string::npos;
+    });
+    if (matches) sum += std::strtod(line.c_str() + line.rfind(' ') + 1, nullptr);
   }
   return sum;
 }

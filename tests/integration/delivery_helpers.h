@@ -48,6 +48,9 @@ Json AwaitFinal(const DelivererProcess& server, const std::string& key, const st
 // The sum of every series of metric `name` on /metrics (a failure when /metrics does not
 // answer 200).
 double Metric(const DelivererProcess& server, const std::string& name);
+// The same, over the series whose labels include every one of `labels` (as exposed:
+// `arm="canary"`).
+double Metric(const DelivererProcess& server, const std::string& name, const std::vector<std::string>& labels);
 // The JSON log lines of `server` whose correlation_id is `id`, in order.
 std::vector<Json> LogLinesFor(const DelivererProcess& server, const std::string& id);
 // `text` parsed as a JSON object; null when it is not one. Never throws.

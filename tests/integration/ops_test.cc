@@ -31,6 +31,9 @@ constexpr const char* kMetricNames[] = {
     "deliverer_http_request_duration_seconds",
     "deliverer_submit_latency_seconds",
     "deliverer_delivery_latency_seconds",
+    "deliverer_canary_outcomes_total",
+    "deliverer_canary_halted",
+    "deliverer_canary_halts_total",
 };
 
 // The value of the first sample line that starts with `series` (a name plus its labels
@@ -292,6 +295,8 @@ TEST(CliTest, CommandsHaveHelp) {
       {"suppressions", "add", "--help"},
       {"keys", "rotate", "--help"},
       {"config", "check", "--help"},
+      {"canary", "list", "--help"},
+      {"canary", "resume", "--help"},
   };
   for (const auto& command : commands) {
     CommandResult result = RunDeliverer(command);

@@ -34,7 +34,7 @@
   function clearBoard() {
     lastT = 0;
     for (const kind of KINDS) points[kind] = [];
-    for (const id of ['carriers', 'failures', 'readiness']) $(id).replaceChildren();
+    for (const id of ['carriers', 'canaries', 'failures', 'readiness']) $(id).replaceChildren();
     if (chart) chart.update('none');
   }
 
@@ -90,6 +90,7 @@
     renderLatency(data.latency);
     renderReadiness(data.readiness);
     renderCarriers(data.carriers);
+    renderCanaries(data.canaries || []);
     renderFailures(data.failures, data.carrier_errors);
   }
 
@@ -192,6 +193,23 @@
       tr.dataset.carrier = c.id;
       return tr;
     }));
+  }
+
+  // One row per arm; the state is the roll-out's (a halted one sends nothing to its canary).
+  function renderCanaries(canaries) {
+    const rows = [];
+    for (const c of canaries) {
+      for (const arm of ['canary', 'control']) {
+        const a = c.arms[arm];
+        const state = c.halted ? 'halted' : 'running';
+        const tr = row([cell(c.flag, 'canary-flag'), cell(arm), cell(state, state),
+          cell(a.submits), cell(percent(a.submit_error_ratio)), cell(a.ended), cell(percent(a.delivery_ratio))]);
+        tr.dataset.flag = c.flag;
+        tr.dataset.arm = arm;
+        rows.push(tr);
+      }
+    }
+    $('canaries').replaceChildren(...rows);
   }
 
   function renderFailures(failures, carrierErrors) {

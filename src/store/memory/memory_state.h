@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "crypto/cipher.h"
+#include "store/canary_store.h"
 #include "store/delivery_records.h"
 #include "store/memory/memory_store.h"
 #include "store/records.h"
@@ -51,6 +52,7 @@ struct MemoryState {
   std::vector<AuditEntry> audit;
   std::map<std::string, InboundRecord> inbound;
   std::vector<InboundPart> inbound_parts;  // arrival order; one per (key, sequence)
+  std::map<std::string, CanaryHalt> canary_halts;  // by flag
   // Hashes numbers for ErasedNumber with an index key of this store's own, as SQLite's
   // key ring has one; its data key is unused.
   const crypto::Cipher number_hasher{crypto::NewKeyRing(0)};

@@ -1,6 +1,7 @@
 #pragma once
 // An in-memory store backend for tests: the seams the delivery engine and the webhook
-// dispatcher use (messages, suppressions, audit, delivery, inbound, outbox) and erasure,
+// dispatcher use (messages, suppressions, audit, delivery, inbound, outbox, canary halts)
+// and erasure,
 // held in maps under one mutex. Not durable: it forgets everything when destroyed. Key
 // and maintenance seams are SQLite's only (store/backend.h); so are bodies at rest, which
 // this store keeps in clear.
@@ -29,6 +30,7 @@
 
 #include "common/mutex.h"
 #include "store/audit_log.h"
+#include "store/canary_store.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
 #include "store/erasure_store.h"
@@ -46,7 +48,8 @@ class MemoryStore final : public MessageStore,
                           public AuditLog,
                           public DeliveryStore,
                           public InboundStore,
-                          public OutboxStore {
+                          public OutboxStore,
+                          public CanaryStore {
  public:
   MemoryStore();
   ~MemoryStore() override;
@@ -103,6 +106,11 @@ class MemoryStore final : public MessageStore,
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
   Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;
+
+  // CanaryStore (memory_canaries.cc)
+  void HaltCanary(CanaryHalt halt, AuditEntry audit, StatusCallback done) override;
+  void ResumeCanary(std::string flag, AuditEntry audit, StatusCallback done) override;
+  Result<std::vector<CanaryHalt>> ListCanaryHalts() override;
 
  private:
   using State = MemoryState;

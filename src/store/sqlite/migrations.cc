@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 9> kMigrations = {
+constexpr std::array<std::string_view, 10> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -233,6 +233,18 @@ DROP INDEX messages_by_time;
 CREATE INDEX messages_by_time ON messages(created_at);
 ALTER TABLE messages ADD COLUMN match_key TEXT;
 CREATE INDEX messages_by_match_key ON messages(match_key) WHERE match_key IS NOT NULL;
+)sql",
+    // 10: canary roll-outs halted by their guard (docs/configuration.md "The canary's
+    // guard"), one row per flag until an operator resumes it; what the guard saw is kept
+    // with it (`detail`: both arms' figures, no number or body).
+    R"sql(
+CREATE TABLE canary_halts (
+  flag       TEXT PRIMARY KEY,
+  route      TEXT NOT NULL,
+  reason     TEXT NOT NULL,
+  detail     TEXT NOT NULL,
+  halted_at  INTEGER NOT NULL
+) WITHOUT ROWID;
 )sql",
 };
 

@@ -99,6 +99,11 @@ class SqliteStore final : public Backend {
   Result<int64_t> PendingInboundParts() override;
   Result<int64_t> UnmatchedReceipts() override;
 
+  // CanaryStore (sqlite_canaries.cc)
+  void HaltCanary(CanaryHalt halt, AuditEntry audit, StatusCallback done) override;
+  void ResumeCanary(std::string flag, AuditEntry audit, StatusCallback done) override;
+  Result<std::vector<CanaryHalt>> ListCanaryHalts() override;
+
   const std::string& path() const { return path_; }
   const std::string& keyring_path() const { return keyring_path_; }
 

@@ -169,7 +169,7 @@ Harness& TheHarness() {
     AddKey(*h, kSendKey, auth::kScopeSend);
     store::sqlite::SqliteStore& backend = *h->store;
     h->api = std::make_unique<api::Api>(
-        api::ApiStores{backend, backend, backend, backend, backend, backend}, *h->validator, h->registry,
+        api::ApiStores{backend, backend, backend, backend, backend, backend, backend}, *h->validator, h->registry,
         h->clock, Options());
     std::atexit([] { std::filesystem::remove_all(StoreFolder()); });
     return h;

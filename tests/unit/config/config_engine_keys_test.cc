@@ -366,6 +366,77 @@ TEST(ConfigEngineKeysTest, CanaryBadValues) {
             "deliverer.toml:11:10: [[routes]] #1 canary policy = \"weighted\" needs weights");
 }
 
+TEST(ConfigEngineKeysTest, CanaryGuardDefaultsAndKeys) {
+  const Config config = Load(fmt::format(R"toml({}
+[[routes]]
+match = "GB"
+carriers = ["a"]
+canary = {{ flag = "uk", percent = 10, carriers = ["b"] }}
+
+[[routes]]
+match = "*"
+carriers = ["a"]
+[routes.canary]
+flag = "all"
+percent = 50
+carriers = ["c"]
+guard = {{ enabled = false, min_samples = 20, max_submit_error_margin = 0.1, max_delivery_ratio_drop = 0.2, max_receipt_latency_ratio = 3, window_s = 60 }}
+)toml",
+                                         kThreeCarriers));
+  ASSERT_EQ(config.routes.size(), 2u);
+  const CanaryGuardConfig& defaults = config.routes[0].canary->guard;
+  EXPECT_TRUE(defaults.enabled) << "a canary is guarded unless told otherwise";
+  EXPECT_EQ(defaults.min_samples, 200);
+  EXPECT_DOUBLE_EQ(defaults.max_submit_error_margin, 0.05);
+  EXPECT_DOUBLE_EQ(defaults.max_delivery_ratio_drop, 0.05);
+  EXPECT_DOUBLE_EQ(defaults.max_receipt_latency_ratio, 2.0);
+  EXPECT_EQ(defaults.window_s, 300);
+  const CanaryGuardConfig& set = config.routes[1].canary->guard;
+  EXPECT_FALSE(set.enabled);
+  EXPECT_EQ(set.min_samples, 20);
+  EXPECT_DOUBLE_EQ(set.max_submit_error_margin, 0.1);
+  EXPECT_DOUBLE_EQ(set.max_delivery_ratio_drop, 0.2);
+  EXPECT_DOUBLE_EQ(set.max_receipt_latency_ratio, 3);
+  EXPECT_EQ(set.window_s, 60);
+}
+
+TEST(ConfigEngineKeysTest, CanaryGuardBadValues) {
+  const auto guard = [](std::string_view table) {
+    return fmt::format("{}[[routes]]\ncarriers = [\"a\"]\ncanary = {{ flag = \"x\", percent = 1, carriers = "
+                       "[\"b\"], guard = {} }}\n",
+                       kThreeCarriers, table);
+  };
+  EXPECT_EQ(ErrorOf(guard("{ min_samples = 5 }")),
+            "deliverer.toml:9:79: [[routes]] #1 canary guard min_samples must be an integer between 10 "
+            "and 1000000");
+  EXPECT_EQ(ErrorOf(guard("{ max_submit_error_margin = 0 }")),
+            "deliverer.toml:9:91: [[routes]] #1 canary guard max_submit_error_margin must be a number > 0 "
+            "and ≤ 1");
+  EXPECT_EQ(ErrorOf(guard("{ max_delivery_ratio_drop = 1.5 }")),
+            "deliverer.toml:9:91: [[routes]] #1 canary guard max_delivery_ratio_drop must be a number > 0 "
+            "and ≤ 1");
+  EXPECT_EQ(ErrorOf(guard("{ max_receipt_latency_ratio = 1 }")),
+            "deliverer.toml:9:93: [[routes]] #1 canary guard max_receipt_latency_ratio must be a number > 1 "
+            "and ≤ 100");
+  EXPECT_EQ(ErrorOf(guard("{ window_s = 5 }")),
+            "deliverer.toml:9:76: [[routes]] #1 canary guard window_s must be an integer between 10 and "
+            "86400");
+  EXPECT_EQ(ErrorOf(guard("{ enabled = \"yes\" }")),
+            "deliverer.toml:9:75: [[routes]] #1 canary guard enabled must be true or false");
+  EXPECT_EQ(ErrorOf(guard("{ minimum = 5 }")),
+            "deliverer.toml:9:65: unknown key 'minimum' in [[routes]] #1 canary guard");
+  EXPECT_EQ(ErrorOf(guard("1")), "deliverer.toml:9:63: [[routes]] #1 canary guard must be a table");
+}
+
+TEST(ConfigEngineKeysTest, ACanaryFlagNamesOneRoute) {
+  EXPECT_EQ(ErrorOf(fmt::format("{}[[routes]]\nmatch = \"GB\"\ncarriers = [\"a\"]\n"
+                                "canary = {{ flag = \"x\", percent = 1, carriers = [\"b\"] }}\n"
+                                "[[routes]]\nmatch = \"FR\"\ncarriers = [\"a\"]\n"
+                                "canary = {{ flag = \"x\", percent = 1, carriers = [\"c\"] }}\n",
+                                kThreeCarriers)),
+            "deliverer.toml:14:10: [[routes]] #2 canary repeats flag \"x\" of [[routes]] #1");
+}
+
 // ---- [delivery] additions -----------------------------------------------------------
 
 TEST(ConfigEngineKeysTest, DeliveryAdditions) {
@@ -417,7 +488,8 @@ TEST(ConfigEngineKeysTest, DescribeShowsTheNewKeys) {
         "circuit_breaker = { enabled = true, consecutive_failures = 20, failure_ratio = 0.5, "
         "window_s = 10, min_volume = 20, open_s = 5, max_open_s = 60, half_open_probes = 3 }\n",
         "canary = { flag = \"f\", percent = 5, policy = \"failover\", carriers = [\"a\"], "
-        "weights = [] }\n"}) {
+        "weights = [], guard = { enabled = true, min_samples = 200, max_submit_error_margin = 0.05, "
+        "max_delivery_ratio_drop = 0.05, max_receipt_latency_ratio = 2, window_s = 300 } }\n"}) {
     EXPECT_NE(text.find(expected), std::string::npos) << expected << "\nin:\n" << text;
   }
 }

@@ -38,6 +38,36 @@ TEST(SamplerTest, SeriesIsPerSecondFromTheCountersAndFailuresByCode) {
   EXPECT_TRUE(sampler.View(clock.NowUnixMillis())["series"]["t"].empty()) << "nothing after since";
 }
 
+TEST(SamplerTest, CanaryArmsWithTheirOwnRatios) {
+  metrics::Registry registry;
+  FakeClock clock;
+  Sampler sampler(registry, clock);
+  const auto count = [&](const char* arm, const char* outcome, double n) {
+    registry.Counter("deliverer_canary_outcomes_total", "", {{"flag", "f"}, {"arm", arm}, {"outcome", outcome}}).Inc(n);
+  };
+  count("canary", "accepted", 30);
+  count("canary", "submit_error", 10);
+  count("control", "accepted", 50);
+  count("control", "delivered", 45);
+  count("control", "undelivered", 5);
+  registry.Gauge("deliverer_canary_halted", "", {{"flag", "f"}}).Set(1);
+  registry.Gauge("deliverer_canary_halted", "", {{"flag", "idle"}}).Set(0);
+
+  const nlohmann::json canaries = sampler.View(0)["canaries"];
+
+  ASSERT_EQ(canaries.size(), 2u);
+  EXPECT_EQ(canaries[0]["flag"], "f");
+  EXPECT_EQ(canaries[0]["halted"], true);
+  EXPECT_EQ(canaries[0]["arms"]["canary"]["submits"], 40);
+  EXPECT_EQ(canaries[0]["arms"]["canary"]["submit_error_ratio"], 0.25);
+  EXPECT_TRUE(canaries[0]["arms"]["canary"]["delivery_ratio"].is_null()) << "none ended yet";
+  EXPECT_EQ(canaries[0]["arms"]["control"]["submit_error_ratio"], 0.0);
+  EXPECT_EQ(canaries[0]["arms"]["control"]["delivery_ratio"], 0.9);
+  EXPECT_EQ(canaries[1]["flag"], "idle") << "a roll-out without traffic is shown";
+  EXPECT_EQ(canaries[1]["halted"], false);
+  EXPECT_TRUE(canaries[1]["arms"]["canary"]["submit_error_ratio"].is_null());
+}
+
 TEST(SamplerTest, KeepsFifteenMinutes) {
   metrics::Registry registry;
   FakeClock clock;

@@ -47,10 +47,20 @@ void EngineTest::Start(EngineSetup setup) {
   router_ = std::make_unique<routing::RouterHolder>(
       std::make_shared<const routing::Router>(std::move(router).value()));
   circuits_ = std::make_unique<routing::CircuitBoard>(config.carriers);
-  engine_ = std::make_unique<Engine>(
-      io_, options_,
-      EngineDeps{*store_, *store_, *store_, queue_, *router_, *circuits_, metrics_, clock_, &circuit_events_,
-                 &claims_});
+  engine_ = std::make_unique<Engine>(io_, options_,
+                                     EngineDeps{.delivery_store = *store_,
+                                                .inbound_store = *store_,
+                                                .suppressions = *store_,
+                                                .canary_store = *store_,
+                                                .queue = queue_,
+                                                .router = *router_,
+                                                .circuits = *circuits_,
+                                                .canary_halts = canary_halts_,
+                                                .metrics = metrics_,
+                                                .clock = clock_,
+                                                .circuit_observer = &circuit_events_,
+                                                .claims = &claims_,
+                                                .canary_observer = &canary_events_});
   for (const std::string& id : setup.carriers) {
     auto fake = std::make_unique<FakeCarrier>(io_, id);
     carriers_[id] = fake.get();

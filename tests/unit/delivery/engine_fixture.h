@@ -26,6 +26,8 @@
 #include "metrics/metrics.h"
 #include "queue/claims.h"
 #include "queue/embedded/embedded_queue.h"
+#include "routing/canary_events.h"
+#include "routing/canary_halts.h"
 #include "routing/circuit_board.h"
 #include "routing/circuit_events.h"
 #include "routing/router_holder.h"
@@ -66,6 +68,12 @@ struct MessageSpec {
 struct RecordedCircuitEvents final : routing::CircuitObserver {
   void OnCircuitEvent(const routing::CircuitEvent& event) override { events.push_back(event); }
   std::vector<routing::CircuitEvent> events;
+};
+
+// What the engine tells of canary roll-outs, likewise.
+struct RecordedCanaryEvents final : routing::CanaryObserver {
+  void OnCanaryEvent(const routing::CanaryEvent& event) override { events.push_back(event); }
+  std::vector<routing::CanaryEvent> events;
 };
 
 class EngineTest : public ::testing::Test {
@@ -111,8 +119,10 @@ class EngineTest : public ::testing::Test {
   metrics::Registry metrics_;
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;
+  routing::CanaryHalts canary_halts_;
   std::unique_ptr<Engine> engine_;
   RecordedCircuitEvents circuit_events_;
+  RecordedCanaryEvents canary_events_;
 
  private:
   EngineOptions options_;

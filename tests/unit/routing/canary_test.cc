@@ -176,5 +176,108 @@ canary = { flag = "fr", percent = 100, carriers = ["fr-only"] }
   EXPECT_FALSE(plan.circuit_fallback);  // not a circuit's doing
 }
 
+TEST(RouterCanaryTest, PlansNameTheRolloutInBothArmsAndMarkTheCanarysCarriers) {
+  const Router router = RouterFrom(kCanaryConfig);
+  const Plan canary = RouteMessage(router, CanaryMessage());
+  EXPECT_EQ(canary.rollout, "new-uk-route");
+  ASSERT_EQ(canary.candidates.size(), 3u);
+  EXPECT_TRUE(canary.candidates[0].canary);   // new-1
+  EXPECT_TRUE(canary.candidates[1].canary);   // new-2
+  EXPECT_FALSE(canary.candidates[2].canary);  // old, the route's own, as a fallback
+
+  for (int i = 0;; ++i) {
+    if (TakesCanary("new-uk-route", 10, MessageId(i))) continue;
+    const Plan control = RouteMessage(router, MessageId(i));
+    EXPECT_EQ(control.rollout, "new-uk-route");
+    EXPECT_EQ(control.canary_flag, "");
+    EXPECT_FALSE(control.candidates[0].canary);
+    break;
+  }
+  const Plan no_rollout = router.Route(RouteRequest{"+33612345678", "FR", 1, 0, "m"}, AllHealthy());
+  EXPECT_EQ(no_rollout.status, PlanStatus::kNoRoute);
+  EXPECT_EQ(no_rollout.rollout, "");
+}
+
+// What CanaryHalts says: "new-uk-route" halted.
+class UkRouteHalted final : public CanaryView {
+ public:
+  bool Halted(std::string_view flag) const override { return flag == "new-uk-route"; }
+};
+
+TEST(RouterCanaryTest, AHaltedRolloutSendsEveryMessageToTheRoutesOwnCarriers) {
+  const Router router = RouterFrom(kCanaryConfig);
+  for (int i = 0; i < 2000; ++i) {
+    const Plan plan = router.Route(RouteRequest{"+447700900123", "GB", 1, 0.5, MessageId(i)}, AllHealthy(),
+                                   UkRouteHalted());
+    ASSERT_TRUE(plan.ok());
+    EXPECT_EQ(plan.canary_flag, "") << "no canary arm while halted";
+    EXPECT_EQ(plan.rollout, "new-uk-route") << "its messages still count for the control arm";
+    EXPECT_EQ(Ids(plan), Strings{"old"});
+  }
+  const CarrierProfile* first =
+      router.FirstChoice(RouteRequest{"+447700900123", "GB", 1, 0, CanaryMessage()}, UkRouteHalted());
+  ASSERT_NE(first, nullptr);
+  EXPECT_EQ(first->id, "old") << "estimates leave the halted canary out too";
+  EXPECT_EQ(router.FirstChoice(RouteRequest{"+447700900123", "GB", 1, 0, CanaryMessage()})->id, "new-1");
+}
+
+TEST(RouterCanaryTest, HaltsOutliveARouterAndAreLiftedByResume) {
+  CanaryHalts halts;
+  const Router router = RouterFrom(kCanaryConfig);
+  const std::string id = CanaryMessage();
+  halts.Halt("new-uk-route");
+  const Router reloaded = RouterFrom(kCanaryConfig);  // what a SIGHUP builds
+  EXPECT_EQ(reloaded.Route(RouteRequest{"+447700900123", "GB", 1, 0, id}, AllHealthy(), halts).canary_flag, "");
+  halts.Resume("new-uk-route");
+  EXPECT_EQ(reloaded.Route(RouteRequest{"+447700900123", "GB", 1, 0, id}, AllHealthy(), halts).canary_flag,
+            "new-uk-route");
+}
+
+TEST(CanaryHaltsTest, AStoreReadOlderThanAChangeDoesNotUndoIt) {
+  CanaryHalts halts;
+  const uint64_t before = halts.version();
+  halts.Halt("a");  // while the read of the store was under way
+  EXPECT_FALSE(halts.ReplaceIf(before, {}));
+  EXPECT_TRUE(halts.Halted("a"));
+
+  EXPECT_TRUE(halts.ReplaceIf(halts.version(), {"b"}));
+  EXPECT_FALSE(halts.Halted("a"));
+  EXPECT_TRUE(halts.Halted("b"));
+  const uint64_t read = halts.version();
+  halts.Resume("b");
+  EXPECT_FALSE(halts.ReplaceIf(read, {"b"})) << "a resume after the read stands";
+  EXPECT_FALSE(halts.Halted("b"));
+}
+
+TEST(RouterCanaryTest, AFlagNamesOneRouteOnly) {
+  config::Config config = testing::ConfigFrom(kCanaryConfig);
+  config::RouteConfig second = config.routes[0];
+  second.match = "FR";
+  config.routes.push_back(second);
+  const Result<Router> router = Router::Create(config);
+  ASSERT_FALSE(router.ok());
+  EXPECT_EQ(router.error().detail, "route \"FR\": canary flag \"new-uk-route\" is used by another route");
+}
+
+TEST(RouterCanaryTest, TheGuardsOptionsComeFromTheConfig) {
+  const Router router = RouterFrom(R"toml(
+[[carriers]]
+id = "a"
+[[carriers]]
+id = "b"
+[[routes]]
+carriers = ["a"]
+canary = { flag = "f", percent = 5, carriers = ["b"], guard = { min_samples = 50, window_s = 60, max_submit_error_margin = 0.1 } }
+)toml");
+  const RouteRule* rule = router.FindRollout("f");
+  ASSERT_NE(rule, nullptr);
+  EXPECT_EQ(rule->canary->guard.min_samples, 50);
+  EXPECT_EQ(rule->canary->guard.window_ms, 60'000);
+  EXPECT_DOUBLE_EQ(rule->canary->guard.max_submit_error_margin, 0.1);
+  EXPECT_DOUBLE_EQ(rule->canary->guard.max_delivery_ratio_drop, 0.05) << "a default";
+  EXPECT_TRUE(rule->canary->guard.enabled);
+  EXPECT_EQ(router.FindRollout("g"), nullptr);
+}
+
 }  // namespace
 }  // namespace deliverer::routing

@@ -100,6 +100,7 @@ class StoreFixture : public ::testing::Test {
   void BackToVersion(int version) {
     store_.reset();
     static const std::map<int, std::string> kUndo = {
+        {10, "DROP TABLE canary_halts;"},
         {9, "DROP INDEX messages_by_match_key; ALTER TABLE messages DROP COLUMN match_key;"
             "ALTER TABLE messages DROP COLUMN done_detail;"
             "ALTER TABLE audit DROP COLUMN count;"

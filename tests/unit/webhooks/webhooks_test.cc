@@ -96,6 +96,42 @@ TEST(PayloadTest, AnInboundEventHasExactlyTheFieldsOfApiMd) {
                                   {"carrier", "sim-a"}}));
 }
 
+// docs/configuration.md "[webhooks]": what operators get when a canary halts or resumes.
+TEST(PayloadTest, ACanaryHaltCarriesTheReasonAndBothArmsFigures) {
+  routing::CanaryEvent event;
+  event.flag = "new-uk-route";
+  event.route = "GB";
+  event.reason = "submit_errors";
+  event.detail = "submit errors 100.0% of 40 on the canary, 0.0% of 38 on the control (margin 5.0%)";
+  event.canary = routing::ArmFigures{40, 40, 0, 0, 0, 0, 0};
+  event.control = routing::ArmFigures{38, 0, 30, 29, 30, 60, 130};
+  event.at_ms = 1'765'105'991'012;
+
+  const auto body = nlohmann::json::parse(CanaryEventJson(event, "evt-1"));
+
+  EXPECT_EQ(body["event_id"], "evt-1");
+  EXPECT_EQ(body["type"], "canary.halted");
+  EXPECT_EQ(body["flag"], "new-uk-route");
+  EXPECT_EQ(body["route"], "GB");
+  EXPECT_EQ(body["reason"], "submit_errors");
+  EXPECT_EQ(body["detail"], event.detail);
+  EXPECT_EQ(body["at"], "2025-12-07T11:13:11.012Z");
+  EXPECT_EQ(body["canary"]["submits"], 40);
+  EXPECT_EQ(body["canary"]["submit_error_ratio"], 1.0);
+  EXPECT_EQ(body["canary"]["delivery_ratio"], 1.0) << "none ended: nothing undelivered";
+  EXPECT_EQ(body["control"]["submit_errors"], 0);
+  EXPECT_EQ(body["control"]["ended"], 30);
+  EXPECT_EQ(body["control"]["delivered"], 29);
+  EXPECT_EQ(body["control"]["receipts_timed"], 30);
+  EXPECT_DOUBLE_EQ(body["control"]["mean_receipt_latency_s"].get<double>(), 2.0);
+  EXPECT_EQ(body.size(), 9u);
+
+  event.halted = false;
+  const auto resumed = nlohmann::json::parse(CanaryEventJson(event, "evt-2"));
+  EXPECT_EQ(resumed["type"], "canary.resumed");
+  EXPECT_EQ(resumed.size(), 5u) << resumed.dump() << ": event_id, type, flag, route, at";
+}
+
 TEST(PayloadTest, NoErrorIsNull) {
   store::WebhookJob job;
   job.status = model::Status::kSent;

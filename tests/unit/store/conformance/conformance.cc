@@ -14,7 +14,7 @@ class OpenSqlite final : public OpenBackend {
   explicit OpenSqlite(std::unique_ptr<sqlite::SqliteStore> store) : store_(std::move(store)) {}
   Seams seams() override {
     sqlite::SqliteStore& s = *store_;
-    return Seams{&s, &s, &s, &s, &s, &s, &s, &s};
+    return Seams{&s, &s, &s, &s, &s, &s, &s, &s, &s};
   }
 
  private:
@@ -25,7 +25,7 @@ class OpenMemory final : public OpenBackend {
  public:
   Seams seams() override {
     return Seams{&store_, &store_, &store_, &store_, &store_, &store_,
-                 /*maintenance=*/nullptr, &store_};
+                 /*maintenance=*/nullptr, &store_, &store_};
   }
 
  private:
@@ -36,7 +36,8 @@ std::vector<Backend> Backends() {
   return {
       Backend{"sqlite",
               {Concern::kMessages, Concern::kSuppressions, Concern::kAudit, Concern::kDelivery,
-               Concern::kInbound, Concern::kOutbox, Concern::kMaintenance, Concern::kErasure},
+               Concern::kInbound, Concern::kOutbox, Concern::kMaintenance, Concern::kErasure,
+               Concern::kCanaries},
               [](const std::filesystem::path& dir, Clock& clock) -> std::unique_ptr<OpenBackend> {
                 auto store = sqlite::SqliteStore::Open(sqlite::SqliteOptions{dir.string()}, clock);
                 EXPECT_TRUE(store.ok()) << store.error().detail;
@@ -45,7 +46,7 @@ std::vector<Backend> Backends() {
               }},
       Backend{"memory",
               {Concern::kMessages, Concern::kSuppressions, Concern::kAudit, Concern::kDelivery,
-               Concern::kInbound, Concern::kOutbox, Concern::kErasure},
+               Concern::kInbound, Concern::kOutbox, Concern::kErasure, Concern::kCanaries},
               [](const std::filesystem::path&, Clock&) -> std::unique_ptr<OpenBackend> {
                 return std::make_unique<OpenMemory>();
               }},
@@ -174,6 +175,15 @@ Status ConformanceTest::Complete(std::vector<WebhookDone> done_rows) {
 Result<EraseResult> ConformanceTest::Erase(const std::string& number, AuditEntry entry) {
   return Await<Result<EraseResult>>(
       [&](auto done) { erasure().EraseNumber(number, std::move(entry), std::move(done)); });
+}
+
+Status ConformanceTest::HaltCanary(CanaryHalt halt, AuditEntry audit) {
+  return Await<Status>(
+      [&](auto done) { canaries().HaltCanary(std::move(halt), std::move(audit), std::move(done)); });
+}
+
+Status ConformanceTest::ResumeCanary(const std::string& flag, AuditEntry audit) {
+  return Await<Status>([&](auto done) { canaries().ResumeCanary(flag, std::move(audit), std::move(done)); });
 }
 
 MessageRecord ConformanceTest::Record(const std::string& id) {

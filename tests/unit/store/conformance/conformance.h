@@ -3,7 +3,7 @@
 // (store/backend.h). Each file covers one concern; a backend runs the concerns it
 // implements (BackendsWith): SQLite runs all of them, the in-memory store all but
 // maintenance (messages, suppressions and audit, delivery with retries and receipts,
-// inbound, outbox and erasure). A new backend adds one entry to Backends() (conformance.cc).
+// inbound, outbox, erasure and canary halts). A new backend adds one entry to Backends() (conformance.cc).
 //
 // Writes are awaited through their callbacks, as a consumer would; nothing sleeps.
 #include <gtest/gtest.h>
@@ -18,6 +18,7 @@
 
 #include "common/clock.h"
 #include "store/audit_log.h"
+#include "store/canary_store.h"
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
 #include "store/erasure_store.h"
@@ -29,7 +30,7 @@
 namespace deliverer::store::conformance {
 
 enum class Concern {
-  kMessages, kSuppressions, kAudit, kDelivery, kInbound, kOutbox, kMaintenance, kErasure
+  kMessages, kSuppressions, kAudit, kDelivery, kInbound, kOutbox, kMaintenance, kErasure, kCanaries
 };
 
 // The seams of one open backend; null where it does not implement one.
@@ -42,6 +43,7 @@ struct Seams {
   OutboxStore* outbox = nullptr;
   MaintenanceStore* maintenance = nullptr;
   ErasureStore* erasure = nullptr;
+  CanaryStore* canaries = nullptr;
 };
 
 // An open backend, closed when destroyed (its pending writes and callbacks done).
@@ -84,6 +86,7 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   OutboxStore& outbox() { return *seams_.outbox; }
   MaintenanceStore& maintenance() { return *seams_.maintenance; }
   ErasureStore& erasure() { return *seams_.erasure; }
+  CanaryStore& canaries() { return *seams_.canaries; }
 
   // A message from "Deliverer" for acme, created now; callers change what they need.
   NewMessage Message(const std::string& id, const std::string& to = "+447911123456",
@@ -110,6 +113,8 @@ class ConformanceTest : public ::testing::TestWithParam<Backend> {
   Result<InboundPartsHeld> KeepPart(InboundPart part, int64_t max_pending);
   Status Complete(std::vector<WebhookDone> done);
   Result<EraseResult> Erase(const std::string& number, AuditEntry audit = {});
+  Status HaltCanary(CanaryHalt halt, AuditEntry audit = {});
+  Status ResumeCanary(const std::string& flag, AuditEntry audit = {});
 
   MessageRecord Record(const std::string& id);  // with events
   MsgStatus StatusOf(const std::string& id) { return Record(id).status; }
