@@ -232,14 +232,22 @@ void Reporter::Stop() {
   thread_.join();
 }
 
-// Ends the thread: a POST under way is cancelled (and counted failed), and run() returns
-// once the handlers it leaves have run, so none outlives the members it uses.
+// Ends the thread: a POST under way is cancelled (and counted failed), what is still
+// queued is dropped, and run() returns once the handlers left have run, so none outlives
+// the members it uses.
 void Reporter::Finish() {
   finished_ = true;
   flush_deadline_.cancel();
   crash_retry_.cancel();
   if (connection_) connection_->Close();
   work_.reset();
+  size_t unsent = 0;
+  {
+    common::MutexLock lock(mutex_);
+    unsent = queue_.size();
+    queue_.clear();
+  }
+  for (size_t i = 0; i < unsent; ++i) Count(Outcome::kDropped);
 }
 
 void Reporter::Count(Outcome outcome) {

@@ -8,11 +8,11 @@
 // Reporting never slows nor fails the code that reports: Report() scrubs the text
 // (errors/event.h), throttles it (errors/throttle.h) and queues it, at most kQueueCapacity
 // events, dropping beyond. A thread of its own ("errors") POSTs them one at a time, each
-// within Options::timeout. Every event ends counted once in
-// deliverer_error_reports_total{outcome}: `sent` (the receiver answered 2xx), `dropped`
-// (throttled, queue full, stopping, or within a minute of the receiver's 429) or `failed`
-// (refused or unreachable). A failed error event is not sent again; a crash record stays
-// on disk and is tried again every kCrashRetry, and at the next start.
+// within Options::timeout. Every event is counted in deliverer_error_reports_total{outcome}
+// as it ends: `sent` (the receiver answered 2xx), `dropped` (throttled, queue full,
+// stopping, or within a minute of the receiver's 429) or `failed` (refused or
+// unreachable). A failed error event is not sent again; a crash record stays on disk and
+// is tried again (and counted again) every kCrashRetry, and at the next start.
 //
 //   errors::Reporter reporter(options, registry, clock);
 //   reporter.Start();  // becomes the error sink, queues the last run's crash records

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <sstream>
@@ -197,6 +198,35 @@ TEST_F(ReporterTest, AFileThatIsNoCrashRecordIsDeletedUnsent) {
   reporter.Stop();
   EXPECT_TRUE(Requests().empty());
   EXPECT_FALSE(std::filesystem::exists(record));
+}
+
+// A receiver that takes the connection and never answers holds up neither the code that
+// reports nor the shutdown for longer than kFlushTime; what could not go out is counted.
+TEST_F(ReporterTest, AReceiverThatNeverAnswersDelaysStopByTheFlushTimeAtMost) {
+  asio::ip::tcp::acceptor silent(server_io_, {asio::ip::make_address("127.0.0.1"), 0});
+  std::vector<std::shared_ptr<asio::ip::tcp::socket>> held;
+  silent.async_accept([&](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+    if (!ec) held.push_back(std::make_shared<asio::ip::tcp::socket>(std::move(socket)));
+  });
+  Reporter::Options options = Options();
+  options.dsn.envelope_url.port = std::to_string(silent.local_endpoint().port());
+  Reporter reporter(std::move(options), registry_, clock_);
+  reporter.Start();
+  const auto reported = std::chrono::steady_clock::now();
+  for (int i = 0; i < 3; ++i) Throw("http", "error " + std::to_string(i));
+  EXPECT_LT(std::chrono::steady_clock::now() - reported, std::chrono::milliseconds(100));
+  const auto stopping = std::chrono::steady_clock::now();
+  reporter.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, Reporter::kFlushTime + std::chrono::seconds(1));
+  EXPECT_EQ(Count("failed"), 1);   // the POST under way, cancelled
+  EXPECT_EQ(Count("dropped"), 2);  // still queued
+  std::promise<void> closed;
+  asio::post(server_io_, [&] {
+    held.clear();
+    silent.close();
+    closed.set_value();
+  });
+  closed.get_future().wait();
 }
 
 TEST_F(ReporterTest, AfterStopNothingIsReported) {
