@@ -38,6 +38,7 @@ constexpr Section kSections[] = {
     {"circuit_breaker",
      [](TableReader& r, Config& c) { internal::ReadCircuitBreaker(r, c.circuit_breaker); }},
     {"billing", [](TableReader& r, Config& c) { internal::ReadBilling(r, c.billing); }},
+    {"errors", [](TableReader& r, Config& c) { internal::ReadErrors(r, c.errors); }},
 };
 
 void ReadSection(TableReader& top, const Section& section, Config& config) {

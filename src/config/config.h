@@ -5,7 +5,7 @@
 // Secrets may come from the file, from `<key>_file` (a path, relative to the working
 // directory; its content less one trailing newline) or `<key>_env` (a variable); at most
 // one of the three. Secrets: [storage] url, [queue] url, [webhooks] signing_secret and the
-// carriers' password, token and dlr_token. Fields below hold the resolved values.
+// carriers' password, token and dlr_token, [errors] sentry_dsn. Fields below hold the resolved values.
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -135,6 +135,13 @@ struct AccountConfig {
 // and that estimates and costs are labelled with.
 struct BillingConfig {
   std::string currency = "EUR";           // three upper-case letters (ISO 4217)
+};
+
+// [errors] (docs/operations.md "Error reporting"): where unexpected internal errors and
+// crashes are reported. Nothing is reported while sentry_dsn is "".
+struct ErrorsConfig {
+  std::string sentry_dsn;                 // a Sentry DSN (errors/dsn.h), checked; a secret
+  std::string environment;                // the events' environment ("production"); "" = none
 };
 
 // [[numbers]] (docs/configuration.md "[[numbers]]", docs/api.md "Inbound messages to
@@ -301,6 +308,7 @@ struct Config {
   LoggingConfig logging;
   CircuitBreakerConfig circuit_breaker;   // defaults for every carrier
   BillingConfig billing;
+  ErrorsConfig errors;
   std::vector<CarrierConfig> carriers;
   std::vector<RouteConfig> routes;
   std::vector<NumberConfig> numbers;  // [[numbers]], numbers unique

@@ -290,6 +290,9 @@ std::string Describe(const Config& config) {
   DescribeBreakerKeys(config.circuit_breaker, out);
   out += "\n[billing]\n";
   Line(out, "currency", Quote(config.billing.currency));
+  out += "\n[errors]\n";
+  Line(out, "sentry_dsn", SecretState(config.errors.sentry_dsn));
+  Line(out, "environment", Quote(config.errors.environment));
   if (config.carriers.empty()) out += "\n# no [[carriers]]\n";
   for (const CarrierConfig& carrier : config.carriers) DescribeCarrier(carrier, out);
   if (config.routes.empty()) out += "\n# no [[routes]]\n";

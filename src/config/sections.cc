@@ -6,6 +6,8 @@
 
 #include <charconv>
 
+#include "errors/dsn.h"
+#include "errors/event.h"
 #include "model/price.h"
 
 namespace deliverer::config::internal {
@@ -194,6 +196,32 @@ void ReadBilling(TableReader& reader, BillingConfig& out) {
     return;
   }
   out.currency = *code;
+}
+
+// The DSN is checked here, so that `config check` refuses one serve could not use; the
+// message says what is wrong, never the DSN, which holds a key.
+void ReadErrors(TableReader& reader, ErrorsConfig& out) {
+  std::string dsn;
+  if (reader.Secret("sentry_dsn", dsn) && !dsn.empty()) {
+    if (auto parsed = errors::ParseDsn(dsn); parsed.ok()) {
+      out.sentry_dsn = std::move(dsn);
+    } else {
+      const toml::table& table = reader.table();
+      const toml::node* given = table.get("sentry_dsn");
+      if (given == nullptr) given = table.get("sentry_dsn_file");
+      if (given == nullptr) given = table.get("sentry_dsn_env");
+      reader.Fail(*given, "sentry_dsn",
+                  fmt::format("a Sentry DSN such as \"https://PUBLIC_KEY@o0.ingest.sentry.io/PROJECT_ID\", "
+                              "but {}", parsed.error().detail));
+    }
+  }
+  std::string environment;
+  if (reader.String("environment", environment) && errors::TagValue(environment) != environment) {
+    reader.Fail(*reader.table().get("environment"), "environment",
+                "at most 64 letters, digits, '-', '_', '.' or '@'");
+    return;
+  }
+  out.environment = std::move(environment);
 }
 
 }  // namespace deliverer::config::internal

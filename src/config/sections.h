@@ -26,6 +26,7 @@ void ReadContent(TableReader& reader, ContentConfig& out);
 void ReadWebhooks(TableReader& reader, WebhooksConfig& out);
 void ReadLogging(TableReader& reader, LoggingConfig& out);
 void ReadBilling(TableReader& reader, BillingConfig& out);
+void ReadErrors(TableReader& reader, ErrorsConfig& out);
 // [compliance] with its [compliance.accounts.<account>] tables (compliance.cc).
 void ReadCompliance(TableReader& reader, ComplianceConfig& out);
 // The [accounts] table: one [accounts.<account>] table per account (accounts.cc).

@@ -32,6 +32,7 @@ void DeclareMetrics(metrics::Registry& r) {
                    "Requests answered 429 because their source address failed authentication too often");
   r.DeclareCounter("deliverer_unhandled_exceptions_total",
                    "Exceptions caught at a connection, exchange or thread boundary");
+  r.DeclareCounter("deliverer_error_reports_total", "Internal error and crash reports to Sentry, by outcome");
   r.DeclareCounter("deliverer_carrier_callbacks_refused_total", "Carrier callbacks refused (401)");
   r.DeclareCounter("deliverer_circuit_fallbacks_total", "Messages routed past an open circuit");
   r.DeclareHistogram("deliverer_submit_latency_seconds", "Accept to carrier accepted");

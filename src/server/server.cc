@@ -22,6 +22,8 @@
 #include "common/thread_name.h"
 #include "common/unhandled.h"
 #include "dashboard/sampler.h"
+#include "errors/crash.h"
+#include "errors/reporter.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
 #include "server/data_key_job.h"
@@ -306,6 +308,23 @@ class Process {
   asio::signal_set reload_signal_{io_, SIGHUP};
 };
 
+// [errors] sentry_dsn set: unexpected internal errors and crashes go to Sentry
+// (docs/operations.md "Error reporting"); null otherwise. Crash records are written to,
+// and the previous run's read from, the data folder.
+std::unique_ptr<errors::Reporter> StartErrorReporting(const config::Config& config, metrics::Registry& registry,
+                                                      Clock& clock) {
+  if (config.errors.sentry_dsn.empty()) return nullptr;
+  auto dsn = errors::ParseDsn(config.errors.sentry_dsn);
+  if (!dsn.ok()) return nullptr;  // config loading refused it already
+  errors::Reporter::Options options{.dsn = std::move(*dsn)};
+  options.environment = config.errors.environment;
+  options.crash_directory = config.storage.path;
+  auto reporter = std::make_unique<errors::Reporter>(std::move(options), registry, clock);
+  reporter->Start();
+  errors::InstallCrashHandler(config.storage.path, errors::Release(), clock.NowUnixMillis());
+  return reporter;
+}
+
 void CountUnhandledIn(metrics::Registry& registry) {
   SetUnhandledCounter([&registry](std::string_view component) {
     registry.Counter("deliverer_unhandled_exceptions_total",
@@ -329,6 +348,12 @@ int Serve(const ServeOptions& options) {
   std::signal(SIGXFSZ, SIG_IGN);
 
   SystemClock clock;
+  // Before the store, so that a damaged database is reported too; it outlives every
+  // thread that may report.
+  metrics::Registry registry;
+  DeclareMetrics(registry);
+  CountUnhandledIn(registry);
+  const std::unique_ptr<errors::Reporter> reporter = StartErrorReporting(config, registry, clock);
   auto store = OpenStore(config, clock);
   if (!store.ok()) {
     std::cerr << store.error().detail << "\n";
@@ -340,9 +365,6 @@ int Serve(const ServeOptions& options) {
     std::cerr << validator.error().detail << "\n";
     return kExitUsage;
   }
-  metrics::Registry registry;
-  DeclareMetrics(registry);
-  CountUnhandledIn(registry);
   RaiseDescriptorLimit(static_cast<size_t>(config.server.max_connections));
   std::unique_ptr<DeliveryRuntime> delivery;
   if (options.role != "api") {

@@ -265,7 +265,8 @@ void Dispatcher::Deliver(store::WebhookJob job) {
   };
   // A throw is a failed attempt: recorded, so the slot frees and the event is retried.
   asio::co_spawn(io_, std::move(run),
-                 LogUnhandled("webhooks", [this, shared] { Done(*shared, false, "internal error"); }));
+                 LogUnhandled("webhooks", [this, shared] { Done(*shared, false, "internal error"); },
+                              shared->message_id));
 }
 
 void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::string& why) {

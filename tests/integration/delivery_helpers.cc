@@ -154,10 +154,11 @@ bool SignatureMatches(const std::string& header, const std::string& secret, cons
 std::string WebhookCall::EventId() const { return StringField(ParseObject(body), "event_id"); }
 
 WebhookReceiver::WebhookReceiver(int failures) : failures_(failures) {
-  server_.Post("/hook", [this](const httplib::Request& req, httplib::Response& res) {
+  server_.Post("/.*", [this](const httplib::Request& req, httplib::Response& res) {
     std::lock_guard lock(mutex_);
     res.status = static_cast<int>(calls_.size()) < failures_ ? 500 : 200;
-    calls_.push_back(WebhookCall{req.body, req.get_header_value("Deliverer-Signature"), res.status});
+    calls_.push_back(
+        WebhookCall{req.body, req.get_header_value("Deliverer-Signature"), res.status, req.path, req.headers});
   });
   port_ = server_.bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_.listen_after_bind(); });

@@ -69,13 +69,16 @@ struct WebhookCall {
   std::string body;
   std::string signature;  // Deliverer-Signature
   int answered = 0;       // the HTTP status the receiver gave
+  std::string path;       // "/hook", or whichever path it came to
+  httplib::Headers headers;
   // The body's event_id, "" when the body is not a JSON object with one.
   std::string EventId() const;
 };
 
-// An HTTP receiver on loopback (producer webhooks, the operators' webhook) that fails its
-// first `failures` calls with 500 and answers the rest 200. It keeps every call, repeats
-// included, so tests can count deliveries per event.
+// An HTTP receiver on loopback (producer webhooks, the operators' webhook, error reports)
+// that fails its first `failures` calls with 500 and answers the rest 200. It takes POSTs
+// to any path and keeps every call, repeats included, so tests can count deliveries per
+// event.
 class WebhookReceiver {
  public:
   explicit WebhookReceiver(int failures = 0);
@@ -84,6 +87,7 @@ class WebhookReceiver {
   WebhookReceiver& operator=(const WebhookReceiver&) = delete;
 
   std::string Url() const { return "http://127.0.0.1:" + std::to_string(port_) + "/hook"; }
+  int Port() const { return port_; }
   // Every call so far, in arrival order.
   std::vector<WebhookCall> Calls();
   // The calls answered 200.

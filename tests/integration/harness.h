@@ -191,6 +191,10 @@ class DelivererProcess {
   // SIGTERM, then wait up to `grace` for the exit (SIGKILL after it). Returns the exit
   // code, or -1 when it died of a signal or had to be killed.
   int Terminate(std::chrono::seconds grace = std::chrono::seconds(30));
+  // Sends `signal` (one that ends the process, e.g. SIGSEGV) and waits up to `grace` for
+  // the end, which is then expected: no failure is recorded. Returns the signal the process
+  // died of; -1 when it exited instead or had to be killed after `grace`.
+  int KillWith(int signal, std::chrono::seconds grace = std::chrono::seconds(30));
   // Starts the process again on the same config and data directory (terminating it first
   // when it still runs); Port() then holds the new port.
   void Restart();

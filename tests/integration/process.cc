@@ -373,6 +373,23 @@ int DelivererProcess::Terminate(std::chrono::seconds grace) {
   return code;
 }
 
+int DelivererProcess::KillWith(int signal, std::chrono::seconds grace) {
+  if (pid_ <= 0 || ReapIfEnded()) return -1;
+  kill(pid_, signal);
+  auto ended = std::async(std::launch::async, [pid = pid_] { return WaitPid(pid); });
+  int died_of = -1;
+  if (ended.wait_for(grace) == std::future_status::ready) {
+    const int status = ended.get();
+    if (WIFSIGNALED(status)) died_of = WTERMSIG(status);
+  } else {
+    kill(pid_, SIGKILL);
+    ended.get();
+  }
+  pid_ = -1;
+  StopReader();
+  return died_of;
+}
+
 void DelivererProcess::Restart() {
   if (Running()) Terminate();
   StopReader();

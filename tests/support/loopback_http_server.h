@@ -1,7 +1,8 @@
 #pragma once
 // A small HTTP/1.1 server on 127.0.0.1 for client tests: answers each request with
 // `reply(request_count, body)` (or hangs up when it returns nullopt) and counts the
-// connections it accepted; over TLS when given a server context. Runs on the caller's
+// connections it accepted; over TLS when given a server context. `on_request`, when set,
+// sees each whole request (target, headers) before it is answered. Runs on the caller's
 // io_context; single-threaded.
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
@@ -43,6 +44,7 @@ class LoopbackServer {
   // Closes the connection after each answer although it said keep-alive, as a receiver
   // whose idle timeout has just run out does.
   bool hang_up_after_reply = false;
+  std::function<void(const http::request<http::string_body>&)> on_request;
 
  private:
   asio::awaitable<void> Accept() {
@@ -73,6 +75,7 @@ class LoopbackServer {
       http::request<http::string_body> req;
       co_await http::async_read(socket, buffer, req, asio::redirect_error(asio::use_awaitable, ec));
       if (ec) co_return;
+      if (on_request) on_request(req);
       auto res = reply_(++requests, req.body());
       if (!res) co_return;  // hang up without answering
       res->prepare_payload();

@@ -154,7 +154,7 @@ asio::awaitable<void> HttpCarrier::Work(Worker& worker) {
       report = co_await Send(worker, item.submit);
     } catch (...) {
       // The request may have gone out: unknown, like a lost answer.
-      ReportUnhandled("carrier", std::current_exception());
+      ReportUnhandled("carrier", std::current_exception(), item.submit.message_id);
       worker.connection->Close();
       report = SubmitReport{.kind = SubmitReport::Kind::kUnknown, .detail = "internal error"};
     }

@@ -5,6 +5,8 @@
 #include <cerrno>
 #include <system_error>
 
+#include "common/unhandled.h"
+
 namespace deliverer::store::sqlite {
 namespace {
 
@@ -21,6 +23,35 @@ std::string Describe(sqlite3* db, int os_errno) {
   }
   return message;
 }
+
+// Answers that no fault of the disk, the memory or the load explains: SQL that does not
+// fit the schema (a bug, or a database changed behind the gateway's back), a misuse of the
+// library, a damaged file. They go to the error sink (common/unhandled.h, docs/operations.md
+// "Error reporting"); faults (I/O, a full disk, busy, read-only) do not: /readyz, the
+// metrics and the logs show those.
+bool IsDefect(int code) {
+  switch (code & 0xff) {
+    case SQLITE_ERROR:
+    case SQLITE_INTERNAL:
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB:
+    case SQLITE_MISUSE:
+    case SQLITE_RANGE:
+    case SQLITE_MISMATCH:
+    case SQLITE_FORMAT:
+      return true;
+    default:
+      return false;
+  }
+}
+
+void ReportIfDefect(int code, const std::string& message) {
+  if (IsDefect(code)) ReportInternalError({"storage", "sqlite", message, ""});
+}
+
+// A ROLLBACK (or RELEASE) after a failure may find the transaction already ended by
+// SQLite itself (it does so on some I/O errors): its error is no defect.
+bool EndsTransaction(std::string_view sql) { return sql.starts_with("ROLLBACK") || sql.starts_with("RELEASE"); }
 
 }  // namespace
 
@@ -55,8 +86,10 @@ Result<bool> Statement::Step() {
   if (rc == SQLITE_DONE) return false;
   const int os_errno = errno;
   sqlite3* db = sqlite3_db_handle(stmt_);
-  return Error::Of(rc == SQLITE_CONSTRAINT ? "constraint" : "storage_error",
-                   fmt::format("sqlite: {}", Describe(db, os_errno)));
+  Error error = Error::Of(rc == SQLITE_CONSTRAINT ? "constraint" : "storage_error",
+                          fmt::format("sqlite: {}", Describe(db, os_errno)));
+  if (!EndsTransaction(sqlite3_sql(stmt_))) ReportIfDefect(rc, error.detail);
+  return error;
 }
 
 Status Statement::Run() {
@@ -153,9 +186,10 @@ Status Connection::Exec(std::string_view sql) {
   }
   char* message = nullptr;
   const std::string text(sql);
-  if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
+  if (const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message); rc != SQLITE_OK) {
     Error error = Error::Of("storage_error", fmt::format("sqlite: {}", message ? message : "?"));
     sqlite3_free(message);
+    if (!EndsTransaction(sql)) ReportIfDefect(rc, error.detail);
     return error;
   }
   return Status::Ok();
@@ -178,7 +212,9 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
 
 Error Connection::LastError(std::string_view what) const {
   const int os_errno = errno;
-  return Error::Of("storage_error", fmt::format("sqlite {}: {}", what, Describe(db_, os_errno)));
+  Error error = Error::Of("storage_error", fmt::format("sqlite {}: {}", what, Describe(db_, os_errno)));
+  ReportIfDefect(sqlite3_errcode(db_), error.detail);
+  return error;
 }
 
 }  // namespace deliverer::store::sqlite

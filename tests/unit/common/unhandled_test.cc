@@ -60,5 +60,27 @@ TEST_F(UnhandledTest, AHandlerThatThrowsLeavesTheLoopRunning) {
   EXPECT_EQ(counted_, (std::vector<std::string>{"delivery", "delivery"}));
 }
 
+// What the error sink gets (common/unhandled.h): the exception's type and text as caught,
+// and the message it concerns; an error found as a value reaches it uncounted.
+TEST_F(UnhandledTest, TheSinkGetsTypeTextAndCorrelation) {
+  std::vector<std::string> sunk;
+  SetErrorSink([&](const ErrorReport& e) {
+    sunk.push_back(std::string(e.component) + "|" + std::string(e.type) + "|" + std::string(e.message) + "|" +
+                   std::string(e.correlation_id));
+  });
+  asio::io_context io;
+  asio::co_spawn(
+      io, []() -> asio::awaitable<void> { throw std::length_error("field value too large"); },
+      LogUnhandled("webhooks", nullptr, "0190a3b4-5678-7abc-8def-0123456789ab"));
+  io.run();
+  ReportInternalError({"storage", "sqlite", "sqlite: database disk image is malformed", ""});
+  SetErrorSink(nullptr);
+  ReportInternalError({"storage", "sqlite", "after the sink is unset", ""});
+  EXPECT_EQ(sunk, (std::vector<std::string>{
+                      "webhooks|std::length_error|field value too large|0190a3b4-5678-7abc-8def-0123456789ab",
+                      "storage|sqlite|sqlite: database disk image is malformed|"}));
+  EXPECT_EQ(counted_, std::vector<std::string>{"webhooks"});
+}
+
 }  // namespace
 }  // namespace deliverer
