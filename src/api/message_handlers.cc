@@ -230,6 +230,15 @@ awaitable<Response> Api::GetMessage(Context& ctx) {
   co_return JsonResponse(200, Dump(MessageJson(**found, /*with_events=*/true)));
 }
 
+namespace {
+
+Error NotCancelable(model::Status status) {
+  return Error::Of("conflict", fmt::format("the message is {}: only a scheduled or queued message can be canceled",
+                                           model::ToString(status)));
+}
+
+}  // namespace
+
 // The check, the claim and the commit in this order: another account's message answers
 // exactly like an unknown id, whether or not it is being submitted.
 awaitable<Response> Api::CancelMessage(Context& ctx) {
@@ -240,6 +249,10 @@ awaitable<Response> Api::CancelMessage(Context& ctx) {
     co_return Reject(Error::Of("not_found", "no message with that id"));
   }
   if (options_.claims != nullptr && !options_.claims->ClaimForCancel(id)) {
+    // A carrier has it. Its receipt may already have ended it while the delivery side
+    // still holds the claim: the status read above then says so.
+    const model::Status status = (*found)->status;
+    if (!model::IsCancelable(status)) co_return Reject(NotCancelable(status));
     co_return Reject(Error::Of("conflict", "the message is sending: a carrier has it already"));
   }
   Result<store::CancelResult> result = co_await Cancel(ctx, id);
@@ -249,9 +262,7 @@ awaitable<Response> Api::CancelMessage(Context& ctx) {
     case store::CancelOutcome::kNotFound:
       co_return Reject(Error::Of("not_found", "no message with that id"));
     case store::CancelOutcome::kNotCancelable:
-      co_return Reject(Error::Of("conflict", fmt::format("the message is {}: only a scheduled or queued "
-                                                         "message can be canceled",
-                                                         model::ToString(result->record.status))));
+      co_return Reject(NotCancelable(result->record.status));
     case store::CancelOutcome::kCanceled:
       break;
   }
