@@ -321,7 +321,7 @@ std::optional<double> Api::OldestQueuedAgeSeconds() const {
 }
 
 Response Api::Metrics() {
-  metrics_.Gauge("deliverer_queue_depth", "Messages accepted and not yet terminal")
+  metrics_.Gauge("deliverer_queue_depth", "Messages waiting for a carrier (queued or being submitted)")
       .Set(static_cast<double>(stores_.messages.PendingCount()));
   // Only a process that delivers has a queue; --role api leaves the family empty.
   if (const std::optional<double> age = OldestQueuedAgeSeconds()) {

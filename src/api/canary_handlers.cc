@@ -1,5 +1,8 @@
 // Canary roll-outs for operators (docs/api.md "Canary roll-outs"): which are configured,
 // which their guard halted and why, and the resume that lifts a halt.
+#include <algorithm>
+#include <string_view>
+
 #include "api/api.h"
 #include "api/request_helpers.h"
 #include "api/views.h"
@@ -66,8 +69,24 @@ awaitable<Response> Api::ListCanaries(Context& ctx) {
   co_return JsonResponse(200, Dump({{"data", data}}));
 }
 
+namespace {
+
+constexpr size_t kMaxFlagBytes = 128;
+
+bool PlausibleFlag(std::string_view flag) {
+  return !flag.empty() && flag.size() <= kMaxFlagBytes &&
+         std::none_of(flag.begin(), flag.end(), [](char c) { return c == '/' || static_cast<unsigned char>(c) < 0x20; });
+}
+
+}  // namespace
+
 awaitable<Response> Api::ResumeCanary(Context& ctx) {
   const std::string flag = ctx.path_param;
+  // A flag is an id of the configuration's: one with a percent-decoded slash, a control
+  // byte or hundreds of bytes is no halted roll-out, answered without a write.
+  if (!PlausibleFlag(flag)) {
+    co_return Reject(Error::Of("not_found", "no halted canary roll-out has that flag"));
+  }
   const int64_t now = clock_.NowUnixMillis();
   store::AuditEntry audit{0, now, ctx.caller.key_id, ctx.caller.account, ctx.caller.source_ip,
                           "canary.resume", flag, ctx.caller.request_id};

@@ -10,6 +10,7 @@
 #include "auth/api_key.h"
 #include "common/ids.h"
 #include "common/time_format.h"
+#include "model/lifecycle.h"
 
 namespace deliverer::api {
 

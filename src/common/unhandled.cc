@@ -72,7 +72,14 @@ void SetUnhandledCounter(std::function<void(std::string_view component)> count) 
 
 void SetErrorSink(std::function<void(const ErrorReport&)> sink) { Sink().Set(std::move(sink)); }
 
-void ReportInternalError(const ErrorReport& error) { Sink().Call(error); }
+// Reached from catch blocks and from storage errors on the message path: whatever the sink
+// does (it allocates), the caller goes on.
+void ReportInternalError(const ErrorReport& error) noexcept {
+  try {
+    Sink().Call(error);
+  } catch (...) {  // NOLINT(bugprone-empty-catch): a report lost is counted nowhere, by design
+  }
+}
 
 void ReportUnhandled(std::string_view component, std::exception_ptr error, std::string_view correlation_id) {
   if (!error) return;

@@ -37,7 +37,7 @@ void ReportUnhandled(std::string_view component, std::exception_ptr error,
                      std::string_view correlation_id = {});
 
 // Hands `error` to the sink only: the caller's own error path logs it.
-void ReportInternalError(const ErrorReport& error);
+void ReportInternalError(const ErrorReport& error) noexcept;
 
 // Where ReportUnhandled counts; set once at start-up (before any thread reports), e.g. to
 // a metric. Unset, it only logs.

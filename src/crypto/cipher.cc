@@ -117,11 +117,16 @@ Result<std::string> Cipher::Open(std::string_view stored, std::string_view conte
   return out;
 }
 
-std::string Cipher::KeyedHash(std::string_view value) const {
+std::array<unsigned char, 32> Cipher::KeyedDigest(std::string_view value) const {
   const auto ring = Snapshot();
   std::array<unsigned char, 32> digest{};
   crypto_generichash(digest.data(), digest.size(), Bytes(value), value.size(),
                      ring->index_key.data(), ring->index_key.size());
+  return digest;
+}
+
+std::string Cipher::KeyedHash(std::string_view value) const {
+  const std::array<unsigned char, 32> digest = KeyedDigest(value);
   std::array<char, 65> hex{};
   sodium_bin2hex(hex.data(), hex.size(), digest.data(), digest.size());
   return std::string(hex.data(), 64);

@@ -17,6 +17,7 @@
 //
 // Thread-safe: every member may be called from any thread; Update swaps the ring
 // under a lock while others seal and open.
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -54,6 +55,8 @@ class Cipher {
   // BLAKE2b-256 keyed with the index key, as 64 lower-case hex digits: equal inputs give
   // equal outputs for the life of the ring; without the ring it reveals nothing.
   std::string KeyedHash(std::string_view value) const;
+  // The same hash as its 32 bytes.
+  std::array<unsigned char, 32> KeyedDigest(std::string_view value) const;
 
  private:
   std::shared_ptr<const KeyRing> Snapshot() const;

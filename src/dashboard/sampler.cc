@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cmath>
 
-#include "common/thread_name.h"
 
 namespace deliverer::dashboard {
 namespace {
@@ -50,32 +49,10 @@ double Quantile(const std::vector<double>& bounds, const std::vector<uint64_t>& 
 Sampler::Sampler(const metrics::Registry& metrics, const Clock& clock) : metrics_(metrics), clock_(clock) {}
 
 void Sampler::Start() {
-  thread_ = std::thread([this] {
-    NameThisThread("dashboard");
-    Run();
-  });
-}
-
-void Sampler::Stop() {
-  {
-    common::MutexLock lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void Sampler::Run() {
-  common::MutexLock lock(mutex_);
-  while (!stopping_) {
-    lock.Unlock();
+  thread_.Start("dashboard", [this] {
     Tick();
-    lock.Lock();
-    wake_.wait_for(lock.native(), kEvery, [this] {
-      mutex_.AssertHeld();
-      return stopping_;
-    });
-  }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(kEvery);
+  });
 }
 
 Sampler::Sample Sampler::Read(int64_t now_ms, std::vector<double>* bounds) const {

@@ -8,12 +8,10 @@
 //
 // Threading: thread-safe. Start() runs Tick() once a second on a thread of its own;
 // Stop() (also the destructor) joins it. Tests call Tick() themselves with a fake clock.
-#include <condition_variable>
 #include <cstdint>
 #include <deque>
 #include <map>
 #include <string>
-#include <thread>
 #include <tuple>
 #include <vector>
 
@@ -21,6 +19,7 @@
 
 #include "common/clock.h"
 #include "common/mutex.h"
+#include "common/periodic_thread.h"
 #include "metrics/metrics.h"
 
 namespace deliverer::dashboard {
@@ -31,12 +30,12 @@ class Sampler {
   static constexpr size_t kLatencyWindow = 300;  // percentiles over the last 5 minutes
 
   Sampler(const metrics::Registry& metrics, const Clock& clock);
-  ~Sampler() { Stop(); }
+  ~Sampler() { Stop(); }  // before the members Tick uses go
   Sampler(const Sampler&) = delete;
   Sampler& operator=(const Sampler&) = delete;
 
   void Start();
-  void Stop();
+  void Stop() { thread_.Stop(); }
   // Takes one sample now.
   void Tick();
 
@@ -72,7 +71,6 @@ class Sampler {
   // Each canary roll-out's arms since start, from deliverer_canary_outcomes_total, and
   // whether its guard halted it.
   nlohmann::json Canaries() const;
-  void Run();
 
   const metrics::Registry& metrics_;
   const Clock& clock_;
@@ -80,9 +78,7 @@ class Sampler {
   std::deque<Sample> samples_ GUARDED_BY(mutex_);
   std::vector<double> bounds_ GUARDED_BY(mutex_);  // the latency histograms'
   std::map<CodeKey, CodeCount> codes_ GUARDED_BY(mutex_);
-  std::condition_variable wake_;
-  bool stopping_ GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  common::PeriodicThread thread_;
 };
 
 // The `q` quantile (0 < q < 1) of the observations between two cumulative bucket

@@ -60,9 +60,15 @@ Event EventOf(const CrashRecord& crash, const std::string& release) {
   return event;
 }
 
+// Only a regular file, and only its first KiB (a record is at most 512 bytes): a FIFO or a
+// link to /dev/zero planted under the record's name must not hold or flood the start.
 std::optional<CrashRecord> ReadCrashRecord(const std::string& path) {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(std::filesystem::symlink_status(path, ec)) || ec) return std::nullopt;
   std::ifstream in(path, std::ios::binary);
-  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string text(1024, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
   return ParseCrashRecord(text);
 }
 
@@ -115,8 +121,10 @@ bool Reporter::Enqueue(Pending pending, bool throttled) {
   const std::string fingerprint = e.component + '\n' + e.type + '\n' + e.message;
   {
     common::MutexLock lock(mutex_);
-    const bool admitted = !throttled || throttle_.Admit(fingerprint, clock_.NowUnixMillis());
-    if (!stopped_ && admitted && queue_.size() < kQueueCapacity) {
+    // Room first: an event dropped for want of it must not use a token or silence its
+    // fingerprint for the throttle's memory.
+    const bool room = !stopped_ && queue_.size() < kQueueCapacity;
+    if (room && (!throttled || throttle_.Admit(fingerprint, clock_.NowUnixMillis()))) {
       queue_.push_back(std::move(pending));
       return true;
     }

@@ -3,6 +3,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <exception>
 #include <iostream>
 #include <memory>
 
@@ -60,7 +61,12 @@ int Health(const HealthOptions& options) {
     std::cerr << tls.error().detail << "\n";
     return kExitUsage;
   }
-  const httpc::Outcome outcome = Probe(*url, tls->get(), options);
+  httpc::Outcome outcome;
+  try {
+    outcome = Probe(*url, tls->get(), options);
+  } catch (const std::exception& e) {  // the loop itself failed: unhealthy, not a crash
+    outcome.error = e.what();
+  }
   if (outcome.ok()) {
     std::cout << "healthy: " << outcome.status << " from " << options.url << "\n";
     return kExitOk;

@@ -4,7 +4,6 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "common/thread_name.h"
 
 namespace deliverer::server {
 namespace {
@@ -30,44 +29,27 @@ DataKeyJob::~DataKeyJob() { Stop(); }
 void DataKeyJob::Start() {
   last_primary_ = store_.PrimaryDataKey();
   primary_.Set(last_primary_);
-  thread_ = std::thread([this] {
-    NameThisThread("data-keys");
-    Run();
-  });
+  thread_.Start("data-keys", [this] { return Round(); });
 }
 
-void DataKeyJob::Stop() {
-  {
-    common::MutexLock lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
+void DataKeyJob::Stop() { thread_.Stop(); }
 
-void DataKeyJob::Run() {
-  // Background work: it yields the cores to the write path and the carriers.
-  (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
-  PublishCounts();
-  auto counted_at = std::chrono::steady_clock::now();
-  bool was_busy = false;
-  common::MutexLock lock(mutex_);
-  while (!stopping_) {
-    lock.Unlock();
-    const bool busy = Step();
-    const auto now = std::chrono::steady_clock::now();
-    // Counts after a pass finishes, and now and then while idle.
-    if ((was_busy && !busy) || now - counted_at >= options_.counts_every) {
-      PublishCounts();
-      counted_at = now;
-    }
-    was_busy = busy;
-    lock.Lock();
-    wake_.wait_for(lock.native(), busy ? options_.busy_pause : options_.interval, [this] {
-      mutex_.AssertHeld();
-      return stopping_;
-    });
+std::chrono::milliseconds DataKeyJob::Round() {
+  if (!counted_at_) {
+    // Background work: it yields the cores to the write path and the carriers.
+    (void)::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), 10);
+    PublishCounts();
+    counted_at_ = std::chrono::steady_clock::now();
   }
+  const bool busy = Step();
+  const auto now = std::chrono::steady_clock::now();
+  // Counts after a pass finishes, and now and then while idle.
+  if ((was_busy_ && !busy) || now - *counted_at_ >= options_.counts_every) {
+    PublishCounts();
+    counted_at_ = now;
+  }
+  was_busy_ = busy;
+  return busy ? options_.busy_pause : options_.interval;
 }
 
 bool DataKeyJob::Step() {

@@ -9,13 +9,12 @@
 // write job on the store's writer, so producers' commits never wait behind a long
 // re-encryption; between batches it pauses. Start and Stop from one thread.
 #include <chrono>
-#include <condition_variable>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
-#include <thread>
 
-#include "common/mutex.h"
+#include "common/periodic_thread.h"
 #include "metrics/metrics.h"
 #include "store/maintenance_store.h"
 
@@ -38,7 +37,8 @@ class DataKeyJob {
   void Stop();
 
  private:
-  void Run();
+  // One run of the thread: Step, the counts when due; the pause before the next.
+  std::chrono::milliseconds Round();
   // One round: reload the ring, move one batch; true when rows were moved.
   bool Step();
   void Reload();
@@ -52,11 +52,10 @@ class DataKeyJob {
   std::map<uint32_t, metrics::Gauge*> rows_;  // the job's thread only
   std::string last_reload_error_;              // the job's thread only
   uint32_t last_primary_ = 0;                  // the job's thread only
+  std::optional<std::chrono::steady_clock::time_point> counted_at_;  // the job's thread only; unset before its first round
+  bool was_busy_ = false;                      // the job's thread only
 
-  common::Mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  common::PeriodicThread thread_;  // last: stopped before the members its job uses go
 };
 
 }  // namespace deliverer::server

@@ -17,7 +17,7 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareGauge("deliverer_circuit_open", "1 while a carrier's circuit is open");
   r.DeclareGauge("deliverer_carrier_links_up", "Binds or connections up");
   r.DeclareGauge("deliverer_carrier_links", "Binds or connections configured");
-  r.DeclareGauge("deliverer_queue_depth", "Messages accepted and not yet terminal");
+  r.DeclareGauge("deliverer_queue_depth", "Messages waiting for a carrier (queued or being submitted)");
   r.DeclareGauge("deliverer_queue_oldest_age_seconds", "Age of the oldest message waiting for a carrier");
   r.DeclareGauge("deliverer_ready", "1 while /readyz answers 200");
   r.DeclareGauge("deliverer_storage_up", "1 while the store answers and its writes are durable");

@@ -1,7 +1,6 @@
 #include "server/retention_job.h"
 
 #include "common/log.h"
-#include "common/thread_name.h"
 
 namespace deliverer::server {
 
@@ -21,32 +20,10 @@ RetentionJob::RetentionJob(store::MaintenanceStore& store, const config::Securit
       clock_(clock) {}
 
 void RetentionJob::Start() {
-  thread_ = std::thread([this] {
-    NameThisThread("retention");
-    Run();
-  });
-}
-
-void RetentionJob::Stop() {
-  {
-    common::MutexLock lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-}
-
-void RetentionJob::Run() {
-  common::MutexLock lock(mutex_);
-  while (!stopping_) {
-    lock.Unlock();
+  thread_.Start("retention", [this] {
     PurgeOnce();
-    lock.Lock();
-    wake_.wait_for(lock.native(), kEvery, [this] {
-      mutex_.AssertHeld();
-      return stopping_;
-    });
-  }
+    return std::chrono::duration_cast<std::chrono::milliseconds>(kEvery);
+  });
 }
 
 void RetentionJob::PurgeOnce() {
@@ -63,10 +40,7 @@ void RetentionJob::PurgeOnce() {
     total.bodies_cleared += pass->bodies_cleared;
     total.messages_deleted += pass->messages_deleted;
     total.inbound_deleted += pass->inbound_deleted;
-    {
-      common::MutexLock lock(mutex_);
-      if (!pass->more || stopping_) break;
-    }
+    if (!pass->more || thread_.stopping()) break;
   }
   const char* help = "Bodies cleared and rows deleted by the retention job";
   metrics_.Counter("deliverer_retention_purged_total", help, {{"kind", "bodies"}}).Inc(total.bodies_cleared);

@@ -7,11 +7,8 @@
 // deliverer_retention_purged_total{kind}.
 //
 // Threading: one thread of its own; Stop() wakes it and joins it.
-#include <condition_variable>
-#include <thread>
-
 #include "common/clock.h"
-#include "common/mutex.h"
+#include "common/periodic_thread.h"
 #include "config/config.h"
 #include "metrics/metrics.h"
 #include "store/maintenance_store.h"
@@ -22,13 +19,10 @@ class RetentionJob {
  public:
   RetentionJob(store::MaintenanceStore& store, const config::SecurityConfig& security, metrics::Registry& metrics,
                Clock& clock);
-  ~RetentionJob() { Stop(); }
-
   void Start();
-  void Stop();
+  void Stop() { thread_.Stop(); }
 
  private:
-  void Run();
   void PurgeOnce();
 
   store::MaintenanceStore& store_;
@@ -36,10 +30,7 @@ class RetentionJob {
   const int message_days_;
   metrics::Registry& metrics_;
   Clock& clock_;
-  common::Mutex mutex_;
-  std::condition_variable wake_;
-  bool stopping_ GUARDED_BY(mutex_) = false;
-  std::thread thread_;
+  common::PeriodicThread thread_;  // last: stopped before the members its job uses go
 };
 
 }  // namespace deliverer::server

@@ -166,6 +166,12 @@ TEST(CanaryTest, ACanaryWhoseCarrierFailsHaltsItselfUntilAnOperatorResumesIt) {
   EXPECT_TRUE(IsProblem(server.Post("/v1/admin/canaries/new-carrier/resume", Json::object(), admin), 404, "not_found"))
       << "not halted any more";
   EXPECT_TRUE(IsProblem(server.Post("/v1/admin/canaries/new-carrier/resume", Json::object(), key), 403, "forbidden"));
+  // A flag no configuration could name is answered at once, and audited as nothing.
+  for (const std::string& bad : std::vector<std::string>{"new%2Fcarrier", "new%00carrier", std::string(200, 'a')}) {
+    EXPECT_TRUE(IsProblem(server.Post("/v1/admin/canaries/" + bad + "/resume", Json::object(), admin), 404, "not_found"))
+        << bad;
+  }
+  EXPECT_EQ(server.Get("/v1/admin/audit?action=canary.resume", admin).json["data"].size(), 1u);
 }
 
 TEST(CanaryTest, TwoHealthyArmsAreNeverHalted) {

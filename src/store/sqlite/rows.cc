@@ -93,11 +93,8 @@ Result<std::string> OpenBody(const crypto::Cipher& cipher, const std::string& st
 
 // The "payload/" and "number/" prefixes keep the two uses of the index key apart.
 std::string KeyedPayloadHash(const crypto::Cipher& cipher, std::string_view raw_hash) {
-  const std::string hex = cipher.KeyedHash("payload/" + std::string(raw_hash));
-  const auto nibble = [](char c) { return c <= '9' ? c - '0' : c - 'a' + 10; };  // lowercase hex
-  std::string bytes(kPayloadHashBytes, '\0');
-  for (size_t i = 0; i < bytes.size(); ++i) bytes[i] = static_cast<char>(nibble(hex[2 * i]) << 4 | nibble(hex[2 * i + 1]));
-  return bytes;
+  const auto digest = cipher.KeyedDigest("payload/" + std::string(raw_hash));
+  return std::string(reinterpret_cast<const char*>(digest.data()), kPayloadHashBytes);
 }
 
 std::string NumberHash(const crypto::Cipher& cipher, std::string_view number) {

@@ -3,6 +3,7 @@
 #include "errors/reporter.h"
 
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/post.hpp>
@@ -198,6 +199,22 @@ TEST_F(ReporterTest, AFileThatIsNoCrashRecordIsDeletedUnsent) {
   reporter.Stop();
   EXPECT_TRUE(Requests().empty());
   EXPECT_FALSE(std::filesystem::exists(record));
+}
+
+// A FIFO planted under a record's name would block a read for ever, and a huge file
+// would be read whole: neither is read, and the start goes on.
+TEST_F(ReporterTest, AFifoOrAHugeFileUnderARecordsNameIsNotRead) {
+  const std::string fifo = dir_ + "/crash-1764000000000-1.record";
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  const std::string huge = dir_ + "/crash-1764000000000-2.record";
+  {
+    std::ofstream out(huge);
+    out << "deliverer crash record\nsignal=11\nunix_ms=1764000000123\n" << std::string(4 << 20, 'x') << "\n";
+  }
+  Reporter reporter(Options(), registry_, clock_);
+  reporter.Start();  // would block on the FIFO
+  reporter.Stop();
+  EXPECT_TRUE(Requests().empty()) << "the huge file's first KiB is no complete record";
 }
 
 // A receiver that takes the connection and never answers holds up neither the code that
