@@ -102,8 +102,8 @@ struct WebhooksConfig {
   std::string signing_secret;             // resolved from _file / _env when given so
   std::string previous_signing_secret;    // during a rotation: also signed with; a secret
   std::string ops_url;                    // operators' webhook for circuit changes; "" = none
-  int max_in_flight = 128;                // POSTs under way at once, all accounts
-  int max_in_flight_per_account = 16;     // … of one account, so a slow receiver delays only its own
+  int max_in_flight = 1024;               // POSTs under way at once, all accounts
+  int max_in_flight_per_account = 128;    // … of one account, so a slow receiver delays only its own
 };
 
 // Replies to keyword MOs, by kind; nullopt = not set here (an account's table inherits

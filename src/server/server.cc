@@ -31,6 +31,7 @@
 #include "server/systemd_notifier.h"
 #include "server/delivery_runtime.h"
 #include "server/metrics_catalog.h"
+#include "webhooks/http_post.h"
 
 namespace deliverer::server {
 namespace {
@@ -54,7 +55,8 @@ carriers::CallbackSink& UnrecordedCallbacks() {
 
 // Every connection is a descriptor: take the hard limit the system allows, and say when
 // even that cannot hold max_connections beside the store's and carriers' own.
-void RaiseDescriptorLimit(size_t max_connections) {
+// `webhook_sockets`: the producers' webhook POSTs under way and the connections kept for them.
+void RaiseDescriptorLimit(size_t max_connections, size_t webhook_sockets) {
   rlimit limit{};
   if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
   if (limit.rlim_cur < limit.rlim_max) {
@@ -62,12 +64,12 @@ void RaiseDescriptorLimit(size_t max_connections) {
     setrlimit(RLIMIT_NOFILE, &limit);
     getrlimit(RLIMIT_NOFILE, &limit);
   }
-  constexpr size_t kReserve = 256;  // store, log, carriers, webhooks
-  if (limit.rlim_cur != RLIM_INFINITY && max_connections + kReserve > limit.rlim_cur) {
+  const size_t reserve = 256 + webhook_sockets;  // store, log, carriers, webhooks
+  if (limit.rlim_cur != RLIM_INFINITY && max_connections + reserve > limit.rlim_cur) {
     log::Warn("server",
               "[server] max_connections = {} but only {} file descriptors are allowed: past about {} "
               "connections, accepting pauses (raise the limit, e.g. LimitNOFILE in the service unit)",
-              max_connections, limit.rlim_cur, limit.rlim_cur > kReserve ? limit.rlim_cur - kReserve : 0);
+              max_connections, limit.rlim_cur, limit.rlim_cur > reserve ? limit.rlim_cur - reserve : 0);
   }
 }
 
@@ -365,7 +367,8 @@ int Serve(const ServeOptions& options) {
     std::cerr << validator.error().detail << "\n";
     return kExitUsage;
   }
-  RaiseDescriptorLimit(static_cast<size_t>(config.server.max_connections));
+  RaiseDescriptorLimit(static_cast<size_t>(config.server.max_connections),
+                       static_cast<size_t>(config.webhooks.max_in_flight) + webhooks::Poster::kIdleTotal);
   std::unique_ptr<DeliveryRuntime> delivery;
   if (options.role != "api") {
     auto created = DeliveryRuntime::Create(config, options.demo, **store, registry, clock);

@@ -5,6 +5,7 @@
 // Contract: store/seam.h (asynchronous group-committed writes, callbacks after a durable
 // commit on a store thread that MUST NOT block, synchronous thread-safe reads).
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -26,6 +27,13 @@ class OutboxStore {
   // Per row: delivered, due again at `next_at_ms`, or given up (next_at_ms 0); each counts
   // an attempt.
   virtual void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) = 0;
+  // Events whose outbox rows were just made durable, as DueWebhooks would return them:
+  // the dispatcher takes them from here rather than reading them back. The outbox stays
+  // the record: a store may hand over only some events (or none), and whatever the
+  // dispatcher has no room for it reads later. Called on a store thread, after the
+  // commit is durable and before the writes that follow it finish; it must not block.
+  using WebhookListener = std::function<void(std::vector<WebhookJob>)>;
+  virtual void SetWebhookListener(WebhookListener /*listener*/) {}
   // Outbox rows not yet delivered nor given up (for metrics and tests).
   virtual Result<int64_t> PendingWebhooks() = 0;
   // The account's own webhook signing secret (KeyStore::SetAccountWebhookSecret), opened;

@@ -49,6 +49,9 @@ Dispatcher::Dispatcher(DispatcherOptions options, store::OutboxStore& store,
 Dispatcher::~Dispatcher() { Stop(); }
 
 void Dispatcher::Start() {
+  store_.SetWebhookListener([this](std::vector<store::WebhookJob> jobs) {
+    asio::post(io_, [this, jobs = std::move(jobs)]() mutable { Offer(std::move(jobs)); });
+  });
   asio::post(io_, [this] { Poll(); });
   thread_ = std::thread([this] {
     NameThisThread("webhooks");
@@ -58,6 +61,7 @@ void Dispatcher::Start() {
 
 void Dispatcher::Stop() {
   if (!thread_.joinable()) return;
+  store_.SetWebhookListener({});  // once it returns, no more events are posted to io_
   asio::post(io_, [this] {
     stopping_ = true;
     timer_.cancel();
@@ -149,6 +153,22 @@ void Dispatcher::Poll() {
   }
   StartWaiting();
   ArmPoll(busy ? options_.busy_poll_interval : options_.poll_interval);
+}
+
+void Dispatcher::Offer(std::vector<store::WebhookJob> jobs) {
+  if (stopping_) return;
+  bool taken = false;
+  for (store::WebhookJob& job : jobs) {
+    // A read may have taken it first: the reader sees a commit before it is synced. Its
+    // outcome cannot have been recorded yet, since that commit finishes after this one.
+    if (unrecorded_.contains(job.event_id)) continue;
+    if (waiting_total_ < MaxWaiting() && Take(std::move(job))) {
+      taken = true;
+    } else {
+      backlog_ = true;  // left for a read, once there is room
+    }
+  }
+  if (taken) StartWaiting();
 }
 
 bool Dispatcher::Take(store::WebhookJob job) {

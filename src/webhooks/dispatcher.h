@@ -12,6 +12,11 @@
 // serve runs applies within that time; when it cannot be read the attempt fails and is
 // retried rather than signed with another secret.
 //
+// Events reach the dispatcher two ways: the store hands over those it has just made
+// durable (OutboxStore::SetWebhookListener), which go out at once without being read
+// back; and it reads the outbox for the rest: retries, events from before a restart, and
+// whatever it had no room for when handed over.
+//
 // Fairness: at most `max_concurrent` POSTs are under way, and at most `max_per_account`
 // of them for one account, so that a receiver that is slow or never answers holds only
 // its own account's slots. Events read from the outbox wait in memory, a few slots'
@@ -64,8 +69,8 @@ struct DispatcherOptions {
   Millis backoff_base{1'000};
   Millis backoff_cap{3'600'000};
   Millis max_age{24LL * 3600 * 1000};
-  size_t max_concurrent = 128;
-  size_t max_per_account = 16;
+  size_t max_concurrent = 1024;
+  size_t max_per_account = 128;
 
   // [webhooks], with [security] allow_private_callbacks and [delivery] webhook_max_age_h.
   static DispatcherOptions From(const config::Config& config);
@@ -108,6 +113,9 @@ class Dispatcher final : public routing::CircuitObserver, public routing::Canary
   void QueueOps(int64_t at_ms, Make make);
   void Poll();
   void ArmPoll(Millis delay);
+  // Events the store has just made durable (io_ thread): queued like those read, as
+  // far as there is room; the rest stay due in the outbox for the next read.
+  void Offer(std::vector<store::WebhookJob> jobs);
   void DeliverOps(OpsEvent& event);
   void Deliver(store::WebhookJob job);
   // The secrets for `account`'s events; nullopt when its own cannot be read (nor was

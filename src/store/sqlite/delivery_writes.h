@@ -3,14 +3,29 @@
 // messages: a change to a terminal status writes its event and webhook outbox row, and
 // is ignored when the message is terminal already or not in `change.only_from`.
 #include <cstdint>
+#include <vector>
 
 #include "store/delivery_records.h"
 #include "store/sqlite/db.h"
 
 namespace deliverer::store::sqlite {
 
-// Runs inside the writer's transaction. `pending_delta` gains the change in the number of
-// messages not yet terminal.
-Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& change, int64_t& pending_delta);
+// What a write changes beyond its rows, which holds only once its savepoint is released
+// and its commit is durable (jobs.h BatchJob applies it then, and drops it otherwise).
+struct WriteEffects {
+  // The change in the number of messages not yet terminal (SqliteStore::PendingCount).
+  int64_t pending_delta = 0;
+  // The outbox rows written, as the dispatcher would read them back: handed to it once
+  // durable (OutboxStore::SetWebhookListener), so that it need not read them.
+  std::vector<WebhookJob> announced;
+
+  void Merge(WriteEffects&& item) {
+    pending_delta += item.pending_delta;
+    for (WebhookJob& job : item.announced) announced.push_back(std::move(job));
+  }
+};
+
+// Runs inside the writer's transaction.
+Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& change, WriteEffects& effects);
 
 }  // namespace deliverer::store::sqlite

@@ -4,6 +4,7 @@
 #include <functional>
 #include <vector>
 
+#include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/writer.h"
 
 namespace deliverer::store::sqlite {
@@ -59,28 +60,30 @@ class ValueJob final : public WriteJob {
 };
 
 // A job over many items, each in its own savepoint so one failure leaves the others.
-// `apply` may add to `pending_delta` (messages leaving or entering the queued states);
-// the sum reaches `pending` only if the commit succeeds.
+// What an item's `apply` adds to its WriteEffects reaches `on_durable` only if the item
+// succeeded and the commit is durable, just before `done`.
 template <class Item, class Out>
 class BatchJob final : public WriteJob {
  public:
-  using ApplyOne = std::function<Result<Out>(Connection&, Item&, int64_t& pending_delta)>;
+  using ApplyOne = std::function<Result<Out>(Connection&, Item&, WriteEffects&)>;
   using Done = std::function<void(std::vector<Result<Out>>)>;
+  using OnDurable = std::function<void(WriteEffects&&)>;
 
-  BatchJob(std::vector<Item> items, ApplyOne apply, Done done, std::atomic<int64_t>* pending)
-      : items_(std::move(items)), apply_(std::move(apply)), done_(std::move(done)), pending_(pending) {}
+  BatchJob(std::vector<Item> items, ApplyOne apply, Done done, OnDurable on_durable)
+      : items_(std::move(items)), apply_(std::move(apply)), done_(std::move(done)),
+        on_durable_(std::move(on_durable)) {}
 
   void Apply(Connection& db) override {
     results_.reserve(items_.size());
     for (Item& item : items_) {
       if (auto s = db.Exec("SAVEPOINT item"); !s.ok()) {
-        results_.push_back(s.error());
+        results_.emplace_back(s.error());
         continue;
       }
-      int64_t delta = 0;
-      Result<Out> result = apply_(db, item, delta);
+      WriteEffects effects;
+      Result<Out> result = apply_(db, item, effects);
       if (result.ok()) {
-        delta_ += delta;
+        effects_.Merge(std::move(effects));
       } else {
         (void)db.Exec("ROLLBACK TO item");
       }
@@ -92,8 +95,8 @@ class BatchJob final : public WriteJob {
   void Finish(const Status& commit) override {
     if (!commit.ok()) {
       for (auto& r : results_) r = commit.error();
-    } else if (pending_ != nullptr && delta_ != 0) {
-      pending_->fetch_add(delta_, std::memory_order_relaxed);
+    } else if (on_durable_) {
+      on_durable_(std::move(effects_));
     }
     done_(std::move(results_));
   }
@@ -102,8 +105,8 @@ class BatchJob final : public WriteJob {
   std::vector<Item> items_;
   ApplyOne apply_;
   Done done_;
-  std::atomic<int64_t>* pending_;
-  int64_t delta_ = 0;
+  OnDurable on_durable_;
+  WriteEffects effects_;
   std::vector<Result<Out>> results_;
 };
 

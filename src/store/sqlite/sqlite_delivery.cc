@@ -32,31 +32,37 @@ int64_t Code(MsgStatus s) { return static_cast<int>(s); }
 
 struct Current {
   MsgStatus status = MsgStatus::kQueued;
+  std::string account;
   std::string callback_url;
+  std::string client_ref;
   int segments = 1;
   int64_t created_at_ms = 0;
 };
 
 Result<std::optional<Current>> ReadCurrent(Connection& db, const std::string& id) {
-  auto stmt = db.Prepare("SELECT status, callback_url, segments, created_at FROM messages WHERE id = ?");
+  auto stmt = db.Prepare(
+      "SELECT status, account, callback_url, client_ref, segments, created_at FROM messages WHERE id = ?");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, id);
   auto row = stmt->Step();
   if (!row.ok()) return row.take_error();
   if (!*row) return std::optional<Current>();
-  return std::optional<Current>(
-      Current{static_cast<MsgStatus>(stmt->Int(0)), stmt->Text(1), static_cast<int>(stmt->Int(2)),
-              stmt->Int(3)});
+  return std::optional<Current>(Current{static_cast<MsgStatus>(stmt->Int(0)), stmt->Text(1), stmt->Text(2),
+                                        stmt->Text(3), static_cast<int>(stmt->Int(4)), stmt->Int(5)});
 }
 
-// The outbox row announcing a change, in the same commit (R11).
-Status InsertWebhook(Connection& db, const std::string& message_id, MsgStatus status, MsgStatus previous,
-                     int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error) {
+// The outbox row announcing a change, in the same commit (R11), and the same event as
+// DueWebhooks would read it back, for `effects`.
+Status InsertWebhook(Connection& db, const std::string& message_id, const Current& current, MsgStatus status,
+                     int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
+                     WriteEffects& effects) {
   auto stmt = db.Prepare(
       "INSERT INTO webhooks (event_id, message_id, status, previous_status, at, carrier,"
       " error_code, error_detail, carrier_code, next_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, NewUuidV7(at_ms)).Bind(2, message_id).Bind(3, Code(status)).Bind(4, Code(previous));
+  WebhookJob job;
+  job.event_id = NewUuidV7(at_ms);
+  stmt->Bind(1, job.event_id).Bind(2, message_id).Bind(3, Code(status)).Bind(4, Code(current.status));
   stmt->Bind(5, at_ms).Bind(6, carrier);
   if (error) {
     stmt->Bind(7, error->code).Bind(8, error->detail).Bind(9, error->carrier_code);
@@ -64,7 +70,20 @@ Status InsertWebhook(Connection& db, const std::string& message_id, MsgStatus st
     stmt->BindNull(7).BindNull(8).BindNull(9);
   }
   stmt->Bind(10, at_ms);
-  return stmt->Run();
+  if (Status s = stmt->Run(); !s.ok()) return s;
+  job.message_id = message_id;
+  job.account = current.account;
+  job.url = current.callback_url;
+  job.status = status;
+  job.previous_status = current.status;
+  job.at_ms = at_ms;
+  job.carrier = carrier;
+  job.error = error;
+  job.segments = current.segments;
+  job.client_ref = current.client_ref;
+  job.created_at_ms = current.created_at_ms;
+  effects.announced.push_back(std::move(job));
+  return Status::Ok();
 }
 
 // The event of a change to `status` (a row only when the message row cannot hold it:
@@ -72,16 +91,16 @@ Status InsertWebhook(Connection& db, const std::string& message_id, MsgStatus st
 // producers are told of.
 Status Announce(Connection& db, const std::string& id, const Current& current, MsgStatus status,
                 int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
-                const std::string& detail) {
+                const std::string& detail, WriteEffects& effects) {
   if (!EventInRow(status)) return InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail});
   if (current.callback_url.empty()) return Status::Ok();
-  return InsertWebhook(db, id, status, current.status, at_ms, carrier, error);
+  return InsertWebhook(db, id, current, status, at_ms, carrier, error, effects);
 }
 
 // Moves a message to `status` with its event (and outbox row when it has a callback).
 Status Transition(Connection& db, const std::string& id, const Current& current, MsgStatus status,
                   int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
-                  const std::string& detail, int attempts) {
+                  const std::string& detail, int attempts, WriteEffects& effects) {
   auto stmt = db.Prepare(
       "UPDATE messages SET status = ?, updated_at = ?,"
       " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END,"
@@ -105,7 +124,7 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
   }
   stmt->Bind(10, detail);
   if (auto s = stmt->Run(); !s.ok()) return s;
-  return Announce(db, id, current, status, at_ms, carrier, error, detail);
+  return Announce(db, id, current, status, at_ms, carrier, error, detail, effects);
 }
 
 // The message's segments as model::StatusAfterReceipt counts them. Segment -1 is a whole
@@ -123,7 +142,7 @@ Result<model::SegmentTally> TallySegments(Connection& db, const std::string& mes
 // A receipt whose submit is known: records it against its segment and moves the message
 // as the lifecycle says.
 Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id, const ReceiptIn& r,
-                                   bool in_row, int64_t& pending_delta) {
+                                   bool in_row, WriteEffects& effects) {
   ReceiptResult result{ReceiptResult::Kind::kNoChange, message_id, MsgStatus::kSent};
   auto current = ReadCurrent(db, message_id);
   if (!current.ok()) return current.take_error();
@@ -148,10 +167,12 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
   if (!next) return result;  // other segments still on their way
   std::optional<MessageError> error;
   if (*next != MsgStatus::kDelivered) error = model::ReceiptError(*next, r.carrier_code);
-  if (auto s = Transition(db, message_id, cur, *next, r.at_ms, r.carrier, error, r.carrier_code, 0); !s.ok()) {
+  if (auto s = Transition(db, message_id, cur, *next, r.at_ms, r.carrier, error, r.carrier_code, 0,
+                          effects);
+      !s.ok()) {
     return s.error();
   }
-  pending_delta += model::WaitingDelta(cur.status, *next);
+  effects.pending_delta += model::WaitingDelta(cur.status, *next);
   result.kind = ReceiptResult::Kind::kApplied;
   result.status = *next;
   return result;
@@ -160,7 +181,7 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
 // Receipts that arrived before their submit was recorded (R9: early receipts). `settled`
 // gets the status the last one that changed the message left it in.
 Status ReconcileParked(Connection& db, const std::string& carrier, const SegmentSubmit& segment,
-                       const std::string& message_id, bool in_row, int64_t& pending_delta,
+                       const std::string& message_id, bool in_row, WriteEffects& effects,
                        std::optional<MsgStatus>& settled) {
   std::vector<ReceiptIn> parked;
   {
@@ -179,7 +200,7 @@ Status ReconcileParked(Connection& db, const std::string& carrier, const Segment
   }
   if (parked.empty()) return Status::Ok();
   for (const ReceiptIn& r : parked) {
-    auto applied = ApplyMatched(db, message_id, r, in_row, pending_delta);
+    auto applied = ApplyMatched(db, message_id, r, in_row, effects);
     if (!applied.ok()) return applied.error();
     if (applied->kind == ReceiptResult::Kind::kApplied) settled = applied->status;
   }
@@ -220,13 +241,13 @@ Status InsertSubmits(Connection& db, const StatusChange& c) {
 
 // Records the segments a carrier accepted with this change (unless the message row took
 // its one submit: `in_row`) and applies the receipts parked for them.
-Status RecordSegments(Connection& db, const StatusChange& c, bool in_row, int64_t& pending_delta,
+Status RecordSegments(Connection& db, const StatusChange& c, bool in_row, WriteEffects& effects,
                       std::optional<MsgStatus>& settled) {
   if (!in_row) {
     if (auto s = InsertSubmits(db, c); !s.ok()) return s;
   }
   for (const SegmentSubmit& segment : c.segments) {
-    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, in_row, pending_delta, settled); !s.ok()) {
+    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, in_row, effects, settled); !s.ok()) {
       return s;
     }
   }
@@ -257,7 +278,7 @@ bool SubmitInRow(const Current& cur, const StatusChange& c) {
 }
 
 Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Current& cur,
-                                bool& in_row, int64_t& pending_delta) {
+                                bool& in_row, WriteEffects& effects) {
   in_row = SubmitInRow(cur, c);
   if (in_row) {
     if (auto s = ReleaseKey(db, c.carrier, c.segments[0].match_key); !s.ok()) return s.error();
@@ -279,11 +300,11 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
     stmt->BindNull(9);
   }
   if (auto s = stmt->Run(); !s.ok()) return s.error();
-  if (auto s = Announce(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail);
+  if (auto s = Announce(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail, effects);
       !s.ok()) {
     return s.error();
   }
-  pending_delta += model::WaitingDelta(cur.status, MsgStatus::kSent);
+  effects.pending_delta += model::WaitingDelta(cur.status, MsgStatus::kSent);
   return ChangeOutcome::kApplied;
 }
 
@@ -304,11 +325,11 @@ Result<std::string> FindSubmitter(Connection& db, const ReceiptIn& r, bool& in_r
   return std::string();
 }
 
-Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pending_delta) {
+Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, WriteEffects& effects) {
   bool in_row = true;
   auto message_id = FindSubmitter(db, r, in_row);
   if (!message_id.ok()) return message_id.take_error();
-  if (!message_id->empty()) return ApplyMatched(db, *message_id, r, in_row, pending_delta);
+  if (!message_id->empty()) return ApplyMatched(db, *message_id, r, in_row, effects);
   auto park = db.Prepare(
       "INSERT INTO receipts_parked (carrier, match_key, carrier_id, status, carrier_code, at)"
       " VALUES (?,?,?,?,?,?)");
@@ -324,7 +345,7 @@ Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, int64_t& pendin
 namespace {
 
 Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Current& cur, bool& in_row,
-                             int64_t& pending_delta) {
+                             WriteEffects& effects) {
   switch (model::DecideChange(cur.status, c.status, c.only_from)) {
     case model::ChangeVerdict::kIgnore:
       return ChangeOutcome::kIgnored;
@@ -333,12 +354,13 @@ Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Curren
     case model::ChangeVerdict::kMove:
       break;
   }
-  if (c.status == MsgStatus::kSent) return ApplySent(db, c, cur, in_row, pending_delta);
-  if (auto s = Transition(db, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail, c.attempts);
+  if (c.status == MsgStatus::kSent) return ApplySent(db, c, cur, in_row, effects);
+  if (auto s = Transition(db, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail,
+                          c.attempts, effects);
       !s.ok()) {
     return s.error();
   }
-  pending_delta += model::WaitingDelta(cur.status, c.status);
+  effects.pending_delta += model::WaitingDelta(cur.status, c.status);
   return ChangeOutcome::kApplied;
 }
 
@@ -356,20 +378,20 @@ Result<std::vector<QueuedRef>> ReadQueuedRefs(Statement& stmt) {
 
 }  // namespace
 
-Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, int64_t& pending_delta) {
+Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, WriteEffects& effects) {
   auto current = ReadCurrent(db, c.message_id);
   if (!current.ok()) return current.take_error();
   if (!current->has_value()) return ChangeResult{};
   const Current& cur = **current;
   ChangeResult result{ChangeOutcome::kIgnored, std::nullopt, cur.created_at_ms};
   bool in_row = false;
-  auto outcome = Decide(db, c, cur, in_row, pending_delta);
+  auto outcome = Decide(db, c, cur, in_row, effects);
   if (!outcome.ok()) return outcome.take_error();
   result.outcome = *outcome;
   // Whatever became of the status, what the carrier accepted is recorded: a retry must
   // not resend it, and its receipts must find their message.
   if (!c.segments.empty()) {
-    if (auto s = RecordSegments(db, c, in_row, pending_delta, result.settled); !s.ok()) return s.error();
+    if (auto s = RecordSegments(db, c, in_row, effects, result.settled); !s.ok()) return s.error();
   }
   return result;
 }
@@ -379,12 +401,12 @@ Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, int64_t&
 
 void SqliteStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
   writer_->Submit(std::make_unique<BatchJob<StatusChange, ChangeResult>>(
-      std::move(changes), ApplyStatusChange, std::move(done), &pending_));
+      std::move(changes), ApplyStatusChange, std::move(done), Durable()));
 }
 
 void SqliteStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {
   writer_->Submit(std::make_unique<BatchJob<ReceiptIn, ReceiptResult>>(
-      std::move(receipts), ApplyReceipt, std::move(done), &pending_));
+      std::move(receipts), ApplyReceipt, std::move(done), Durable()));
 }
 
 void SqliteStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) {
@@ -565,6 +587,20 @@ Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int lim
     jobs.push_back(std::move(j));
   }
   return jobs;
+}
+
+void SqliteStore::SetWebhookListener(WebhookListener listener) {
+  common::MutexLock lock(listener_mutex_);
+  webhook_listener_ = std::move(listener);
+}
+
+std::function<void(WriteEffects&&)> SqliteStore::Durable() {
+  return [this](WriteEffects&& effects) {
+    if (effects.pending_delta != 0) pending_.fetch_add(effects.pending_delta, std::memory_order_relaxed);
+    if (effects.announced.empty()) return;
+    common::MutexLock lock(listener_mutex_);
+    if (webhook_listener_) webhook_listener_(std::move(effects.announced));
+  };
 }
 
 Result<int64_t> SqliteStore::PendingWebhooks() { return CountWhere("webhooks", "state = 0"); }

@@ -58,7 +58,9 @@ Result<int64_t> RejectQueued(Connection& db, const NumberForms& forms, int64_t n
   for (const auto& [id, status] : candidates) {
     auto change = ErasureChange(id, status, now_ms);
     if (!change) continue;
-    auto outcome = ApplyStatusChange(db, *change, pending_delta);
+    WriteEffects effects;  // the webhooks are found by the dispatcher's outbox read
+    auto outcome = ApplyStatusChange(db, *change, effects);
+    pending_delta += effects.pending_delta;
     if (!outcome.ok()) return outcome.take_error();
     if (outcome->applied()) ++rejected;
   }

@@ -107,8 +107,11 @@ Result<CancelResult> ApplyCancel(Connection& db, CancelRequest& request, int64_t
   change.message_id = request.message_id;
   change.status = model::Status::kCanceled;
   change.at_ms = request.at_ms;
-  auto changed = ApplyStatusChange(db, change, pending_delta);
+  // Its webhook is found by the dispatcher's outbox read: a cancel is rare.
+  WriteEffects effects;
+  auto changed = ApplyStatusChange(db, change, effects);
   if (!changed.ok()) return changed.take_error();
+  pending_delta += effects.pending_delta;
   if (!changed->applied()) return CancelResult{CancelOutcome::kNotCancelable, std::move(**found)};
   const std::string& account = (*found)->account;
   if (auto s = InsertAudit(db, AuditEntry{0, request.at_ms, request.key_id, account, request.source_ip,

@@ -13,6 +13,7 @@
 #include "common/mutex.h"
 #include "crypto/cipher.h"
 #include "store/sqlite/checkpointer.h"
+#include "store/sqlite/delivery_writes.h"
 #include "store/sqlite/db.h"
 #include "store/sqlite/send_audit.h"
 #include "store/sqlite/writer.h"
@@ -89,6 +90,7 @@ class SqliteStore final : public Backend {
                                               const std::vector<std::string>& skip_accounts) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
+  void SetWebhookListener(WebhookListener listener) override;
   Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;
   void RecordInbound(InboundRecord inbound, InboundEffects effects, InboundCallback done) override;
   Result<std::string> LastSenderAccount(const std::string& subscriber,
@@ -129,6 +131,9 @@ class SqliteStore final : public Backend {
   Result<Reader> Borrow();
   Result<int64_t> CountWhere(std::string_view table, std::string_view where);
   Result<std::vector<std::string>> Ids(std::string_view sql, int64_t now_ms, int limit);
+  // What a delivery-side batch does once durable: its effect on PendingCount, and its
+  // events to the webhook listener.
+  std::function<void(WriteEffects&&)> Durable();
   // Runs a synchronous write through the group-commit thread and waits for its commit.
   Status WriteAndWait(std::function<Status(Connection&)> apply);
   // One sealed column's share of ReencryptBatch: rows of data key `key` after its cursor.
@@ -137,6 +142,8 @@ class SqliteStore final : public Backend {
   const std::string path_;
   Clock& clock_;
   std::atomic<int64_t> pending_{0};
+  common::Mutex listener_mutex_;
+  WebhookListener webhook_listener_ GUARDED_BY(listener_mutex_);
   common::Mutex readers_mutex_;
   std::vector<std::unique_ptr<Connection>> idle_readers_ GUARDED_BY(readers_mutex_);
   // Before writer_: the writer's last jobs, run while it is destroyed, use the cipher.

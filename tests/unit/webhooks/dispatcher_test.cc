@@ -181,6 +181,61 @@ TEST_F(DispatcherTest, ASlotFreesWhenThePostIsAnsweredNotWhenItsOutcomeIsRecorde
   for (const auto& [event_id, posts] : received) EXPECT_EQ(posts, 1) << event_id << " was sent again before its outcome was recorded";
 }
 
+// The store hands over the events it has just made durable: they go out at once, with no
+// outbox read to find them (this one is never returned by a read).
+TEST_F(DispatcherTest, AnEventHandedOverByTheStoreGoesOutWithoutBeingReadBack) {
+  std::atomic<int> posts{0};
+  LoopbackServer receiver(io_, [&](int, const std::string&) {
+    ++posts;
+    return Ok("");
+  });
+  SystemClock clock;
+  const int64_t now = clock.NowUnixMillis();
+  DispatcherOptions options = Options();
+  options.poll_interval = Millis(3'600'000);
+  options.busy_poll_interval = Millis(3'600'000);
+  Dispatcher dispatcher(options, outbox_, metrics_, clock);
+  dispatcher.Start();
+  ASSERT_NO_FATAL_FAILURE(outbox_.AddAndHandOver(Job("handed", "acme", receiver.port(), now), now, false));
+  EXPECT_TRUE(Eventually([&] { return outbox_.Get("handed").state == State::kDelivered; }));
+  dispatcher.Stop();
+  EXPECT_EQ(posts.load(), 1);
+}
+
+// A read sees a commit before its sync, so it may take an event the store then hands over
+// too: the event is sent once.
+TEST_F(DispatcherTest, AnEventBothReadAndHandedOverIsPostedOnce) {
+  std::mutex received_mutex;
+  std::map<std::string, int> received;  // event id → POSTs
+  LoopbackServer receiver(io_, [&](int, const std::string& body) {
+    const auto at = body.find("\"event_id\":\"");
+    std::lock_guard lock(received_mutex);
+    ++received[body.substr(at + 12, body.find('"', at + 12) - at - 12)];
+    return Ok("");
+  });
+  auto posts_of = [&](const std::string& id) {
+    std::lock_guard lock(received_mutex);
+    return received.contains(id) ? received.at(id) : 0;
+  };
+  SystemClock clock;
+  const int64_t now = clock.NowUnixMillis();
+  const store::WebhookJob job = Job("both", "acme", receiver.port(), now);
+  outbox_.Add(job, now);
+  outbox_.HoldCompletions();  // its outcome stays unrecorded, the row due
+  Dispatcher dispatcher(Options(), outbox_, metrics_, clock);
+  dispatcher.Start();
+  ASSERT_TRUE(Eventually([&] { return outbox_.HeldOutcomes() == 1; })) << "the read took it and sent it";
+  ASSERT_NO_FATAL_FAILURE(outbox_.AddAndHandOver(job, now, true));
+  // Hand-overs are taken in order: once a later one is sent, the first was dealt with.
+  ASSERT_NO_FATAL_FAILURE(outbox_.AddAndHandOver(Job("later", "acme", receiver.port(), now), now, false));
+  ASSERT_TRUE(Eventually([&] { return posts_of("later") == 1; }));
+  EXPECT_EQ(posts_of("both"), 1);
+  outbox_.ReleaseCompletions();
+  EXPECT_TRUE(Eventually([&] { return outbox_.PendingWebhooks().value() == 0; }));
+  dispatcher.Stop();
+  EXPECT_EQ(posts_of("both"), 1);
+}
+
 TEST_F(DispatcherTest, AnEventOlderThanMaxAgeIsGivenUpAndCountedAYoungerOneIsRetried) {
   LoopbackServer failing(io_, [](int, const std::string&) {
     auto res = Ok("");

@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -28,6 +29,29 @@ class FakeOutbox final : public store::OutboxStore {
     const std::string id = job.event_id;
     rows_[id] = Row{std::move(job), next_at_ms};
   }
+  // Adds the row, as Add, and hands its event to the listener as the store does once its
+  // commit is durable. `readable` false: the outbox reads never return it, so it can only
+  // go out from the hand-over.
+  void AddAndHandOver(store::WebhookJob job, int64_t next_at_ms, bool readable) {
+    WebhookListener listener;
+    {
+      common::MutexLock lock(mutex_);
+      const std::string id = job.event_id;
+      rows_[id] = Row{job, next_at_ms};
+      if (!readable) unreadable_.insert(id);
+      listener = listener_;
+    }
+    ASSERT_TRUE(listener) << "the dispatcher set no listener";
+    listener({std::move(job)});
+  }
+  int reads() const {
+    common::MutexLock lock(mutex_);
+    return static_cast<int>(skipped_.size());
+  }
+  void SetWebhookListener(WebhookListener listener) override {
+    common::MutexLock lock(mutex_);
+    listener_ = std::move(listener);
+  }
   Row Get(const std::string& event_id) const {
     common::MutexLock lock(mutex_);
     return rows_.at(event_id);
@@ -45,7 +69,9 @@ class FakeOutbox final : public store::OutboxStore {
     std::vector<const Row*> due;
     for (const auto& [id, row] : rows_) {
       const bool skip = std::find(skip_accounts.begin(), skip_accounts.end(), row.job.account) != skip_accounts.end();
-      if (row.state == Row::State::kPending && row.next_at_ms <= now_ms && !skip) due.push_back(&row);
+      if (row.state == Row::State::kPending && row.next_at_ms <= now_ms && !skip && !unreadable_.contains(id)) {
+        due.push_back(&row);
+      }
     }
     std::stable_sort(due.begin(), due.end(), [](const Row* a, const Row* b) { return a->next_at_ms < b->next_at_ms; });
     std::vector<store::WebhookJob> jobs;
@@ -114,7 +140,9 @@ class FakeOutbox final : public store::OutboxStore {
  private:
   mutable common::Mutex mutex_;
   std::map<std::string, Row> rows_ GUARDED_BY(mutex_);
-  std::vector<std::vector<std::string>> skipped_;
+  std::vector<std::vector<std::string>> skipped_ GUARDED_BY(mutex_);
+  std::set<std::string> unreadable_ GUARDED_BY(mutex_);
+  WebhookListener listener_ GUARDED_BY(mutex_);
   bool hold_ GUARDED_BY(mutex_) = false;
   std::vector<std::pair<std::vector<store::WebhookDone>, store::StatusCallback>> held_ GUARDED_BY(mutex_);
 };
