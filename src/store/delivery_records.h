@@ -135,6 +135,24 @@ struct WebhookJob {
   std::optional<InboundEvent> inbound;
 };
 
+// A receipt due to a producer's SMPP bind: the outbox row of a final status of a message
+// whose callback_url is a ProducerReceiptUrl (records.h), with what the deliver_sm says.
+// Completed with OutboxStore::CompleteWebhooks like a webhook.
+struct ProducerReceiptJob {
+  std::string event_id;
+  std::string message_id;
+  std::string account;
+  bool failures_only = false;  // "smpp:failed:": a delivered message gets none
+  std::string from;            // the message's; the receipt goes from its `to` to its `from`
+  std::string to;
+  model::Status status = model::Status::kDelivered;
+  std::optional<MessageError> error;
+  int segments = 1;
+  int64_t submitted_at_ms = 0;  // the message's acceptance
+  int64_t done_at_ms = 0;       // the final status's
+  int attempts = 0;             // deliveries to the bind tried so far
+};
+
 struct WebhookDone {
   std::string event_id;
   bool delivered = false;
@@ -157,19 +175,6 @@ struct SuppressionLift {
 struct ComplianceReply {
   NewMessage message;
   int64_t not_since_ms = 0;
-};
-
-// The set a part of a concatenated MO belongs to (docs/api.md "Inbound messages to
-// producers"): the carrier's reference is only unique per carrier, sender and recipient,
-// and a set whose parts disagree on `total` is not one set.
-struct InboundPartsKey {
-  std::string carrier;
-  std::string from;
-  std::string to;
-  uint32_t reference = 0;  // 8- or 16-bit UDH reference, or sar_msg_ref_num
-  int total = 0;           // 2..255
-
-  bool operator==(const InboundPartsKey&) const = default;
 };
 
 // One part of a concatenated MO, kept until its set is complete or expires.

@@ -41,18 +41,6 @@ Status InsertInboundWebhook(Connection& db, const InboundRecord& in, const std::
   return stmt->Run();
 }
 
-// Deletes the parts a reassembled message was made of; false when none was left (another
-// write recorded the message already).
-Result<bool> ConsumeParts(Connection& db, const InboundPartsKey& key) {
-  auto stmt = db.Prepare(
-      "DELETE FROM inbound_parts WHERE carrier = ? AND src = ? AND dst = ? AND ref = ? AND total = ?");
-  if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, key.carrier).Bind(2, key.from).Bind(3, key.to);
-  stmt->Bind(4, int64_t{key.reference}).Bind(5, int64_t{key.total});
-  if (auto s = stmt->Run(); !s.ok()) return s.error();
-  return db.Changes() > 0;
-}
-
 AuditEntry MoAudit(const InboundRecord& in, const std::string& account, std::string action,
                    const std::string& number) {
   return AuditEntry{0, in.at_ms, "", account, "", std::move(action), MaskNumber(number), in.id};

@@ -55,6 +55,7 @@ class SqliteStore final : public Backend {
   Status CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) override;
   Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
   Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
+  Result<std::vector<ApiKeyRecord>> FindSmppCredentials(const std::string& system_id) override;
   Status RevokeApiKey(const std::string& key_id, int64_t at_ms, const AuditEntry& audit) override;
   Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms, const ApiKeyRecord& replacement,
                       const AuditEntry& audit) override;
@@ -87,6 +88,8 @@ class SqliteStore final : public Backend {
   Result<std::vector<std::string>> ListReceiptOverdue(int64_t now_ms, int limit) override;
   Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
                                               const std::vector<std::string>& skip_accounts) override;
+  Result<std::vector<ProducerReceiptJob>> DueProducerReceipts(const std::string& system_id, int64_t now_ms,
+                                                              int limit) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
   Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;
@@ -94,8 +97,8 @@ class SqliteStore final : public Backend {
   Result<std::string> LastSenderAccount(const std::string& subscriber,
                                         const std::string& sender) override;
   void KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) override;
-  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms,
-                                                                  int max_sets) override;
+  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms, int max_sets,
+                                                                  PartsOwner owner) override;
   Result<int64_t> PendingInboundParts() override;
   Result<int64_t> UnmatchedReceipts() override;
 
