@@ -55,7 +55,13 @@ awaitable<void> Core::HandleSubmit(std::shared_ptr<Connection> connection, uint3
     answer(SubmitAnswer{SubmitStatusFor(submit.error().code, submit.error().field), ""});
     co_return;
   }
-  SubmitAnswer a = submit->part ? co_await AcceptPart(*connection, *submit) : co_await AcceptWhole(*connection, *submit);
+  // Not one conditional expression: g++ 12 miscompiles co_await inside `?:`.
+  SubmitAnswer a;
+  if (submit->part) {
+    a = co_await AcceptPart(*connection, *submit);
+  } else {
+    a = co_await AcceptWhole(*connection, *submit);
+  }
   answer(a);
 }
 
