@@ -32,7 +32,9 @@ bool IsAdmin(const Caller& caller) { return (caller.scopes & auth::kScopeAdmin) 
 
 awaitable<Response> Api::SendMessage(Context& ctx) {
   if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
-  Acceptance accepted = co_await acceptor_.Accept(Submission{ctx.request.body(), ctx.caller, {}, {}, {}});
+  // Named, not a temporary in the co_await: g++ 12 destroys such an argument twice.
+  Submission submission{ctx.request.body(), ctx.caller, {}, {}, {}};
+  Acceptance accepted = co_await acceptor_.Accept(std::move(submission));
   switch (accepted.outcome) {
     case AcceptOutcome::kOverloaded:
       co_return Reject(accepted.error, 1);

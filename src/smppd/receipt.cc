@@ -14,20 +14,14 @@ constexpr uint8_t kTonInternational = 1;
 constexpr uint8_t kTonAlphanumeric = 5;
 constexpr uint8_t kNpiIsdn = 1;
 
-struct Address {
-  std::string text;
-  uint8_t ton = kTonUnknown;
-  uint8_t npi = 0;
-};
-
-Address AddressOf(const std::string& number) {
-  if (number.starts_with('+')) return Address{number.substr(1), kTonInternational, kNpiIsdn};
-  const bool digits = std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
-  if (!digits) return Address{number, kTonAlphanumeric, 0};
-  return Address{number, kTonUnknown, kNpiIsdn};
-}
-
 }  // namespace
+
+SmppAddress SmppAddressOf(const std::string& number) {
+  if (number.starts_with('+')) return SmppAddress{number.substr(1), kTonInternational, kNpiIsdn};
+  const bool digits = std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
+  if (!digits) return SmppAddress{number, kTonAlphanumeric, 0};
+  return SmppAddress{number, kTonUnknown, kNpiIsdn};
+}
 
 receipts::MessageState StateOf(model::Status status) {
   using receipts::MessageState;
@@ -60,8 +54,8 @@ smpp::DeliverSm MakeReceipt(const store::ProducerReceiptJob& job) {
   const std::string text = receipts::WriteReceiptText(receipts::ReceiptTextFields{
       job.message_id, state, ErrorCodeOf(job.error), job.submitted_at_ms, job.done_at_ms, ""});
   smpp::DeliverSm d;
-  const Address source = AddressOf(job.to);
-  const Address destination = AddressOf(job.from);
+  const SmppAddress source = SmppAddressOf(job.to);
+  const SmppAddress destination = SmppAddressOf(job.from);
   d.source_addr = source.text;
   d.source_addr_ton = source.ton;
   d.source_addr_npi = source.npi;

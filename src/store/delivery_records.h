@@ -153,6 +153,18 @@ struct ProducerReceiptJob {
   int attempts = 0;             // deliveries to the bind tried so far
 };
 
+// An inbound message due to a producer's SMPP receiver binds (records.h ProducerInboundUrl).
+// Completed with OutboxStore::CompleteWebhooks like a webhook.
+struct ProducerInboundJob {
+  std::string event_id;
+  std::string inbound_id;
+  std::string from;  // the subscriber
+  std::string to;    // our number, the account's
+  std::string text;
+  int64_t at_ms = 0;
+  int attempts = 0;
+};
+
 struct WebhookDone {
   std::string event_id;
   bool delivered = false;
@@ -200,6 +212,9 @@ struct InboundEffects {
   // Non-empty: an inbound webhook event to this URL, in the outbox (R11), for the
   // record's account.
   std::string forward_url;
+  // Also a deliver_sm for the record's account's SMPP receiver binds, in the outbox
+  // (records.h ProducerInboundUrl).
+  bool forward_smpp = false;
   // The parts the message was reassembled from: deleted in the same commit. When none
   // of them is left, another write recorded the message already, and this one records
   // nothing (InboundOutcome::already_recorded).

@@ -29,6 +29,10 @@ class OutboxStore {
   // a retry after a refusal.
   virtual Result<std::vector<ProducerReceiptJob>> DueProducerReceipts(const std::string& system_id, int64_t now_ms,
                                                                       int limit) = 0;
+  // The inbound messages due at `now_ms` for `account`'s SMPP receiver binds (records.h
+  // ProducerInboundUrl), oldest first, their texts opened.
+  virtual Result<std::vector<ProducerInboundJob>> DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                                     int limit) = 0;
   // Per row: delivered, due again at `next_at_ms`, or given up (next_at_ms 0); each counts
   // an attempt.
   virtual void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) = 0;

@@ -50,6 +50,14 @@ inline std::string ProducerReceiptUrl(std::string_view system_id, bool failures_
   return std::string(kProducerReceiptScheme) + (failures_only ? "failed:" : "all:") + std::string(system_id);
 }
 
+// An inbound message (MO) to a number assigned to an account that has SMPP credentials is
+// also an outbox row whose url is "smpp:mo:<account>": the SMPP server delivers it as a
+// deliver_sm on a receiver or transceiver bind of that account (docs/smpp-server.md
+// "Inbound messages").
+inline std::string ProducerInboundUrl(std::string_view account) {
+  return std::string(kProducerReceiptScheme) + "mo:" + std::string(account);
+}
+
 // A message to store as accepted: the message itself, and who sent it and when.
 struct NewMessage : model::Message {
   std::string id;

@@ -10,6 +10,7 @@
 #include "integration/sim_process.h"
 #include "integration/smpp_producer.h"
 #include "smpp/status.h"
+#include "text/text.h"
 
 namespace deliverer::integration {
 namespace {
@@ -201,6 +202,35 @@ TEST_F(SmppServerTest, AnSmppCredentialIsNoApiKeyAndIsListedAndRevokedLikeOne) {
   // Revocation is read at each bind.
   SmppClient producer(SmppServerPort(server_));
   EXPECT_EQ(producer.BindTransceiver("esme5", password), smpp::kEsmeRInvPaswd);
+}
+
+TEST(SmppServerInbound, AnMoToTheAccountsNumberComesAsDeliverSmOnItsReceiverBind) {
+  SimProcess sim;
+  DelivererProcess server(SmppServerToml() + "[[numbers]]\nnumber = \"+447700900123\"\naccount = \"acme\"\n",
+                          OneCarrier(sim.SmppPort()));
+  const std::string password = CreateSmppCredential(server, "acme", "esme1");
+  // Queued while the producer is away: it binds only after the MO was recorded.
+  ASSERT_EQ(sim.Post("/mo", {{"from", kTo}, {"to", "+447700900123"}, {"text", "Grüße from the handset"}}).status, 200);
+  const std::string admin = server.CreateKey("ops", "admin");
+  ASSERT_TRUE(WaitFor([&] {
+    HttpResponse r = server.Get("/v1/admin/inbound", admin);
+    return r.status == 200 && r.json["data"].size() == 1;
+  }, Millis(15'000)));
+
+  SmppClient receiver(SmppServerPort(server));
+  ASSERT_EQ(receiver.BindReceiver("esme1", password), 0u);
+  auto pdu = receiver.NextPdu(std::chrono::seconds(30));
+  ASSERT_TRUE(pdu.has_value());
+  ASSERT_TRUE(std::holds_alternative<smpp::DeliverSm>(pdu->body));
+  const smpp::DeliverSm& mo = Deliver(*pdu);
+  EXPECT_EQ(mo.esm_class, 0);
+  EXPECT_EQ(mo.source_addr, "442071838750");
+  EXPECT_EQ(mo.destination_addr, "447700900123");
+  EXPECT_EQ(mo.data_coding, 0x08);
+  EXPECT_EQ(text::DecodeUcs2(mo.short_message), "Grüße from the handset");
+  receiver.AnswerDeliver(*pdu, 0);
+  EXPECT_TRUE(WaitFor([&] { return Metric(server, "deliverer_smpp_server_deliveries_total", {"outcome=\"delivered\""}) == 1; },
+                      Millis(15'000)));
 }
 
 TEST(SmppServerLimits, AProducerOverItsRateIsThrottled) {

@@ -12,6 +12,7 @@
 
 #include <map>
 #include <memory>
+#include <functional>
 #include <set>
 #include <string>
 
@@ -99,6 +100,13 @@ class Core final : public std::enable_shared_from_this<Core> {
   void SchedulePoll();
   void Poll();
   void PollSystemId(const std::string& system_id, int64_t now_ms);
+  void PollAccountInbound(const std::string& account, int64_t now_ms);
+  // What a poll does with one outbox row: give it up (too old, or past the bound), or try
+  // it on the first bind of `binds` with room. False when no bind had room.
+  bool Offer(const std::string& event_id, int64_t at_ms, bool over_bound, int attempts,
+             const std::vector<std::shared_ptr<Connection>>& binds, smpp::DeliverSm&& pdu,
+             std::vector<store::WebhookDone>& done);
+  std::vector<std::shared_ptr<Connection>> ReceiversWhere(const std::function<bool(const Identity&)>& match) const;
   void Complete(std::vector<store::WebhookDone> done);
 
   boost::asio::io_context& io_;

@@ -1,6 +1,7 @@
-// Receipts out: the outbox rows of producers' messages (store::OutboxStore::
-// DueProducerReceipts) as deliver_sm on their receiver and transceiver binds, each row
-// removed once a deliver_sm_resp ESME_ROK acknowledged it.
+// Receipts and MOs out: the outbox rows of producers' messages (store::OutboxStore::
+// DueProducerReceipts) and of MOs to their accounts' numbers (DueProducerInbound) as
+// deliver_sm on their receiver and transceiver binds, each row removed once a
+// deliver_sm_resp ESME_ROK acknowledged it.
 #include <boost/asio/post.hpp>
 
 #include <algorithm>
@@ -8,6 +9,7 @@
 #include "common/log.h"
 #include "smpp/status.h"
 #include "smppd/net/core.h"
+#include "smppd/inbound.h"
 #include "smppd/receipt.h"
 
 namespace deliverer::smppd::net {
@@ -36,25 +38,50 @@ void Core::SchedulePoll() {
 }
 
 void Core::Poll() {
-  std::set<std::string> receivers;
+  std::set<std::string> system_ids;
+  std::set<std::string> accounts;
   for (const auto& [id, weak] : connections_) {
     auto connection = weak.lock();
-    if (connection && connection->session().can_receive()) receivers.insert(connection->identity().system_id);
+    if (!connection || !connection->session().can_receive()) continue;
+    system_ids.insert(connection->identity().system_id);
+    accounts.insert(connection->identity().account);
   }
   const int64_t now = deps_.clock.NowUnixMillis();
-  for (const std::string& system_id : receivers) PollSystemId(system_id, now);
+  for (const std::string& system_id : system_ids) PollSystemId(system_id, now);
+  for (const std::string& account : accounts) PollAccountInbound(account, now);
 }
 
-void Core::PollSystemId(const std::string& system_id, int64_t now_ms) {
+std::vector<std::shared_ptr<Connection>> Core::ReceiversWhere(
+    const std::function<bool(const Identity&)>& match) const {
   std::vector<std::shared_ptr<Connection>> binds;
   for (const auto& [id, weak] : connections_) {
     auto connection = weak.lock();
-    if (connection && connection->session().can_receive() && connection->identity().system_id == system_id) {
+    if (connection && connection->session().can_receive() && match(connection->identity())) {
       binds.push_back(std::move(connection));
     }
   }
+  return binds;
+}
+
+bool Core::Offer(const std::string& event_id, int64_t at_ms, bool over_bound, int attempts,
+                 const std::vector<std::shared_ptr<Connection>>& binds, smpp::DeliverSm&& pdu,
+                 std::vector<store::WebhookDone>& done) {
+  if (over_bound || deps_.clock.NowUnixMillis() - at_ms > options_.delivery_retention.count()) {
+    done.push_back(store::WebhookDone{event_id, false, 0});
+    deps_.metrics.Counter("deliverer_smpp_server_deliveries_total", "deliver_sm to SMPP producers, by outcome",
+                          {{"outcome", "given_up"}}).Inc();
+    return true;
+  }
+  auto bind = std::find_if(binds.begin(), binds.end(), [](const auto& c) { return c->session().CanDeliver(); });
+  if (bind == binds.end()) return false;  // every window is full: the rest waits for answers
+  if ((*bind)->Deliver(std::move(pdu), event_id, attempts)) delivering_.insert(event_id);
+  return true;
+}
+
+// The bound: past max_queued_deliveries rows, the oldest are given up.
+void Core::PollSystemId(const std::string& system_id, int64_t now_ms) {
+  const auto binds = ReceiversWhere([&](const Identity& i) { return i.system_id == system_id; });
   if (binds.empty()) return;
-  // The bound: past max_queued_deliveries rows, the oldest are given up.
   const int limit = static_cast<int>(options_.max_queued_deliveries + options_.session.deliver_window * binds.size());
   auto due = deps_.outbox.DueProducerReceipts(system_id, now_ms, limit);
   if (!due.ok()) {
@@ -63,26 +90,34 @@ void Core::PollSystemId(const std::string& system_id, int64_t now_ms) {
   }
   const size_t over = due->size() > options_.max_queued_deliveries ? due->size() - options_.max_queued_deliveries : 0;
   std::vector<store::WebhookDone> done;
-  size_t index = 0;
-  for (store::ProducerReceiptJob& job : *due) {
-    const bool old = now_ms - job.done_at_ms > options_.delivery_retention.count();
-    if (delivering_.contains(job.event_id)) {
-      ++index;
-      continue;
-    }
-    if (index++ < over || old) {
-      done.push_back(store::WebhookDone{job.event_id, false, 0});
-      deps_.metrics.Counter("deliverer_smpp_server_deliveries_total", "deliver_sm to SMPP producers, by outcome",
-                            {{"outcome", "given_up"}}).Inc();
-      continue;
-    }
+  for (size_t index = 0; index < due->size(); ++index) {
+    store::ProducerReceiptJob& job = (*due)[index];
+    if (delivering_.contains(job.event_id)) continue;
     if (job.failures_only && job.status == model::Status::kDelivered) {
       done.push_back(store::WebhookDone{job.event_id, true, 0});
       continue;
     }
-    auto bind = std::find_if(binds.begin(), binds.end(), [](const auto& c) { return c->session().CanDeliver(); });
-    if (bind == binds.end()) break;  // every window is full: the rest waits for answers
-    if ((*bind)->Deliver(MakeReceipt(job), job.event_id, job.attempts)) delivering_.insert(job.event_id);
+    if (!Offer(job.event_id, job.done_at_ms, index < over, job.attempts, binds, MakeReceipt(job), done)) break;
+  }
+  for (const store::WebhookDone& d : done) delivering_.insert(d.event_id);
+  Complete(std::move(done));
+}
+
+void Core::PollAccountInbound(const std::string& account, int64_t now_ms) {
+  const auto binds = ReceiversWhere([&](const Identity& i) { return i.account == account; });
+  if (binds.empty()) return;
+  const int limit = static_cast<int>(options_.max_queued_deliveries + options_.session.deliver_window * binds.size());
+  auto due = deps_.outbox.DueProducerInbound(account, now_ms, limit);
+  if (!due.ok()) {
+    log::Warn(kComponent, "cannot read the inbound messages of '{}': {}", account, due.error().detail);
+    return;
+  }
+  const size_t over = due->size() > options_.max_queued_deliveries ? due->size() - options_.max_queued_deliveries : 0;
+  std::vector<store::WebhookDone> done;
+  for (size_t index = 0; index < due->size(); ++index) {
+    store::ProducerInboundJob& job = (*due)[index];
+    if (delivering_.contains(job.event_id)) continue;
+    if (!Offer(job.event_id, job.at_ms, index < over, job.attempts, binds, MakeMo(job), done)) break;
   }
   for (const store::WebhookDone& d : done) delivering_.insert(d.event_id);
   Complete(std::move(done));

@@ -146,8 +146,12 @@ size_t Core::BindsOf(const std::string& system_id) const {
 
 void Core::OnBound(const Connection& connection) {
   UpdateGauges();
-  // Receipts queued while it was away go out now rather than at the next poll.
-  if (connection.session().can_receive()) PollSystemId(connection.identity().system_id, deps_.clock.NowUnixMillis());
+  // Receipts and MOs queued while it was away go out now rather than at the next poll.
+  if (connection.session().can_receive()) {
+    const int64_t now = deps_.clock.NowUnixMillis();
+    PollSystemId(connection.identity().system_id, now);
+    PollAccountInbound(connection.identity().account, now);
+  }
 }
 
 void Core::UpdateGauges() {

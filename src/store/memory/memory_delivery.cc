@@ -320,7 +320,7 @@ Result<std::vector<WebhookJob>> MemoryStore::DueWebhooks(int64_t now_ms, int lim
     if (hook.state != StoredWebhook::State::kPending || hook.next_at_ms > now_ms) continue;
     std::string account = hook.job.account;
     if (hook.job.inbound) {
-      if (!state_->inbound.contains(hook.job.message_id)) continue;
+      if (!state_->inbound.contains(hook.job.message_id) || IsProducerReceiptUrl(hook.job.url)) continue;
     } else {
       auto m = state_->messages.find(hook.job.message_id);
       if (m == state_->messages.end() || IsProducerReceiptUrl(m->second.input.callback_url)) continue;
@@ -388,6 +388,28 @@ Result<std::vector<ProducerReceiptJob>> MemoryStore::DueProducerReceipts(const s
     j.done_at_ms = hook->job.at_ms;
     j.attempts = hook->job.attempts;
     jobs.push_back(std::move(j));
+  }
+  return jobs;
+}
+
+Result<std::vector<ProducerInboundJob>> MemoryStore::DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                                      int limit) {
+  common::MutexLock lock(state_mutex_);
+  const std::string url = ProducerInboundUrl(account);
+  std::vector<const StoredWebhook*> due;
+  for (const StoredWebhook& hook : state_->webhooks) {
+    if (hook.state != StoredWebhook::State::kPending || !hook.job.inbound || hook.job.url != url) continue;
+    if (hook.next_at_ms > now_ms || !state_->inbound.contains(hook.job.message_id)) continue;
+    due.push_back(&hook);
+  }
+  std::stable_sort(due.begin(), due.end(), [](const StoredWebhook* a, const StoredWebhook* b) {
+    return a->job.at_ms < b->job.at_ms;
+  });
+  std::vector<ProducerInboundJob> jobs;
+  for (const StoredWebhook* hook : due) {
+    if (static_cast<int>(jobs.size()) >= limit) break;
+    const InboundRecord& in = state_->inbound.at(hook->job.message_id);
+    jobs.push_back(ProducerInboundJob{hook->job.event_id, in.id, in.from, in.to, in.body, in.at_ms, hook->job.attempts});
   }
   return jobs;
 }

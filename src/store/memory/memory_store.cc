@@ -324,19 +324,21 @@ void MemoryStore::RecordInbound(InboundRecord inbound, InboundEffects effects, I
       }
     }
     state.inbound.try_emplace(in.id, in);  // a carrier's resend of the same MO adds no row
-    if (!fx.forward_url.empty() && !in.account.empty()) {
+    auto forward = [&](const std::string& url) {
       StoredWebhook hook;
       hook.job.event_id = NewUuidV7(in.at_ms);
       hook.job.message_id = in.id;
       hook.job.account = in.account;
-      hook.job.url = fx.forward_url;
+      hook.job.url = url;
       hook.job.at_ms = in.at_ms;
       hook.job.carrier = in.carrier;
       hook.job.created_at_ms = in.at_ms;
       hook.job.inbound = InboundEvent{};
       hook.next_at_ms = in.at_ms;
       state.webhooks.push_back(std::move(hook));
-    }
+    };
+    if (!fx.forward_url.empty() && !in.account.empty()) forward(fx.forward_url);
+    if (fx.forward_smpp && !in.account.empty()) forward(ProducerInboundUrl(in.account));
     if (fx.suppress) {
       UpsertSuppression(state, *fx.suppress);
       AddAudit(state, MoAudit(in, fx.suppress->account, "suppression.put", fx.suppress->number));

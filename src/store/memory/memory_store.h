@@ -105,6 +105,8 @@ class MemoryStore final : public MessageStore,
                                               const std::vector<std::string>& skip_accounts) override;
   Result<std::vector<ProducerReceiptJob>> DueProducerReceipts(const std::string& system_id, int64_t now_ms,
                                                               int limit) override;
+  Result<std::vector<ProducerInboundJob>> DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                             int limit) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
   Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;

@@ -150,6 +150,17 @@ Result<std::vector<ApiKeyRecord>> SqliteStore::FindSmppCredentials(const std::st
   }
 }
 
+Result<bool> SqliteStore::HasSmppCredential(const std::string& account, int64_t now_ms) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT 1 FROM api_keys WHERE account = ? AND smpp_system_id IS NOT NULL AND revoked_at IS NULL"
+      " AND (expires_at IS NULL OR expires_at > ?) LIMIT 1");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, account).Bind(2, now_ms);
+  return stmt->Step();
+}
+
 Status SqliteStore::RevokeApiKey(const std::string& key_id, int64_t at_ms,
                                  const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {

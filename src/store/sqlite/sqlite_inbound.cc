@@ -136,6 +136,9 @@ void SqliteStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
     if (!fx.forward_url.empty() && !in.account.empty()) {
       if (auto s = InsertInboundWebhook(db, in, fx.forward_url); !s.ok()) return s.error();
     }
+    if (fx.forward_smpp && !in.account.empty()) {
+      if (auto s = InsertInboundWebhook(db, in, ProducerInboundUrl(in.account)); !s.ok()) return s.error();
+    }
     if (auto s = ApplySuppressionEffects(db, in, fx, cipher); !s.ok()) return s.error();
     InboundOutcome outcome;
     if (fx.reply) {

@@ -56,6 +56,7 @@ class SqliteStore final : public Backend {
   Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
   Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
   Result<std::vector<ApiKeyRecord>> FindSmppCredentials(const std::string& system_id) override;
+  Result<bool> HasSmppCredential(const std::string& account, int64_t now_ms) override;
   Status RevokeApiKey(const std::string& key_id, int64_t at_ms, const AuditEntry& audit) override;
   Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms, const ApiKeyRecord& replacement,
                       const AuditEntry& audit) override;
@@ -90,6 +91,8 @@ class SqliteStore final : public Backend {
                                               const std::vector<std::string>& skip_accounts) override;
   Result<std::vector<ProducerReceiptJob>> DueProducerReceipts(const std::string& system_id, int64_t now_ms,
                                                               int limit) override;
+  Result<std::vector<ProducerInboundJob>> DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                             int limit) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
   Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;

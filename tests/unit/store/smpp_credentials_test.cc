@@ -1,4 +1,4 @@
-// Migration 11 (docs/storage-schema.md "`api_keys`"): SMPP credentials are api_keys rows
+// Migration 11 (docs/storage-schema.md "`accounts`, `api_keys`"): SMPP credentials are api_keys rows
 // with a system_id, found by it; keys from before have none and stay API keys.
 #include <gtest/gtest.h>
 
@@ -28,6 +28,8 @@ TEST_F(SmppCredentialsTest, ACredentialIsFoundByItsSystemIdAndKeepsItThroughARot
   EXPECT_EQ((*found)[0].key_id, "dlv_smpp1");
   EXPECT_EQ((*found)[0].smpp_system_id, "esme1");
   EXPECT_TRUE(store_->FindSmppCredentials("")->empty()) << "API keys are no SMPP credentials";
+  EXPECT_TRUE(*store_->HasSmppCredential("acme", 2500));
+  EXPECT_FALSE(*store_->HasSmppCredential("globex", 2500));
 
   ApiKeyRecord replacement{"dlv_smpp2", "acme", "hash-2", 1, 3000, std::nullopt, std::nullopt, "esme1"};
   ASSERT_TRUE(store_->RotateApiKey("dlv_smpp1", 4000, replacement, AuditEntry{}).ok());
@@ -37,6 +39,8 @@ TEST_F(SmppCredentialsTest, ACredentialIsFoundByItsSystemIdAndKeepsItThroughARot
   EXPECT_EQ((*found)[1].key_id, "dlv_smpp2");
   auto listed = store_->ListApiKeys();
   ASSERT_EQ(listed->size(), 3u);
+  ASSERT_TRUE(store_->RevokeApiKey("dlv_smpp2", 5000, AuditEntry{}).ok());
+  EXPECT_FALSE(*store_->HasSmppCredential("acme", 5000)) << "one expired, the other revoked";
   EXPECT_EQ((*listed)[0].smpp_system_id, "");
 }
 

@@ -103,6 +103,26 @@ TEST_P(ProducersConformance, AMessagesPartsGoInItsCommitAndOwnersKeepApart) {
   EXPECT_EQ(inbound().ExpiredInboundParts(kFarFuture, 10, PartsOwner::kCarriers)->size(), 1u);
 }
 
+TEST_P(ProducersConformance, AnMoForAnAccountsSmppBindsIsQueuedBesideItsWebhook) {
+  const InboundRecord mo{"mo-1", "sim-a", "+447911123456", "+447700900123", "Hi there", 1000, "", "acme"};
+  ASSERT_TRUE(Inbound(mo, InboundEffects{.forward_url = "http://127.0.0.1:9/in", .forward_smpp = true}).ok());
+  auto due = outbox().DueProducerInbound("acme", kFarFuture, 10);
+  ASSERT_TRUE(due.ok());
+  ASSERT_EQ(due->size(), 1u);
+  EXPECT_EQ(due->front().inbound_id, "mo-1");
+  EXPECT_EQ(due->front().from, "+447911123456");
+  EXPECT_EQ(due->front().to, "+447700900123");
+  EXPECT_EQ(due->front().text, "Hi there");
+  EXPECT_TRUE(outbox().DueProducerInbound("globex", kFarFuture, 10)->empty());
+  EXPECT_TRUE(outbox().DueProducerInbound("acme", 999, 10)->empty()) << "due from its arrival";
+
+  auto hooks = outbox().DueWebhooks(kFarFuture, 10, {});
+  ASSERT_EQ(hooks->size(), 1u) << "the webhook, not the SMPP row";
+  EXPECT_EQ(hooks->front().url, "http://127.0.0.1:9/in");
+  ASSERT_TRUE(Complete({WebhookDone{due->front().event_id, true, 0}}).ok());
+  EXPECT_TRUE(outbox().DueProducerInbound("acme", kFarFuture, 10)->empty());
+}
+
 DELIVERER_CONFORMANCE_SUITE(ProducersConformance, Concern::kOutbox);
 
 }  // namespace
