@@ -13,6 +13,7 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 #include <map>
 #include <set>
 #include <span>
@@ -85,11 +86,16 @@ class Harness final : public SessionCallbacks, public smpp::DecoderCallbacks {
     if (request == requests_.end() || request->second.empty()) Fail("an answer to nothing sent");
     std::vector<uint32_t>& open = request->second;
     // A producer may reuse a sequence number: the answer is to one of the requests open with it.
+    // A generic_nack answers at once, so the latest request with that number.
     const bool nack = pdu.header.command_id == smpp::GenericNack::kCommandId;
-    auto command = std::find_if(open.begin(), open.end(), [&](uint32_t id) {
-      return nack || pdu.header.command_id == (id | smpp::kResponseBit);
+    auto command = nack ? std::prev(open.end()) : std::find_if(open.begin(), open.end(), [&](uint32_t id) {
+      return pdu.header.command_id == (id | smpp::kResponseBit);
     });
-    if (command == open.end()) Fail("an answer of another command");
+    if (command == open.end()) {
+      Fail("an answer of another command: " + std::string(smpp::CommandName(pdu.header.command_id)) + " seq " +
+           std::to_string(seq) + ", open " + std::to_string(open.size()) + " first " +
+           std::string(smpp::CommandName(open.front())));
+    }
     open.erase(command);
     if (pending_.contains(seq) && open.empty()) Fail("a submit answered while it was being accepted");
   }
