@@ -52,7 +52,7 @@ unsigned ErrorCodeOf(const std::optional<model::MessageError>& error) {
 smpp::DeliverSm MakeReceipt(const store::ProducerReceiptJob& job) {
   const receipts::MessageState state = StateOf(job.status);
   const std::string text = receipts::WriteReceiptText(receipts::ReceiptTextFields{
-      job.message_id, state, ErrorCodeOf(job.error), job.submitted_at_ms, job.done_at_ms, ""});
+      job.message_id, state, ErrorCodeOf(job.error), job.submitted_at_ms, job.done_at_ms, job.text});
   smpp::DeliverSm d;
   const SmppAddress source = SmppAddressOf(job.to);
   const SmppAddress destination = SmppAddressOf(job.from);

@@ -1,8 +1,8 @@
 #pragma once
 // The deliver_sm that tells a producer how its message ended (docs/smpp-server.md
 // "Receipts"): the SMPP 3.4 Appendix B text (receipts/receipt_writer.h) in short_message,
-// `id:` the id its submit_sm_resp carried, and the TLVs receipted_message_id and
-// message_state. Pure, thread-safe.
+// `id:` the id its submit_sm_resp carried, `text:` the first 20 characters of the message,
+// and the TLVs receipted_message_id and message_state. Pure, thread-safe.
 #include <cstdint>
 
 #include "receipts/receipt.h"

@@ -151,6 +151,7 @@ struct ProducerReceiptJob {
   int64_t submitted_at_ms = 0;  // the message's acceptance
   int64_t done_at_ms = 0;       // the final status's
   int attempts = 0;             // deliveries to the bind tried so far
+  std::string text;             // the message's body, opened ("" once retention cleared it)
 };
 
 // An inbound message due to a producer's SMPP receiver binds (records.h ProducerInboundUrl).

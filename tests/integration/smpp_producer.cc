@@ -21,14 +21,27 @@ uint16_t SmppServerPort(const DelivererProcess& server) {
   return port;
 }
 
+namespace {
+
+std::string LastLine(std::string out) {
+  while (!out.empty() && out.back() == '\n') out.pop_back();
+  return out.substr(out.rfind('\n') + 1);
+}
+
+}  // namespace
+
+std::string RotateSmppCredential(const DelivererProcess& server, const std::string& key_id, const std::string& grace) {
+  CommandResult r = RunDeliverer({"keys", "rotate", key_id, "--grace", grace, "--config", server.ConfigPath()});
+  if (r.exit_code != 0) throw std::runtime_error("keys rotate failed: " + r.Output());
+  return LastLine(r.out);
+}
+
 std::string CreateSmppCredential(const DelivererProcess& server, const std::string& account,
                                  const std::string& system_id, const std::string& scopes) {
   CommandResult r = RunDeliverer({"keys", "create", "--config", server.ConfigPath(), "--account", account,
                                   "--scopes", scopes, "--smpp-system-id", system_id});
   if (r.exit_code != 0) throw std::runtime_error("keys create failed: " + r.Output());
-  std::string out = r.out;
-  while (!out.empty() && out.back() == '\n') out.pop_back();
-  return out.substr(out.rfind('\n') + 1);
+  return LastLine(r.out);
 }
 
 smpp::SubmitSm ProducerSubmit(std::vector<uint8_t> short_message, uint8_t data_coding, uint8_t esm_class) {

@@ -21,6 +21,10 @@ uint16_t SmppServerPort(const DelivererProcess& server);
 std::string CreateSmppCredential(const DelivererProcess& server, const std::string& account,
                                  const std::string& system_id, const std::string& scopes = kSendRead);
 
+// `deliverer keys rotate KEY_ID --grace GRACE` of an SMPP credential: the new password on its
+// last line. Throws std::runtime_error when the command fails.
+std::string RotateSmppCredential(const DelivererProcess& server, const std::string& key_id, const std::string& grace);
+
 // A submit_sm from "Deliverer" (alphanumeric) to +442071838750 (TON 1, no '+'), asking for a
 // receipt, carrying `short_message` as given.
 smpp::SubmitSm ProducerSubmit(std::vector<uint8_t> short_message, uint8_t data_coding = 0, uint8_t esm_class = 0);

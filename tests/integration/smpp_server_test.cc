@@ -72,7 +72,8 @@ TEST_F(SmppServerTest, ASubmitIsDeliveredAndItsReceiptComesBackOnTheBind) {
   ASSERT_TRUE(receipt.has_value());
   EXPECT_EQ(receipt->esm_class, 0x04);
   EXPECT_NE(Receipt(*receipt).find("id:" + id + " "), std::string::npos) << Receipt(*receipt);
-  EXPECT_NE(Receipt(*receipt).find("stat:DELIVRD err:000"), std::string::npos) << Receipt(*receipt);
+  EXPECT_NE(Receipt(*receipt).find("stat:DELIVRD err:000 text:Hello over SMPP"), std::string::npos)
+      << Receipt(*receipt);
   EXPECT_EQ(smpp::GetMessageState(receipt->tlvs), 2);
   EXPECT_EQ(receipt->source_addr, "442071838750");
   EXPECT_EQ(receipt->destination_addr, "Deliverer");
@@ -189,7 +190,7 @@ TEST_F(SmppServerTest, AWrongPasswordIsRefusedAndAudited) {
   EXPECT_EQ(Metric(server_, "deliverer_smpp_server_binds_refused_total", {"reason=\"credentials\""}), 2);
 }
 
-TEST_F(SmppServerTest, AnSmppCredentialIsNoApiKeyAndIsListedAndRevokedLikeOne) {
+TEST_F(SmppServerTest, AnSmppCredentialIsListedRotatedAndRevokedLikeAnApiKey) {
   const std::string password = CreateSmppCredential(server_, "acme", "esme5");
   EXPECT_EQ(password.size(), 8u) << "SMPP 3.4 passwords hold 8 characters";
   std::string key_id;
@@ -198,10 +199,20 @@ TEST_F(SmppServerTest, AnSmppCredentialIsNoApiKeyAndIsListedAndRevokedLikeOne) {
     if (line.ends_with("\tsmpp:esme5")) key_id = line.substr(0, line.find('\t'));
   }
   ASSERT_TRUE(key_id.starts_with("dlv_")) << server_.ListKeys();
+  // A rotation: a new password for the same system_id; the old one works through the grace.
+  const std::string rotated = RotateSmppCredential(server_, key_id, "1h");
+  EXPECT_EQ(rotated.size(), 8u);
+  EXPECT_NE(rotated, password);
+  for (const std::string& pw : {password, rotated}) {
+    SmppClient producer(SmppServerPort(server_));
+    EXPECT_EQ(producer.BindTransceiver("esme5", pw), 0u);
+  }
   server_.RevokeKey(key_id);
   // Revocation is read at each bind.
   SmppClient producer(SmppServerPort(server_));
   EXPECT_EQ(producer.BindTransceiver("esme5", password), smpp::kEsmeRInvPaswd);
+  SmppClient replacement(SmppServerPort(server_));
+  EXPECT_EQ(replacement.BindTransceiver("esme5", rotated), 0u) << "the replacement is another credential";
 }
 
 TEST(SmppServerInbound, AnMoToTheAccountsNumberComesAsDeliverSmOnItsReceiverBind) {

@@ -387,6 +387,7 @@ Result<std::vector<ProducerReceiptJob>> MemoryStore::DueProducerReceipts(const s
     j.submitted_at_ms = m.record.created_at_ms;
     j.done_at_ms = hook->job.at_ms;
     j.attempts = hook->job.attempts;
+    j.text = m.input.body;
     jobs.push_back(std::move(j));
   }
   return jobs;

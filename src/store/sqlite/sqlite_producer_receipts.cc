@@ -13,7 +13,8 @@ Result<std::vector<ProducerReceiptJob>> SqliteStore::DueProducerReceipts(const s
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
       "SELECT w.event_id, w.message_id, m.account, m.callback_url, m.src, m.dst, w.status,"
-      " w.error_code, w.error_detail, w.carrier_code, m.segments, m.created_at, w.at, w.attempts"
+      " w.error_code, w.error_detail, w.carrier_code, m.segments, m.created_at, w.at, w.attempts,"
+      " m.body, m.body_key"
       " FROM webhooks w JOIN messages m ON w.inbound = 0 AND m.id = w.message_id"
       " WHERE w.state = 0 AND w.next_at <= ?4 AND m.callback_url IN (?1, ?2)"
       " ORDER BY w.at, w.event_id LIMIT ?3");
@@ -38,6 +39,11 @@ Result<std::vector<ProducerReceiptJob>> SqliteStore::DueProducerReceipts(const s
     j.submitted_at_ms = stmt->Int(11);
     j.done_at_ms = stmt->Int(12);
     j.attempts = static_cast<int>(stmt->Int(13));
+    // The receipt quotes the text's start; a body that no longer opens is quoted empty.
+    if (!stmt->IsNull(14)) {
+      auto text = OpenBody(*cipher_, stmt->Text(14), stmt->Int(15), MessageBodyContext(j.message_id));
+      if (text.ok()) j.text = std::move(*text);
+    }
     jobs.push_back(std::move(j));
   }
 }

@@ -18,6 +18,7 @@ store::ProducerReceiptJob Job(model::Status status, std::optional<model::Message
   job.error = std::move(error);
   job.submitted_at_ms = 1'764'000'000'000;  // 2025-11-24 16:00 UTC
   job.done_at_ms = 1'764'000'060'000;
+  job.text = "Your code is 123456, valid for 10 minutes";
   return job;
 }
 
@@ -26,7 +27,7 @@ TEST(Receipt, TheStandardTextWithTheSubmitRespId) {
   const std::string text(d.short_message.begin(), d.short_message.end());
   EXPECT_EQ(text,
             "id:0190a3b4-0000-7000-8000-000000000001 sub:001 dlvrd:001 submit date:2511241600 done date:2511241601 "
-            "stat:DELIVRD err:000 text:");
+            "stat:DELIVRD err:000 text:Your code is 123456,") << "its first 20 characters";
   EXPECT_EQ(d.esm_class, 0x04);
   EXPECT_EQ(smpp::GetReceiptedMessageId(d.tlvs), "0190a3b4-0000-7000-8000-000000000001");
   EXPECT_EQ(smpp::GetMessageState(d.tlvs), 2);

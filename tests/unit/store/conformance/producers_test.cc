@@ -41,6 +41,7 @@ TEST_P(ProducersConformance, OnlyTheEndOfASmppMessageIsAReceiptAndNeverAWebhook)
   EXPECT_EQ(job.to, "+447911123456");
   EXPECT_EQ(job.submitted_at_ms, clock_.NowUnixMillis());
   EXPECT_EQ(job.done_at_ms, 2500);
+  EXPECT_EQ(job.text, "hello") << "the receipt quotes the text";
   EXPECT_FALSE(job.failures_only);
   EXPECT_TRUE(ReceiptIds("esme2").empty()) << "another producer's receipts are not read";
 
