@@ -5,7 +5,10 @@
 // tests/integration/smpp_interop_test.cc reads.
 //
 //   smpp_producer.js --modules DIR --port PORT --system-id ID --password PW [--to NUMBER] [--text TEXT]
+//                    [--ca FILE]
 //
+// --ca: SMPP over TLS, trusting the PEM certificate(s) in FILE (and checking the server's
+// name, 127.0.0.1, against them).
 // DIR holds the node_modules that scripts/install-deps installed. Exit 0 once the receipt
 // came and was acknowledged, 1 on any failure or after 60 s, 2 for bad arguments or a
 // missing client library.
@@ -47,7 +50,10 @@ const smpp = createRequire(path.join(args.modules, 'package.json'))('smpp');
 
 setTimeout(() => fail('no receipt within 60 s'), 60000).unref();
 
-const session = smpp.connect({ url: `smpp://127.0.0.1:${args.port}` });
+const tls = Boolean(args.ca);
+const session = smpp.connect(tls
+  ? { url: `ssmpp://127.0.0.1:${args.port}`, ca: [fs.readFileSync(args.ca)] }
+  : { url: `smpp://127.0.0.1:${args.port}` });
 let messageId = null;
 
 session.on('error', fail);
@@ -77,7 +83,7 @@ session.on('deliver_sm', (pdu) => {
   }
 });
 
-session.on('connect', () => {
+session.on(tls ? 'secureConnect' : 'connect', () => {
   session.bind_transceiver({ system_id: args.system_id, password: args.password }, (bind) => {
     print({ event: 'bind_transceiver_resp', command_status: bind.command_status });
     if (bind.command_status !== 0) fail('bind refused');
