@@ -69,7 +69,7 @@ int main(int argc, char** argv) {
   deliverer::loadgen::AddBenchOptions(bench_cmd, bench);
   bench_cmd->callback([&] { exit_code = deliverer::loadgen::RunBench(bench); });
 
-  std::string config_path, account, scopes, expires_in, key_id;
+  std::string config_path, account, scopes, expires_in, key_id, smpp_system_id;
   auto* keys = app.add_subcommand("keys", "Manage API keys");
   keys->require_subcommand(1);
   auto* create = keys->add_subcommand("create", "Create a key; it is printed once, on the last line");
@@ -78,10 +78,12 @@ int main(int argc, char** argv) {
   create->add_option("--scopes", scopes, "messages:send,messages:read,suppressions:write,admin")
       ->required();
   create->add_option("--expires-in", expires_in, "Lifetime: 45s, 30m, 12h, 90d");
+  create->add_option("--smpp-system-id", smpp_system_id,
+                     "An SMPP credential for this system_id instead of an API key; its password is printed");
   create->callback([&] {
-    exit_code = deliverer::server::KeysCreate(config_path, account, scopes, expires_in);
+    exit_code = deliverer::server::KeysCreate(config_path, account, scopes, expires_in, smpp_system_id);
   });
-  auto* list = keys->add_subcommand("list", "List keys: id, account, scopes, created, expires, revoked");
+  auto* list = keys->add_subcommand("list", "List keys: id, account, scopes, created, expires, revoked (and smpp:SYSTEM_ID)");
   AddConfigOption(list, &config_path);
   list->callback([&] { exit_code = deliverer::server::KeysList(config_path); });
   auto* revoke = keys->add_subcommand("revoke", "Revoke a key by its public id");

@@ -62,6 +62,7 @@ Api::Api(ApiStores stores, const validation::Validator& validator, metrics::Regi
       metrics_(metrics),
       clock_(clock),
       options_(std::move(options)),
+      acceptor_(stores.messages, stores.suppressions, validator, metrics, clock, options_),
       authenticator_([&keys = stores.keys](const std::string& key_id) { return keys.FindApiKey(key_id); }, clock),
       rate_limiter_(options_.rate_limits, clock),
       auth_failures_(options_.rate_limits.auth_failures_per_ip_rps,
@@ -193,11 +194,6 @@ Response Api::StorageFailure(const Error& error, std::string_view request_id) {
   log::WarnFor("api", request_id, "storage failure: {}", error.detail);
   return ProblemResponse(
       Error::Of("storage_unavailable", "storage is not accepting writes; retry later"), 1);
-}
-
-std::optional<Error> Api::CheckOverloaded() const {
-  if (stores_.messages.PendingCount() < options_.queue_high_water) return std::nullopt;
-  return Error::Of("overloaded", "the queue is over its high-water mark; retry later");
 }
 
 Response Api::Healthz() { return JsonResponse(200, R"({"status":"ok"})"); }

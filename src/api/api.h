@@ -12,6 +12,7 @@
 #include <optional>
 #include <nlohmann/json.hpp>
 
+#include "api/acceptance.h"
 #include "api/authenticator.h"
 #include "api/carrier_callbacks.h"
 #include "api/http_types.h"
@@ -106,6 +107,12 @@ class Api {
   // Counts a request answered by the transport itself (413, 431, 408), for /metrics.
   void CountTransportError(unsigned status);
 
+  // What the SMPP server for producers shares with the HTTP API (smppd/server.h): the
+  // acceptance pipeline, each key's rate limit, and the failed authentications per address.
+  Acceptor& acceptor() { return acceptor_; }
+  RateLimiter& rate_limiter() { return rate_limiter_; }
+  AuthFailureLimiter& auth_failures() { return auth_failures_; }
+
  private:
   struct Context {
     Request& request;
@@ -176,25 +183,13 @@ class Api {
   // holds none); nullopt in a process that does not deliver (queue/queue.h OldestQueuedAt).
   std::optional<double> OldestQueuedAgeSeconds() const;
 
-  // The message's send_at checked against acceptance at `now_ms` (docs/api.md "Scheduled
-  // sends"): at most 30 days ahead; one in the past means now.
-  static std::optional<Error> CheckSendAt(const validation::ValidatedMessage& message, int64_t now_ms);
   boost::asio::awaitable<Result<store::CancelResult>> Cancel(const Context& ctx, const std::string& id);
   Result<store::MessageQuery> ParseMessageQuery(std::string_view query, const Caller& caller);
-  // Sets each message's cost estimate from the routes in use (api/estimate.h).
-  void Estimate(std::vector<store::NewMessage>& batch) const;
-  // Hands the messages created now to the delivery queue.
-  void PublishCreated(const std::vector<Result<store::InsertResult>>& results);
   void FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out);
-  Response RejectMessage(const Error& error);  // also counts the rejection
-  static Error Suppressed();
-  void CountAccepted(const std::string& account);
-  void CountRejected(const std::string& code);
   int64_t EstimatedProcessingMs() const;
 
   Response Reject(const Error& error, int retry_after_s = 0);
   Response StorageFailure(const Error& error, std::string_view request_id);
-  std::optional<Error> CheckOverloaded() const;
   // Runs `work` (thread-safe, no I/O of its own beyond store reads) on the validation
   // pool when there is one, and resumes on the caller's executor with its result.
   template <class Work>
@@ -214,6 +209,7 @@ class Api {
   metrics::Registry& metrics_;
   Clock& clock_;
   const ApiOptions options_;
+  Acceptor acceptor_;
   Authenticator authenticator_;
   RateLimiter rate_limiter_;
   AuthFailureLimiter auth_failures_;

@@ -25,7 +25,10 @@ Result<Caller> Authenticator::Authenticate(std::string_view authorization) {
 
   auto record = Lookup(*key_id);
   if (!record.ok()) return record.take_error();
-  if (!*record || !auth::ConstantTimeEqual(auth::HashKey(key), (*record)->hash)) {
+  // An SMPP credential binds over SMPP only (its hash is a password's, which no key matches
+  // anyway).
+  if (!*record || !(*record)->smpp_system_id.empty() ||
+      !auth::ConstantTimeEqual(auth::HashKey(key), (*record)->hash)) {
     return Unauthenticated("unknown API key");
   }
   const int64_t now = clock_.NowUnixMillis();

@@ -4,7 +4,6 @@
 #include <charconv>
 
 #include "api/api.h"
-#include "api/estimate.h"
 #include "api/request_helpers.h"
 #include "api/views.h"
 #include "auth/api_key.h"
@@ -27,82 +26,37 @@ std::optional<Error> CheckJsonBody(const Request& request) {
   return std::nullopt;
 }
 
-store::NewMessage ToNewMessage(validation::ValidatedMessage&& v, const Caller& caller,
-                               int64_t now_ms) {
-  store::NewMessage m;
-  static_cast<model::Message&>(m) = static_cast<model::Message&&>(v);
-  m.id = v.message_id ? std::move(*v.message_id) : NewUuidV7(now_ms);
-  m.account = caller.account;
-  m.key_id = caller.key_id;
-  m.source_ip = caller.source_ip;
-  m.ttl_seconds = v.ttl_seconds;
-  m.callback_url = std::move(v.callback_url);
-  m.client_ref = std::move(v.client_ref);
-  // The hash, not the canonical payload itself, is kept: the payload holds the body.
-  m.payload_hash = auth::HashKey(v.canonical_payload);
-  m.created_at_ms = now_ms;
-  // A time not ahead of acceptance means now (0): the message is queued at once.
-  if (v.send_at_ms && *v.send_at_ms > now_ms) m.send_at_ms = *v.send_at_ms;
-  return m;
-}
-
-Error Conflict(const std::string& id) {
-  return Error::Of("idempotency_conflict",
-                   fmt::format("message_id {} is already used by a different request", id),
-                   "message_id");
-}
-
 bool IsAdmin(const Caller& caller) { return (caller.scopes & auth::kScopeAdmin) != 0; }
 
 }  // namespace
 
 awaitable<Response> Api::SendMessage(Context& ctx) {
   if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
-  if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
-  auto [parsed, suppressed] = co_await OffIoThread([&] {
-    auto message =
-        validator_.ParseMessage(ctx.request.body(), options_.DefaultsFor(ctx.caller.account));
-    Result<bool> on_list = false;
-    if (message.ok()) on_list = stores_.suppressions.IsSuppressed(ctx.caller.account, message->to);
-    return std::make_pair(std::move(message), std::move(on_list));
-  });
-  if (!parsed.ok()) co_return RejectMessage(parsed.error());
-  if (!suppressed.ok()) co_return StorageFailure(suppressed.error(), ctx.caller.request_id);
-  if (*suppressed) co_return RejectMessage(Suppressed());
-  const int64_t now_ms = clock_.NowUnixMillis();
-  if (auto e = CheckSendAt(*parsed, now_ms)) co_return RejectMessage(*e);
-
-  std::vector<store::NewMessage> batch;
-  batch.push_back(ToNewMessage(std::move(*parsed), ctx.caller, now_ms));
-  Estimate(batch);
-  InsertResults results = co_await AwaitCallback<InsertResults>(
-      [&](auto done) { stores_.messages.InsertMessages(std::move(batch), std::move(done)); });
-  Result<store::InsertResult>& result = results.front();
-  if (!result.ok()) co_return StorageFailure(result.error(), ctx.caller.request_id);
-  PublishCreated(results);
-
-  const store::MessageRecord& record = result->record;
-  switch (result->outcome) {
-    case store::InsertOutcome::kConflict:
-      co_return RejectMessage(Conflict(record.id));
-    case store::InsertOutcome::kReplayed: {
-      Response res = JsonResponse(200, Dump(AcceptedJson(record, EstimatedProcessingMs())));
-      res.set("Idempotent-Replayed", "true");
-      res.set(http::field::location, "/v1/messages/" + record.id);
-      co_return res;
-    }
-    case store::InsertOutcome::kCreated:
+  // Named, not a temporary in the co_await: g++ 12 destroys such an argument twice.
+  Submission submission{ctx.request.body(), ctx.caller, {}, {}, {}};
+  Acceptance accepted = co_await acceptor_.Accept(std::move(submission));
+  switch (accepted.outcome) {
+    case AcceptOutcome::kOverloaded:
+      co_return Reject(accepted.error, 1);
+    case AcceptOutcome::kUnavailable:
+      co_return StorageFailure(accepted.error, ctx.caller.request_id);
+    case AcceptOutcome::kRefused:
+      co_return Reject(accepted.error);
+    case AcceptOutcome::kReplayed:
+    case AcceptOutcome::kCreated:
       break;
   }
-  CountAccepted(record.account);
-  Response res = JsonResponse(202, Dump(AcceptedJson(record, EstimatedProcessingMs())));
+  const store::MessageRecord& record = accepted.record;
+  const bool replayed = accepted.outcome == AcceptOutcome::kReplayed;
+  Response res = JsonResponse(replayed ? 200 : 202, Dump(AcceptedJson(record, EstimatedProcessingMs())));
+  if (replayed) res.set("Idempotent-Replayed", "true");
   res.set(http::field::location, "/v1/messages/" + record.id);
   co_return res;
 }
 
 awaitable<Response> Api::SendBatch(Context& ctx) {
   if (auto e = CheckJsonBody(ctx.request)) co_return Reject(*e);
-  if (auto e = CheckOverloaded()) co_return Reject(*e, 1);
+  if (auto e = acceptor_.CheckOverloaded()) co_return Reject(*e, 1);
   // Parsed, validated and checked against the suppression lists (a read per item) off
   // the I/O thread, like a single message.
   struct Checked {
@@ -142,12 +96,12 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
     if (!item.ok()) {
       error = item.error();
     } else if (checked.suppressed[i]) {
-      error = Suppressed();
+      error = Acceptor::Suppressed();
     } else {
-      error = CheckSendAt(*item, now);
+      error = Acceptor::CheckSendAt(*item, now);
     }
     if (error) {
-      CountRejected(error->code);
+      acceptor_.CountRejected(error->code);
       results.push_back({{"index", i},
                          {"status", StatusFor(error->code)},
                          {"error", nlohmann::json::parse(ProblemBody(*error))}});
@@ -155,40 +109,18 @@ awaitable<Response> Api::SendBatch(Context& ctx) {
     }
     positions.push_back(i);
     results.push_back({{"index", i}});
-    batch.push_back(ToNewMessage(std::move(*item), ctx.caller, now));
+    batch.push_back(Acceptor::ToNewMessage(std::move(*item), ctx.caller, now));
   }
   if (!batch.empty()) {
-    Estimate(batch);
+    acceptor_.Estimate(batch);
     InsertResults inserted = co_await AwaitCallback<InsertResults>(
         [&](auto done) { stores_.messages.InsertMessages(std::move(batch), std::move(done)); });
-    PublishCreated(inserted);
+    acceptor_.PublishCreated(inserted);
     for (size_t k = 0; k < inserted.size(); ++k) {
       FillBatchResult(inserted[k], results[positions[k]]);
     }
   }
   co_return JsonResponse(207, Dump({{"results", std::move(results)}}));
-}
-
-void Api::PublishCreated(const std::vector<Result<store::InsertResult>>& results) {
-  if (options_.queue == nullptr) return;
-  std::vector<queue::Delivery> deliveries;
-  for (const auto& r : results) {
-    if (!r.ok() || r->outcome != store::InsertOutcome::kCreated) continue;
-    const store::MessageRecord& m = r->record;
-    if (m.status != model::Status::kQueued) continue;  // scheduled: the engine releases it at send_at
-    deliveries.push_back(queue::Delivery{m.id, m.to, m.priority, m.created_at_ms, 0});
-  }
-  if (!deliveries.empty()) options_.queue->Publish(std::move(deliveries));
-}
-
-void Api::Estimate(std::vector<store::NewMessage>& batch) const {
-  if (options_.routes == nullptr) return;
-  // One router for the whole batch: a reload halfway does not split it.
-  const std::shared_ptr<const routing::Router> router = options_.routes->Get();
-  static const routing::NoneHalted kNoneHalted;
-  const routing::CanaryView& canaries =
-      options_.canary_halts != nullptr ? *options_.canary_halts : static_cast<const routing::CanaryView&>(kNoneHalted);
-  for (store::NewMessage& m : batch) m.estimate = EstimateOf(*router, m, options_.currency, canaries);
 }
 
 void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann::json& out) {
@@ -201,15 +133,15 @@ void Api::FillBatchResult(const Result<store::InsertResult>& inserted, nlohmann:
   const store::MessageRecord& record = inserted->record;
   switch (inserted->outcome) {
     case store::InsertOutcome::kCreated:
-      CountAccepted(record.account);
+      acceptor_.CountAccepted(record.account);
       out["status"] = 202;
       break;
     case store::InsertOutcome::kReplayed:
       out["status"] = 200;
       break;
     case store::InsertOutcome::kConflict: {
-      const Error error = Conflict(record.id);
-      CountRejected(error.code);
+      const Error error = Acceptor::Conflict(record.id);
+      acceptor_.CountRejected(error.code);
       out["status"] = StatusFor(error.code);
       out["error"] = nlohmann::json::parse(ProblemBody(error));
       return;
@@ -282,11 +214,6 @@ awaitable<Result<store::CancelResult>> Api::Cancel(const Context& ctx, const std
       [&](auto done) { stores_.messages.CancelMessage(std::move(request), std::move(done)); });
 }
 
-std::optional<Error> Api::CheckSendAt(const validation::ValidatedMessage& message, int64_t now_ms) {
-  if (!message.send_at_ms || *message.send_at_ms - now_ms <= model::kMaxScheduleAheadMs) return std::nullopt;
-  return Error::Of("invalid_field", "'send_at' must be at most 30 days ahead", "send_at");
-}
-
 awaitable<Response> Api::ListMessages(Context& ctx) {
   auto query = ParseMessageQuery(ctx.query, ctx.caller);
   if (!query.ok()) co_return Reject(query.error());
@@ -346,27 +273,6 @@ Result<store::MessageQuery> Api::ParseMessageQuery(std::string_view text, const 
     }
   }
   return q;
-}
-
-Response Api::RejectMessage(const Error& error) {
-  CountRejected(error.code);
-  return Reject(error);
-}
-
-Error Api::Suppressed() {
-  return Error::Of("recipient_suppressed", "the recipient has opted out of messages", "to");
-}
-
-void Api::CountAccepted(const std::string& account) {
-  metrics_.Counter("deliverer_messages_accepted_total", "Messages accepted (202)",
-                   {{"account", account}})
-      .Inc();
-}
-
-void Api::CountRejected(const std::string& code) {
-  metrics_.Counter("deliverer_messages_rejected_total", "Messages refused at ingest",
-                   {{"code", code}})
-      .Inc();
 }
 
 int64_t Api::EstimatedProcessingMs() const {

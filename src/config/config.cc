@@ -25,6 +25,7 @@ struct Section {
 
 constexpr Section kSections[] = {
     {"server", [](TableReader& r, Config& c) { internal::ReadServer(r, c.server); }},
+    {"smpp_server", [](TableReader& r, Config& c) { internal::ReadSmppServer(r, c.smpp_server); }},
     {"storage", [](TableReader& r, Config& c) { internal::ReadStorage(r, c.storage); }},
     {"queue", [](TableReader& r, Config& c) { internal::ReadQueue(r, c.queue); }},
     {"security", [](TableReader& r, Config& c) { internal::ReadSecurity(r, c.security); }},

@@ -33,6 +33,24 @@ struct ServerConfig {
   std::string tls_cert_file, tls_key_file, client_ca_file;
 };
 
+// [smpp_server]: SMPP 3.4 for producers (docs/smpp-server.md). Off unless `listen` is set.
+struct SmppServerConfig {
+  bool enabled = false;                   // `listen` given
+  std::string listen_host = "127.0.0.1";
+  uint16_t listen_port = 2776;            // 0 = pick a free port (and log it)
+  std::string tls_cert_file, tls_key_file;  // TLS when both are set
+  int max_connections = 1'000;            // open at once; more are closed at once
+  int max_binds_per_system_id = 8;        // binds of one credential at once
+  int window = 32;                        // submits per bind being accepted at once
+  int deliver_window = 16;                // deliver_sm per bind awaiting their answer
+  int max_pending_parts = 10'000;         // parts of long messages waiting, all producers
+  int parts_timeout_s = 600;              // a long message's parts must all come within this
+  int max_queued_deliveries = 10'000;     // receipts kept per system_id while it is not bound
+  int delivery_retention_h = 72;          // a receipt not taken within this is given up
+  int bind_timeout_s = 10;                // a connection must bind within this
+  int idle_timeout_s = 120;               // closed after this long without a PDU
+};
+
 struct StorageConfig {
   std::string backend = "sqlite";         // "sqlite" | "postgres"
   std::string path = "./deliverer-data";  // sqlite: folder holding the database
@@ -296,6 +314,7 @@ struct RouteConfig {
 struct Config {
   std::string source;                     // the file it came from, "" for defaults
   ServerConfig server;
+  SmppServerConfig smpp_server;
   StorageConfig storage;
   QueueConfig queue;
   SecurityConfig security;

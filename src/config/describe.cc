@@ -290,6 +290,22 @@ std::string Describe(const Config& config) {
   DescribeBreakerKeys(config.circuit_breaker, out);
   out += "\n[billing]\n";
   Line(out, "currency", Quote(config.billing.currency));
+  out += "\n[smpp_server]\n";
+  if (!config.smpp_server.enabled) {
+    out += "# off (no listen)\n";
+  } else {
+    const SmppServerConfig& smpp = config.smpp_server;
+    Line(out, "listen", Quote(smpp.listen_host + ":" + std::to_string(smpp.listen_port)));
+    Line(out, "tls", smpp.tls_cert_file.empty() ? "off" : "on");
+    Line(out, "max_connections", std::to_string(smpp.max_connections));
+    Line(out, "max_binds_per_system_id", std::to_string(smpp.max_binds_per_system_id));
+    Line(out, "window", std::to_string(smpp.window));
+    Line(out, "deliver_window", std::to_string(smpp.deliver_window));
+    Line(out, "max_pending_parts", std::to_string(smpp.max_pending_parts));
+    Line(out, "parts_timeout_s", std::to_string(smpp.parts_timeout_s));
+    Line(out, "max_queued_deliveries", std::to_string(smpp.max_queued_deliveries));
+    Line(out, "delivery_retention_h", std::to_string(smpp.delivery_retention_h));
+  }
   out += "\n[errors]\n";
   Line(out, "sentry_dsn", SecretState(config.errors.sentry_dsn));
   Line(out, "environment", Quote(config.errors.environment));

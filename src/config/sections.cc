@@ -103,6 +103,33 @@ void ReadServer(TableReader& reader, ServerConfig& out) {
   if (files_ok) CheckTls(reader, out);
 }
 
+void ReadSmppServer(TableReader& reader, SmppServerConfig& out) {
+  if (const toml::node* node = reader.Find("listen")) {
+    const std::optional<std::string> text = node->value_exact<std::string>();
+    if (!text || !ParseListen(*text, out.listen_host, out.listen_port)) {
+      reader.Fail(*node, "listen", "\"host:port\" with a port 0-65535 (IPv6 as \"[::1]:2776\")");
+    } else {
+      out.enabled = true;
+    }
+  }
+  reader.Int("max_connections", out.max_connections, 1, 100'000);
+  reader.Int("max_binds_per_system_id", out.max_binds_per_system_id, 1, 1'000);
+  reader.Int("window", out.window, 1, 10'000);
+  reader.Int("deliver_window", out.deliver_window, 1, 10'000);
+  reader.Int("max_pending_parts", out.max_pending_parts, 1, 10'000'000);
+  reader.Int("parts_timeout_s", out.parts_timeout_s, 1, kMaxSeconds);
+  reader.Int("max_queued_deliveries", out.max_queued_deliveries, 1, 10'000'000);
+  reader.Int("delivery_retention_h", out.delivery_retention_h, 1, 24 * 365);
+  reader.Int("bind_timeout_s", out.bind_timeout_s, 1, 3600);
+  reader.Int("idle_timeout_s", out.idle_timeout_s, 1, kMaxSeconds);
+  const bool cert_ok = reader.NonEmptyString("tls_cert_file", out.tls_cert_file);
+  const bool key_ok = reader.NonEmptyString("tls_key_file", out.tls_key_file);
+  if (cert_ok && key_ok && out.tls_cert_file.empty() != out.tls_key_file.empty()) {
+    const toml::node* given = reader.table().get(out.tls_cert_file.empty() ? "tls_key_file" : "tls_cert_file");
+    reader.AddError(*given, "tls_cert_file and tls_key_file must be given together");
+  }
+}
+
 void ReadStorage(TableReader& reader, StorageConfig& out) {
   const bool backend_ok = reader.OneOf("backend", out.backend, {"sqlite", "postgres"});
   reader.NonEmptyString("path", out.path);

@@ -17,6 +17,7 @@
 namespace deliverer::config::internal {
 
 void ReadServer(TableReader& reader, ServerConfig& out);
+void ReadSmppServer(TableReader& reader, SmppServerConfig& out);
 void ReadStorage(TableReader& reader, StorageConfig& out);
 void ReadQueue(TableReader& reader, QueueConfig& out);
 void ReadSecurity(TableReader& reader, SecurityConfig& out);

@@ -26,6 +26,7 @@ Engine::Engine(asio::io_context& io, EngineOptions options, EngineDeps deps)
       metrics_(deps.metrics),
       clock_(deps.clock),
       circuit_observer_(deps.circuit_observer),
+      smpp_credentials_(deps.smpp_credentials),
       own_claims_(deps.claims == nullptr ? std::make_unique<queue::Claims>() : nullptr),
       claims_(deps.claims != nullptr ? *deps.claims : *own_claims_),
       keywords_(options_.extra_opt_out_keywords),

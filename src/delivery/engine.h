@@ -48,6 +48,7 @@
 #include "store/compliance_store.h"
 #include "store/delivery_store.h"
 #include "store/inbound_store.h"
+#include "store/key_store.h"
 
 namespace deliverer::delivery {
 
@@ -101,6 +102,10 @@ struct EngineDeps {
   // Told when a canary roll-out halts itself or is resumed (the operators' webhook); null:
   // nobody is.
   routing::CanaryObserver* canary_observer = nullptr;
+  // Set when [smpp_server] runs: an MO to a number assigned to an account that has an SMPP
+  // credential is also queued for that account's SMPP receiver binds (docs/smpp-server.md
+  // "Inbound messages"). Null: MOs go to inbound_url only.
+  store::KeyStore* smpp_credentials = nullptr;
 };
 
 // Per carrier, for GET /v1/admin/carriers and the gauges.
@@ -196,6 +201,8 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
                   const std::optional<store::MessageError>& error);
   // What an inbound message changes (delivery/inbound_plan.h); fails when the store
   // cannot say who last wrote to the subscriber.
+  // Whether an MO to `account`'s number also goes to its SMPP receiver binds.
+  bool HasSmppReceivers(const std::string& account, int64_t now_ms);
   Result<store::InboundEffects> EffectsOf(compliance::KeywordAction action,
                                           const carriers::CarrierInbound& inbound, int64_t now_ms);
   // Records a whole MO (received whole, or reassembled from the parts of `consumes`) with
@@ -226,6 +233,7 @@ class Engine final : public queue::Consumer, public carriers::CarrierListener {
   metrics::Registry& metrics_;
   const Clock& clock_;
   routing::CircuitObserver* const circuit_observer_;  // may be null
+  store::KeyStore* const smpp_credentials_;           // may be null
   std::unique_ptr<queue::Claims> own_claims_;         // when deps.claims is null
   queue::Claims& claims_;
   const compliance::KeywordClassifier keywords_;

@@ -59,7 +59,10 @@ void Engine::RecordMo(const std::string& carrier, carriers::CarrierInbound inbou
     log::InfoFor("delivery", record.id, "inbound {} from {} via {}", compliance::ToString(action),
                  MaskNumber(inbound.from), carrier);
   }
-  if (number != nullptr) effects->forward_url = number->inbound_url;
+  if (number != nullptr) {
+    effects->forward_url = number->inbound_url;
+    effects->forward_smpp = HasSmppReceivers(number->account, now_ms);
+  }
   effects->consumes = std::move(consumes);
   const bool forwards = !effects->forward_url.empty();
   inbound_store_.RecordInbound(
@@ -71,6 +74,18 @@ void Engine::RecordMo(const std::string& carrier, carriers::CarrierInbound inbou
           OnInboundRecorded(action, reply, forwards);
         });
       });
+}
+
+// A read per MO to an assigned number: MOs are few beside submits, and a credential created
+// or revoked by the CLI counts at once.
+bool Engine::HasSmppReceivers(const std::string& account, int64_t now_ms) {
+  if (smpp_credentials_ == nullptr) return false;
+  auto has = smpp_credentials_->HasSmppCredential(account, now_ms);
+  if (!has.ok()) {
+    log::Warn("delivery", "cannot read whether account '{}' binds over SMPP: {}", account, has.error().code);
+    return false;
+  }
+  return *has;
 }
 
 Result<store::InboundEffects> Engine::EffectsOf(compliance::KeywordAction action,

@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "auth/api_key.h"
+#include "auth/smpp_password.h"
 #include "common/mask.h"
 #include "common/time_format.h"
 #include "compliance/replies.h"
@@ -50,8 +51,57 @@ T Await(Start start) {
 
 }  // namespace
 
+namespace {
+
+// A key, or for an SMPP credential its password, with what the store keeps of it.
+struct NewSecret {
+  auth::GeneratedKey key;  // key_id and hash; `key` is what is shown once
+  std::string shown_as;    // "key" or "password"
+};
+
+NewSecret MakeSecret(const std::string& smpp_system_id) {
+  auth::GeneratedKey key = auth::GenerateKey();
+  if (smpp_system_id.empty()) return NewSecret{std::move(key), "key"};
+  key.key = auth::GenerateSmppPassword();
+  key.hash = auth::HashSmppPassword(key.key);
+  return NewSecret{std::move(key), "password"};
+}
+
+void PrintSecret(const store::ApiKeyRecord& record) {
+  std::cout << "key id:  " << record.key_id << "\naccount: " << record.account
+            << "\nscopes:  " << auth::FormatScopes(record.scopes)
+            << "\nexpires: " << OptionalTime(record.expires_at_ms) << "\n";
+  if (!record.smpp_system_id.empty()) std::cout << "system_id: " << record.smpp_system_id << "\n";
+}
+
+// Another active credential with this system_id would make binds ambiguous.
+bool SystemIdFree(store::KeyStore& store, const std::string& system_id, int64_t now, int* exit_code) {
+  auto found = store.FindSmppCredentials(system_id);
+  if (!found.ok()) {
+    std::cerr << found.error().detail << "\n";
+    *exit_code = kExitFailure;
+    return false;
+  }
+  for (const store::ApiKeyRecord& k : *found) {
+    if (!k.revoked_at_ms && (!k.expires_at_ms || *k.expires_at_ms > now)) {
+      std::cerr << "the system_id '" << system_id << "' is in use by " << k.key_id
+                << " (rotate or revoke that one)\n";
+      *exit_code = kExitUsage;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
 int KeysCreate(const std::string& config_path, const std::string& account,
-               const std::string& scopes_text, const std::string& expires_in) {
+               const std::string& scopes_text, const std::string& expires_in,
+               const std::string& smpp_system_id) {
+  if (!smpp_system_id.empty() && !auth::IsValidSmppSystemId(smpp_system_id)) {
+    std::cerr << "--smpp-system-id takes 1 to 15 printable ASCII characters without spaces\n";
+    return kExitUsage;
+  }
   const auto scopes = auth::ParseScopes(scopes_text);
   if (!scopes) {
     std::cerr << "unknown scopes '" << scopes_text
@@ -76,20 +126,19 @@ int KeysCreate(const std::string& config_path, const std::string& account,
   if (!opened) return exit_code;
 
   const int64_t now = opened->clock.NowUnixMillis();
-  const auth::GeneratedKey key = auth::GenerateKey();
+  if (!smpp_system_id.empty() && !SystemIdFree(*opened->store, smpp_system_id, now, &exit_code)) return exit_code;
+  const NewSecret secret = MakeSecret(smpp_system_id);
+  const auth::GeneratedKey& key = secret.key;
   store::ApiKeyRecord record{key.key_id, account, key.hash, *scopes, now, std::nullopt,
-                             std::nullopt};
+                             std::nullopt, smpp_system_id};
   if (lifetime_s) record.expires_at_ms = now + *lifetime_s * 1000;
   if (Status s = opened->store->CreateApiKey(record, CliAudit(now, account, "key.create", key.key_id));
       !s.ok()) {
     std::cerr << "cannot store the key: " << s.error().detail << "\n";
     return kExitFailure;
   }
-  std::cout << "key id:  " << key.key_id << "\naccount: " << account
-            << "\nscopes:  " << auth::FormatScopes(*scopes)
-            << "\nexpires: " << OptionalTime(record.expires_at_ms)
-            << "\nThe key is shown once; store it now:\n"
-            << key.key << std::endl;
+  PrintSecret(record);
+  std::cout << "The " << secret.shown_as << " is shown once; store it now:\n" << key.key << std::endl;
   return kExitOk;
 }
 
@@ -103,9 +152,10 @@ int KeysList(const std::string& config_path) {
     return kExitFailure;
   }
   for (const auto& k : *keys) {
-    std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\t{}\n", k.key_id, k.account,
+    std::cout << fmt::format("{}\t{}\t{}\t{}\t{}\t{}{}\n", k.key_id, k.account,
                              auth::FormatScopes(k.scopes), FormatRfc3339(k.created_at_ms),
-                             OptionalTime(k.expires_at_ms), OptionalTime(k.revoked_at_ms));
+                             OptionalTime(k.expires_at_ms), OptionalTime(k.revoked_at_ms),
+                             k.smpp_system_id.empty() ? "" : "\tsmpp:" + k.smpp_system_id);
   }
   return kExitOk;
 }
@@ -144,9 +194,12 @@ int KeysRotate(const std::string& config_path, const std::string& key_id, const 
   }
   const store::ApiKeyRecord& old = **found;
   const int64_t now = opened->clock.NowUnixMillis();
-  const auth::GeneratedKey key = auth::GenerateKey();
-  // The replacement has the old key's account, scopes and lifetime.
-  store::ApiKeyRecord replacement{key.key_id, old.account, key.hash, old.scopes, now, std::nullopt, std::nullopt};
+  const NewSecret secret = MakeSecret(old.smpp_system_id);
+  const auth::GeneratedKey& key = secret.key;
+  // The replacement has the old key's account, scopes, lifetime and SMPP system_id: an SMPP
+  // producer binds with the same system_id and either password during the grace.
+  store::ApiKeyRecord replacement{key.key_id, old.account, key.hash, old.scopes, now, std::nullopt, std::nullopt,
+                                  old.smpp_system_id};
   if (old.expires_at_ms) replacement.expires_at_ms = now + (*old.expires_at_ms - old.created_at_ms);
   const int64_t old_until = now + *grace_s * 1000;
   Status s = opened->store->RotateApiKey(key_id, old_until, replacement,
@@ -155,11 +208,9 @@ int KeysRotate(const std::string& config_path, const std::string& key_id, const 
     std::cerr << s.error().detail << "\n";
     return s.error().code == "not_found" ? kExitUsage : kExitFailure;
   }
-  std::cout << "key id:  " << key.key_id << "\naccount: " << old.account
-            << "\nscopes:  " << auth::FormatScopes(old.scopes)
-            << "\nexpires: " << OptionalTime(replacement.expires_at_ms) << "\n"
-            << key_id << " keeps working until " << FormatRfc3339(std::min(old_until, old.expires_at_ms.value_or(old_until)))
-            << "\nThe key is shown once; store it now:\n"
+  PrintSecret(replacement);
+  std::cout << key_id << " keeps working until " << FormatRfc3339(std::min(old_until, old.expires_at_ms.value_or(old_until)))
+            << "\nThe " << secret.shown_as << " is shown once; store it now:\n"
             << key.key << std::endl;
   return kExitOk;
 }

@@ -8,8 +8,11 @@
 
 namespace deliverer::server {
 
+// With `smpp_system_id`, an SMPP credential (docs/smpp-server.md "Credentials"): the
+// producer binds with that system_id and the password printed on the last line.
 int KeysCreate(const std::string& config_path, const std::string& account,
-               const std::string& scopes, const std::string& expires_in);
+               const std::string& scopes, const std::string& expires_in,
+               const std::string& smpp_system_id = "");
 int KeysList(const std::string& config_path);
 int KeysRevoke(const std::string& config_path, const std::string& key_id);
 // A replacement for an active key (same account, scopes and lifetime), printed once; the

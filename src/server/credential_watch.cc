@@ -35,21 +35,21 @@ void CredentialWatch::Check() {
   if (auto keys = store_.ListApiKeys(); keys.ok()) {
     for (const store::ApiKeyRecord& key : *keys) {
       const bool active = !key.revoked_at_ms && (!key.expires_at_ms || *key.expires_at_ms > now);
-      if (active) credentials.push_back({"api_key", key.key_id, key.created_at_ms});
+      if (active) credentials.push_back({key.smpp_system_id.empty() ? "api_key" : "smpp", key.key_id, key.created_at_ms});
     }
   } else {
     log::Warn("credentials", "cannot list API keys to check their age: {}", keys.error().detail);
   }
   std::vector<auth::AgingCredential> aging = auth::AgingCredentials(credentials, now);
 
-  std::map<std::string, double> per_kind = {{"api_key", 0}, {"carrier", 0}};
+  std::map<std::string, double> per_kind = {{"api_key", 0}, {"carrier", 0}, {"smpp", 0}};
   for (const auth::AgingCredential& c : aging) {
     per_kind[c.kind] += 1;
     int64_t& warned = warned_at_ms_[c.kind + "/" + c.id];
     if (warned != 0 && now - warned < kWarnEveryMs) continue;
     warned = now;
     log::Warn("credentials", "{} {} is {} days old (more than {}): rotate it, see docs/runbooks/key-rotation.md",
-              c.kind == "api_key" ? "API key" : "carrier credential of", c.id, c.age_days,
+              c.kind == "api_key" ? "API key" : c.kind == "smpp" ? "SMPP credential" : "carrier credential of", c.id, c.age_days,
               auth::kCredentialMaxAgeDays);
   }
   for (const auto& [kind, count] : per_kind) {

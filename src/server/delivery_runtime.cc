@@ -51,7 +51,8 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
                            .clock = clock,
                            .circuit_observer = rt->webhooks_.get(),
                            .claims = &rt->claims_,
-                           .canary_observer = rt->webhooks_.get()});
+                           .canary_observer = rt->webhooks_.get(),
+                           .smpp_credentials = rt->config_.smpp_server.enabled ? &store : nullptr});
   std::map<std::string, receipts::CarrierIdMatch> id_match;
   for (const config::CarrierConfig& c : rt->config_.carriers) {
     id_match[c.id] = carriers::IdMatchOf(c);

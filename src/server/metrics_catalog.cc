@@ -28,6 +28,15 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareHistogram("deliverer_http_request_duration_seconds", "HTTP request duration");
   r.DeclareGauge("deliverer_http_connections", "HTTP connections open");
   r.DeclareCounter("deliverer_http_connections_refused_total", "HTTP connections refused or not accepted");
+  r.DeclareGauge("deliverer_smpp_server_connections", "SMPP producer connections open");
+  r.DeclareCounter("deliverer_smpp_server_connections_refused_total", "SMPP producer connections closed at once");
+  r.DeclareGauge("deliverer_smpp_server_binds", "SMPP producer binds, by kind");
+  r.DeclareCounter("deliverer_smpp_server_binds_refused_total", "SMPP producer binds refused, by reason");
+  r.DeclareCounter("deliverer_smpp_server_submits_total", "SMPP producer submits answered, by command_status");
+  r.DeclareGauge("deliverer_smpp_server_part_sets", "Long messages from SMPP producers waiting for parts");
+  r.DeclareCounter("deliverer_smpp_server_part_sets_rejected_total",
+                   "Long messages from SMPP producers ended rejected, by reason");
+  r.DeclareCounter("deliverer_smpp_server_deliveries_total", "deliver_sm to SMPP producers, by outcome");
   r.DeclareCounter("deliverer_auth_failures_limited_total",
                    "Requests answered 429 because their source address failed authentication too often");
   r.DeclareCounter("deliverer_unhandled_exceptions_total",

@@ -31,6 +31,8 @@
 #include "server/systemd_notifier.h"
 #include "server/delivery_runtime.h"
 #include "server/metrics_catalog.h"
+#include "smppd/net/server.h"
+#include "tls/server_context.h"
 #include "webhooks/http_post.h"
 
 namespace deliverer::server {
@@ -184,6 +186,7 @@ class Process {
       : options_(options),
         config_(config),
         store_(store),
+        registry_(registry),
         clock_(clock),
         delivery_(delivery),
         credentials_(io_, store, config.carriers, registry, clock),
@@ -215,6 +218,10 @@ class Process {
         return kExitFailure;
       }
     }
+    if (Status s = StartSmppServer(); !s.ok()) {
+      log::Error("server", "{}", s.error().detail);
+      return kExitFailure;
+    }
     if (config_.server.threads > 1) {
       log::Warn("server", "[server] threads = {} is not honoured yet: serving on one I/O thread",
                 config_.server.threads);
@@ -232,6 +239,7 @@ class Process {
     // their own.
     RunGuarded(io_, "http");
     data_keys_.Stop();
+    smpp_.reset();
     // HTTP is closed: no new messages. Now drain the carriers and unbind.
     retention_.Stop();
     sampler_.Stop();
@@ -258,6 +266,27 @@ class Process {
     return o;
   }
 
+  // [smpp_server] with a listen address: producers bind over SMPP on this I/O thread, through
+  // the API's acceptance pipeline and rate limits (docs/smpp-server.md).
+  Status StartSmppServer() {
+    const config::SmppServerConfig& c = config_.smpp_server;
+    if (!c.enabled) return Status::Ok();
+    if (!c.tls_cert_file.empty()) {
+      auto context = tls::MakeServerContext(c.tls_cert_file, c.tls_key_file);
+      if (!context.ok()) return Error::Of("invalid_config", "[smpp_server] TLS: " + context.error().detail);
+      smpp_tls_ = std::move(*context);
+    }
+    smppd::net::ServerDeps deps{api_.acceptor(), api_.rate_limiter(), api_.auth_failures(), store_, store_, store_,
+                                store_, store_, registry_, clock_, &validation_pool_};
+    smpp_ = std::make_unique<smppd::net::Server>(io_, smppd::net::ServerOptions::From(c), deps, smpp_tls_.get());
+    auto endpoint = smpp_->Listen();
+    if (!endpoint.ok()) return endpoint.error();
+    if (Status s = smpp_->Start(); !s.ok()) return Error::Of("storage_error", "[smpp_server]: " + s.error().detail);
+    log::Info("server", "SMPP server for producers listening on {}:{}{}", endpoint->address().to_string(),
+              endpoint->port(), smpp_tls_ ? " (TLS)" : "");
+    return Status::Ok();
+  }
+
   // --role api routes nothing, but estimates the cost of what it accepts with the same
   // routes as the delivering processes. Null (no estimates) when they do not build.
   routing::RouterHolder* ApiOnlyRoutes() {
@@ -277,6 +306,7 @@ class Process {
       if (ec) return;
       log::Info("server", "signal {} received: draining", signal);
       systemd_.Stopping();
+      if (smpp_) smpp_->Stop();
       drainer_.Start();
     });
     WaitForReload();
@@ -293,6 +323,7 @@ class Process {
   const ServeOptions& options_;
   const config::Config& config_;
   store::Backend& store_;
+  metrics::Registry& registry_;
   Clock& clock_;
   DeliveryRuntime* delivery_;  // null for --role api
   asio::io_context io_;
@@ -305,6 +336,8 @@ class Process {
   DataKeyJob data_keys_;  // every role reloads the key ring; the delivering ones move old bodies
   RetentionJob retention_;
   Drainer drainer_;
+  std::unique_ptr<asio::ssl::context> smpp_tls_;
+  std::unique_ptr<smppd::net::Server> smpp_;  // [smpp_server] listen set
   SystemdNotifier systemd_{io_};
   asio::signal_set stop_signals_{io_, SIGINT, SIGTERM};
   asio::signal_set reload_signal_{io_, SIGHUP};

@@ -3,8 +3,8 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <ctime>
 
+#include "receipts/receipt_writer.h"
 #include "smpp/tlv.h"
 
 namespace deliverer::sim {
@@ -35,40 +35,6 @@ const StatInfo& InfoOf(size_t outcome) {
   return kStatInfo[outcome < kStatInfo.size() ? outcome : 0];
 }
 
-// YYMMDDhhmm in UTC. Receipts come in bursts within the same minute, so the last
-// minute's text is kept (per thread, so the function stays thread-safe).
-const std::string& ReceiptDate(int64_t unix_ms) {
-  thread_local int64_t cached_minute = -1;
-  thread_local std::string cached;
-  const int64_t minute = unix_ms / 60'000;
-  if (minute != cached_minute) {
-    const std::time_t seconds = static_cast<std::time_t>(minute * 60);
-    std::tm tm{};
-    gmtime_r(&seconds, &tm);
-    cached = fmt::format("{:02}{:02}{:02}{:02}{:02}", tm.tm_year % 100, tm.tm_mon + 1,
-                         tm.tm_mday, tm.tm_hour, tm.tm_min);
-    cached_minute = minute;
-  }
-  return cached;
-}
-
-void AppendThreeDigits(std::string& out, unsigned value) {
-  out.push_back(static_cast<char>('0' + value / 100 % 10));
-  out.push_back(static_cast<char>('0' + value / 10 % 10));
-  out.push_back(static_cast<char>('0' + value % 10));
-}
-
-// The first `max_chars` UTF-8 characters of `text`, each as one printable ASCII octet.
-std::string QuotedText(std::string_view text, size_t max_chars) {
-  std::string out;
-  for (size_t i = 0; i < text.size() && out.size() < max_chars; ++i) {
-    const auto c = static_cast<unsigned char>(text[i]);
-    if ((c & 0xC0) == 0x80) continue;  // continuation octet: counted with its lead
-    out.push_back(c >= 0x20 && c < 0x7F ? static_cast<char>(c) : '?');
-  }
-  return out;
-}
-
 }  // namespace
 
 std::string FormatCarrierId(uint64_t counter) { return fmt::format("{:X}", counter); }
@@ -90,25 +56,12 @@ std::string FormatCarrierId(uint64_t counter, IdForm form) {
 uint8_t MessageStateOf(size_t outcome) { return InfoOf(outcome).message_state; }
 uint16_t ErrorCodeOf(size_t outcome) { return InfoOf(outcome).error_code; }
 
-// Built by appends rather than one format call: this runs once per receipt.
+// The text form is the one every receipt of ours has (receipts/receipt_writer.h).
 std::string ReceiptText(const ReceiptFields& f) {
   const size_t index = f.outcome < kReceiptStats.size() ? f.outcome : 0;
-  const bool delivered = InfoOf(index).message_state == 2;
-  std::string out;
-  out.reserve(128 + f.id.size());
-  out += "id:";
-  out += f.id;
-  out += delivered ? " sub:001 dlvrd:001 submit date:" : " sub:001 dlvrd:000 submit date:";
-  out += ReceiptDate(f.submit_ms);
-  out += " done date:";
-  out += ReceiptDate(f.done_ms);
-  out += " stat:";
-  out += kReceiptStats[index];
-  out += " err:";
-  AppendThreeDigits(out, ErrorCodeOf(index));
-  out += " text:";
-  out += QuotedText(f.text, kReceiptTextChars);
-  return out;
+  return receipts::WriteReceiptText(receipts::ReceiptTextFields{
+      f.id, static_cast<receipts::MessageState>(MessageStateOf(index)), ErrorCodeOf(index), f.submit_ms,
+      f.done_ms, f.text});
 }
 
 smpp::DeliverSm MakeReceipt(const smpp::SubmitSm& submit, const ReceiptFields& fields) {

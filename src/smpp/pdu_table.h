@@ -57,6 +57,21 @@
   F(ShortMessage, short_message, 254, 0x00000001)    \
   F(TlvList, tlvs, 0, 0x000000C0)
 
+// data_sm (SMPP 3.4 §4.7.1): addresses up to 64 characters, no short_message (the text
+// rides in message_payload).
+#define DELIVERER_SMPP_DATA_SM_FIELDS(F)       \
+  F(CString, service_type, 6, 0x00000015)      \
+  F(Octet, source_addr_ton, 1, 0)              \
+  F(Octet, source_addr_npi, 1, 0)              \
+  F(CString, source_addr, 65, 0x0000000A)      \
+  F(Octet, dest_addr_ton, 1, 0)                \
+  F(Octet, dest_addr_npi, 1, 0)                \
+  F(CString, destination_addr, 65, 0x0000000B) \
+  F(Octet, esm_class, 1, 0)                    \
+  F(Octet, registered_delivery, 1, 0)          \
+  F(Octet, data_coding, 1, 0)                  \
+  F(TlvList, tlvs, 0, 0x000000C0)
+
 #define DELIVERER_SMPP_SM_RESP_FIELDS(F)    \
   F(OptCString, message_id, 65, 0x0000000C) \
   F(TlvList, tlvs, 0, 0x000000C0)
@@ -76,4 +91,6 @@
   C(BindTransceiver, "bind_transceiver", 0x00000009u, BIND)               \
   C(BindTransceiverResp, "bind_transceiver_resp", 0x80000009u, BIND_RESP) \
   C(EnquireLink, "enquire_link", 0x00000015u, NONE)                       \
-  C(EnquireLinkResp, "enquire_link_resp", 0x80000015u, NONE)
+  C(EnquireLinkResp, "enquire_link_resp", 0x80000015u, NONE)             \
+  C(DataSm, "data_sm", 0x00000103u, DATA_SM)                              \
+  C(DataSmResp, "data_sm_resp", 0x80000103u, SM_RESP)

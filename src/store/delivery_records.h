@@ -135,6 +135,37 @@ struct WebhookJob {
   std::optional<InboundEvent> inbound;
 };
 
+// A receipt due to a producer's SMPP bind: the outbox row of a final status of a message
+// whose callback_url is a ProducerReceiptUrl (records.h), with what the deliver_sm says.
+// Completed with OutboxStore::CompleteWebhooks like a webhook.
+struct ProducerReceiptJob {
+  std::string event_id;
+  std::string message_id;
+  std::string account;
+  bool failures_only = false;  // "smpp:failed:": a delivered message gets none
+  std::string from;            // the message's; the receipt goes from its `to` to its `from`
+  std::string to;
+  model::Status status = model::Status::kDelivered;
+  std::optional<MessageError> error;
+  int segments = 1;
+  int64_t submitted_at_ms = 0;  // the message's acceptance
+  int64_t done_at_ms = 0;       // the final status's
+  int attempts = 0;             // deliveries to the bind tried so far
+  std::string text;             // the message's body, opened ("" once retention cleared it)
+};
+
+// An inbound message due to a producer's SMPP receiver binds (records.h ProducerInboundUrl).
+// Completed with OutboxStore::CompleteWebhooks like a webhook.
+struct ProducerInboundJob {
+  std::string event_id;
+  std::string inbound_id;
+  std::string from;  // the subscriber
+  std::string to;    // our number, the account's
+  std::string text;
+  int64_t at_ms = 0;
+  int attempts = 0;
+};
+
 struct WebhookDone {
   std::string event_id;
   bool delivered = false;
@@ -157,19 +188,6 @@ struct SuppressionLift {
 struct ComplianceReply {
   NewMessage message;
   int64_t not_since_ms = 0;
-};
-
-// The set a part of a concatenated MO belongs to (docs/api.md "Inbound messages to
-// producers"): the carrier's reference is only unique per carrier, sender and recipient,
-// and a set whose parts disagree on `total` is not one set.
-struct InboundPartsKey {
-  std::string carrier;
-  std::string from;
-  std::string to;
-  uint32_t reference = 0;  // 8- or 16-bit UDH reference, or sar_msg_ref_num
-  int total = 0;           // 2..255
-
-  bool operator==(const InboundPartsKey&) const = default;
 };
 
 // One part of a concatenated MO, kept until its set is complete or expires.
@@ -195,6 +213,9 @@ struct InboundEffects {
   // Non-empty: an inbound webhook event to this URL, in the outbox (R11), for the
   // record's account.
   std::string forward_url;
+  // Also a deliver_sm for the record's account's SMPP receiver binds, in the outbox
+  // (records.h ProducerInboundUrl).
+  bool forward_smpp = false;
   // The parts the message was reassembled from: deleted in the same commit. When none
   // of them is left, another write recorded the message already, and this one records
   // nothing (InboundOutcome::already_recorded).

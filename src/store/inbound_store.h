@@ -31,16 +31,18 @@ class InboundStore {
   // Inbound (MO) messages, newest first (at, then id), at most `query.limit`.
   virtual Result<std::vector<InboundRecord>> ListInbound(const InboundQuery& query) = 0;
 
-  // Parts of concatenated MOs (docs/api.md "Inbound messages to producers"). Keeps `part`
-  // durably unless `max_pending` parts are held already (then nothing is stored and the
-  // outcome says so); the callback comes after the commit, so the carrier's ack may wait
+  // Parts of concatenated MOs (docs/api.md "Inbound messages to producers"), and of
+  // producers' concatenated submits (records.h kProducerPartsPrefix; docs/smpp-server.md
+  // "Long messages"). Keeps `part` durably unless `max_pending` parts of the same owner
+  // (records.h PartsOwner) are held already (then nothing is stored and the outcome says so); the callback comes after the commit, so the carrier's ack may wait
   // for it. A part whose sequence its set holds already is not stored again.
   using PartCallback = std::function<void(Result<InboundPartsHeld>)>;
   virtual void KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) = 0;
-  // The sets whose first part arrived before `before_ms`, oldest first, at most
-  // `max_sets`, each sorted by sequence. They stay until a RecordInbound consumes them.
-  virtual Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms,
-                                                                          int max_sets) = 0;
+  // `owner`'s sets whose first part arrived before `before_ms`, oldest first, at most
+  // `max_sets`, each sorted by sequence. They stay until a RecordInbound (or, a producer's,
+  // an InsertMessages) consumes them.
+  virtual Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(
+      int64_t before_ms, int max_sets, PartsOwner owner = PartsOwner::kCarriers) = 0;
   // Parts held (for the gauge and tests).
   virtual Result<int64_t> PendingInboundParts() = 0;
 };

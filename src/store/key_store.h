@@ -19,6 +19,11 @@ class KeyStore {
   virtual Status CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) = 0;
   virtual Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) = 0;
   virtual Result<std::vector<ApiKeyRecord>> ListApiKeys() = 0;
+  // The SMPP credentials with this system_id (ApiKeyRecord::smpp_system_id), revoked and
+  // expired ones included (the caller judges them): two during a rotation's grace.
+  virtual Result<std::vector<ApiKeyRecord>> FindSmppCredentials(const std::string& system_id) = 0;
+  // Whether `account` has an SMPP credential neither revoked nor expired at `now_ms`.
+  virtual Result<bool> HasSmppCredential(const std::string& account, int64_t now_ms) = 0;
   // Completes with code "not_found" for an unknown key id.
   virtual Status RevokeApiKey(const std::string& key_id, int64_t at_ms,
                               const AuditEntry& audit) = 0;

@@ -5,14 +5,15 @@
 #include <tuple>
 #include <vector>
 
-#include "store/records.h"
+#include "store/delivery_records.h"
 
 namespace deliverer::store {
 
 // Stored `scheduled` until its send_at: one at or before acceptance goes out at once.
 inline bool IsScheduled(const NewMessage& m) { return m.send_at_ms > m.created_at_ms; }
 
-inline MessageRecord RecordOf(const NewMessage& m) {
+// As stored before a NewMessage::rejected end is applied to it.
+inline MessageRecord AcceptedRecordOf(const NewMessage& m) {
   MessageRecord r;
   r.id = m.id;
   r.account = m.account;
@@ -31,6 +32,30 @@ inline MessageRecord RecordOf(const NewMessage& m) {
   }
   r.events.push_back(MessageEvent{r.status, m.created_at_ms, {}, {}});
   return r;
+}
+
+// What the message reads as once stored.
+inline MessageRecord RecordOf(const NewMessage& m) {
+  MessageRecord r = AcceptedRecordOf(m);
+  if (m.rejected) {
+    r.status = model::Status::kRejected;
+    r.done_at_ms = m.created_at_ms;
+    r.error = m.rejected;
+    r.events.push_back(MessageEvent{r.status, m.created_at_ms, {}, m.rejected->detail});
+  }
+  return r;
+}
+
+// The change that ends a message stored already rejected (NewMessage::rejected), applied
+// by the backend in the commit that stores it, through the lifecycle like any other end.
+inline StatusChange RejectionOf(const NewMessage& m) {
+  StatusChange change;
+  change.message_id = m.id;
+  change.status = model::Status::kRejected;
+  change.at_ms = m.created_at_ms;
+  change.error = m.rejected;
+  if (m.rejected) change.detail = m.rejected->detail;
+  return change;
 }
 
 // When its TTL ends: counted from its release for a scheduled message.

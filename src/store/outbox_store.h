@@ -21,9 +21,19 @@ class OutboxStore {
   virtual ~OutboxStore() = default;
 
   // Outbox rows due at `now_ms`, oldest first, leaving out those of `skip_accounts`
-  // (accounts whose receivers already have all the POSTs they may have under way).
+  // (accounts whose receivers already have all the POSTs they may have under way), and
+  // those of producers' SMPP receipts (DueProducerReceipts).
   virtual Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
                                                       const std::vector<std::string>& skip_accounts) = 0;
+  // The receipts due at `now_ms` for producer `system_id`'s SMPP binds (records.h
+  // ProducerReceiptUrl), oldest first: neither delivered nor given up, and not waiting for
+  // a retry after a refusal.
+  virtual Result<std::vector<ProducerReceiptJob>> DueProducerReceipts(const std::string& system_id, int64_t now_ms,
+                                                                      int limit) = 0;
+  // The inbound messages due at `now_ms` for `account`'s SMPP receiver binds (records.h
+  // ProducerInboundUrl), oldest first, their texts opened.
+  virtual Result<std::vector<ProducerInboundJob>> DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                                     int limit) = 0;
   // Per row: delivered, due again at `next_at_ms`, or given up (next_at_ms 0); each counts
   // an attempt.
   virtual void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) = 0;

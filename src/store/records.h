@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -11,6 +12,51 @@
 #include "model/price.h"
 
 namespace deliverer::store {
+
+// The set a part of a concatenated MO belongs to (docs/api.md "Inbound messages to
+// producers"): the carrier's reference is only unique per carrier, sender and recipient,
+// and a set whose parts disagree on `total` is not one set.
+struct InboundPartsKey {
+  std::string carrier;
+  std::string from;
+  std::string to;
+  uint32_t reference = 0;  // 8- or 16-bit UDH reference, or sar_msg_ref_num
+  int total = 0;           // 2..255
+
+  bool operator==(const InboundPartsKey&) const = default;
+};
+
+// Parts of producers' concatenated submits (docs/smpp-server.md "Long messages") wait in
+// the same place as MOs' parts: their key's `carrier` is this prefix and the producer's
+// system_id, which no carrier id can be (carrier ids have no '/').
+inline constexpr std::string_view kProducerPartsPrefix = "smpp/";
+inline bool IsProducerParts(const InboundPartsKey& key) {
+  return key.carrier.starts_with(kProducerPartsPrefix);
+}
+// Whose parts a read or a bound is about.
+enum class PartsOwner : uint8_t { kCarriers, kProducers };
+inline bool OwnedBy(const InboundPartsKey& key, PartsOwner owner) {
+  return IsProducerParts(key) == (owner == PartsOwner::kProducers);
+}
+
+// A message accepted over SMPP with registered_delivery (docs/smpp-server.md "Receipts")
+// has, for callback_url, where its receipt goes: "smpp:all:<system_id>" (every final
+// status) or "smpp:failed:<system_id>" (failures only). Its final status then writes an
+// outbox row that the SMPP server, not the webhook dispatcher, delivers; its other
+// changes write none.
+inline constexpr std::string_view kProducerReceiptScheme = "smpp:";
+inline bool IsProducerReceiptUrl(std::string_view url) { return url.starts_with(kProducerReceiptScheme); }
+inline std::string ProducerReceiptUrl(std::string_view system_id, bool failures_only) {
+  return std::string(kProducerReceiptScheme) + (failures_only ? "failed:" : "all:") + std::string(system_id);
+}
+
+// An inbound message (MO) to a number assigned to an account that has SMPP credentials is
+// also an outbox row whose url is "smpp:mo:<account>": the SMPP server delivers it as a
+// deliver_sm on a receiver or transceiver bind of that account (docs/smpp-server.md
+// "Inbound messages").
+inline std::string ProducerInboundUrl(std::string_view account) {
+  return std::string(kProducerReceiptScheme) + "mo:" + std::string(account);
+}
 
 // A message to store as accepted: the message itself, and who sent it and when.
 struct NewMessage : model::Message {
@@ -33,6 +79,14 @@ struct NewMessage : model::Message {
   // The price the carrier routing would pick now charges for it (docs/api.md "Cost"),
   // fixed at acceptance; nullopt when no carrier would take it.
   std::optional<model::Price> estimate;
+  // Set: the message is stored already ended `rejected` with this error, announced like
+  // any end (its outbox row), and never queued. A producer's concatenated submit whose
+  // parts did not all come in time ends so (docs/smpp-server.md "Long messages").
+  std::optional<model::MessageError> rejected{};
+  // Set: the parts this message was reassembled from (InboundStore::KeepInboundPart with
+  // a producer's key: kProducerPartsPrefix), deleted in the commit
+  // that stores it, so a part is never lost nor used twice across a crash.
+  std::optional<InboundPartsKey> consumes_parts{};
 };
 
 struct MessageEvent {
@@ -167,6 +221,10 @@ struct ApiKeyRecord {
   int64_t created_at_ms = 0;
   std::optional<int64_t> expires_at_ms;
   std::optional<int64_t> revoked_at_ms;
+  // Non-empty: an SMPP credential (docs/smpp-server.md "Credentials"), whose producer binds
+  // with this system_id and a password; `hash` is then the password's (auth/smpp_password.h),
+  // and the HTTP API refuses it. Listed, revoked, rotated and aged like any key.
+  std::string smpp_system_id{};
 };
 
 // An account (created with its first API key) as the operator lists it.

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Writes the seed corpora of pdu_fuzz and receipt_fuzz.
+"""Writes the seed corpora of pdu_fuzz, receipt_fuzz and smpp_server_fuzz.
 
 pdu_fuzz/: every kHex... fixture of tests/unit/smpp/fixtures.h (one file per PDU type),
 the cases of docs/reliability.md "Regression corpus for the SMPP decoder", and a stream of
-several PDUs. receipt_fuzz/: receipt texts as carriers send them.
+several PDUs. receipt_fuzz/: receipt texts as carriers send them. smpp_server_fuzz/: what
+producers send the SMPP server, each input a first octet (the size of the reads) and a
+stream of PDUs.
 
 Run from anywhere: tests/fuzz/make_smpp_seeds.py. Rewrites only the files it names
 (prefix "seed_"), so inputs a fuzzer found and someone added by hand stay.
@@ -16,6 +18,7 @@ HERE = pathlib.Path(__file__).resolve().parent
 FIXTURES = HERE.parent / "unit" / "smpp" / "fixtures.h"
 PDU_DIR = HERE / "corpus" / "pdu_fuzz"
 RECEIPT_DIR = HERE / "corpus" / "receipt_fuzz"
+SERVER_DIR = HERE / "corpus" / "smpp_server_fuzz"
 
 
 def hex_bytes(text):
@@ -128,6 +131,38 @@ RECEIPTS = [
 ]
 
 
+def submit_sm(seq, short_message, esm_class=0, data_coding=0, tlvs=b""):
+    body = (cstr("") + b"\x05\x00" + cstr("Deliverer") + b"\x01\x01" + cstr("447700900123")
+            + bytes([esm_class, 0, 0]) + cstr("") + cstr("") + bytes([1, 0, data_coding, 0])
+            + bytes([len(short_message)]) + short_message + tlvs)
+    return frame(0x04, seq, body)
+
+
+def server_seeds():
+    transceiver = frame(0x09, 1, cstr("esme1") + cstr("pw") + cstr("") + b"\x34\x00\x00" + cstr(""))
+    receiver = frame(0x01, 1, cstr("esme1") + cstr("pw") + cstr("") + b"\x34\x00\x00" + cstr(""))
+    data_sm = frame(0x103, 5, cstr("") + b"\x05\x00" + cstr("Deliverer") + b"\x01\x01" + cstr("447700900123")
+                    + b"\x00\x01\x08" + bytes.fromhex("0424000400480069"))
+    deliver_resp = frame(0x80000005, 1, cstr(""))
+    s = {
+        "bind_submit_unbind": transceiver + submit_sm(2, b"Hello") + frame(0x06, 3, b""),
+        "submit_before_bind": submit_sm(1, b"Hi") + transceiver,
+        "window_overflow": transceiver + b"".join(submit_sm(n, b"x") for n in range(2, 9)),
+        "concatenated_udh": transceiver + submit_sm(2, b"\x05\x00\x03\x07\x02\x01ab", 0x40)
+                            + submit_sm(3, b"\x05\x00\x03\x07\x02\x02cd", 0x40),
+        "data_sm_and_enquire_link": transceiver + data_sm + frame(0x15, 6, b""),
+        "receiver_submits": receiver + submit_sm(2, b"no") + deliver_resp,
+        "double_bind": transceiver + transceiver,
+        "duplicate_sequence": transceiver + submit_sm(2, b"a") + submit_sm(2, b"b"),
+        "malformed_then_unknown": transceiver + frame(0x04, 3, sm_prefix() + b"\x0aHell")
+                                  + frame(0x03, 4, cstr("42")),
+        "broken_framing": transceiver + struct.pack(">IIII", 8, 0x15, 0, 1),
+    }
+    # The first octet sets the size of the reads: 1, 8 or 64 octets.
+    return {f"{name}_read{chunk + 1}": bytes([chunk]) + data
+            for name, data in s.items() for chunk in (0, 7, 63)}
+
+
 def write(directory, seeds):
     directory.mkdir(parents=True, exist_ok=True)
     for name, data in seeds.items():
@@ -144,7 +179,9 @@ def main():
     receipts["text_high_bytes"] = b"id:5 stat:DELIVRD err:000 text:caf\xe9 \x80\xff"
     receipts["text_trailing_nul"] = b"id:14 stat:EXPIRED err:000 text:bye\0"
     write(RECEIPT_DIR, receipts)
-    print(f"{len(pdus)} pdu seeds, {len(receipts)} receipt seeds")
+    server = server_seeds()
+    write(SERVER_DIR, server)
+    print(f"{len(pdus)} pdu seeds, {len(receipts)} receipt seeds, {len(server)} server seeds")
 
 
 if __name__ == "__main__":

@@ -150,6 +150,9 @@ struct CommandResult {
 // Runs `deliverer ARGS…` to completion (killed after `timeout`).
 CommandResult RunDeliverer(const std::vector<std::string>& args,
                            std::chrono::seconds timeout = std::chrono::seconds(60));
+// Runs `program ARGS…` (a path) the same way, e.g. another SMPP client.
+CommandResult RunCommand(const std::string& program, const std::vector<std::string>& args,
+                         std::chrono::seconds timeout = std::chrono::seconds(60));
 
 // ---------------------------------------------------------------------------------------
 // The server

@@ -54,8 +54,9 @@ std::string TomlString(const std::string& text) {
 // fork + exec of the binary with ARGS; stdin from /dev/null, stdout to out_fd, stderr to
 // err_fd, no other descriptor inherited. The child dies with the thread that started it.
 // Between fork and exec only async-signal-safe calls are made.
-pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd) {
-  std::vector<char*> argv{const_cast<char*>(DELIVERER_BINARY)};
+// `program` with `args`; DELIVERER_BINARY unless told otherwise.
+pid_t Spawn(const std::vector<std::string>& args, int out_fd, int err_fd, const char* program = DELIVERER_BINARY) {
+  std::vector<char*> argv{const_cast<char*>(program)};
   for (const auto& arg : args) argv.push_back(const_cast<char*>(arg.c_str()));
   argv.push_back(nullptr);
   pid_t parent = getpid();
@@ -199,10 +200,15 @@ carriers = ["sim-a"]
 }
 
 CommandResult RunDeliverer(const std::vector<std::string>& args, std::chrono::seconds timeout) {
+  return RunCommand(DELIVERER_BINARY, args, timeout);
+}
+
+CommandResult RunCommand(const std::string& program, const std::vector<std::string>& args,
+                         std::chrono::seconds timeout) {
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) < 0) throw SystemError("pipe2");
   if (pipe2(err_pipe, O_CLOEXEC) < 0) throw SystemError("pipe2");
-  pid_t pid = Spawn(args, out_pipe[1], err_pipe[1]);
+  pid_t pid = Spawn(args, out_pipe[1], err_pipe[1], program.c_str());
   close(out_pipe[1]);
   close(err_pipe[1]);
   CommandResult result;

@@ -27,6 +27,8 @@ void Announce(State& state, StoredMessage& m, MsgStatus previous, MsgStatus stat
   const std::string& event_carrier = model::IsAnnounced(status) ? m.record.carrier : carrier;
   m.record.events.push_back(MessageEvent{status, at_ms, event_carrier, detail});
   if (m.input.callback_url.empty() || !model::IsAnnounced(status)) return;
+  // A producer's SMPP receipt tells the end only (records.h ProducerReceiptUrl).
+  if (IsProducerReceiptUrl(m.input.callback_url) && !model::IsTerminal(status)) return;
   StoredWebhook hook;
   hook.job.event_id = NewUuidV7(at_ms);
   hook.job.message_id = m.record.id;
@@ -318,10 +320,10 @@ Result<std::vector<WebhookJob>> MemoryStore::DueWebhooks(int64_t now_ms, int lim
     if (hook.state != StoredWebhook::State::kPending || hook.next_at_ms > now_ms) continue;
     std::string account = hook.job.account;
     if (hook.job.inbound) {
-      if (!state_->inbound.contains(hook.job.message_id)) continue;
+      if (!state_->inbound.contains(hook.job.message_id) || IsProducerReceiptUrl(hook.job.url)) continue;
     } else {
       auto m = state_->messages.find(hook.job.message_id);
-      if (m == state_->messages.end()) continue;
+      if (m == state_->messages.end() || IsProducerReceiptUrl(m->second.input.callback_url)) continue;
       account = m->second.record.account;
     }
     if (std::find(skip_accounts.begin(), skip_accounts.end(), account) != skip_accounts.end()) continue;
@@ -348,6 +350,67 @@ Result<std::vector<WebhookJob>> MemoryStore::DueWebhooks(int64_t now_ms, int lim
     job.client_ref = m.record.client_ref;
     job.created_at_ms = m.record.created_at_ms;
     jobs.push_back(std::move(job));
+  }
+  return jobs;
+}
+
+Result<std::vector<ProducerReceiptJob>> MemoryStore::DueProducerReceipts(const std::string& system_id, int64_t now_ms,
+                                                                        int limit) {
+  common::MutexLock lock(state_mutex_);
+  const std::string all = ProducerReceiptUrl(system_id, false);
+  const std::string failed = ProducerReceiptUrl(system_id, true);
+  std::vector<const StoredWebhook*> due;
+  for (const StoredWebhook& hook : state_->webhooks) {
+    if (hook.state != StoredWebhook::State::kPending || hook.job.inbound || hook.next_at_ms > now_ms) continue;
+    auto m = state_->messages.find(hook.job.message_id);
+    if (m == state_->messages.end()) continue;
+    const std::string& url = m->second.input.callback_url;
+    if (url == all || url == failed) due.push_back(&hook);
+  }
+  std::stable_sort(due.begin(), due.end(), [](const StoredWebhook* a, const StoredWebhook* b) {
+    return a->job.at_ms < b->job.at_ms;
+  });
+  std::vector<ProducerReceiptJob> jobs;
+  for (const StoredWebhook* hook : due) {
+    if (static_cast<int>(jobs.size()) >= limit) break;
+    const StoredMessage& m = state_->messages.at(hook->job.message_id);
+    ProducerReceiptJob j;
+    j.event_id = hook->job.event_id;
+    j.message_id = hook->job.message_id;
+    j.account = m.record.account;
+    j.failures_only = m.input.callback_url == failed;
+    j.from = m.record.from;
+    j.to = m.record.to;
+    j.status = hook->job.status;
+    j.error = hook->job.error;
+    j.segments = m.record.segments;
+    j.submitted_at_ms = m.record.created_at_ms;
+    j.done_at_ms = hook->job.at_ms;
+    j.attempts = hook->job.attempts;
+    j.text = m.input.body;
+    jobs.push_back(std::move(j));
+  }
+  return jobs;
+}
+
+Result<std::vector<ProducerInboundJob>> MemoryStore::DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                                      int limit) {
+  common::MutexLock lock(state_mutex_);
+  const std::string url = ProducerInboundUrl(account);
+  std::vector<const StoredWebhook*> due;
+  for (const StoredWebhook& hook : state_->webhooks) {
+    if (hook.state != StoredWebhook::State::kPending || !hook.job.inbound || hook.job.url != url) continue;
+    if (hook.next_at_ms > now_ms || !state_->inbound.contains(hook.job.message_id)) continue;
+    due.push_back(&hook);
+  }
+  std::stable_sort(due.begin(), due.end(), [](const StoredWebhook* a, const StoredWebhook* b) {
+    return a->job.at_ms < b->job.at_ms;
+  });
+  std::vector<ProducerInboundJob> jobs;
+  for (const StoredWebhook* hook : due) {
+    if (static_cast<int>(jobs.size()) >= limit) break;
+    const InboundRecord& in = state_->inbound.at(hook->job.message_id);
+    jobs.push_back(ProducerInboundJob{hook->job.event_id, in.id, in.from, in.to, in.body, in.at_ms, hook->job.attempts});
   }
   return jobs;
 }

@@ -19,7 +19,7 @@ using State = MemoryState;
 const StoredMessage& AddMessage(State& state, const NewMessage& m) {
   StoredMessage stored;
   stored.input = m;
-  stored.record = RecordOf(m);
+  stored.record = AcceptedRecordOf(m);
   stored.expires_at_ms = ExpiresAtOf(m);
   stored.seq = state.next_seq++;
   return state.messages[m.id] = std::move(stored);
@@ -89,10 +89,19 @@ void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallbac
     for (const NewMessage& m : messages) {
       auto existing = state.messages.find(m.id);
       if (existing == state.messages.end()) {
-        const StoredMessage& stored = AddMessage(state, m);
+        AddMessage(state, m);
+        if (m.consumes_parts) {
+          std::erase_if(state.inbound_parts, [&](const InboundPart& p) { return p.key == *m.consumes_parts; });
+        }
+        if (m.rejected) {
+          // Never counted as waiting, so the lifecycle's count of its end is not either.
+          int64_t never_waiting = 0;
+          ApplyStatusChange(state, RejectionOf(m), never_waiting);
+        }
         AddSend(sends, m);
-        results.emplace_back(InsertResult{InsertOutcome::kCreated, stored.record});
-        if (!IsScheduled(m)) ++created;  // a scheduled message waits only once released
+        results.emplace_back(InsertResult{InsertOutcome::kCreated, RecordOf(m)});
+        // A scheduled message waits only once released; a rejected one never.
+        if (!IsScheduled(m) && !m.rejected) ++created;
         continue;
       }
       // The original, as a read without events returns it.
@@ -315,19 +324,21 @@ void MemoryStore::RecordInbound(InboundRecord inbound, InboundEffects effects, I
       }
     }
     state.inbound.try_emplace(in.id, in);  // a carrier's resend of the same MO adds no row
-    if (!fx.forward_url.empty() && !in.account.empty()) {
+    auto forward = [&](const std::string& url) {
       StoredWebhook hook;
       hook.job.event_id = NewUuidV7(in.at_ms);
       hook.job.message_id = in.id;
       hook.job.account = in.account;
-      hook.job.url = fx.forward_url;
+      hook.job.url = url;
       hook.job.at_ms = in.at_ms;
       hook.job.carrier = in.carrier;
       hook.job.created_at_ms = in.at_ms;
       hook.job.inbound = InboundEvent{};
       hook.next_at_ms = in.at_ms;
       state.webhooks.push_back(std::move(hook));
-    }
+    };
+    if (!fx.forward_url.empty() && !in.account.empty()) forward(fx.forward_url);
+    if (fx.forward_smpp && !in.account.empty()) forward(ProducerInboundUrl(in.account));
     if (fx.suppress) {
       UpsertSuppression(state, *fx.suppress);
       AddAudit(state, MoAudit(in, fx.suppress->account, "suppression.put", fx.suppress->number));
@@ -399,7 +410,10 @@ Result<std::vector<InboundRecord>> MemoryStore::ListInbound(const InboundQuery& 
 void MemoryStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) {
   Submit([part = std::move(part), max_pending, done = std::move(done)](State& state) mutable {
     Result<InboundPartsHeld> result = InboundPartsHeld{.kept = false, .parts = {}};
-    if (static_cast<int64_t>(state.inbound_parts.size()) < max_pending) {
+    const PartsOwner owner = IsProducerParts(part.key) ? PartsOwner::kProducers : PartsOwner::kCarriers;
+    const auto same_owner = std::count_if(state.inbound_parts.begin(), state.inbound_parts.end(),
+                                          [owner](const InboundPart& p) { return OwnedBy(p.key, owner); });
+    if (same_owner < max_pending) {
       const bool held = std::any_of(state.inbound_parts.begin(), state.inbound_parts.end(), [&](const InboundPart& p) {
         return p.key == part.key && p.sequence == part.sequence;
       });
@@ -417,11 +431,13 @@ void MemoryStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCal
   });
 }
 
-Result<std::vector<std::vector<InboundPart>>> MemoryStore::ExpiredInboundParts(int64_t before_ms, int max_sets) {
+Result<std::vector<std::vector<InboundPart>>> MemoryStore::ExpiredInboundParts(int64_t before_ms, int max_sets,
+                                                                             PartsOwner owner) {
   common::MutexLock lock(state_mutex_);
   // Sets by their first part's arrival, oldest first.
   std::vector<std::pair<int64_t, InboundPartsKey>> firsts;
   for (const InboundPart& p : state_->inbound_parts) {
+    if (!OwnedBy(p.key, owner)) continue;
     auto it = std::find_if(firsts.begin(), firsts.end(), [&](const auto& f) { return f.second == p.key; });
     if (it == firsts.end()) {
       firsts.emplace_back(p.at_ms, p.key);

@@ -96,13 +96,17 @@ class MemoryStore final : public MessageStore,
                                         const std::string& sender) override;
   Result<std::vector<InboundRecord>> ListInbound(const InboundQuery& query) override;
   void KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) override;
-  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms,
-                                                                  int max_sets) override;
+  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms, int max_sets,
+                                                                  PartsOwner owner) override;
   Result<int64_t> PendingInboundParts() override;
 
   // OutboxStore. No account has a secret of its own here (that is KeyStore's).
   Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
                                               const std::vector<std::string>& skip_accounts) override;
+  Result<std::vector<ProducerReceiptJob>> DueProducerReceipts(const std::string& system_id, int64_t now_ms,
+                                                              int limit) override;
+  Result<std::vector<ProducerInboundJob>> DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                             int limit) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
   Result<std::optional<std::string>> AccountWebhookSecret(const std::string& account) override;

@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 10> kMigrations = {
+constexpr std::array<std::string_view, 11> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -245,6 +245,13 @@ CREATE TABLE canary_halts (
   detail     TEXT NOT NULL,
   halted_at  INTEGER NOT NULL
 ) WITHOUT ROWID;
+)sql",
+    // 11: the SMPP server for producers (docs/smpp-server.md): an api_keys row with an
+    // `smpp_system_id` is an SMPP credential, its `hash` the password's; the index finds
+    // a bind's credentials (two during a rotation's grace).
+    R"sql(
+ALTER TABLE api_keys ADD COLUMN smpp_system_id TEXT;
+CREATE INDEX api_keys_by_smpp_system_id ON api_keys(smpp_system_id) WHERE smpp_system_id IS NOT NULL;
 )sql",
 };
 

@@ -73,6 +73,16 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
   return stmt->Run();
 }
 
+Result<bool> ConsumeParts(Connection& db, const InboundPartsKey& key) {
+  auto stmt = db.Prepare(
+      "DELETE FROM inbound_parts WHERE carrier = ? AND src = ? AND dst = ? AND ref = ? AND total = ?");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, key.carrier).Bind(2, key.from).Bind(3, key.to);
+  stmt->Bind(4, int64_t{key.reference}).Bind(5, int64_t{key.total});
+  if (auto s = stmt->Run(); !s.ok()) return s.error();
+  return db.Changes() > 0;
+}
+
 std::string MessageBodyContext(std::string_view message_id) {
   return "messages.body/" + std::string(message_id);
 }

@@ -23,6 +23,8 @@ MessageRecord ReadMessage(const Statement& row);
 void BindPrice(Statement& stmt, int index, const std::optional<model::Price>& price);
 // Seals the body (docs/reliability.md S9) and keys the payload hash on the way in.
 Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher);
+// Deletes every part of `key`'s set (records.h InboundPartsKey); false when none was held.
+Result<bool> ConsumeParts(Connection& db, const InboundPartsKey& key);
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event);
 Status InsertAudit(Connection& db, const AuditEntry& entry);
 // Puts a number on a suppression list (or updates its reason), with its NumberHash.

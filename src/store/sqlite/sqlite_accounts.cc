@@ -15,11 +15,12 @@ ApiKeyRecord ReadKey(const Statement& row) {
   k.created_at_ms = row.Int(4);
   k.expires_at_ms = row.OptionalInt(5);
   k.revoked_at_ms = row.OptionalInt(6);
+  if (!row.IsNull(7)) k.smpp_system_id = row.Text(7);
   return k;
 }
 
 constexpr std::string_view kKeyColumns =
-    "key_id, account, hash, scopes, created_at, expires_at, revoked_at";
+    "key_id, account, hash, scopes, created_at, expires_at, revoked_at, smpp_system_id";
 
 }  // namespace
 
@@ -79,11 +80,16 @@ namespace {
 
 Status InsertApiKey(Connection& db, const ApiKeyRecord& key) {
   auto stmt = db.Prepare(
-      "INSERT INTO api_keys (key_id, account, hash, scopes, created_at, expires_at)"
-      " VALUES (?,?,?,?,?,?)");
+      "INSERT INTO api_keys (key_id, account, hash, scopes, created_at, expires_at, smpp_system_id)"
+      " VALUES (?,?,?,?,?,?,?)");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, key.key_id).Bind(2, key.account).Bind(3, key.hash);
   stmt->Bind(4, int64_t{key.scopes}).Bind(5, key.created_at_ms).Bind(6, key.expires_at_ms);
+  if (key.smpp_system_id.empty()) {
+    stmt->BindNull(7);
+  } else {
+    stmt->Bind(7, key.smpp_system_id);
+  }
   return stmt->Run();
 }
 
@@ -126,6 +132,33 @@ Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys() {
     if (!*row) return out;
     out.push_back(ReadKey(*stmt));
   }
+}
+
+Result<std::vector<ApiKeyRecord>> SqliteStore::FindSmppCredentials(const std::string& system_id) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(std::string("SELECT ") + std::string(kKeyColumns) +
+                                 " FROM api_keys WHERE smpp_system_id = ? ORDER BY created_at, key_id");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, system_id);
+  std::vector<ApiKeyRecord> out;
+  for (;;) {
+    auto row = stmt->Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(ReadKey(*stmt));
+  }
+}
+
+Result<bool> SqliteStore::HasSmppCredential(const std::string& account, int64_t now_ms) {
+  auto reader = Borrow();
+  if (!reader.ok()) return reader.take_error();
+  auto stmt = (*reader)->Prepare(
+      "SELECT 1 FROM api_keys WHERE account = ? AND smpp_system_id IS NOT NULL AND revoked_at IS NULL"
+      " AND (expires_at IS NULL OR expires_at > ?) LIMIT 1");
+  if (!stmt.ok()) return stmt.take_error();
+  stmt->Bind(1, account).Bind(2, now_ms);
+  return stmt->Step();
 }
 
 Status SqliteStore::RevokeApiKey(const std::string& key_id, int64_t at_ms,

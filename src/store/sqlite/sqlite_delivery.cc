@@ -71,6 +71,8 @@ Status InsertWebhook(Connection& db, const std::string& message_id, const Curren
   }
   stmt->Bind(10, at_ms);
   if (Status s = stmt->Run(); !s.ok()) return s;
+  // A producer's SMPP receipt is the SMPP server's to send (records.h ProducerReceiptUrl).
+  if (IsProducerReceiptUrl(current.callback_url)) return Status::Ok();
   job.message_id = message_id;
   job.account = current.account;
   job.url = current.callback_url;
@@ -94,6 +96,8 @@ Status Announce(Connection& db, const std::string& id, const Current& current, M
                 const std::string& detail, WriteEffects& effects) {
   if (!EventInRow(status)) return InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail});
   if (current.callback_url.empty()) return Status::Ok();
+  // A producer's SMPP receipt tells the end only (records.h ProducerReceiptUrl).
+  if (IsProducerReceiptUrl(current.callback_url) && !model::IsTerminal(status)) return Status::Ok();
   return InsertWebhook(db, id, current, status, at_ms, carrier, error, effects);
 }
 
@@ -558,7 +562,8 @@ Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int lim
       " w.attempts, COALESCE(m.created_at, w.at), w.inbound, i.src, i.dst, i.body, i.body_key"
       " FROM webhooks w LEFT JOIN messages m ON w.inbound = 0 AND m.id = w.message_id"
       " LEFT JOIN inbound i ON w.inbound = 1 AND i.id = w.message_id"
-      " WHERE w.state = 0 AND w.next_at <= ?1 AND (m.id IS NOT NULL OR i.id IS NOT NULL){}"
+      " WHERE w.state = 0 AND w.next_at <= ?1 AND (m.id IS NOT NULL OR i.id IS NOT NULL)"
+      " AND substr(COALESCE(w.url, m.callback_url), 1, 5) <> 'smpp:'{}"
       " ORDER BY w.next_at LIMIT ?2",
       skip.empty() ? "" : " AND COALESCE(m.account, i.account) NOT IN (" + skip + ")"));
   if (!stmt.ok()) return stmt.take_error();

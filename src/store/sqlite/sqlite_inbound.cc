@@ -41,18 +41,6 @@ Status InsertInboundWebhook(Connection& db, const InboundRecord& in, const std::
   return stmt->Run();
 }
 
-// Deletes the parts a reassembled message was made of; false when none was left (another
-// write recorded the message already).
-Result<bool> ConsumeParts(Connection& db, const InboundPartsKey& key) {
-  auto stmt = db.Prepare(
-      "DELETE FROM inbound_parts WHERE carrier = ? AND src = ? AND dst = ? AND ref = ? AND total = ?");
-  if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, key.carrier).Bind(2, key.from).Bind(3, key.to);
-  stmt->Bind(4, int64_t{key.reference}).Bind(5, int64_t{key.total});
-  if (auto s = stmt->Run(); !s.ok()) return s.error();
-  return db.Changes() > 0;
-}
-
 AuditEntry MoAudit(const InboundRecord& in, const std::string& account, std::string action,
                    const std::string& number) {
   return AuditEntry{0, in.at_ms, "", account, "", std::move(action), MaskNumber(number), in.id};
@@ -147,6 +135,9 @@ void SqliteStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
     if (auto s = InsertInbound(db, in, cipher); !s.ok()) return s.error();
     if (!fx.forward_url.empty() && !in.account.empty()) {
       if (auto s = InsertInboundWebhook(db, in, fx.forward_url); !s.ok()) return s.error();
+    }
+    if (fx.forward_smpp && !in.account.empty()) {
+      if (auto s = InsertInboundWebhook(db, in, ProducerInboundUrl(in.account)); !s.ok()) return s.error();
     }
     if (auto s = ApplySuppressionEffects(db, in, fx, cipher); !s.ok()) return s.error();
     InboundOutcome outcome;

@@ -20,8 +20,14 @@ void BindKey(Statement& stmt, const InboundPartsKey& key) {
   stmt.Bind(4, int64_t{key.reference}).Bind(5, int64_t{key.total});
 }
 
-Result<int64_t> CountParts(Connection& db) {
-  auto stmt = db.Prepare("SELECT COUNT(*) FROM inbound_parts");
+// Producers' parts are those whose carrier is kProducerPartsPrefix and a system_id.
+std::string OwnerWhere(PartsOwner owner) {
+  return fmt::format("(substr(carrier, 1, {}) {} '{}')", kProducerPartsPrefix.size(),
+                     owner == PartsOwner::kProducers ? "=" : "<>", kProducerPartsPrefix);
+}
+
+Result<int64_t> CountParts(Connection& db, PartsOwner owner) {
+  auto stmt = db.Prepare("SELECT COUNT(*) FROM inbound_parts WHERE " + OwnerWhere(owner));
   if (!stmt.ok()) return stmt.take_error();
   auto row = stmt->Step();
   if (!row.ok()) return row.take_error();
@@ -66,7 +72,7 @@ Result<std::vector<InboundPart>> PartsOf(Connection& db, const InboundPartsKey& 
 void SqliteStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) {
   auto apply = [part = std::move(part), max_pending,
                 &cipher = *cipher_](Connection& db) -> Result<InboundPartsHeld> {
-    auto held = CountParts(db);
+    auto held = CountParts(db, IsProducerParts(part.key) ? PartsOwner::kProducers : PartsOwner::kCarriers);
     if (!held.ok()) return held.take_error();
     if (*held >= max_pending) return InboundPartsHeld{.kept = false, .parts = {}};
     if (auto s = InsertPart(db, part, cipher); !s.ok()) return s.error();
@@ -77,15 +83,15 @@ void SqliteStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCal
   writer_->Submit(std::make_unique<ValueJob<InboundPartsHeld>>(std::move(apply), std::move(done)));
 }
 
-Result<std::vector<std::vector<InboundPart>>> SqliteStore::ExpiredInboundParts(int64_t before_ms,
-                                                                             int max_sets) {
+Result<std::vector<std::vector<InboundPart>>> SqliteStore::ExpiredInboundParts(int64_t before_ms, int max_sets,
+                                                                             PartsOwner owner) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   // A set has a part before the cutoff exactly when its first part is: the index on `at`
   // finds them without reading the sets still waiting.
   auto stmt = (*reader)->Prepare(
-      "SELECT carrier, src, dst, ref, total, MIN(at) AS first FROM inbound_parts WHERE at < ?1"
-      " GROUP BY carrier, src, dst, ref, total ORDER BY first LIMIT ?2");
+      "SELECT carrier, src, dst, ref, total, MIN(at) AS first FROM inbound_parts WHERE at < ?1 AND " +
+      OwnerWhere(owner) + " GROUP BY carrier, src, dst, ref, total ORDER BY first LIMIT ?2");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, before_ms).Bind(2, int64_t{max_sets});
   std::vector<InboundPartsKey> keys;

@@ -54,6 +54,16 @@ class InsertJob final : public WriteJob {
     // No event row for `queued`: it is the row's created_at (ReadHistory). One statement:
     // a failure leaves nothing of it.
     if (Status s = InsertMessageRow(db, m, cipher_); !s.ok()) return s.error();
+    if (m.consumes_parts) {
+      if (auto consumed = ConsumeParts(db, *m.consumes_parts); !consumed.ok()) return consumed.take_error();
+    }
+    if (m.rejected) {
+      // Never counted as waiting, so the lifecycle's count of its end is not either; its
+      // announcement, if any, is found by the outbox's readers.
+      StatusChange change = RejectionOf(m);
+      WriteEffects never_waiting;
+      if (auto ended = ApplyStatusChange(db, change, never_waiting); !ended.ok()) return ended.take_error();
+    }
     return InsertResult{InsertOutcome::kCreated, RecordOf(m)};
   }
 

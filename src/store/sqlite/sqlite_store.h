@@ -56,6 +56,8 @@ class SqliteStore final : public Backend {
   Status CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) override;
   Result<std::optional<ApiKeyRecord>> FindApiKey(const std::string& key_id) override;
   Result<std::vector<ApiKeyRecord>> ListApiKeys() override;
+  Result<std::vector<ApiKeyRecord>> FindSmppCredentials(const std::string& system_id) override;
+  Result<bool> HasSmppCredential(const std::string& account, int64_t now_ms) override;
   Status RevokeApiKey(const std::string& key_id, int64_t at_ms, const AuditEntry& audit) override;
   Status RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms, const ApiKeyRecord& replacement,
                       const AuditEntry& audit) override;
@@ -88,6 +90,10 @@ class SqliteStore final : public Backend {
   Result<std::vector<std::string>> ListReceiptOverdue(int64_t now_ms, int limit) override;
   Result<std::vector<WebhookJob>> DueWebhooks(int64_t now_ms, int limit,
                                               const std::vector<std::string>& skip_accounts) override;
+  Result<std::vector<ProducerReceiptJob>> DueProducerReceipts(const std::string& system_id, int64_t now_ms,
+                                                              int limit) override;
+  Result<std::vector<ProducerInboundJob>> DueProducerInbound(const std::string& account, int64_t now_ms,
+                                                             int limit) override;
   void CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) override;
   Result<int64_t> PendingWebhooks() override;
   void SetWebhookListener(WebhookListener listener) override;
@@ -96,8 +102,8 @@ class SqliteStore final : public Backend {
   Result<std::string> LastSenderAccount(const std::string& subscriber,
                                         const std::string& sender) override;
   void KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) override;
-  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms,
-                                                                  int max_sets) override;
+  Result<std::vector<std::vector<InboundPart>>> ExpiredInboundParts(int64_t before_ms, int max_sets,
+                                                                  PartsOwner owner) override;
   Result<int64_t> PendingInboundParts() override;
   Result<int64_t> UnmatchedReceipts() override;
 

@@ -179,6 +179,8 @@ std::vector<Pdu> OneOfEach() {
       MakePdu(BindTransceiverResp{"SMSC", {}}, 13),
       MakePdu(EnquireLink{}, 14),
       MakePdu(EnquireLinkResp{}, kMaxSequenceNumber),
+      MakePdu(DataSm{"WAP", 1, 1, "+447700900123", 1, 1, "+447700900456", 0, 1, 8, resp_tlvs}, 16),
+      MakePdu(DataSmResp{"id-1", {}}, 17),
   };
 }
 
@@ -202,7 +204,8 @@ TEST(CodecRoundTrip, CommandIdsAndNamesComeFromTheTable) {
   EXPECT_EQ(SubmitSmResp::kCommandId, SubmitSm::kCommandId | kResponseBit);
   EXPECT_EQ(CommandName(0x00000009), "bind_transceiver");
   EXPECT_EQ(CommandName(0x80000000), "generic_nack");
-  EXPECT_EQ(CommandName(0x00000103), "");  // data_sm: not supported
+  EXPECT_EQ(CommandName(0x00000103), "data_sm");  // producers may send it (docs/smpp-server.md)
+  EXPECT_EQ(CommandName(0x00000102), "");  // alert_notification: not supported
   EXPECT_TRUE(IsKnownCommandId(0x80000015));
   EXPECT_FALSE(IsKnownCommandId(0x00000003));  // query_sm
   EXPECT_TRUE(IsResponse(0x80000004));

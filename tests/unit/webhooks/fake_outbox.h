@@ -81,6 +81,13 @@ class FakeOutbox final : public store::OutboxStore {
     }
     return jobs;
   }
+  // The dispatcher never reads producers' SMPP receipts.
+  Result<std::vector<store::ProducerReceiptJob>> DueProducerReceipts(const std::string&, int64_t, int) override {
+    return std::vector<store::ProducerReceiptJob>();
+  }
+  Result<std::vector<store::ProducerInboundJob>> DueProducerInbound(const std::string&, int64_t, int) override {
+    return std::vector<store::ProducerInboundJob>();
+  }
   // While held, outcomes are kept unrecorded (the outbox still shows their events due, as
   // a store does until its commit) until ReleaseCompletions.
   void HoldCompletions() {
