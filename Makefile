@@ -65,6 +65,7 @@ bench: build
 	  --gtest_filter='E164Differential.*' --gtest_brief=1
 	scripts/bench-micro $(BUILD)
 	scripts/bench-ingest $(BUILD)
+	scripts/bench-smpp-ingest $(BUILD)
 	scripts/bench-e2e $(BUILD)
 
 # Ten minutes at a fixed rate, memory sampled: docs/benchmarks.md "Memory over ten minutes".
