@@ -149,7 +149,13 @@ awaitable<Result<store::ApiKeyRecord>> Connection::FindCredential(const BindRequ
     if (Active(key, now)) active.push_back(std::move(key));
   }
   // The hash check costs milliseconds on purpose: off the I/O thread when there is a pool.
+  // A system_id with no active credential is checked against a hash of its own, so that
+  // its refusal takes as long as a wrong password's and the timing names no system_id.
   auto check = [&active, &request]() -> std::optional<store::ApiKeyRecord> {
+    if (active.empty()) {
+      static const std::string kNoCredential = auth::HashSmppPassword(auth::GenerateSmppPassword());
+      (void)auth::VerifySmppPassword(kNoCredential, request.password);
+    }
     for (const store::ApiKeyRecord& key : active) {
       if (auth::VerifySmppPassword(key.hash, request.password)) return key;
     }
