@@ -14,13 +14,30 @@ constexpr uint8_t kTonInternational = 1;
 constexpr uint8_t kTonAlphanumeric = 5;
 constexpr uint8_t kNpiIsdn = 1;
 
-}  // namespace
+struct SmppAddress {
+  std::string text;
+  uint8_t ton = 0;
+  uint8_t npi = 0;
+};
 
 SmppAddress SmppAddressOf(const std::string& number) {
   if (number.starts_with('+')) return SmppAddress{number.substr(1), kTonInternational, kNpiIsdn};
   const bool digits = std::all_of(number.begin(), number.end(), [](char c) { return c >= '0' && c <= '9'; });
   if (!digits) return SmppAddress{number, kTonAlphanumeric, 0};
   return SmppAddress{number, kTonUnknown, kNpiIsdn};
+}
+
+}  // namespace
+
+void SetAddresses(smpp::DeliverSm& pdu, const std::string& source, const std::string& destination) {
+  const SmppAddress from = SmppAddressOf(source);
+  const SmppAddress to = SmppAddressOf(destination);
+  pdu.source_addr = from.text;
+  pdu.source_addr_ton = from.ton;
+  pdu.source_addr_npi = from.npi;
+  pdu.destination_addr = to.text;
+  pdu.dest_addr_ton = to.ton;
+  pdu.dest_addr_npi = to.npi;
 }
 
 receipts::MessageState StateOf(model::Status status) {
@@ -54,14 +71,7 @@ smpp::DeliverSm MakeReceipt(const store::ProducerReceiptJob& job) {
   const std::string text = receipts::WriteReceiptText(receipts::ReceiptTextFields{
       job.message_id, state, ErrorCodeOf(job.error), job.submitted_at_ms, job.done_at_ms, job.text});
   smpp::DeliverSm d;
-  const SmppAddress source = SmppAddressOf(job.to);
-  const SmppAddress destination = SmppAddressOf(job.from);
-  d.source_addr = source.text;
-  d.source_addr_ton = source.ton;
-  d.source_addr_npi = source.npi;
-  d.destination_addr = destination.text;
-  d.dest_addr_ton = destination.ton;
-  d.dest_addr_npi = destination.npi;
+  SetAddresses(d, job.to, job.from);
   d.esm_class = kEsmClassDeliveryReceipt;
   d.short_message.assign(text.begin(), text.end());
   smpp::AddReceiptedMessageId(d.tlvs, job.message_id);

@@ -20,14 +20,10 @@ receipts::MessageState StateOf(model::Status status);
 // → 1), otherwise 0.
 unsigned ErrorCodeOf(const std::optional<model::MessageError>& error);
 
-// An address as SMPP writes it: a number's '+' dropped for TON 1 (NPI 1), an alphanumeric
-// sender TON 5, digits alone (a short code) TON 0 NPI 1.
-struct SmppAddress {
-  std::string text;
-  uint8_t ton = 0;
-  uint8_t npi = 0;
-};
-SmppAddress SmppAddressOf(const std::string& address);
+// Sets a deliver_sm's source and destination as SMPP writes addresses: a number's '+'
+// dropped for TON 1 (NPI 1), an alphanumeric sender TON 5, digits alone (a short code)
+// TON 0 NPI 1.
+void SetAddresses(smpp::DeliverSm& pdu, const std::string& source, const std::string& destination);
 
 // From the message's recipient to its sender (their TON: 1 with a '+', which is dropped;
 // 5 for an alphanumeric sender; 0 otherwise).

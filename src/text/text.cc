@@ -199,4 +199,15 @@ bool IsBlank(std::string_view utf8) {
   return true;
 }
 
+std::vector<uint8_t> EncodeUcs2(std::string_view utf8) {
+  const std::vector<uint16_t> units = ToUtf16(utf8, utf8.size());
+  std::vector<uint8_t> out;
+  out.reserve(units.size() * 2);
+  for (const uint16_t unit : units) {
+    out.push_back(static_cast<uint8_t>(unit >> 8));
+    out.push_back(static_cast<uint8_t>(unit & 0xFF));
+  }
+  return out;
+}
+
 }  // namespace deliverer::text

@@ -88,6 +88,9 @@ std::vector<uint8_t> UnpackSeptets(std::span<const uint8_t> packed, size_t septe
 std::string DecodeGsm7(std::span<const uint8_t> septets);
 // UTF-16BE → UTF-8; an odd trailing byte or a lone surrogate becomes U+FFFD.
 std::string DecodeUcs2(std::span<const uint8_t> utf16be);
+// UTF-8 → UTF-16BE octets (UCS-2 user data), characters past U+FFFF as surrogate pairs.
+// Precondition: valid UTF-8.
+std::vector<uint8_t> EncodeUcs2(std::string_view utf8);
 // UTF-8 text of SMPP user data by data_coding: 0 and 1 as GSM-7 unpacked septets, 3 as
 // Latin-1, 8 as UCS-2 (UTF-16BE); 0x10..0x3F and 0xF0..0xFF by their alphabet bits;
 // anything else (binary) as lower-case hex of the octets.

@@ -19,6 +19,17 @@ ApiKeyRecord ReadKey(const Statement& row) {
   return k;
 }
 
+// Every row `stmt` selects (kKeyColumns), in order.
+Result<std::vector<ApiKeyRecord>> ReadKeys(Statement& stmt) {
+  std::vector<ApiKeyRecord> out;
+  for (;;) {
+    auto row = stmt.Step();
+    if (!row.ok()) return row.take_error();
+    if (!*row) return out;
+    out.push_back(ReadKey(stmt));
+  }
+}
+
 constexpr std::string_view kKeyColumns =
     "key_id, account, hash, scopes, created_at, expires_at, revoked_at, smpp_system_id";
 
@@ -125,13 +136,7 @@ Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys() {
   auto stmt = (*reader)->Prepare(std::string("SELECT ") + std::string(kKeyColumns) +
                                  " FROM api_keys ORDER BY created_at, key_id");
   if (!stmt.ok()) return stmt.take_error();
-  std::vector<ApiKeyRecord> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) return out;
-    out.push_back(ReadKey(*stmt));
-  }
+  return ReadKeys(*stmt);
 }
 
 Result<std::vector<ApiKeyRecord>> SqliteStore::FindSmppCredentials(const std::string& system_id) {
@@ -141,13 +146,7 @@ Result<std::vector<ApiKeyRecord>> SqliteStore::FindSmppCredentials(const std::st
                                  " FROM api_keys WHERE smpp_system_id = ? ORDER BY created_at, key_id");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, system_id);
-  std::vector<ApiKeyRecord> out;
-  for (;;) {
-    auto row = stmt->Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) return out;
-    out.push_back(ReadKey(*stmt));
-  }
+  return ReadKeys(*stmt);
 }
 
 Result<bool> SqliteStore::HasSmppCredential(const std::string& account, int64_t now_ms) {

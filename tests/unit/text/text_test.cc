@@ -444,3 +444,17 @@ TEST(DecodeUcs2Test, LoneSurrogatesBecomeReplacementCharacters) {
 
 }  // namespace
 }  // namespace deliverer::text
+
+namespace deliverer::text {
+namespace {
+
+TEST(Ucs2Test, EncodingWritesBigEndianUnitsAndSurrogatePairsThatDecodeBack) {
+  const std::string text = "Hé 😀";  // U+1F600 takes a surrogate pair
+  const std::vector<uint8_t> octets = EncodeUcs2(text);
+  EXPECT_EQ(octets, (std::vector<uint8_t>{0x00, 'H', 0x00, 0xE9, 0x00, ' ', 0xD8, 0x3D, 0xDE, 0x00}));
+  EXPECT_EQ(DecodeUcs2(octets), text);
+  EXPECT_TRUE(EncodeUcs2("").empty());
+}
+
+}  // namespace
+}  // namespace deliverer::text
