@@ -1,6 +1,6 @@
 // MemoryStore: the delivery side (status changes with their events and outbox rows,
 // receipts matched, parked and reconciled, the sweeps) and the webhook outbox. The same
-// steps as store/sqlite/sqlite_delivery.cc, over maps; what happens to a message is
+// steps as store/sql/delivery.cc, over maps; what happens to a message is
 // model/lifecycle.h's decision.
 #include <algorithm>
 #include <set>
@@ -19,7 +19,7 @@ using State = MemoryState;
 // The event of a change to `status`, and its outbox row when the message has a callback
 // and the change is one producers are told of (in the same write: R11).
 // The events of sent and of a final status name the carrier the message has once the
-// change is made, as the SQLite store's row holds them (store/sqlite/rows.h ReadHistory);
+// change is made, as the SQLite store's row holds them (store/sql/rows.h ReadHistory);
 // the webhook names the change's.
 void Announce(State& state, StoredMessage& m, MsgStatus previous, MsgStatus status, int64_t at_ms,
               const std::string& carrier, const std::optional<MessageError>& error,

@@ -1,5 +1,5 @@
 // MemoryStore: erasure on request (docs/reliability.md S10), the steps of
-// store/sqlite/sqlite_erase.cc over maps, in one write with its audit entry.
+// store/sql/erase.cc over maps, in one write with its audit entry.
 #include <cstdint>
 #include <string>
 #include <utility>

@@ -5,7 +5,7 @@
 
 namespace deliverer::store::sqlite {
 
-Checkpointer::Checkpointer(std::unique_ptr<Connection> db, GroupCommitWriter& writer,
+Checkpointer::Checkpointer(std::unique_ptr<Connection> db, sql::GroupCommitWriter& writer,
                            CheckpointerOptions options)
     : db_(std::move(db)), writer_(writer), options_(options), thread_([this] {
         NameThisThread("checkpointer");

@@ -17,7 +17,7 @@
 
 #include "common/mutex.h"
 #include "store/sqlite/db.h"
-#include "store/sqlite/writer.h"
+#include "store/sql/writer.h"
 
 namespace deliverer::store::sqlite {
 
@@ -31,7 +31,7 @@ class Checkpointer {
  public:
   // `writer` is asked for a checkpoint of its own (RequestCheckpoint) when the log is
   // past rewind_pages; it must outlive this.
-  Checkpointer(std::unique_ptr<Connection> db, GroupCommitWriter& writer, CheckpointerOptions options);
+  Checkpointer(std::unique_ptr<Connection> db, sql::GroupCommitWriter& writer, CheckpointerOptions options);
   // Runs a last passive checkpoint, then stops the thread.
   ~Checkpointer();
 
@@ -40,7 +40,7 @@ class Checkpointer {
   void CheckpointOnce();
 
   std::unique_ptr<Connection> db_;
-  GroupCommitWriter& writer_;
+  sql::GroupCommitWriter& writer_;
   const CheckpointerOptions options_;
   common::Mutex mutex_;
   std::condition_variable wake_;

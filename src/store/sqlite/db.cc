@@ -53,69 +53,55 @@ void ReportIfDefect(int code, const std::string& message) {
 // SQLite itself (it does so on some I/O errors): its error is no defect.
 bool EndsTransaction(std::string_view sql) { return sql.starts_with("ROLLBACK") || sql.starts_with("RELEASE"); }
 
-}  // namespace
+// One prepared statement, cached by its connection.
+class SqliteCursor final : public sql::Cursor {
+ public:
+  explicit SqliteCursor(sqlite3_stmt* stmt) : stmt_(stmt) {}
+  ~SqliteCursor() override { sqlite3_finalize(stmt_); }
+  SqliteCursor(const SqliteCursor&) = delete;
+  SqliteCursor& operator=(const SqliteCursor&) = delete;
 
-Statement& Statement::Bind(int index, int64_t value) {
-  sqlite3_bind_int64(stmt_, index, value);
-  return *this;
-}
-
-Statement& Statement::Bind(int index, std::string_view value) {
-  sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
-  return *this;
-}
-
-Statement& Statement::Bind(int index, std::optional<int64_t> value) {
-  return value ? Bind(index, *value) : BindNull(index);
-}
-
-Statement& Statement::BindNull(int index) {
-  sqlite3_bind_null(stmt_, index);
-  return *this;
-}
-
-Statement& Statement::BindBlob(int index, std::string_view bytes) {
-  sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
-  return *this;
-}
-
-Result<bool> Statement::Step() {
-  errno = 0;
-  const int rc = sqlite3_step(stmt_);
-  if (rc == SQLITE_ROW) return true;
-  if (rc == SQLITE_DONE) return false;
-  const int os_errno = errno;
-  sqlite3* db = sqlite3_db_handle(stmt_);
-  Error error = Error::Of(rc == SQLITE_CONSTRAINT ? "constraint" : "storage_error",
-                          fmt::format("sqlite: {}", Describe(db, os_errno)));
-  if (!EndsTransaction(sqlite3_sql(stmt_))) ReportIfDefect(rc, error.detail);
-  return error;
-}
-
-Status Statement::Run() {
-  for (;;) {
-    auto row = Step();
-    if (!row.ok()) return row.take_error();
-    if (!*row) return Status::Ok();
+  void BindInt(int index, int64_t value) override { sqlite3_bind_int64(stmt_, index, value); }
+  void BindText(int index, std::string_view value) override {
+    sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_TRANSIENT);
   }
-}
+  void BindBlob(int index, std::string_view bytes) override {
+    sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT);
+  }
+  void BindNull(int index) override { sqlite3_bind_null(stmt_, index); }
 
-void Statement::Reset() {
-  sqlite3_reset(stmt_);
-  sqlite3_clear_bindings(stmt_);
-}
+  Result<bool> Step() override {
+    errno = 0;
+    const int rc = sqlite3_step(stmt_);
+    if (rc == SQLITE_ROW) return true;
+    if (rc == SQLITE_DONE) return false;
+    const int os_errno = errno;
+    sqlite3* db = sqlite3_db_handle(stmt_);
+    Error error = Error::Of(rc == SQLITE_CONSTRAINT ? "constraint" : "storage_error",
+                            fmt::format("sqlite: {}", Describe(db, os_errno)));
+    if (!EndsTransaction(sqlite3_sql(stmt_))) ReportIfDefect(rc, error.detail);
+    return error;
+  }
+  void Release() override { sqlite3_reset(stmt_); }
+  void Reset() override {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  }
 
-std::string Statement::Text(int column) const {
-  const auto* text = sqlite3_column_text(stmt_, column);
-  if (text == nullptr) return {};
-  return std::string(reinterpret_cast<const char*>(text),
-                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
-}
+  int64_t Int(int column) const override { return sqlite3_column_int64(stmt_, column); }
+  std::string Text(int column) const override {
+    const auto* text = sqlite3_column_text(stmt_, column);
+    if (text == nullptr) return {};
+    return std::string(reinterpret_cast<const char*>(text),
+                       static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+  }
+  bool IsNull(int column) const override { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
 
-std::optional<int64_t> Statement::OptionalInt(int column) const {
-  if (IsNull(column)) return std::nullopt;
-  return Int(column);
-}
+ private:
+  sqlite3_stmt* const stmt_;
+};
+
+}  // namespace
 
 Status Connection::BackupInto(const std::string& path) {
   sqlite3* copy = nullptr;
@@ -172,7 +158,7 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& path, bo
 }
 
 Connection::~Connection() {
-  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  cache_.clear();  // statements are finalized before their database is closed
   sqlite3_close(db_);
 }
 
@@ -203,11 +189,10 @@ Result<Statement> Connection::Prepare(std::string_view sql) {
                            SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
       return LastError("prepare");
     }
-    it = cache_.emplace(std::string(sql), stmt).first;
+    it = cache_.emplace(std::string(sql), std::make_unique<SqliteCursor>(stmt)).first;
   }
-  Statement statement(it->second);
-  statement.Reset();
-  return statement;
+  it->second->Reset();
+  return Statement(it->second.get());
 }
 
 Error Connection::LastError(std::string_view what) const {

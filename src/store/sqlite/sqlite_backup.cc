@@ -53,7 +53,7 @@ Status SqliteStore::BackupTo(const std::string& directory) {
     auto ring_before = ReadWhole(keyring_path_);
     if (!ring_before.ok()) return ring_before.error();
     {
-      auto reader = Borrow();
+      auto reader = Connection::Open(path_, /*read_only=*/true);
       if (!reader.ok()) return reader.error();
       if (Status s = (*reader)->BackupInto(database); !s.ok()) return s;
     }

@@ -1,22 +1,19 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <filesystem>
-#include <future>
+#include <thread>
 
-#include "store/sqlite/checkpointer.h"
-#include "store/sqlite/data_keys.h"
-#include "store/sqlite/jobs.h"
+#include "store/sql/data_keys.h"
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/rows.h"
 #include "store/sqlite/wal_sync.h"
 
 namespace deliverer::store::sqlite {
 
-SqliteStore::Reader::~Reader() {
-  if (!db_) return;
-  common::MutexLock lock(store_->readers_mutex_);
-  store_->idle_readers_.push_back(std::move(db_));
-}
+using sql::GroupCommitWriter;
+using sql::SendAuditBuffer;
+using sql::BackfillNumberHashes;
+using sql::FileStamp;
+using sql::OpenCipher;
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& options,
                                                        Clock& clock) {
@@ -60,12 +57,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   auto writer = std::make_unique<GroupCommitWriter>(
       std::move(*db), options.max_batch,
       [wal = std::shared_ptr<WalSync>(std::move(*wal))] { return wal->Sync(); },
-      options.min_commit_interval, [send_audit](Connection& db) { return send_audit->Flush(db); });
+      options.min_commit_interval, [send_audit](sql::Connection& db) { return send_audit->Flush(db); });
   std::unique_ptr<SqliteStore> store(
-      new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring, send_audit));
+      new SqliteStore(path, clock, std::move(writer), std::move(*cipher), keyring, send_audit, pending));
   store->checkpointer_ =
       std::make_unique<Checkpointer>(std::move(*checkpoint_db), *store->writer_, CheckpointerOptions{});
-  store->pending_ = pending;
   // The stamp from before loading: a rotation racing with start-up is seen at the first
   // ReloadDataKeys.
   {
@@ -75,76 +71,39 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const SqliteOptions& opti
   return store;
 }
 
-SqliteStore::SqliteStore(std::string path, Clock& clock, std::unique_ptr<GroupCommitWriter> writer,
+SqliteStore::SqliteStore(std::string path, Clock& clock, std::unique_ptr<sql::GroupCommitWriter> writer,
                          std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path,
-                         std::shared_ptr<SendAuditBuffer> send_audit)
-    : path_(std::move(path)),
-      clock_(clock),
-      cipher_(std::move(cipher)),
-      keyring_path_(std::move(keyring_path)),
-      send_audit_(std::move(send_audit)),
-      writer_(std::move(writer)) {}
+                         std::shared_ptr<sql::SendAuditBuffer> send_audit, int64_t pending)
+    : SqlStore(clock, std::move(writer), std::move(cipher), std::move(keyring_path), std::move(send_audit),
+               [path]() -> Result<std::unique_ptr<sql::Connection>> {
+                 auto db = Connection::Open(path, /*read_only=*/true);
+                 if (!db.ok()) return db.take_error();
+                 return std::unique_ptr<sql::Connection>(std::move(*db));
+               },
+               pending),
+      path_(std::move(path)) {}
 
-SqliteStore::~SqliteStore() = default;
+SqliteStore::~SqliteStore() {
+  checkpointer_.reset();
+  StopWriter();
+}
 
-Result<SqliteStore::Reader> SqliteStore::Borrow() {
-  {
-    common::MutexLock lock(readers_mutex_);
-    if (!idle_readers_.empty()) {
-      auto db = std::move(idle_readers_.back());
-      idle_readers_.pop_back();
-      return Reader(this, std::move(db));
+// TRUNCATE waits (busy timeout) for readers to leave the log, then empties it. It does
+// not wait for a checkpoint in progress (the checkpointer's, every 100 ms and brief):
+// that answers busy at once, so it is tried again until a second has passed. Every
+// producer waits behind the writer meanwhile, hence the bound.
+bool SqliteStore::ScrubLogAfterErase(sql::Connection& db) {
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
+  for (bool first = true;; first = false) {
+    if (!first) {
+      if (std::chrono::steady_clock::now() >= give_up) return false;
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
+    auto stmt = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
+    if (!stmt.ok()) return false;
+    auto row = stmt->Step();
+    if (row.ok() && *row && stmt->Int(0) == 0) return true;
   }
-  auto db = Connection::Open(path_, /*read_only=*/true);
-  if (!db.ok()) return db.take_error();
-  return Reader(this, std::move(*db));
-}
-
-Status SqliteStore::WriteAndWait(std::function<Status(Connection&)> apply) {
-  std::promise<Status> promise;
-  auto future = promise.get_future();
-  writer_->Submit(std::make_unique<StatusJob>(
-      std::move(apply), [&promise](Status s) { promise.set_value(std::move(s)); }));
-  return future.get();
-}
-
-void SqliteStore::PutSuppression(Suppression s, AuditEntry audit, StatusCallback done) {
-  auto apply = [s = std::move(s), audit = std::move(audit),
-                &cipher = *cipher_](Connection& db) -> Status {
-    if (auto r = UpsertSuppression(db, s, cipher); !r.ok()) return r;
-    return InsertAudit(db, audit);
-  };
-  writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
-}
-
-void SqliteStore::DeleteSuppression(std::string account, std::string number, AuditEntry audit,
-                                    StatusCallback done) {
-  auto apply = [account = std::move(account), number = std::move(number),
-                audit = std::move(audit), &cipher = *cipher_](Connection& db) -> Status {
-    auto removed = RemoveSuppression(db, account, number, cipher);
-    if (!removed.ok()) return removed.error();
-    if (!*removed) return Error::Of("not_found", "not on the suppression list");
-    return InsertAudit(db, audit);
-  };
-  writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
-}
-
-void SqliteStore::AppendAudit(AuditEntry entry, StatusCallback done) {
-  auto apply = [entry = std::move(entry)](Connection& db) { return InsertAudit(db, entry); };
-  writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
-}
-
-// Writes first: a store that reads but cannot make a write durable (a full disk, a
-// read-only file, a failed sync) must not be reported ready.
-Status SqliteStore::Ping() {
-  if (Status writes = writer_->Health(); !writes.ok()) {
-    writer_->Probe();
-    return writes;
-  }
-  auto reader = Borrow();
-  if (!reader.ok()) return reader.take_error();
-  return (*reader)->Exec("SELECT 1");
 }
 
 }  // namespace deliverer::store::sqlite

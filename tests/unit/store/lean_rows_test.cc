@@ -8,7 +8,7 @@
 
 #include "crypto/cipher.h"
 #include "store/sqlite/migrations.h"
-#include "store/sqlite/rows.h"
+#include "store/sql/rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "unit/store/store_fixture.h"
 
@@ -141,14 +141,14 @@ TEST_F(LeanRowsTest, APayloadHashIsEightBytesAndOneFromBeforeStillMatches) {
   ASSERT_TRUE(Insert(Message("m-1", "+447911123456", "hello")).ok());
   EXPECT_EQ(One("SELECT typeof(payload_hash) || length(payload_hash) FROM messages"), "blob8");
   crypto::Cipher cipher(crypto::NewKeyRing(1000));
-  const std::string keyed = KeyedPayloadHash(cipher, "raw");
-  EXPECT_TRUE(PayloadHashMatches(cipher, keyed, "raw"));
-  EXPECT_FALSE(PayloadHashMatches(cipher, keyed, "other"));
+  const std::string keyed = sql::KeyedPayloadHash(cipher, "raw");
+  EXPECT_TRUE(sql::PayloadHashMatches(cipher, keyed, "raw"));
+  EXPECT_FALSE(sql::PayloadHashMatches(cipher, keyed, "other"));
   const std::string k1 = "k1:" + cipher.KeyedHash("payload/raw");
-  EXPECT_TRUE(PayloadHashMatches(cipher, k1, "raw"));
-  EXPECT_FALSE(PayloadHashMatches(cipher, k1, "other"));
-  EXPECT_TRUE(IsKeyedPayloadHash(keyed) && IsKeyedPayloadHash(k1));
-  EXPECT_FALSE(IsKeyedPayloadHash("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
+  EXPECT_TRUE(sql::PayloadHashMatches(cipher, k1, "raw"));
+  EXPECT_FALSE(sql::PayloadHashMatches(cipher, k1, "other"));
+  EXPECT_TRUE(sql::IsKeyedPayloadHash(keyed) && sql::IsKeyedPayloadHash(k1));
+  EXPECT_FALSE(sql::IsKeyedPayloadHash("0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"));
 }
 
 // A database written before: its queued row is shown once, not twice.

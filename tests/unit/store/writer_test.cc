@@ -1,7 +1,7 @@
 // The group-commit writer with a log sync of its own (writer.h): nothing is finished
 // before the sync that covers its commit has returned, a failed sync fails that batch and
 // every later one, and jobs finish in the order they were committed.
-#include "store/sqlite/writer.h"
+#include "store/sql/writer.h"
 
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -13,18 +13,22 @@
 #include <mutex>
 #include <vector>
 
+#include "store/sqlite/db.h"
 #include "store/sqlite/wal_sync.h"
 #include "support/test_dir.h"
 
 namespace deliverer::store::sqlite {
 namespace {
 
+using sql::GroupCommitWriter;
+using sql::WriteJob;
+
 // Inserts its number into t(n) and reports when it was applied and how it finished.
 class NumberJob final : public WriteJob {
  public:
   NumberJob(int n, std::function<void()> applied, std::function<void(int, Status)> finished)
       : n_(n), applied_(std::move(applied)), finished_(std::move(finished)) {}
-  void Apply(Connection& db) override {
+  void Apply(sql::Connection& db) override {
     auto stmt = db.Prepare("INSERT INTO t(n) VALUES (?)");
     ASSERT_TRUE(stmt.ok());
     stmt->Bind(1, int64_t{n_});
@@ -127,7 +131,7 @@ TEST_F(WriterTest, AFailedCommitMakesTheWriterUnhealthyUntilAProbeCommits) {
   class OrphanJob final : public WriteJob {
    public:
     explicit OrphanJob(std::promise<Status>& done) : done_(done) {}
-    void Apply(Connection& db) override { ASSERT_TRUE(db.Exec("INSERT INTO child VALUES (42)").ok()); }
+    void Apply(sql::Connection& db) override { ASSERT_TRUE(db.Exec("INSERT INTO child VALUES (42)").ok()); }
     void Finish(const Status& commit) override { done_.set_value(commit); }
     std::promise<Status>& done_;
   };
@@ -252,7 +256,7 @@ TEST_F(WriterTest, TheBatchsOwnWriteRunsOnceAfterItsJobsAndItsFailureFailsThemAl
   std::promise<void> gate_applied;
   std::vector<std::promise<Status>> finished(3);
   {
-    GroupCommitWriter writer(OpenWithTable(), 100, {}, {}, [&](Connection& db) -> Status {
+    GroupCommitWriter writer(OpenWithTable(), 100, {}, {}, [&](sql::Connection& db) -> Status {
       auto stmt = db.Prepare("SELECT count(*) FROM t");
       if (!stmt.ok() || !stmt->Step().ok()) return Error::Of("test", "cannot count");
       rows_seen.push_back(stmt->Int(0));

@@ -1,8 +1,8 @@
-// SqliteStore: the retention job's passes (docs/operations.md "Background jobs").
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: the retention job's passes (docs/operations.md "Background jobs").
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 using deliverer::Status;
@@ -42,7 +42,7 @@ Status DeleteMessage(Connection& db, const std::string& id) {
 
 }  // namespace
 
-Result<RetentionResult> SqliteStore::ApplyRetention(const RetentionCutoffs& cutoffs) {
+Result<RetentionResult> SqlStore::ApplyRetention(const RetentionCutoffs& cutoffs) {
   RetentionResult result;
   const int64_t batch = cutoffs.batch;
   Status s = WriteAndWait([&](Connection& db) -> Status {
@@ -89,4 +89,4 @@ Result<RetentionResult> SqliteStore::ApplyRetention(const RetentionCutoffs& cuto
   return result;
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

@@ -1,14 +1,14 @@
-// SqliteStore: parts of concatenated MOs, kept until their message is whole or expires
+// SqlStore: parts of concatenated MOs, kept until their message is whole or expires
 // (docs/api.md "Inbound messages to producers", docs/storage-schema.md "`inbound_parts`").
 // Bodies are sealed like inbound bodies, with the part's own id as context.
 #include <fmt/format.h>
 
 #include "common/ids.h"
-#include "store/sqlite/jobs.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/jobs.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 using deliverer::Status;
@@ -69,7 +69,7 @@ Result<std::vector<InboundPart>> PartsOf(Connection& db, const InboundPartsKey& 
 
 }  // namespace
 
-void SqliteStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) {
+void SqlStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCallback done) {
   auto apply = [part = std::move(part), max_pending,
                 &cipher = *cipher_](Connection& db) -> Result<InboundPartsHeld> {
     auto held = CountParts(db, IsProducerParts(part.key) ? PartsOwner::kProducers : PartsOwner::kCarriers);
@@ -83,7 +83,7 @@ void SqliteStore::KeepInboundPart(InboundPart part, int64_t max_pending, PartCal
   writer_->Submit(std::make_unique<ValueJob<InboundPartsHeld>>(std::move(apply), std::move(done)));
 }
 
-Result<std::vector<std::vector<InboundPart>>> SqliteStore::ExpiredInboundParts(int64_t before_ms, int max_sets,
+Result<std::vector<std::vector<InboundPart>>> SqlStore::ExpiredInboundParts(int64_t before_ms, int max_sets,
                                                                              PartsOwner owner) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
@@ -111,6 +111,6 @@ Result<std::vector<std::vector<InboundPart>>> SqliteStore::ExpiredInboundParts(i
   return sets;
 }
 
-Result<int64_t> SqliteStore::PendingInboundParts() { return CountWhere("inbound_parts", "1"); }
+Result<int64_t> SqlStore::PendingInboundParts() { return CountWhere("inbound_parts", "1"); }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

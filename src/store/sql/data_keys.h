@@ -1,14 +1,14 @@
 #pragma once
-// The SQLite store's side of encryption at rest (docs/reliability.md S9): opening the key
+// The SQL store's side of encryption at rest (docs/reliability.md S9): opening the key
 // ring against the database it must read.
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "crypto/cipher.h"
-#include "store/sqlite/db.h"
+#include "store/sql/db.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
 // A column sealed with the data key ring (messages' and inbound bodies, accounts' webhook
 // secrets): counted per key, checked at open and moved to the primary key by
@@ -34,4 +34,4 @@ Status BackfillNumberHashes(Connection& db, const crypto::Cipher& cipher);
 // The file's identity (inode, size, modification time): changes when it is replaced.
 std::string FileStamp(const std::string& path);
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

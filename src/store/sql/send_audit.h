@@ -6,9 +6,9 @@
 #include <vector>
 
 #include "store/new_record.h"
-#include "store/sqlite/rows.h"
+#include "store/sql/rows.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
 class SendAuditBuffer {
  public:
@@ -29,4 +29,4 @@ class SendAuditBuffer {
   std::vector<AuditEntry> entries_;
 };
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

@@ -3,10 +3,11 @@
 // max_batch), applies them all in one transaction and commits once. A job is finished
 // with the outcome only once its commit is durable.
 //
-// Durable how: with a LogSync (wal_sync.h) the connection runs synchronous=NORMAL, and
-// a second thread syncs the log for every batch committed meanwhile and then finishes
-// their jobs, in commit order, while the writer applies the next batch. Without one,
-// COMMIT itself syncs (synchronous=FULL) and the writer finishes the jobs.
+// Durable how: with a LogSync (SQLite's store/sqlite/wal_sync.h) the connection runs
+// synchronous=NORMAL, and a second thread syncs the log for every batch committed
+// meanwhile and then finishes their jobs, in commit order, while the writer applies the
+// next batch. Without one, COMMIT itself is durable (SQLite's synchronous=FULL, and
+// PostgreSQL's COMMIT) and the writer finishes the jobs.
 //
 // A failed sync is final: that batch and every later one are finished with the error,
 // because after a failed fsync the kernel may have dropped the pages it could not
@@ -29,9 +30,9 @@
 
 #include "common/mutex.h"
 #include "common/result.h"
-#include "store/sqlite/db.h"
+#include "store/sql/db.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
 class WriteJob {
  public:
@@ -40,7 +41,7 @@ class WriteJob {
   // wraps its statements in a SAVEPOINT so its failure leaves the others intact.
   virtual void Apply(Connection& db) = 0;
   // Runs on the writer thread after a successful COMMIT, outside any transaction, before
-  // Finish: for work SQLite refuses inside one (a WAL checkpoint).
+  // Finish: for work a database refuses inside one (SQLite's WAL checkpoint).
   virtual void AfterCommit(Connection& /*db*/) {}
   // Runs once the commit is durable, or failed (`commit` is then the error), on the
   // writer's or the log sync's thread; jobs finish in the order they were committed.
@@ -50,7 +51,7 @@ class WriteJob {
 // Makes every transaction committed before the call durable.
 using LogSync = std::function<Status()>;
 // Runs after every job of a batch applied, before COMMIT, in the transaction: writes the
-// jobs left for the batch as a whole (store/sqlite/send_audit.h). A failure fails the batch.
+// jobs left for the batch as a whole (store/sql/send_audit.h). A failure fails the batch.
 using BeforeCommit = std::function<Status(Connection&)>;
 
 class GroupCommitWriter {
@@ -66,7 +67,8 @@ class GroupCommitWriter {
 
   void Submit(std::unique_ptr<WriteJob> job);
 
-  // Asks for a checkpoint on the write connection before the next batch. Thread-safe.
+  // Asks for a checkpoint on the write connection before the next batch (SQLite's
+  // store/sqlite/checkpointer.h; nothing else asks). Thread-safe.
   // Under a steady stream of commits, checkpoints on another connection never catch up
   // with the log: each one finds frames written while it ran, so the log is never wholly
   // in the database, SQLite never starts it over, and it grows until a blocking RESTART.
@@ -122,4 +124,4 @@ class GroupCommitWriter {
   std::thread sync_thread_;
 };
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

@@ -1,6 +1,6 @@
-// SqliteStore: the delivery side (DeliveryStore): status changes with their events and
+// SqlStore: the delivery side (DeliveryStore): status changes with their events and
 // webhook outbox rows, receipts (matched, parked, reconciled), overdue receipts. Inbound
-// messages are in sqlite_inbound.cc.
+// messages are in inbound.cc.
 // The rules that decide a message's status are model/lifecycle.h's; this file reads what
 // they need and writes what they decide, on the writer thread inside the commit, so
 // concurrent receipts and submits can never interleave halfway.
@@ -10,12 +10,12 @@
 #include "common/log.h"
 #include "common/mask.h"
 #include "model/lifecycle.h"
-#include "store/sqlite/delivery_writes.h"
-#include "store/sqlite/jobs.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/delivery_writes.h"
+#include "store/sql/jobs.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 using MsgStatus = model::Status;
@@ -403,17 +403,17 @@ Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, WriteEff
 // ---------------------------------------------------------------------------------------
 // Writes
 
-void SqliteStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
+void SqlStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
   writer_->Submit(std::make_unique<BatchJob<StatusChange, ChangeResult>>(
       std::move(changes), ApplyStatusChange, std::move(done), Durable()));
 }
 
-void SqliteStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {
+void SqlStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {
   writer_->Submit(std::make_unique<BatchJob<ReceiptIn, ReceiptResult>>(
       std::move(receipts), ApplyReceipt, std::move(done), Durable()));
 }
 
-void SqliteStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) {
+void SqlStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) {
   auto apply = [done = std::move(done)](Connection& db) -> Status {
     for (const WebhookDone& d : done) {
       if (d.delivered) {
@@ -441,7 +441,7 @@ void SqliteStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback
 // ---------------------------------------------------------------------------------------
 // Reads
 
-Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::string& id) {
+Result<std::optional<DeliveryRecord>> SqlStore::GetForDelivery(const std::string& id) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -490,7 +490,7 @@ Result<std::optional<DeliveryRecord>> SqliteStore::GetForDelivery(const std::str
   return std::optional<DeliveryRecord>(std::move(d));
 }
 
-Result<std::vector<QueuedRef>> SqliteStore::ListQueued(
+Result<std::vector<QueuedRef>> SqlStore::ListQueued(
     std::optional<std::pair<int64_t, std::string>> after, int limit) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
@@ -503,7 +503,7 @@ Result<std::vector<QueuedRef>> SqliteStore::ListQueued(
   return ReadQueuedRefs(*stmt);
 }
 
-Result<std::vector<QueuedRef>> SqliteStore::ListDueScheduled(int64_t now_ms, int limit) {
+Result<std::vector<QueuedRef>> SqlStore::ListDueScheduled(int64_t now_ms, int limit) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -514,16 +514,16 @@ Result<std::vector<QueuedRef>> SqliteStore::ListDueScheduled(int64_t now_ms, int
   return ReadQueuedRefs(*stmt);
 }
 
-Result<std::vector<std::string>> SqliteStore::ListReceiptOverdue(int64_t now_ms, int limit) {
+Result<std::vector<std::string>> SqlStore::ListReceiptOverdue(int64_t now_ms, int limit) {
   return Ids("SELECT id FROM messages WHERE status = 2 AND receipt_due_at <= ? ORDER BY receipt_due_at LIMIT ?",
              now_ms, limit);
 }
 
-Result<std::vector<std::string>> SqliteStore::ListExpiredQueued(int64_t now_ms, int limit) {
+Result<std::vector<std::string>> SqlStore::ListExpiredQueued(int64_t now_ms, int limit) {
   return Ids("SELECT id FROM messages WHERE status <= 1 AND expires_at <= ? LIMIT ?", now_ms, limit);
 }
 
-Result<std::vector<std::string>> SqliteStore::Ids(std::string_view sql, int64_t now_ms, int limit) {
+Result<std::vector<std::string>> SqlStore::Ids(std::string_view sql, int64_t now_ms, int limit) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(sql);
@@ -545,7 +545,7 @@ InboundEvent InboundEventOf(const Statement& row, const std::string& inbound_id,
 
 }  // namespace
 
-Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int limit,
+Result<std::vector<WebhookJob>> SqlStore::DueWebhooks(int64_t now_ms, int limit,
                                                          const std::vector<std::string>& skip_accounts) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
@@ -594,12 +594,12 @@ Result<std::vector<WebhookJob>> SqliteStore::DueWebhooks(int64_t now_ms, int lim
   return jobs;
 }
 
-void SqliteStore::SetWebhookListener(WebhookListener listener) {
+void SqlStore::SetWebhookListener(WebhookListener listener) {
   common::MutexLock lock(listener_mutex_);
   webhook_listener_ = std::move(listener);
 }
 
-std::function<void(WriteEffects&&)> SqliteStore::Durable() {
+std::function<void(WriteEffects&&)> SqlStore::Durable() {
   return [this](WriteEffects&& effects) {
     if (effects.pending_delta != 0) pending_.fetch_add(effects.pending_delta, std::memory_order_relaxed);
     if (effects.announced.empty()) return;
@@ -608,10 +608,10 @@ std::function<void(WriteEffects&&)> SqliteStore::Durable() {
   };
 }
 
-Result<int64_t> SqliteStore::PendingWebhooks() { return CountWhere("webhooks", "state = 0"); }
-Result<int64_t> SqliteStore::UnmatchedReceipts() { return CountWhere("receipts_parked", "1"); }
+Result<int64_t> SqlStore::PendingWebhooks() { return CountWhere("webhooks", "state = 0"); }
+Result<int64_t> SqlStore::UnmatchedReceipts() { return CountWhere("receipts_parked", "1"); }
 
-Result<int64_t> SqliteStore::CountWhere(std::string_view table, std::string_view where) {
+Result<int64_t> SqlStore::CountWhere(std::string_view table, std::string_view where) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(fmt::format("SELECT count(*) FROM {} WHERE {}", table, where));
@@ -620,4 +620,4 @@ Result<int64_t> SqliteStore::CountWhere(std::string_view table, std::string_view
   return stmt->Int(0);
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

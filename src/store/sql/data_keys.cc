@@ -1,14 +1,14 @@
-// SqliteStore: bodies at rest (docs/reliability.md S9): the key ring against the database,
+// SqlStore: bodies at rest (docs/reliability.md S9): the key ring against the database,
 // rows per data key, reloading the ring and moving bodies to the primary key.
 #include <fmt/format.h>
 #include <sys/stat.h>
 
-#include "store/sqlite/data_keys.h"
-#include "store/sqlite/jobs.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/data_keys.h"
+#include "store/sql/jobs.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 constexpr SealedColumn kSealedColumns[] = {
@@ -122,7 +122,7 @@ Status BackfillNumberHashes(Connection& db, const crypto::Cipher& cipher) {
   return db.Exec("COMMIT");
 }
 
-Result<std::map<uint32_t, int64_t>> SqliteStore::CountRowsByDataKey() {
+Result<std::map<uint32_t, int64_t>> SqlStore::CountRowsByDataKey() {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   std::map<uint32_t, int64_t> rows;
@@ -141,7 +141,7 @@ Result<std::map<uint32_t, int64_t>> SqliteStore::CountRowsByDataKey() {
   return rows;
 }
 
-Status SqliteStore::ReloadDataKeys() {
+Status SqlStore::ReloadDataKeys() {
   common::MutexLock lock(keys_mutex_);
   const std::string stamp = FileStamp(keyring_path_);
   if (stamp == keyring_stamp_) return Status::Ok();
@@ -152,7 +152,7 @@ Status SqliteStore::ReloadDataKeys() {
   return Status::Ok();
 }
 
-Result<int> SqliteStore::ReencryptBatch(int limit) {
+Result<int> SqlStore::ReencryptBatch(int limit) {
   const uint32_t primary = cipher_->PrimaryKeyId();
   std::vector<uint32_t> keys = {0};
   for (uint32_t id : cipher_->KeyIds()) {
@@ -174,7 +174,7 @@ Result<int> SqliteStore::ReencryptBatch(int limit) {
 // within a key), re-seals here, and writes each row only if its value is still under
 // `key`: a row purged, moved or replaced meanwhile is left as it is. A value that does not
 // open stays where it is (it is counted under its key) and the cursor passes it.
-Result<int> SqliteStore::ReencryptKey(const SealedColumn& column, uint32_t key, int limit) {
+Result<int> SqlStore::ReencryptKey(const SealedColumn& column, uint32_t key, int limit) {
   std::vector<Resealed> rows;
   const bool messages = column.payload_hash;
   int64_t& cursor = reencrypt_cursor_[{std::string(column.table), key}];
@@ -223,4 +223,4 @@ Result<int> SqliteStore::ReencryptKey(const SealedColumn& column, uint32_t key, 
   return *changed;
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

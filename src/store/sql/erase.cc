@@ -1,20 +1,17 @@
-// SqliteStore: erasure on request (docs/reliability.md S10). One write job pseudonymises a
-// person's rows in one commit; then, outside the transaction, the write-ahead log is
-// checkpointed and truncated, since it still holds the pages as they were before.
-// Freed and rewritten cells are zeroed by secure_delete (db.cc), so the database file
-// keeps no copy either.
+// SqlStore: erasure on request (docs/reliability.md S10). One write job pseudonymises a
+// person's rows in one commit; then, outside the transaction, the backend scrubs its log
+// if it can (SQLite: the write-ahead log is checkpointed and truncated, since it still
+// holds the pages as they were before; freed and rewritten cells are zeroed by
+// secure_delete, store/sqlite/db.cc, so the database file keeps no copy either).
 #include <fmt/format.h>
-
-#include <chrono>
-#include <thread>
 
 #include "model/lifecycle.h"
 #include "store/erasure_rules.h"
-#include "store/sqlite/delivery_writes.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/delivery_writes.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 using deliverer::Status;
@@ -127,12 +124,14 @@ class EraseJob final : public WriteJob {
   // `form`: whether the number may be erased; a refusal is answered from the writer's
   // thread like any other result (store/seam.h).
   EraseJob(std::string number, Status form, AuditEntry audit, std::string number_hash,
-           std::atomic<int64_t>* pending, std::function<void(Result<EraseResult>)> done)
+           std::atomic<int64_t>* pending, std::function<bool(Connection&)> scrub_log,
+           std::function<void(Result<EraseResult>)> done)
       : forms_(number),
         form_(std::move(form)),
         audit_(std::move(audit)),
         number_hash_(std::move(number_hash)),
         pending_(pending),
+        scrub_log_(std::move(scrub_log)),
         done_(std::move(done)) {}
 
   void Apply(Connection& db) override {
@@ -153,23 +152,7 @@ class EraseJob final : public WriteJob {
   }
 
   void AfterCommit(Connection& db) override {
-    if (!result_.ok()) return;
-    // TRUNCATE waits (busy timeout) for readers to leave the log, then empties it. It does
-    // not wait for a checkpoint in progress (the checkpointer's, every 100 ms and brief):
-    // that answers busy at once, so it is tried again until a second has passed. Every
-    // producer waits behind the writer meanwhile, hence the bound.
-    const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(1);
-    for (bool first = true; !result_->log_truncated; first = false) {
-      if (!first) {
-        if (std::chrono::steady_clock::now() >= give_up) return;
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-      }
-      auto stmt = db.Prepare("PRAGMA wal_checkpoint(TRUNCATE)");
-      if (!stmt.ok()) return;
-      auto row = stmt->Step();
-      result_->log_truncated = row.ok() && *row && stmt->Int(0) == 0;
-      stmt->Reset();
-    }
+    if (result_.ok()) result_->log_truncated = scrub_log_(db);
   }
 
   void Finish(const Status& commit) override {
@@ -205,6 +188,7 @@ class EraseJob final : public WriteJob {
   const AuditEntry audit_;
   const std::string number_hash_;
   std::atomic<int64_t>* pending_;
+  std::function<bool(Connection&)> scrub_log_;
   std::function<void(Result<EraseResult>)> done_;
   int64_t delta_ = 0;
   Result<EraseResult> result_ = Error::Of("storage_error", "not applied");
@@ -212,12 +196,13 @@ class EraseJob final : public WriteJob {
 
 }  // namespace
 
-void SqliteStore::EraseNumber(std::string number, AuditEntry audit,
+void SqlStore::EraseNumber(std::string number, AuditEntry audit,
                               std::function<void(Result<EraseResult>)> done) {
   Status form = CheckErasable(number);
   std::string hash = form.ok() ? NumberHash(*cipher_, number) : std::string();
   writer_->Submit(std::make_unique<EraseJob>(std::move(number), std::move(form), std::move(audit), std::move(hash),
-                                             &pending_, std::move(done)));
+                                             &pending_, [this](Connection& db) { return ScrubLogAfterErase(db); },
+                                             std::move(done)));
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

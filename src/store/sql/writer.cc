@@ -1,20 +1,25 @@
-#include "store/sqlite/writer.h"
+#include "store/sql/writer.h"
 
 #include <algorithm>
 
 #include "common/log.h"
 #include "common/thread_name.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
-// Rewrites the schema version with the value it has: a change of one page (the header)
-// that every commit path, log write and sync included, has to carry.
+// Rewrites the schema version with the value it has: a change of one page (SQLite's
+// header, PostgreSQL's version row) that every commit path, log write and sync included,
+// has to carry.
 class ProbeJob final : public WriteJob {
  public:
   explicit ProbeJob(std::atomic<bool>& in_flight) : in_flight_(in_flight) {}
 
   void Apply(Connection& db) override {
+    if (db.dialect() == Dialect::kPostgres) {
+      (void)db.Exec("UPDATE schema_version SET version = version");
+      return;
+    }
     auto version = db.Prepare("PRAGMA user_version");
     if (!version.ok()) return;
     auto row = version->Step();
@@ -127,7 +132,9 @@ void GroupCommitWriter::CommitBatch(Batch& batch) {
   Status status = sync_failed_.load()
                       ? Status(Error::Of("storage_error", "an earlier sync of the write-ahead log "
                                                           "failed; restart serve"))
-                      : db_->Exec("BEGIN IMMEDIATE");
+                      // SQLite: take the write lock now, not at the first write, so
+                      // a CLI process holding it is waited for here (busy timeout).
+                      : db_->Exec(db_->dialect() == Dialect::kSqlite ? "BEGIN IMMEDIATE" : "BEGIN");
   if (status.ok()) {
     for (auto& job : batch) job->Apply(*db_);
     if (before_commit_) status = before_commit_(*db_);
@@ -187,4 +194,4 @@ void GroupCommitWriter::FinishSynced(std::deque<Committed>& committed) {
   }
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

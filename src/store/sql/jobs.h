@@ -1,13 +1,13 @@
 #pragma once
-// Write jobs shared by the SQLite store's write paths (see writer.h for the contract).
+// Write jobs shared by the SQL store's write paths (see writer.h for the contract).
 #include <atomic>
 #include <functional>
 #include <vector>
 
-#include "store/sqlite/delivery_writes.h"
-#include "store/sqlite/writer.h"
+#include "store/sql/delivery_writes.h"
+#include "store/sql/writer.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
 // A job whose outcome is one Status, for the synchronous and single-row writes.
 class StatusJob final : public WriteJob {
@@ -110,4 +110,4 @@ class BatchJob final : public WriteJob {
   std::vector<Result<Out>> results_;
 };
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

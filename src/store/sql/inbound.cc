@@ -1,14 +1,14 @@
-// SqliteStore: inbound (MO) messages with their effects (suppressions, compliance
+// SqlStore: inbound (MO) messages with their effects (suppressions, compliance
 // replies; docs/reliability.md S11), who last wrote to a subscriber, and the inbound list.
 #include <fmt/format.h>
 
 #include "common/ids.h"
 #include "common/mask.h"
-#include "store/sqlite/jobs.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/jobs.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 using MsgStatus = model::Status;
@@ -123,7 +123,7 @@ Result<InboundRecord> ReadInbound(const Statement& row, const crypto::Cipher& ci
 
 }  // namespace
 
-void SqliteStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
+void SqlStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
                                 InboundCallback done) {
   auto apply = [in = std::move(inbound), fx = std::move(effects),
                 &cipher = *cipher_](Connection& db) -> Result<InboundOutcome> {
@@ -155,7 +155,7 @@ void SqliteStore::RecordInbound(InboundRecord inbound, InboundEffects effects,
   writer_->Submit(std::make_unique<ValueJob<InboundOutcome>>(std::move(apply), std::move(counted)));
 }
 
-Result<std::string> SqliteStore::LastSenderAccount(const std::string& subscriber,
+Result<std::string> SqlStore::LastSenderAccount(const std::string& subscriber,
                                                    const std::string& sender) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
@@ -169,7 +169,7 @@ Result<std::string> SqliteStore::LastSenderAccount(const std::string& subscriber
   return *row ? stmt->Text(0) : std::string();
 }
 
-Result<std::vector<InboundRecord>> SqliteStore::ListInbound(const InboundQuery& query) {
+Result<std::vector<InboundRecord>> SqlStore::ListInbound(const InboundQuery& query) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   // Newest first, continuing strictly below the previous page's last (at, id).
@@ -203,4 +203,4 @@ Result<std::vector<InboundRecord>> SqliteStore::ListInbound(const InboundQuery& 
   }
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

@@ -1,13 +1,13 @@
-// SqliteStore: the receipts due to producers' SMPP binds (docs/smpp-server.md "Receipts"),
+// SqlStore: the receipts due to producers' SMPP binds (docs/smpp-server.md "Receipts"),
 // outbox rows of messages whose callback_url is a ProducerReceiptUrl (records.h).
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
 using MsgStatus = model::Status;
 
-Result<std::vector<ProducerReceiptJob>> SqliteStore::DueProducerReceipts(const std::string& system_id, int64_t now_ms,
+Result<std::vector<ProducerReceiptJob>> SqlStore::DueProducerReceipts(const std::string& system_id, int64_t now_ms,
                                                                         int limit) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
@@ -48,7 +48,7 @@ Result<std::vector<ProducerReceiptJob>> SqliteStore::DueProducerReceipts(const s
   }
 }
 
-Result<std::vector<ProducerInboundJob>> SqliteStore::DueProducerInbound(const std::string& account, int64_t now_ms,
+Result<std::vector<ProducerInboundJob>> SqlStore::DueProducerInbound(const std::string& account, int64_t now_ms,
                                                                       int limit) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
@@ -78,4 +78,4 @@ Result<std::vector<ProducerInboundJob>> SqliteStore::DueProducerInbound(const st
   }
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

@@ -1,9 +1,9 @@
-// SqliteStore: suppressions, API keys and accounts (with their own webhook secrets),
+// SqlStore: suppressions, API keys and accounts (with their own webhook secrets),
 // audit reads.
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 ApiKeyRecord ReadKey(const Statement& row) {
@@ -35,7 +35,7 @@ constexpr std::string_view kKeyColumns =
 
 }  // namespace
 
-Result<bool> SqliteStore::IsSuppressed(const std::string& account, const std::string& number) {
+Result<bool> SqlStore::IsSuppressed(const std::string& account, const std::string& number) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -45,7 +45,7 @@ Result<bool> SqliteStore::IsSuppressed(const std::string& account, const std::st
   return stmt->Step();
 }
 
-Result<std::vector<Suppression>> SqliteStore::ListSuppressions(const SuppressionQuery& query) {
+Result<std::vector<Suppression>> SqlStore::ListSuppressions(const SuppressionQuery& query) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   // One list ordered by number, or every list ordered by (account, number).
@@ -67,7 +67,7 @@ Result<std::vector<Suppression>> SqliteStore::ListSuppressions(const Suppression
   }
 }
 
-Result<std::vector<AuditEntry>> SqliteStore::ListAudit(const AuditQuery& query) {
+Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& query) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -106,7 +106,7 @@ Status InsertApiKey(Connection& db, const ApiKeyRecord& key) {
 
 }  // namespace
 
-Status SqliteStore::CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) {
+Status SqlStore::CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {
     auto account = db.Prepare("INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)");
     if (!account.ok()) return account.take_error();
@@ -117,7 +117,7 @@ Status SqliteStore::CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audi
   });
 }
 
-Result<std::optional<ApiKeyRecord>> SqliteStore::FindApiKey(const std::string& key_id) {
+Result<std::optional<ApiKeyRecord>> SqlStore::FindApiKey(const std::string& key_id) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -130,7 +130,7 @@ Result<std::optional<ApiKeyRecord>> SqliteStore::FindApiKey(const std::string& k
   return std::optional<ApiKeyRecord>(ReadKey(*stmt));
 }
 
-Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys() {
+Result<std::vector<ApiKeyRecord>> SqlStore::ListApiKeys() {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(std::string("SELECT ") + std::string(kKeyColumns) +
@@ -139,7 +139,7 @@ Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys() {
   return ReadKeys(*stmt);
 }
 
-Result<std::vector<ApiKeyRecord>> SqliteStore::FindSmppCredentials(const std::string& system_id) {
+Result<std::vector<ApiKeyRecord>> SqlStore::FindSmppCredentials(const std::string& system_id) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(std::string("SELECT ") + std::string(kKeyColumns) +
@@ -149,7 +149,7 @@ Result<std::vector<ApiKeyRecord>> SqliteStore::FindSmppCredentials(const std::st
   return ReadKeys(*stmt);
 }
 
-Result<bool> SqliteStore::HasSmppCredential(const std::string& account, int64_t now_ms) {
+Result<bool> SqlStore::HasSmppCredential(const std::string& account, int64_t now_ms) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -160,7 +160,7 @@ Result<bool> SqliteStore::HasSmppCredential(const std::string& account, int64_t 
   return stmt->Step();
 }
 
-Status SqliteStore::RevokeApiKey(const std::string& key_id, int64_t at_ms,
+Status SqlStore::RevokeApiKey(const std::string& key_id, int64_t at_ms,
                                  const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {
     auto stmt = db.Prepare(
@@ -173,7 +173,7 @@ Status SqliteStore::RevokeApiKey(const std::string& key_id, int64_t at_ms,
   });
 }
 
-Status SqliteStore::RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
+Status SqlStore::RotateApiKey(const std::string& old_key_id, int64_t old_expires_at_ms,
                                  const ApiKeyRecord& replacement, const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {
     auto old = db.Prepare(
@@ -190,7 +190,7 @@ Status SqliteStore::RotateApiKey(const std::string& old_key_id, int64_t old_expi
 
 // The account must exist: a secret set for a misspelt name would leave the real account
 // on the global secret without a word.
-Status SqliteStore::SetAccountWebhookSecret(const std::string& account, const std::string& secret,
+Status SqlStore::SetAccountWebhookSecret(const std::string& account, const std::string& secret,
                                             int64_t at_ms, const AuditEntry& audit) {
   const std::string sealed = cipher_->Seal(secret, WebhookSecretContext(account));
   return WriteAndWait([&](Connection& db) -> Status {
@@ -213,7 +213,7 @@ Status SqliteStore::SetAccountWebhookSecret(const std::string& account, const st
   });
 }
 
-Status SqliteStore::ClearAccountWebhookSecret(const std::string& account, const AuditEntry& audit) {
+Status SqlStore::ClearAccountWebhookSecret(const std::string& account, const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {
     auto stmt = db.Prepare("DELETE FROM account_webhook_secrets WHERE account = ?");
     if (!stmt.ok()) return stmt.take_error();
@@ -226,7 +226,7 @@ Status SqliteStore::ClearAccountWebhookSecret(const std::string& account, const 
   });
 }
 
-Result<std::optional<std::string>> SqliteStore::AccountWebhookSecret(const std::string& account) {
+Result<std::optional<std::string>> SqlStore::AccountWebhookSecret(const std::string& account) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare("SELECT secret FROM account_webhook_secrets WHERE account = ?");
@@ -243,7 +243,7 @@ Result<std::optional<std::string>> SqliteStore::AccountWebhookSecret(const std::
   return std::optional<std::string>(std::move(*secret));
 }
 
-Result<std::vector<AccountRecord>> SqliteStore::ListAccounts() {
+Result<std::vector<AccountRecord>> SqlStore::ListAccounts() {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -259,4 +259,4 @@ Result<std::vector<AccountRecord>> SqliteStore::ListAccounts() {
   }
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

@@ -1,8 +1,8 @@
-#include "store/sqlite/rows.h"
+#include "store/sql/rows.h"
 
 #include "store/new_record.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 // A price stored as its micros and currency in columns `column` and `column + 1`.
@@ -200,4 +200,4 @@ Result<std::vector<MessageEvent>> ReadHistory(Connection& db, const MessageRecor
   return events;
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

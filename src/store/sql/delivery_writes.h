@@ -1,19 +1,19 @@
 #pragma once
-// The delivery side's status rule (sqlite_delivery.cc), for the other write jobs that end
+// The delivery side's status rule (delivery.cc), for the other write jobs that end
 // messages: a change to a terminal status writes its event and webhook outbox row, and
 // is ignored when the message is terminal already or not in `change.only_from`.
 #include <cstdint>
 #include <vector>
 
 #include "store/delivery_records.h"
-#include "store/sqlite/db.h"
+#include "store/sql/db.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
 // What a write changes beyond its rows, which holds only once its savepoint is released
 // and its commit is durable (jobs.h BatchJob applies it then, and drops it otherwise).
 struct WriteEffects {
-  // The change in the number of messages not yet terminal (SqliteStore::PendingCount).
+  // The change in the number of messages not yet terminal (SqlStore::PendingCount).
   int64_t pending_delta = 0;
   // The outbox rows written, as the dispatcher would read them back: handed to it once
   // durable (OutboxStore::SetWebhookListener), so that it need not read them.
@@ -28,4 +28,4 @@ struct WriteEffects {
 // Runs inside the writer's transaction.
 Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& change, WriteEffects& effects);
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

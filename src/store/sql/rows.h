@@ -1,12 +1,12 @@
 #pragma once
-// Row ↔ record mapping for the SQLite store, shared by its reads and write jobs.
+// Row ↔ record mapping for the SQL store, shared by its reads and write jobs.
 #include <string_view>
 
 #include "crypto/cipher.h"
 #include "store/records.h"
-#include "store/sqlite/db.h"
+#include "store/sql/db.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
 // The column list every message read selects, in the order ReadMessage expects.
 inline constexpr std::string_view kMessageColumns =
@@ -74,4 +74,4 @@ bool PayloadHashMatches(const crypto::Cipher& cipher, std::string_view stored,
 // False for a raw hash from before keying, which re-encryption replaces.
 bool IsKeyedPayloadHash(std::string_view stored);
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

@@ -1,11 +1,11 @@
-// SqliteStore: halted canary roll-outs (store/canary_store.h), table canary_halts.
-#include "store/sqlite/jobs.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/sqlite_store.h"
+// SqlStore: halted canary roll-outs (store/canary_store.h), table canary_halts.
+#include "store/sql/jobs.h"
+#include "store/sql/rows.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 
-void SqliteStore::HaltCanary(CanaryHalt halt, AuditEntry audit, StatusCallback done) {
+void SqlStore::HaltCanary(CanaryHalt halt, AuditEntry audit, StatusCallback done) {
   auto apply = [halt = std::move(halt), audit = std::move(audit)](Connection& db) -> Status {
     auto stmt = db.Prepare(
         "INSERT INTO canary_halts (flag, route, reason, detail, halted_at) VALUES (?,?,?,?,?)"
@@ -20,7 +20,7 @@ void SqliteStore::HaltCanary(CanaryHalt halt, AuditEntry audit, StatusCallback d
   writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
 }
 
-void SqliteStore::ResumeCanary(std::string flag, AuditEntry audit, StatusCallback done) {
+void SqlStore::ResumeCanary(std::string flag, AuditEntry audit, StatusCallback done) {
   auto apply = [flag = std::move(flag), audit = std::move(audit)](Connection& db) -> Status {
     auto stmt = db.Prepare("DELETE FROM canary_halts WHERE flag = ?");
     if (!stmt.ok()) return stmt.error();
@@ -32,7 +32,7 @@ void SqliteStore::ResumeCanary(std::string flag, AuditEntry audit, StatusCallbac
   writer_->Submit(std::make_unique<StatusJob>(std::move(apply), std::move(done)));
 }
 
-Result<std::vector<CanaryHalt>> SqliteStore::ListCanaryHalts() {
+Result<std::vector<CanaryHalt>> SqlStore::ListCanaryHalts() {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
@@ -47,4 +47,4 @@ Result<std::vector<CanaryHalt>> SqliteStore::ListCanaryHalts() {
   }
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql

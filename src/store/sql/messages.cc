@@ -1,17 +1,17 @@
-// SqliteStore: messages (ingest with idempotency, reads, listing).
+// SqlStore: messages (ingest with idempotency, reads, listing).
 #include <fmt/format.h>
 
 #include <memory>
 #include <optional>
 
 #include "store/new_record.h"
-#include "store/sqlite/delivery_writes.h"
-#include "store/sqlite/jobs.h"
-#include "store/sqlite/rows.h"
-#include "store/sqlite/send_audit.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/sql/delivery_writes.h"
+#include "store/sql/jobs.h"
+#include "store/sql/rows.h"
+#include "store/sql/send_audit.h"
+#include "store/sql/sql_store.h"
 
-namespace deliverer::store::sqlite {
+namespace deliverer::store::sql {
 namespace {
 
 // Stores one message, or decides replay/conflict against the one that holds its id.
@@ -177,12 +177,12 @@ Filter BuildFilter(const MessageQuery& q) {
 
 }  // namespace
 
-void SqliteStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
+void SqlStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
   writer_->Submit(std::make_unique<InsertJob>(std::move(messages), std::move(done), pending_,
                                                 *cipher_, *send_audit_));
 }
 
-void SqliteStore::CancelMessage(CancelRequest request, CancelCallback done) {
+void SqlStore::CancelMessage(CancelRequest request, CancelCallback done) {
   // The change in waiting messages reaches pending_ only once the commit is durable.
   auto delta = std::make_shared<int64_t>(0);
   writer_->Submit(std::make_unique<ValueJob<CancelResult>>(
@@ -196,7 +196,7 @@ void SqliteStore::CancelMessage(CancelRequest request, CancelCallback done) {
       }));
 }
 
-Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& id,
+Result<std::optional<MessageRecord>> SqlStore::GetMessage(const std::string& id,
                                                              bool with_events) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
@@ -217,7 +217,7 @@ Result<std::optional<MessageRecord>> SqliteStore::GetMessage(const std::string& 
   return record;
 }
 
-Result<MessagePage> SqliteStore::ListMessages(const MessageQuery& query) {
+Result<MessagePage> SqlStore::ListMessages(const MessageQuery& query) {
   auto reader = Borrow();
   if (!reader.ok()) return reader.take_error();
   const Filter filter = BuildFilter(query);
@@ -246,4 +246,4 @@ Result<MessagePage> SqliteStore::ListMessages(const MessageQuery& query) {
   return page;
 }
 
-}  // namespace deliverer::store::sqlite
+}  // namespace deliverer::store::sql
