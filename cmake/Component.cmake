@@ -65,9 +65,13 @@ function(deliverer_component name)
   add_library(deliverer::${name} ALIAS deliverer_${name})
 endfunction()
 
-# deliverer_test(name SOURCES x_test.cc DEPS deliverer::x LABELS unit)
+# deliverer_test(name SOURCES x_test.cc DEPS deliverer::x LABELS unit
+#                [SERVICES postgres rabbitmq redis] [SERIAL])
+# SERVICES: the real servers the test needs (tests/support/services.h): CTest starts them
+# first (fixtures service_<name>) and passes DELIVERER_TEST_SERVICES_DIR.
+# SERIAL: no other test runs beside it, for a test that kills or restarts a shared server.
 function(deliverer_test name)
-  cmake_parse_arguments(T "" "" "SOURCES;DEPS;LABELS" ${ARGN})
+  cmake_parse_arguments(T "SERIAL" "" "SOURCES;DEPS;LABELS;SERVICES" ${ARGN})
   add_executable(${name} ${T_SOURCES})
   target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src ${PROJECT_SOURCE_DIR}/tests)
   target_link_libraries(${name} PRIVATE ${T_DEPS} GTest::gtest GTest::gmock GTest::gtest_main)
@@ -77,6 +81,38 @@ function(deliverer_test name)
   endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST DISCOVERY_TIMEOUT 60
     PROPERTIES LABELS "${T_LABELS}")
+  if(T_SERVICES OR T_SERIAL)
+    deliverer_test_properties(${name} "${T_SERVICES}" ${T_SERIAL})
+  endif()
+endfunction()
+
+# Where scripts/test-services keeps the servers of a build's test run.
+set(DELIVERER_TEST_SERVICES_DIR ${CMAKE_BINARY_DIR}/test-services)
+
+# Sets the properties that SERVICES and SERIAL ask for on every test that the discovery of
+# `name` finds. Not through gtest_discover_tests' PROPERTIES: with PRE_TEST discovery, CMake
+# 3.25 splits a list value there (FIXTURES_REQUIRED "a;b") into separate arguments, however
+# escaped. This file runs right after the discovery's, in CTest, where ${name}_TESTS holds
+# the names it found.
+function(deliverer_test_properties name services serial)
+  set(fixtures "")
+  foreach(service ${services})
+    if(NOT service MATCHES "^(postgres|rabbitmq|redis)$")
+      message(FATAL_ERROR "deliverer_test(${name}): unknown service ${service} (postgres, rabbitmq, redis)")
+    endif()
+    list(APPEND fixtures service_${service})
+  endforeach()
+  set(properties "")
+  if(fixtures)
+    string(APPEND properties " FIXTURES_REQUIRED [==[${fixtures}]==]"
+                             " ENVIRONMENT [==[DELIVERER_TEST_SERVICES_DIR=${DELIVERER_TEST_SERVICES_DIR}]==]")
+  endif()
+  if(serial)
+    string(APPEND properties " RUN_SERIAL TRUE")
+  endif()
+  set(file ${CMAKE_CURRENT_BINARY_DIR}/${name}_properties.cmake)
+  file(WRITE ${file} "if(${name}_TESTS)\n  set_tests_properties(\${${name}_TESTS} PROPERTIES${properties})\nendif()\n")
+  set_property(DIRECTORY APPEND PROPERTY TEST_INCLUDE_FILES ${file})
 endfunction()
 
 # deliverer_fuzz(name SOURCES x_fuzz.cc DEPS deliverer::x): a libFuzzer binary (clang only).

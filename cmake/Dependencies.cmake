@@ -17,6 +17,12 @@ pkg_check_modules(RE2 REQUIRED IMPORTED_TARGET re2)
 # sd_notify: readiness, watchdog and stopping notices to systemd (server/systemd_notifier.h).
 pkg_check_modules(SYSTEMD REQUIRED IMPORTED_TARGET libsystemd)
 
+# The scale-out backends' client libraries: libpq, rabbitmq-c (0.11: flat headers, <amqp.h>)
+# and hiredis (its HiredisConfig.cmake defines no target, its .pc does).
+find_package(PostgreSQL REQUIRED)
+find_package(rabbitmq-c REQUIRED)
+pkg_check_modules(HIREDIS REQUIRED IMPORTED_TARGET hiredis)
+
 # libphonenumber ships neither a CMake config nor a .pc file; its headers pull in
 # protobuf and absl, which we must link ourselves.
 find_path(PHONENUMBER_INCLUDE_DIR phonenumbers/phonenumberutil.h REQUIRED)

@@ -1,0 +1,206 @@
+#include "store/postgres/db.h"
+
+#include <fmt/format.h>
+#include <libpq-fe.h>
+
+#include <array>
+#include <cstdlib>
+#include <utility>
+#include <vector>
+
+#include "common/ascii.h"
+#include "store/postgres/cursor.h"
+#include "store/postgres/errors.h"
+#include "store/postgres/placeholders.h"
+
+namespace deliverer::store::postgres {
+namespace {
+
+// What Open sets unless the URL does: a connection attempt gives up after 5 s; TCP
+// keepalives (idle 5 s, then every 2 s, 3 unanswered) and a 10 s limit on unacknowledged
+// data notice a server that vanished without closing the connection. UTF-8 is what the
+// store's text is.
+constexpr std::array<std::pair<const char*, const char*>, 8> kDefaults = {{
+    {"connect_timeout", "5"},
+    {"keepalives", "1"},
+    {"keepalives_idle", "5"},
+    {"keepalives_interval", "2"},
+    {"keepalives_count", "3"},
+    {"tcp_user_timeout", "10000"},
+    {"client_encoding", "UTF8"},
+    {"fallback_application_name", "deliverer"},
+}};
+
+// The URL's own options, then the defaults it does not set. The parsed options own the
+// strings: they must outlive the connection attempt.
+struct ConnectParams {
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  std::string password;
+};
+
+ConnectParams ParamsOf(const PQconninfoOption* options) {
+  ConnectParams params;
+  auto is_set = [&](std::string_view keyword) {
+    for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+      if (o->val != nullptr && keyword == o->keyword) return true;
+    }
+    return false;
+  };
+  for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+    if (o->val == nullptr) continue;
+    params.keywords.push_back(o->keyword);
+    params.values.push_back(o->val);
+    if (std::string_view(o->keyword) == "password") params.password = o->val;
+  }
+  for (const auto& [keyword, value] : kDefaults) {
+    if (is_set(keyword)) continue;
+    params.keywords.push_back(keyword);
+    params.values.push_back(value);
+  }
+  params.keywords.push_back(nullptr);
+  params.values.push_back(nullptr);
+  return params;
+}
+
+// libpq's messages do not quote the password; this keeps it so should one ever do.
+std::string WithoutPassword(std::string message, const std::string& password) {
+  if (password.size() < 4) return message;
+  for (size_t at = message.find(password); at != std::string::npos; at = message.find(password, at)) {
+    message.replace(at, password.size(), "***");
+  }
+  return message;
+}
+
+std::string WhereOf(PGconn* conn) {
+  const char* host = PQhost(conn);
+  const char* port = PQport(conn);
+  const char* db = PQdb(conn);
+  return fmt::format("{}:{}/{}", host ? host : "", port ? port : "", db ? db : "");
+}
+
+std::string_view Trimmed(std::string_view sql) {
+  while (!sql.empty() && (sql.front() == ' ' || sql.front() == '\n' || sql.front() == '\t')) sql.remove_prefix(1);
+  return sql;
+}
+
+bool IsRollback(std::string_view sql) {
+  sql = Trimmed(sql);
+  return StartsWithIgnoringCase(sql, "ROLLBACK") && !StartsWithIgnoringCase(sql, "ROLLBACK TO");
+}
+
+bool IsCommit(std::string_view sql) {
+  sql = Trimmed(sql);
+  return StartsWithIgnoringCase(sql, "COMMIT") || StartsWithIgnoringCase(sql, "END");
+}
+
+bool ChangesRows(std::string_view command) {
+  return command.starts_with("INSERT") || command.starts_with("UPDATE") || command.starts_with("DELETE") ||
+         command.starts_with("MERGE");
+}
+
+// Notices (a ROLLBACK with no transaction, CREATE … IF NOT EXISTS skipping) would go to
+// stderr; nothing in them needs an operator.
+void IgnoreNotice(void*, const char*) {}
+
+}  // namespace
+
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+  char* parse_error = nullptr;
+  PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
+  if (options == nullptr) {
+    PQfreemem(parse_error);
+    // libpq's reason is left out: it quotes the part of the URL it stumbled on.
+    return Error::Of("storage_unavailable", "postgres: the connection URL does not parse");
+  }
+  const ConnectParams params = ParamsOf(options);
+  PGconn* conn = PQconnectdbParams(params.keywords.data(), params.values.data(), 0);
+  PQconninfoFree(options);
+  if (conn == nullptr) return Error::Of("storage_unavailable", "postgres: out of memory");
+  std::string where = WhereOf(conn);
+  if (PQstatus(conn) != CONNECTION_OK) {
+    std::string message = WithoutPassword(OneLine(PQerrorMessage(conn)), params.password);
+    PQfinish(conn);
+    return Error::Of("storage_unavailable", fmt::format("postgres {}: {}", where, message));
+  }
+  PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
+  return std::unique_ptr<Connection>(new Connection(conn, std::move(where)));
+}
+
+Connection::Connection(pg_conn* conn, std::string where) : conn_(conn), where_(std::move(where)) {}
+
+Connection::~Connection() {
+  cache_.clear();
+  PQfinish(conn_);
+}
+
+Status Connection::Exec(std::string_view sql) {
+  if (Status usable = Usable(sql); !usable.ok()) return usable;
+  const std::string text(sql);
+  PGresult* result = PQexec(conn_, text.c_str());
+  const ExecStatusType status = PQresultStatus(result);
+  Status outcome;
+  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
+    Succeeded(result);
+    // PostgreSQL answers the COMMIT of a failed transaction with a rollback, not an error:
+    // the caller must not take its writes for durable.
+    if (IsCommit(sql) && std::string_view(PQcmdStatus(result)) == "ROLLBACK") {
+      outcome = DriverError("storage_error", "the transaction had failed: COMMIT rolled it back", where_, true);
+    }
+  } else {
+    outcome = Failed(result, sql);
+  }
+  PQclear(result);
+  return outcome;
+}
+
+Result<sql::Statement> Connection::Prepare(std::string_view sql) {
+  if (Status usable = Usable(sql); !usable.ok()) return usable.error();
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    it = cache_.emplace(std::string(sql), std::make_unique<PgCursor>(*this, NumberSql(sql))).first;
+  }
+  it->second->Reset();
+  return sql::Statement(it->second.get());
+}
+
+Status Connection::Usable(std::string_view sql) {
+  if (lost_transaction_) {
+    if (IsRollback(sql)) {
+      lost_transaction_ = false;
+    } else {
+      if (IsCommit(sql)) lost_transaction_ = false;  // it ends the transaction, failing
+      return Error::Of("storage_unavailable",
+                       fmt::format("postgres {}: the connection was lost inside this transaction", where_));
+    }
+  }
+  if (PQstatus(conn_) != CONNECTION_BAD) return Status::Ok();
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) {
+    return Error::Of("storage_unavailable", fmt::format("postgres {}: {}", where_, OneLine(PQerrorMessage(conn_))));
+  }
+  ++generation_;  // the server forgot every prepared statement
+  in_transaction_ = false;
+  return Status::Ok();
+}
+
+void Connection::Succeeded(const PGresult* result) {
+  const PGTransactionStatusType state = PQtransactionStatus(conn_);
+  in_transaction_ = state == PQTRANS_INTRANS || state == PQTRANS_INERROR;
+  if (ChangesRows(PQcmdStatus(const_cast<PGresult*>(result)))) {
+    changes_ = std::atoi(PQcmdTuples(const_cast<PGresult*>(result)));
+  }
+}
+
+Error Connection::Failed(const PGresult* result, std::string_view sql) {
+  if (PQstatus(conn_) == CONNECTION_BAD) {
+    if (in_transaction_ && !IsRollback(sql)) lost_transaction_ = true;
+    in_transaction_ = false;
+  } else {
+    const PGTransactionStatusType state = PQtransactionStatus(conn_);
+    in_transaction_ = state == PQTRANS_INTRANS || state == PQTRANS_INERROR;
+  }
+  return FailureOf(conn_, result, sql, where_);
+}
+
+}  // namespace deliverer::store::postgres

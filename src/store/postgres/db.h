@@ -1,0 +1,98 @@
+#pragma once
+// The PostgreSQL driver of the SQL seam (store/sql/db.h), over libpq: one server
+// connection, its statements prepared on the server and cached by their text. Errors are
+// values: "constraint" (SQLSTATE class 23), "storage_unavailable" (the connection is lost
+// or the server is shutting down), "storage_conflict" (serialization failure, deadlock),
+// "storage_error" (anything else; defects such as SQL that does not fit the schema also go
+// to the error sink, common/unhandled.h). Not thread-safe: one Connection per thread at
+// a time. Every call blocks until the server answers; connecting waits at most the URL's
+// `connect_timeout` (5 s unless it says otherwise).
+//
+//   auto db = postgres::Connection::Open(url);   // "postgresql://user@host:5432/dbname"
+//   auto stmt = (*db)->Prepare("SELECT body FROM messages WHERE id = ?");
+//   stmt->Bind(1, id);
+//   if (auto row = stmt->Step(); row.ok() && *row) body = stmt->Text(0);
+//
+// A lost connection (the server restarted, the network failed) fails the call that finds
+// it with "storage_unavailable"; the next Exec or Prepare reconnects (once: while the
+// server stays away each call fails as fast as the connection attempt does) and prepares
+// statements again, so the same Connection works again once the server is back. If the
+// connection was lost inside a transaction, every call fails with "storage_unavailable"
+// until the caller ends that transaction (ROLLBACK, or a COMMIT, which fails): statements
+// must not run, each committing on its own, outside the transaction their caller thinks
+// they are in.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/result.h"
+#include "store/sql/db.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace deliverer::store::postgres {
+
+class PgCursor;
+
+// The shared placeholder syntax in PostgreSQL's: `?` → $1, $2, … in order (after the
+// highest number so far, as SQLite numbers them), `?N` → $N; nothing inside a '…'
+// literal, a "…" identifier or a comment changes. Pure.
+std::string NumberPlaceholders(std::string_view sql);
+
+class Connection final : public sql::Connection {
+ public:
+  // `url` is a libpq connection URI or key=value string, and may carry a password: it
+  // appears in no error and no log (they name the server as host:port/dbname). Unless the
+  // URL sets them, connecting gives up after 5 s, and TCP keepalives and a 10 s
+  // tcp_user_timeout notice a server that stopped answering (a blackholed route) within
+  // about 10 s rather than never. A failure is "storage_unavailable" with libpq's reason.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+  ~Connection() override;
+  Connection(const Connection&) = delete;
+  Connection& operator=(const Connection&) = delete;
+
+  // One or more statements without parameters, in one round trip (several run in one
+  // implicit transaction unless they hold their own BEGIN/COMMIT).
+  Status Exec(std::string_view sql) override;
+  // A cached statement with its bindings cleared; nothing reaches the server until its
+  // first Step.
+  Result<sql::Statement> Prepare(std::string_view sql) override;
+  // Rows the latest INSERT, UPDATE, DELETE or MERGE changed (with RETURNING too).
+  int Changes() const override { return changes_; }
+  sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
+
+ private:
+  friend class PgCursor;
+  Connection(pg_conn* conn, std::string where);
+
+  // Before a call: reconnects a lost connection (once per call), refuses calls inside a
+  // transaction the loss ended. `sql` is the statement about to run.
+  Status Usable(std::string_view sql);
+  // After a call: notes the transaction state and the rows changed, or what the failure
+  // means (and whether the connection was lost inside a transaction).
+  void Succeeded(const pg_result* result);
+  Error Failed(const pg_result* result, std::string_view sql);
+
+  // Looks statements up by a view of their text, without copying it.
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+
+  pg_conn* conn_;
+  std::string where_;  // host:port/dbname, for messages
+  std::unordered_map<std::string, std::unique_ptr<PgCursor>, TextHash, std::equal_to<>> cache_;
+  // Bumped on every reconnection: statements prepared under an older one are gone from
+  // the server and are prepared again.
+  uint64_t generation_ = 0;
+  uint64_t next_statement_ = 0;
+  int changes_ = 0;
+  bool in_transaction_ = false;    // as of the last answer from the server
+  bool lost_transaction_ = false;  // the connection was lost inside a transaction
+};
+
+}  // namespace deliverer::store::postgres
