@@ -3,6 +3,7 @@
 #include <charconv>
 #include <filesystem>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace deliverer::server {
@@ -17,11 +18,15 @@ std::string KeyRingPath(const config::Config& config) {
   return (std::filesystem::path(config.storage.path) / "keyring").string();
 }
 
-Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock) {
-  if (config.storage.backend != "sqlite") {
-    return Error::Of("invalid_config",
-                     "storage backend '" + config.storage.backend +
-                         "' is not available in this version; use backend = \"sqlite\"");
+Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock, bool delivers) {
+  if (config.storage.backend == "postgres") {
+    store::postgres::PostgresOptions options{config.storage.url, KeyRingPath(config),
+                                             static_cast<size_t>(config.storage.max_batch)};
+    options.min_commit_interval = std::chrono::milliseconds(config.storage.min_commit_interval_ms);
+    options.sole_deliverer = delivers;
+    auto opened = store::postgres::PostgresStore::Open(options, clock);
+    if (!opened.ok()) return opened.take_error();
+    return std::unique_ptr<store::Backend>(std::move(*opened));
   }
   store::sqlite::SqliteOptions options{config.storage.path,
                                        static_cast<size_t>(config.storage.max_batch),

@@ -16,7 +16,10 @@ Result<config::Config> LoadConfig(const std::string& path);
 std::string KeyRingPath(const config::Config& config);
 // Opens the store with its key ring (created on first start; refused when it cannot
 // read the stored bodies: "keyring_missing", "keyring_mismatch", "insecure_keyring").
-Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock);
+// `delivers`: for a process that will deliver from it (PostgreSQL allows one per
+// database: store/postgres/postgres_store.h).
+Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock,
+                                                  bool delivers = false);
 
 // "90d", "12h", "30m", "45s" → seconds; nullopt for anything else.
 std::optional<int64_t> ParseDuration(const std::string& text);

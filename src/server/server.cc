@@ -389,7 +389,7 @@ int Serve(const ServeOptions& options) {
   DeclareMetrics(registry);
   CountUnhandledIn(registry);
   const std::unique_ptr<errors::Reporter> reporter = StartErrorReporting(config, registry, clock);
-  auto store = OpenStore(config, clock);
+  auto store = OpenStore(config, clock, /*delivers=*/options.role != "api");
   if (!store.ok()) {
     std::cerr << store.error().detail << "\n";
     return store.error().code == "invalid_config" ? kExitUsage : kExitFailure;

@@ -19,6 +19,8 @@
 #include <string_view>
 
 #include "integration/harness.h"
+#include "support/postgres_schema.h"
+#include "support/services.h"
 
 #ifndef DELIVERER_BINARY
 #error "DELIVERER_BINARY must name the deliverer executable"
@@ -195,8 +197,14 @@ carriers = ["sim-a"]
   } else {
     config += carriers_toml + "\n";
   }
-  config += "[storage]\npath = " + TomlString(data_dir) + "\n\n";
-  return config + extra_toml + "\n";
+  config += "[storage]\npath = " + TomlString(data_dir) + "\n";
+  // The same tests on PostgreSQL (tests/integration/CMakeLists.txt): a schema of their own
+  // in the test server's database, the key ring in the data folder as with SQLite.
+  if (const char* storage = std::getenv("DELIVERER_TEST_STORAGE"); storage && std::string(storage) == "postgres") {
+    config += "backend = \"postgres\"\nurl = " +
+              TomlString(::deliverer::test_support::FreshSchemaUrl(::deliverer::test_support::ServiceUrl("postgres"))) + "\n";
+  }
+  return config + "\n" + extra_toml + "\n";
 }
 
 CommandResult RunDeliverer(const std::vector<std::string>& args, std::chrono::seconds timeout) {

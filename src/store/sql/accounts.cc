@@ -108,7 +108,7 @@ Status InsertApiKey(Connection& db, const ApiKeyRecord& key) {
 
 Status SqlStore::CreateApiKey(const ApiKeyRecord& key, const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {
-    auto account = db.Prepare("INSERT OR IGNORE INTO accounts (id, created_at) VALUES (?, ?)");
+    auto account = db.Prepare("INSERT INTO accounts (id, created_at) VALUES (?, ?) ON CONFLICT DO NOTHING");
     if (!account.ok()) return account.take_error();
     account->Bind(1, key.account).Bind(2, key.created_at_ms);
     if (auto s = account->Run(); !s.ok()) return s;
@@ -177,7 +177,7 @@ Status SqlStore::RotateApiKey(const std::string& old_key_id, int64_t old_expires
                                  const ApiKeyRecord& replacement, const AuditEntry& audit) {
   return WriteAndWait([&](Connection& db) -> Status {
     auto old = db.Prepare(
-        "UPDATE api_keys SET expires_at = min(coalesce(expires_at, ?1), ?1)"
+        "UPDATE api_keys SET expires_at = CASE WHEN expires_at < ?1 THEN expires_at ELSE ?1 END"
         " WHERE key_id = ?2 AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?3)");
     if (!old.ok()) return old.take_error();
     old->Bind(1, old_expires_at_ms).Bind(2, old_key_id).Bind(3, replacement.created_at_ms);

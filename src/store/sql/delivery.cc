@@ -108,7 +108,7 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
   auto stmt = db.Prepare(
       "UPDATE messages SET status = ?, updated_at = ?,"
       " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END,"
-      " attempts = max(attempts, ?4), done_at = coalesce(?9, done_at),"
+      " attempts = CASE WHEN attempts > ?4 THEN attempts ELSE ?4 END, done_at = coalesce(?9, done_at),"
       " error_code = coalesce(?5, error_code), error_detail = coalesce(?6, error_detail),"
       " carrier_code = coalesce(?7, carrier_code),"
       " done_detail = CASE WHEN ?9 IS NULL THEN done_detail ELSE nullif(?10, '') END,"
@@ -135,7 +135,7 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
 // message under one id (an HTTP carrier segments it itself).
 Result<model::SegmentTally> TallySegments(Connection& db, const std::string& message_id, int segments) {
   auto count = db.Prepare(
-      "SELECT count(DISTINCT segment), coalesce(max(segment < 0), 0) FROM submits"
+      "SELECT count(DISTINCT segment), coalesce(max(CASE WHEN segment < 0 THEN 1 ELSE 0 END), 0) FROM submits"
       " WHERE message_id = ? AND state = ?");
   if (!count.ok()) return count.take_error();
   count->Bind(1, message_id).Bind(2, Code(MsgStatus::kDelivered));
@@ -232,8 +232,10 @@ Status InsertSubmits(Connection& db, const StatusChange& c) {
   for (const SegmentSubmit& segment : c.segments) {
     if (auto s = ReleaseKey(db, c.carrier, segment.match_key); !s.ok()) return s;
     auto stmt = db.Prepare(
-        "INSERT OR REPLACE INTO submits (carrier, match_key, message_id, segment, carrier_id,"
-        " state, at) VALUES (?,?,?,?,?,?,?)");
+        "INSERT INTO submits (carrier, match_key, message_id, segment, carrier_id, state, at)"
+        " VALUES (?,?,?,?,?,?,?) ON CONFLICT (carrier, match_key) DO UPDATE SET"
+        " message_id = excluded.message_id, segment = excluded.segment, carrier_id = excluded.carrier_id,"
+        " state = excluded.state, at = excluded.at");
     if (!stmt.ok()) return stmt.take_error();
     stmt->Bind(1, c.carrier).Bind(2, segment.match_key).Bind(3, c.message_id);
     stmt->Bind(4, int64_t{segment.index}).Bind(5, segment.carrier_id).Bind(6, Code(MsgStatus::kSent));
@@ -291,7 +293,7 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
   // its status, receipt deadline and carrier id are in, are written once.
   auto stmt = db.Prepare(
       "UPDATE messages SET status = ?, updated_at = ?,"
-      " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END, attempts = max(attempts, ?4),"
+      " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END, attempts = CASE WHEN attempts > ?4 THEN attempts ELSE ?4 END,"
       " sent_at = ?2, receipt_due_at = ?5, error_code = NULL, error_detail = NULL,"
       " carrier_code = NULL, cost_micros = ?7, cost_currency = ?8, match_key = ?9 WHERE id = ?6");
   if (!stmt.ok()) return stmt.take_error();
@@ -609,7 +611,7 @@ std::function<void(WriteEffects&&)> SqlStore::Durable() {
 }
 
 Result<int64_t> SqlStore::PendingWebhooks() { return CountWhere("webhooks", "state = 0"); }
-Result<int64_t> SqlStore::UnmatchedReceipts() { return CountWhere("receipts_parked", "1"); }
+Result<int64_t> SqlStore::UnmatchedReceipts() { return CountWhere("receipts_parked", "1 = 1"); }
 
 Result<int64_t> SqlStore::CountWhere(std::string_view table, std::string_view where) {
   auto reader = Borrow();

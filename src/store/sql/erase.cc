@@ -106,16 +106,22 @@ Result<int64_t> PseudonymiseInbound(Connection& db, const NumberForms& forms) {
 }
 
 // The opt-out holds through number_hash; the number column, part of the key, becomes
-// "erased:<hash>", unique per account as the number was. OR REPLACE: a row erased before
-// (the person opted out again since) gives way to this one.
+// "erased:<hash>", unique per account as the number was. A row erased before (the person
+// opted out again since) gives way to this one: deleted first where a row in clear will
+// take its key.
 Result<int64_t> PseudonymiseSuppressions(Connection& db, const NumberForms& forms, const std::string& hash) {
+  auto earlier = db.Prepare(fmt::format(
+      "DELETE FROM suppressions WHERE number_hash = ?1 AND number = '{0}:' || number_hash"
+      " AND account IN (SELECT account FROM suppressions WHERE number_hash = ?1 AND number <> '{0}:' || number_hash)",
+      kErased));
+  if (!earlier.ok()) return earlier.take_error();
+  if (Status s = earlier->Bind(1, hash).Run(); !s.ok()) return s.error();
   auto stmt = db.Prepare(fmt::format(
-      "UPDATE OR REPLACE suppressions SET number = '{0}:' || number_hash, reason = {1}"
+      "UPDATE suppressions SET number = '{0}:' || number_hash, reason = {1}"
       " WHERE number_hash = ?3 AND number <> '{0}:' || number_hash",
       kErased, Scrubbed("reason")));
   if (!stmt.ok()) return stmt.take_error();
-  BindForms(*stmt, forms).Bind(3, hash);
-  if (Status s = stmt->Run(); !s.ok()) return s.error();
+  if (Status s = BindForms(*stmt, forms).Bind(3, hash).Run(); !s.ok()) return s.error();
   return db.Changes();
 }
 

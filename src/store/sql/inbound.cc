@@ -16,8 +16,8 @@ using deliverer::Status;
 
 Status InsertInbound(Connection& db, const InboundRecord& in, const crypto::Cipher& cipher) {
   auto stmt = db.Prepare(
-      "INSERT OR IGNORE INTO inbound (id, carrier, src, dst, body, at, keyword_action, body_key,"
-      " account) VALUES (?,?,?,?,?,?,?,?,?)");
+      "INSERT INTO inbound (id, carrier, src, dst, body, at, keyword_action, body_key,"
+      " account) VALUES (?,?,?,?,?,?,?,?,?) ON CONFLICT DO NOTHING");
   if (!stmt.ok()) return stmt.take_error();
   const std::string sealed = cipher.Seal(in.body, InboundBodyContext(in.id));
   stmt->Bind(1, in.id).Bind(2, in.carrier).Bind(3, in.from).Bind(4, in.to);
@@ -175,9 +175,10 @@ Result<std::vector<InboundRecord>> SqlStore::ListInbound(const InboundQuery& que
   // Newest first, continuing strictly below the previous page's last (at, id).
   auto stmt = (*reader)->Prepare(fmt::format(
       "SELECT id, carrier, src, dst, body, at, keyword_action, body_key, account FROM inbound"
-      " WHERE {} AND (?5 IS NULL OR account = ?5)"
-      " AND (?2 IS NULL OR at < ?2 OR (at = ?2 AND id < ?3)) ORDER BY at DESC, id DESC LIMIT ?4",
-      query.keyword_action ? "keyword_action = ?1" : "?1 IS NULL"));
+      " WHERE {} AND (CAST(?5 AS TEXT) IS NULL OR account = ?5)"
+      " AND (CAST(?2 AS BIGINT) IS NULL OR at < ?2 OR (at = ?2 AND id < ?3)) ORDER BY at DESC, id DESC LIMIT ?4",
+      // The casts: a parameter only tested for NULL has no type PostgreSQL can infer.
+      query.keyword_action ? "keyword_action = ?1" : "CAST(?1 AS TEXT) IS NULL"));
   if (!stmt.ok()) return stmt.take_error();
   if (query.keyword_action)
     stmt->Bind(1, *query.keyword_action);

@@ -37,8 +37,8 @@ Result<int64_t> CountParts(Connection& db, PartsOwner owner) {
 // A resent part (same set, same sequence) keeps the first one stored.
 Status InsertPart(Connection& db, const InboundPart& part, const crypto::Cipher& cipher) {
   auto stmt = db.Prepare(
-      "INSERT OR IGNORE INTO inbound_parts (carrier, src, dst, ref, total, seq, id, body, body_key, at)"
-      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)");
+      "INSERT INTO inbound_parts (carrier, src, dst, ref, total, seq, id, body, body_key, at)"
+      " VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10) ON CONFLICT DO NOTHING");
   if (!stmt.ok()) return stmt.take_error();
   const std::string id = NewUuidV7(part.at_ms);
   const std::string sealed = cipher.Seal(part.text, InboundBodyContext(id));
@@ -111,6 +111,6 @@ Result<std::vector<std::vector<InboundPart>>> SqlStore::ExpiredInboundParts(int6
   return sets;
 }
 
-Result<int64_t> SqlStore::PendingInboundParts() { return CountWhere("inbound_parts", "1"); }
+Result<int64_t> SqlStore::PendingInboundParts() { return CountWhere("inbound_parts", "1 = 1"); }
 
 }  // namespace deliverer::store::sql

@@ -140,7 +140,7 @@ struct Filter {
     std::optional<int64_t> number;  // else text
     std::string text;
   };
-  std::string sql = " WHERE 1";
+  std::string sql = " WHERE 1 = 1";
   std::vector<Arg> args;
 
   void Add(std::string_view clause, int64_t value) {

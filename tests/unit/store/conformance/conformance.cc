@@ -3,7 +3,10 @@
 #include <future>
 
 #include "store/memory/memory_store.h"
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
+#include "support/postgres_schema.h"
+#include "support/services.h"
 #include "support/test_dir.h"
 
 namespace deliverer::store::conformance {
@@ -19,6 +22,18 @@ class OpenSqlite final : public OpenBackend {
 
  private:
   std::unique_ptr<sqlite::SqliteStore> store_;
+};
+
+class OpenPostgres final : public OpenBackend {
+ public:
+  explicit OpenPostgres(std::unique_ptr<postgres::PostgresStore> store) : store_(std::move(store)) {}
+  Seams seams() override {
+    postgres::PostgresStore& s = *store_;
+    return Seams{&s, &s, &s, &s, &s, &s, &s, &s, &s};
+  }
+
+ private:
+  std::unique_ptr<postgres::PostgresStore> store_;
 };
 
 class OpenMemory final : public OpenBackend {
@@ -43,6 +58,20 @@ std::vector<Backend> Backends() {
                 EXPECT_TRUE(store.ok()) << store.error().detail;
                 if (!store.ok()) return nullptr;
                 return std::make_unique<OpenSqlite>(std::move(*store));
+              }},
+      // A schema of its own in the test server's database for each test (tests/support/).
+      Backend{"postgres",
+              {Concern::kMessages, Concern::kSuppressions, Concern::kAudit, Concern::kDelivery,
+               Concern::kInbound, Concern::kOutbox, Concern::kMaintenance, Concern::kErasure,
+               Concern::kCanaries},
+              [](const std::filesystem::path& dir, Clock& clock) -> std::unique_ptr<OpenBackend> {
+                postgres::PostgresOptions options{::deliverer::test_support::FreshSchemaUrl(
+                                                      ::deliverer::test_support::ServiceUrl("postgres")),
+                                                  (dir / "keyring").string()};
+                auto store = postgres::PostgresStore::Open(options, clock);
+                EXPECT_TRUE(store.ok()) << store.error().detail;
+                if (!store.ok()) return nullptr;
+                return std::make_unique<OpenPostgres>(std::move(*store));
               }},
       Backend{"memory",
               {Concern::kMessages, Concern::kSuppressions, Concern::kAudit, Concern::kDelivery,
