@@ -41,7 +41,7 @@ int Finish(const Result<Report>& report, bool json) {
 }
 
 int RunSpawned(const Settings& settings) {
-  Spawner spawner(OwnBinary(), settings.sim_latency);
+  Spawner spawner(OwnBinary(), settings.sim_latency, settings.spawn_postgres_url);
   auto gateway = spawner.Start();
   if (!gateway.ok()) {
     std::cerr << "deliverer bench: " << gateway.error().detail << "\n(logs kept in "
@@ -112,6 +112,9 @@ void AddBenchOptions(CLI::App* bench, BenchOptions& o) {
   bench->add_option("--sim-latency-ms", o.sim_latency_ms,
                     "With --spawn: the simulator answers each submit after MS, or uniformly "
                     "MIN-MAX, milliseconds");
+  bench->add_option("--spawn-postgres-url-env", o.spawn_postgres_url_env,
+                    "With --spawn: environment variable holding the URL of an empty PostgreSQL "
+                    "database (or schema) for the spawned gateway's store, instead of SQLite");
 }
 
 int RunBench(const BenchOptions& options) {

@@ -117,6 +117,15 @@ Result<Settings> MakeSettings(const BenchOptions& o,
     if (!latency.ok()) return latency.error();
     settings.sim_latency = *latency;
   }
+  if (!o.spawn_postgres_url_env.empty()) {
+    if (!o.spawn) return Invalid("spawn-postgres-url-env", "--spawn-postgres-url-env configures the store --spawn starts");
+    const char* url = getenv(o.spawn_postgres_url_env.c_str());
+    if (url == nullptr || *url == '\0') {
+      return Invalid("spawn-postgres-url-env",
+                     "--spawn-postgres-url-env names " + o.spawn_postgres_url_env + ", which is not set");
+    }
+    settings.spawn_postgres_url = url;
+  }
   if (!o.spawn) {
     auto target = ParseTarget(o.url);
     if (!target.ok()) return target.error();

@@ -33,6 +33,7 @@ struct BenchOptions {
   bool spawn = false;
   bool keep_spawned = false;
   std::string sim_latency_ms;  // "MS" or "MIN-MAX"; "" = the simulator answers at once
+  std::string spawn_postgres_url_env;  // variable holding a PostgreSQL URL for the spawned store
 };
 
 inline constexpr double kDefaultDurationS = 10;
@@ -63,6 +64,7 @@ struct Settings {
   bool spawn = false;
   bool keep_spawned = false;              // only with spawn
   std::optional<SimLatency> sim_latency;  // only with spawn
+  std::string spawn_postgres_url;         // only with spawn; "" = SQLite; a secret
   uint32_t connections = 64;
   RunPlan plan;
   bool batch = false;

@@ -90,8 +90,8 @@ bool Exited(pid_t pid) {
 
 }  // namespace
 
-Spawner::Spawner(std::string binary, std::optional<SimLatency> sim_latency)
-    : binary_(std::move(binary)), sim_latency_(sim_latency) {}
+Spawner::Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url)
+    : binary_(std::move(binary)), sim_latency_(sim_latency), postgres_url_(std::move(postgres_url)) {}
 
 Spawner::~Spawner() { Stop(false); }
 
@@ -106,7 +106,7 @@ Result<SpawnedGateway> Spawner::Start() {
   SpawnedGateway gateway;
   gateway.webhook_secret = RandomHex(24);
   const std::string config_path = dir_ + "/deliverer.toml";
-  std::ofstream(config_path) << SpawnConfigToml(dir_ + "/data", sim->port, gateway.webhook_secret);
+  std::ofstream(config_path) << SpawnConfigToml(dir_ + "/data", sim->port, gateway.webhook_secret, postgres_url_);
   auto key = CreateKey(config_path);
   if (!key.ok()) return key.error();
   auto serve = StartServe(config_path);

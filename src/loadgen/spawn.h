@@ -33,8 +33,9 @@ struct SpawnedGateway {
 class Spawner {
  public:
   // `binary`: the deliverer executable to run (the bench's own, /proc/self/exe);
-  // `sim_latency`: how long the simulator takes to answer each submit (none: at once).
-  Spawner(std::string binary, std::optional<SimLatency> sim_latency);
+  // `sim_latency`: how long the simulator takes to answer each submit (none: at once);
+  // `postgres_url`: the spawned gateway's store ("" = SQLite in the folder).
+  Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url = "");
   ~Spawner();  // Stop(false)
   Spawner(const Spawner&) = delete;
   Spawner& operator=(const Spawner&) = delete;
@@ -60,6 +61,7 @@ class Spawner {
 
   std::string binary_;
   std::optional<SimLatency> sim_latency_;
+  std::string postgres_url_;
   std::string dir_;
   bool kept_ = false;
   pid_t sim_pid_ = -1;

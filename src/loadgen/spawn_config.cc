@@ -22,13 +22,15 @@ bool AddressChar(char c) {
 }  // namespace
 
 std::string SpawnConfigToml(const std::string& data_dir, uint16_t smpp_port,
-                            const std::string& webhook_secret) {
+                            const std::string& webhook_secret, const std::string& postgres_url) {
+  const std::string postgres =
+      postgres_url.empty() ? "" : "backend = \"postgres\"\nurl = " + TomlString(postgres_url) + "\n";
   return fmt::format(R"([server]
 listen = "127.0.0.1:0"
 
 [storage]
 path = {}
-
+{}
 [security]
 allow_private_callbacks = true
 
@@ -61,7 +63,7 @@ match = "*"
 policy = "failover"
 carriers = ["bench-sim"]
 )",
-                     TomlString(data_dir), TomlString(webhook_secret), smpp_port);
+                     TomlString(data_dir), postgres, TomlString(webhook_secret), smpp_port);
 }
 
 std::vector<std::string> SimArgs(const std::optional<SimLatency>& latency) {

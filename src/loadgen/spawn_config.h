@@ -14,9 +14,10 @@ namespace deliverer::loadgen {
 // `data_dir`, one SMPP carrier on the simulator at 127.0.0.1:`smpp_port`, callbacks to
 // loopback allowed (the bench's webhook receiver is there), rate limits off and the
 // back-pressure mark out of reach (the bench measures the gateway, not its limits), and
-// webhooks signed with `webhook_secret`.
+// webhooks signed with `webhook_secret`. With a `postgres_url`, the store is that
+// PostgreSQL database instead (the key ring stays in `data_dir`).
 std::string SpawnConfigToml(const std::string& data_dir, uint16_t smpp_port,
-                            const std::string& webhook_secret);
+                            const std::string& webhook_secret, const std::string& postgres_url = "");
 
 // The arguments of `deliverer sim` for the run: free ports, text logs, and with `latency`
 // a --config-json giving each submit_sm_resp that delay.

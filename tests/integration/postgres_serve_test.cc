@@ -1,11 +1,14 @@
 // `serve` on PostgreSQL (docs/configuration.md "[storage]"): with the embedded queue one
-// process per database delivers, and the CLI works beside it.
+// process per database delivers, and the CLI works beside it; while the server is down no
+// message is answered 202, and acceptance resumes by itself once it is back. These tests
+// kill the test run's server, so they run alone (SERIAL).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 
 #include "integration/harness.h"
+#include "support/services.h"
 
 namespace deliverer::integration {
 namespace {
@@ -38,6 +41,30 @@ TEST_F(PostgresServeTest, TheLockIsReleasedWhenTheDeliveringProcessDies) {
 
   EXPECT_TRUE(first.Running());
   EXPECT_EQ(first.Send("GET", "/healthz", {}).status, 200);
+}
+
+TEST_F(PostgresServeTest, R1_WhilePostgresIsDownNothingIsAnswered202AndAcceptanceResumes) {
+  DelivererProcess server;
+  const std::string key = server.CreateKey("acme", kSendRead);
+  ASSERT_TRUE(HasStatus(server.Post("/v1/messages", Message(), key), 202));
+
+  test_support::KillService("postgres");
+  for (int i = 0; i < 5; ++i) {
+    EXPECT_TRUE(IsProblem(server.Post("/v1/messages", Message(), key), 503, "storage_unavailable"));
+  }
+  HttpResponse ready = server.Get("/readyz");
+  EXPECT_TRUE(HasStatus(ready, 503));
+  EXPECT_EQ(ready.json["checks"]["storage"], "failing") << ready;
+
+  test_support::RestartService("postgres");
+  // The store reconnects on its own: /readyz's test write brings it back, no producer needed.
+  EXPECT_TRUE(WaitFor([&] { return server.Get("/readyz").json["checks"]["storage"] == "ok"; }, Millis(10'000)))
+      << server.Get("/readyz");
+  ASSERT_TRUE(HasStatus(server.Post("/v1/messages", Message(), key), 202));
+  // The refused messages left nothing behind: the two accepted ones alone are listed.
+  HttpResponse list = server.Get("/v1/messages", key);
+  ASSERT_TRUE(HasStatus(list, 200));
+  EXPECT_EQ(list.json["data"].size(), 2u) << list;
 }
 
 }  // namespace

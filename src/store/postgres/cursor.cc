@@ -122,21 +122,35 @@ Result<bool> PgCursor::Execute() {
     lengths[i] = static_cast<int>(param.bytes.size());
     formats[i] = param.kind == Kind::kBlob ? 1 : 0;
   }
-  if (Status usable = db_.Usable(sql_.text); !usable.ok()) return usable.error();
-  auto name = PreparedName();
-  if (!name.ok()) return name.take_error();
-  PGresult* result = PQexecPrepared(db_.conn_, name->c_str(), static_cast<int>(params_.size()), values.data(),
-                                    lengths.data(), formats.data(), 0);
-  const ExecStatusType status = PQresultStatus(result);
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
-    Error error = db_.Failed(result, sql_.text);
-    PQclear(result);
-    return error;
+  // A read outside a transaction that finds its connection lost (an idle pooled reader
+  // after the server restarted) is run once more on a new one: a read changes nothing, so
+  // running it twice is safe, and otherwise every idle connection would fail one request
+  // after each restart. A write is never run again: it may have committed.
+  const bool retry_allowed = !db_.in_transaction_ && IsRead(sql_.text);
+  for (int attempt = 0;; ++attempt) {
+    if (Status usable = db_.Usable(sql_.text); !usable.ok()) return usable.error();
+    auto name = PreparedName();
+    Error error;
+    if (name.ok()) {
+      PGresult* result = PQexecPrepared(db_.conn_, name->c_str(), static_cast<int>(params_.size()),
+                                        values.data(), lengths.data(), formats.data(), 0);
+      const ExecStatusType status = PQresultStatus(result);
+      if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
+        db_.Succeeded(result);
+        result_ = result;
+        row_ = 0;
+        return PQntuples(result_) > 0;
+      }
+      error = db_.Failed(result, sql_.text);
+      PQclear(result);
+    } else {
+      error = name.take_error();
+    }
+    if (attempt > 0 || !retry_allowed || error.code != "storage_unavailable") return error;
+    // The server may have said why it ends the session (it is shutting down, or lost its
+    // postmaster) before libpq saw the socket close: reconnect whatever libpq's state.
+    if (Status again = db_.Reconnect(); !again.ok()) return again.error();
   }
-  db_.Succeeded(result);
-  result_ = result;
-  row_ = 0;
-  return PQntuples(result_) > 0;
 }
 
 const char* PgCursor::Value(int column) const {

@@ -89,6 +89,11 @@ bool IsRollback(std::string_view sql) {
   return StartsWithIgnoringCase(sql, "ROLLBACK") && !StartsWithIgnoringCase(sql, "ROLLBACK TO");
 }
 
+bool IsBegin(std::string_view sql) {
+  sql = Trimmed(sql);
+  return StartsWithIgnoringCase(sql, "BEGIN") || StartsWithIgnoringCase(sql, "START TRANSACTION");
+}
+
 bool IsCommit(std::string_view sql) {
   sql = Trimmed(sql);
   return StartsWithIgnoringCase(sql, "COMMIT") || StartsWithIgnoringCase(sql, "END");
@@ -135,6 +140,17 @@ Connection::~Connection() {
 }
 
 Status Connection::Exec(std::string_view sql) {
+  // A session the server ended while it was idle (a restart) says so only when next used:
+  // a BEGIN or a read outside a transaction has changed nothing yet, so it is run once
+  // more on a new session (see PgCursor::Execute for statements).
+  const bool retry_allowed = !in_transaction_ && (IsBegin(sql) || IsRead(sql));
+  Status outcome = ExecOnce(sql);
+  if (outcome.ok() || !retry_allowed || outcome.error().code != "storage_unavailable") return outcome;
+  if (Status again = Reconnect(); !again.ok()) return again;
+  return ExecOnce(sql);
+}
+
+Status Connection::ExecOnce(std::string_view sql) {
   if (Status usable = Usable(sql); !usable.ok()) return usable;
   const std::string text(sql);
   PGresult* result = PQexec(conn_, text.c_str());
@@ -175,6 +191,10 @@ Status Connection::Usable(std::string_view sql) {
     }
   }
   if (PQstatus(conn_) != CONNECTION_BAD) return Status::Ok();
+  return Reconnect();
+}
+
+Status Connection::Reconnect() {
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) {
     return Error::Of("storage_unavailable", fmt::format("postgres {}: {}", where_, OneLine(PQerrorMessage(conn_))));

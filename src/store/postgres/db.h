@@ -69,9 +69,12 @@ class Connection final : public sql::Connection {
   friend class PgCursor;
   Connection(pg_conn* conn, std::string where);
 
+  Status ExecOnce(std::string_view sql);
   // Before a call: reconnects a lost connection (once per call), refuses calls inside a
   // transaction the loss ended. `sql` is the statement about to run.
   Status Usable(std::string_view sql);
+  // A new session on the same server, now (PQreset); outside a transaction only.
+  Status Reconnect();
   // After a call: notes the transaction state and the rows changed, or what the failure
   // means (and whether the connection was lost inside a transaction).
   void Succeeded(const pg_result* result);

@@ -17,4 +17,8 @@ struct NumberedSql {
 // `?N` is $N. A `?` inside a '…' literal, a "…" identifier or a comment is left alone.
 NumberedSql NumberSql(std::string_view sql);
 
+// True for a statement that only reads (SELECT, or WITH … SELECT changing nothing): one
+// that may run again after its session was lost. Pure.
+bool IsRead(std::string_view sql);
+
 }  // namespace deliverer::store::postgres

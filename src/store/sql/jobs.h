@@ -94,6 +94,8 @@ class BatchJob final : public WriteJob {
 
   void Finish(const Status& commit) override {
     if (!commit.ok()) {
+      // A batch whose BEGIN failed was never applied: every item still gets its answer.
+      results_.resize(items_.size(), commit.error());
       for (auto& r : results_) r = commit.error();
     } else if (on_durable_) {
       on_durable_(std::move(effects_));

@@ -34,6 +34,9 @@ class InsertJob final : public WriteJob {
   }
 
   void Finish(const Status& commit) override {
+    // A batch whose BEGIN failed was never applied: every message still gets its answer
+    // (MessageStore: one result per message, in order).
+    if (!commit.ok()) results_.resize(messages_.size(), commit.error());
     int64_t created = 0;
     for (auto& r : results_) {
       if (!commit.ok()) r = commit.error();

@@ -106,6 +106,28 @@ TEST(SettingsTest, SpawnIgnoresTheUrl) {
   EXPECT_TRUE(MakeSettings(o, env.Get()).ok());
 }
 
+TEST(SettingsTest, APostgresStoreComesFromTheEnvironmentAndNeedsSpawn) {
+  FakeEnv env;
+  env.vars["BENCH_PG"] = "postgresql://bench:secret@127.0.0.1:5432/bench";
+  BenchOptions o;
+  o.spawn = true;
+  o.spawn_postgres_url_env = "BENCH_PG";
+  auto s = MakeSettings(o, env.Get());
+  ASSERT_TRUE(s.ok()) << s.error().detail;
+  EXPECT_EQ(s->spawn_postgres_url, "postgresql://bench:secret@127.0.0.1:5432/bench");
+
+  o.spawn_postgres_url_env = "UNSET";
+  auto unset = MakeSettings(o, env.Get());
+  ASSERT_FALSE(unset.ok());
+  EXPECT_EQ(unset.error().field, "spawn-postgres-url-env");
+  EXPECT_EQ(unset.error().detail.find("secret"), std::string::npos);
+  o.spawn = false;
+  o.spawn_postgres_url_env = "BENCH_PG";
+  auto unspawned = MakeSettings(o, env.Get());
+  ASSERT_FALSE(unspawned.ok());
+  EXPECT_EQ(unspawned.error().field, "spawn-postgres-url-env");
+}
+
 TEST(SettingsTest, SimLatencyTakesARangeOrOneValueAndNeedsSpawn) {
   FakeEnv env;
   BenchOptions o;

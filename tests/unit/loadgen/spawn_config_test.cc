@@ -25,6 +25,18 @@ TEST(SpawnConfigTest, TheGatewayLoadsItWithTheSettingsABenchNeeds) {
   ASSERT_EQ(config->routes.size(), 1U);
 }
 
+TEST(SpawnConfigTest, APostgresUrlMakesThePostgresStoreWithTheKeyRingInTheFolder) {
+  auto config = config::LoadString(
+      SpawnConfigToml("/tmp/deliverer-bench-x/data", 1, "s", "postgresql://bench@127.0.0.1:5432/bench"), "bench.toml");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->storage.backend, "postgres");
+  EXPECT_EQ(config->storage.url, "postgresql://bench@127.0.0.1:5432/bench");
+  EXPECT_EQ(config->storage.path, "/tmp/deliverer-bench-x/data");
+  auto sqlite = config::LoadString(SpawnConfigToml("/tmp/deliverer-bench-x/data", 1, "s"), "bench.toml");
+  ASSERT_TRUE(sqlite.ok());
+  EXPECT_EQ(sqlite->storage.backend, "sqlite");
+}
+
 TEST(SpawnConfigTest, PathsWithQuotesAreEscaped) {
   auto config = config::LoadString(SpawnConfigToml("/tmp/a \"b\\c", 1, "s"), "bench.toml");
   ASSERT_TRUE(config.ok()) << config.error().detail;

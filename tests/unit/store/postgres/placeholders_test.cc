@@ -42,5 +42,17 @@ TEST(PostgresPlaceholders, CountsParametersAndTheNumbersLeftOut) {
   EXPECT_EQ(sql.used, (std::vector<bool>{true, false, true}));
 }
 
+// What may run again on a new session after the old one was lost: reads only.
+TEST(PostgresStatements, OnlyReadsAreReads) {
+  EXPECT_TRUE(IsRead("SELECT 1"));
+  EXPECT_TRUE(IsRead("  select id FROM messages WHERE id = ?"));
+  EXPECT_TRUE(IsRead("WITH due AS (SELECT id FROM webhooks) SELECT * FROM due"));
+  EXPECT_FALSE(IsRead("WITH gone AS (DELETE FROM webhooks RETURNING id) SELECT count(*) FROM gone"));
+  EXPECT_FALSE(IsRead("INSERT INTO t VALUES (1)"));
+  EXPECT_FALSE(IsRead("UPDATE t SET a = 1"));
+  EXPECT_FALSE(IsRead("BEGIN"));
+  EXPECT_FALSE(IsRead(""));
+}
+
 }  // namespace
 }  // namespace deliverer::store::postgres
