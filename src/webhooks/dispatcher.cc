@@ -311,11 +311,23 @@ void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::s
 }
 
 void Dispatcher::FlushDone() {
+  if (done_.empty()) return;
   std::vector<std::string> event_ids;
   event_ids.reserve(done_.size());
   for (const store::WebhookDone& d : done_) event_ids.push_back(d.event_id);
-  store_.CompleteWebhooks(std::move(done_), [this, event_ids = std::move(event_ids)](Status) {
-    asio::post(io_, [this, event_ids] {
+  // Kept until recorded: a failed write leaves the events due in the outbox, and they must
+  // not be read and POSTed again for want of their outcome (a receiver that took one
+  // would get it twice).
+  std::vector<store::WebhookDone> outcomes = done_;
+  store_.CompleteWebhooks(std::move(done_), [this, event_ids = std::move(event_ids),
+                                             outcomes = std::move(outcomes)](Status recorded) mutable {
+    asio::post(io_, [this, event_ids, outcomes = std::move(outcomes), recorded]() mutable {
+      if (!recorded.ok()) {
+        log::Warn("webhooks", "cannot record {} webhook outcomes, trying again: {}", outcomes.size(),
+                  recorded.error().code);
+        RetryRecording(std::move(outcomes));
+        return;
+      }
       for (const std::string& id : event_ids) unrecorded_.erase(id);
       // More are due: read them now rather than at the next tick, once fewer than half the
       // events taken are still waiting. One outbox read per recorded batch at most, and
@@ -326,6 +338,15 @@ void Dispatcher::FlushDone() {
     });
   });
   done_.clear();
+}
+
+void Dispatcher::RetryRecording(std::vector<store::WebhookDone> outcomes) {
+  if (stopping_) return;  // the events stay due in the outbox, for the next start
+  const bool flush_posted = !done_.empty();
+  for (store::WebhookDone& d : outcomes) done_.push_back(std::move(d));
+  if (flush_posted) return;
+  auto timer = std::make_shared<asio::steady_timer>(io_, options_.poll_interval);
+  timer->async_wait([this, timer](const boost::system::error_code&) { FlushDone(); });
 }
 
 }  // namespace deliverer::webhooks

@@ -138,6 +138,9 @@ class Dispatcher final : public routing::CircuitObserver, public routing::Canary
   std::vector<std::string> FullAccounts() const;
   // Records every outcome Done collected since the last flush in one store write.
   void FlushDone();
+  // Outcomes whose write failed: recorded again with the next flush (one poll interval
+  // away at most); their events stay in unrecorded_ meanwhile.
+  void RetryRecording(std::vector<store::WebhookDone> outcomes);
 
   const DispatcherOptions options_;
   store::OutboxStore& store_;

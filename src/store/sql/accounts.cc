@@ -72,7 +72,7 @@ Result<std::vector<AuditEntry>> SqlStore::ListAudit(const AuditQuery& query) {
   if (!reader.ok()) return reader.take_error();
   auto stmt = (*reader)->Prepare(
       "SELECT seq, at, key_id, account, source_ip, action, target, correlation_id, count FROM audit"
-      " WHERE at >= ?1 AND (?2 = 0 OR at < ?2) AND seq > ?3 AND (?4 = '' OR action = ?4)"
+      " WHERE at >= ?1 AND (CAST(?2 AS BIGINT) = 0 OR at < ?2) AND seq > ?3 AND (?4 = '' OR action = ?4)"
       " AND (?5 = '' OR key_id = ?5) AND (?6 = '' OR account = ?6) ORDER BY seq LIMIT ?7");
   if (!stmt.ok()) return stmt.take_error();
   stmt->Bind(1, query.since_ms).Bind(2, query.until_ms).Bind(3, query.after_seq).Bind(4, query.action);

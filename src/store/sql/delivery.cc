@@ -429,7 +429,8 @@ void SqlStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback ca
       }
       // A failed attempt: retried at next_at, or given up (next_at 0) and kept as state 2.
       auto stmt = db.Prepare(
-          "UPDATE webhooks SET attempts = attempts + 1, state = CASE WHEN ?1 = 0 THEN 2 ELSE 0 END,"
+          // The cast: compared with 0 first, PostgreSQL would take the time for a 32-bit integer.
+          "UPDATE webhooks SET attempts = attempts + 1, state = CASE WHEN CAST(?1 AS BIGINT) = 0 THEN 2 ELSE 0 END,"
           " next_at = CASE WHEN ?1 = 0 THEN next_at ELSE ?1 END WHERE event_id = ?2");
       if (!stmt.ok()) return stmt.take_error();
       stmt->Bind(1, d.next_at_ms).Bind(2, d.event_id);

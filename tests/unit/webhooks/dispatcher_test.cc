@@ -236,6 +236,25 @@ TEST_F(DispatcherTest, AnEventBothReadAndHandedOverIsPostedOnce) {
   EXPECT_EQ(posts_of("both"), 1);
 }
 
+// An outcome that cannot be written leaves its event due in the outbox: it is written
+// again, and the event is not read and POSTed a second time meanwhile.
+TEST_F(DispatcherTest, AnOutcomeThatCannotBeRecordedIsRecordedLaterAndNotPostedAgain) {
+  std::atomic<int> posts = 0;
+  LoopbackServer receiver(io_, [&](int, const std::string&) {
+    ++posts;
+    return Ok("");
+  });
+  SystemClock clock;
+  const int64_t now = clock.NowUnixMillis();
+  outbox_.Add(Job("once", "acme", receiver.port(), now), now);
+  outbox_.FailCompletions(3);
+  Dispatcher dispatcher(Options(), outbox_, metrics_, clock);
+  dispatcher.Start();
+  EXPECT_TRUE(Eventually([&] { return outbox_.PendingWebhooks().value() == 0; })) << "recorded in the end";
+  dispatcher.Stop();
+  EXPECT_EQ(posts.load(), 1);
+}
+
 TEST_F(DispatcherTest, AnEventOlderThanMaxAgeIsGivenUpAndCountedAYoungerOneIsRetried) {
   LoopbackServer failing(io_, [](int, const std::string&) {
     auto res = Ok("");

@@ -110,11 +110,23 @@ class FakeOutbox final : public store::OutboxStore {
     return count;
   }
 
+  // The next `count` writes of outcomes fail, recording nothing (a store that cannot write).
+  void FailCompletions(int count) {
+    common::MutexLock lock(mutex_);
+    failing_completions_ = count;
+  }
+
   void CompleteWebhooks(std::vector<store::WebhookDone> done, store::StatusCallback callback) override {
     {
       common::MutexLock lock(mutex_);
       if (hold_) {
         held_.emplace_back(std::move(done), std::move(callback));
+        return;
+      }
+      if (failing_completions_ > 0) {
+        --failing_completions_;
+        lock.Unlock();
+        callback(Error::Of("storage_unavailable", "not written"));
         return;
       }
     }
@@ -151,6 +163,7 @@ class FakeOutbox final : public store::OutboxStore {
   std::set<std::string> unreadable_ GUARDED_BY(mutex_);
   WebhookListener listener_ GUARDED_BY(mutex_);
   bool hold_ GUARDED_BY(mutex_) = false;
+  int failing_completions_ GUARDED_BY(mutex_) = 0;
   std::vector<std::pair<std::vector<store::WebhookDone>, store::StatusCallback>> held_ GUARDED_BY(mutex_);
 };
 

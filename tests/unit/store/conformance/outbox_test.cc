@@ -89,12 +89,14 @@ TEST_P(OutboxConformance, CompleteDeliveredRetryLaterOrGiveUp) {
   }
   auto due = outbox().DueWebhooks(kFarFuture, 10, {});
   ASSERT_EQ(due->size(), 3u);
-  ASSERT_TRUE(Complete({WebhookDone{(*due)[0].event_id, true, 0}, WebhookDone{(*due)[1].event_id, false, 5'000},
+  // A retry time as the dispatcher sets it, in milliseconds since 1970: past 32 bits.
+  const int64_t retry_at = 1'796'676'408'228;
+  ASSERT_TRUE(Complete({WebhookDone{(*due)[0].event_id, true, 0}, WebhookDone{(*due)[1].event_id, false, retry_at},
                         WebhookDone{(*due)[2].event_id, false, 0}})
                   .ok());
   EXPECT_EQ(*outbox().PendingWebhooks(), 1) << "delivered and given up are done";
-  EXPECT_TRUE(outbox().DueWebhooks(4'999, 10, {})->empty());
-  auto retry = outbox().DueWebhooks(5'000, 10, {});
+  EXPECT_TRUE(outbox().DueWebhooks(retry_at - 1, 10, {})->empty());
+  auto retry = outbox().DueWebhooks(retry_at, 10, {});
   ASSERT_EQ(retry->size(), 1u);
   EXPECT_EQ((*retry)[0].event_id, (*due)[1].event_id);
   EXPECT_EQ((*retry)[0].attempts, 1);

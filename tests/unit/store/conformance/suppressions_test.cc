@@ -94,6 +94,17 @@ TEST_P(AuditConformance, EntriesListInOrderWithFiltersAndACursor) {
   EXPECT_EQ(correlations({.after_seq = (*all)[0].seq, .limit = 1}), std::vector<std::string>{"c2"});
 }
 
+// Times as the gateway writes them, in milliseconds since 1970: past 32 bits.
+TEST_P(AuditConformance, ARangeOfRealTimesSelectsItsEntries) {
+  const int64_t t = 1'796'676'408'000;
+  ASSERT_TRUE(Append(AuditEntry{0, t, "k1", "acme", "", "key.create", "k1", "c1"}).ok());
+  ASSERT_TRUE(Append(AuditEntry{0, t + 1'000, "k1", "acme", "", "key.revoke", "k1", "c2"}).ok());
+  auto entries = audit().ListAudit(AuditQuery{.since_ms = t, .until_ms = t + 1'000});
+  ASSERT_TRUE(entries.ok()) << entries.error().detail;
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].correlation_id, "c1");
+}
+
 TEST_P(AuditConformance, WritesAuditThemselves) {
   ASSERT_TRUE(Insert(Message("m1")).ok());
   ASSERT_TRUE(Put(Suppression{"acme", "+447911000001", "stop", "api", 1},
