@@ -312,23 +312,19 @@ void Dispatcher::Done(const store::WebhookJob& job, bool delivered, const std::s
 
 void Dispatcher::FlushDone() {
   if (done_.empty()) return;
-  std::vector<std::string> event_ids;
-  event_ids.reserve(done_.size());
-  for (const store::WebhookDone& d : done_) event_ids.push_back(d.event_id);
   // Kept until recorded: a failed write leaves the events due in the outbox, and they must
   // not be read and POSTed again for want of their outcome (a receiver that took one
   // would get it twice).
   std::vector<store::WebhookDone> outcomes = done_;
-  store_.CompleteWebhooks(std::move(done_), [this, event_ids = std::move(event_ids),
-                                             outcomes = std::move(outcomes)](Status recorded) mutable {
-    asio::post(io_, [this, event_ids, outcomes = std::move(outcomes), recorded]() mutable {
+  store_.CompleteWebhooks(std::move(done_), [this, outcomes = std::move(outcomes)](Status recorded) mutable {
+    asio::post(io_, [this, outcomes = std::move(outcomes), recorded = std::move(recorded)]() mutable {
       if (!recorded.ok()) {
         log::Warn("webhooks", "cannot record {} webhook outcomes, trying again: {}", outcomes.size(),
                   recorded.error().code);
         RetryRecording(std::move(outcomes));
         return;
       }
-      for (const std::string& id : event_ids) unrecorded_.erase(id);
+      for (const store::WebhookDone& d : outcomes) unrecorded_.erase(d.event_id);
       // More are due: read them now rather than at the next tick, once fewer than half the
       // events taken are still waiting. One outbox read per recorded batch at most, and
       // only once the batch is recorded, so the read does not return the events just sent;

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "common/ascii.h"
 #include "store/postgres/db.h"
 
 namespace deliverer::store::postgres {
@@ -95,14 +96,9 @@ NumberedSql NumberSql(std::string_view sql) {
 std::string NumberPlaceholders(std::string_view sql) { return NumberSql(sql).text; }
 
 bool IsRead(std::string_view sql) {
-  while (!sql.empty() && (sql.front() == ' ' || sql.front() == '\n')) sql.remove_prefix(1);
-  const auto starts = [&sql](std::string_view word) {
-    return sql.size() >= word.size() && std::equal(word.begin(), word.end(), sql.begin(), [](char a, char b) {
-             return a == std::toupper(static_cast<unsigned char>(b));
-           });
-  };
-  if (starts("SELECT")) return true;
-  return starts("WITH") && sql.find("INSERT") == std::string_view::npos &&
+  while (!sql.empty() && (sql.front() == ' ' || sql.front() == '\n' || sql.front() == '\t')) sql.remove_prefix(1);
+  if (StartsWithIgnoringCase(sql, "SELECT")) return true;
+  return StartsWithIgnoringCase(sql, "WITH") && sql.find("INSERT") == std::string_view::npos &&
          sql.find("UPDATE") == std::string_view::npos && sql.find("DELETE") == std::string_view::npos;
 }
 
