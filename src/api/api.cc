@@ -64,7 +64,10 @@ Api::Api(ApiStores stores, const validation::Validator& validator, metrics::Regi
       options_(std::move(options)),
       acceptor_(stores.messages, stores.suppressions, validator, metrics, clock, options_),
       authenticator_([&keys = stores.keys](const std::string& key_id) { return keys.FindApiKey(key_id); }, clock),
-      rate_limiter_(options_.rate_limits, clock),
+      own_rate_limiter_(options_.rate_limiter == nullptr
+                            ? std::make_unique<LocalRateLimiter>(options_.rate_limits, clock)
+                            : nullptr),
+      rate_limiter_(options_.rate_limiter != nullptr ? options_.rate_limiter : own_rate_limiter_.get()),
       auth_failures_(options_.rate_limits.auth_failures_per_ip_rps,
                      options_.rate_limits.auth_failures_per_ip_burst, clock),
       auth_failures_limited_(metrics.Counter(
@@ -179,7 +182,7 @@ Result<Caller> Api::Admit(const Request& request, uint32_t scope, const std::str
     return Error::Of("forbidden", fmt::format("this key lacks the '{}' scope",
                                               auth::FormatScopes(scope)));
   }
-  if (int wait = rate_limiter_.Acquire(caller->key_id); wait > 0) {
+  if (int wait = rate_limiter_->Acquire(caller->key_id); wait > 0) {
     *retry_after_s = wait;
     return Error::Of("rate_limited", "too many requests for this key; retry later");
   }
@@ -222,6 +225,11 @@ nlohmann::json Api::Readiness(bool* ready_out) {
     const std::vector<auth::AgingCredential> aging = options_.credentials->Aging();
     body["checks"]["credentials"] = aging.empty() ? "ok" : "aging";
     if (!aging.empty()) body["aging_credentials"] = AgingCredentialsJson(aging);
+  }
+  // Shared rate limits on this process's share alone are a warning, not a reason to
+  // take traffic away: every process still limits (docs/deployment.md).
+  if (const std::string_view shared = rate_limiter_->SharedState(); !shared.empty()) {
+    body["checks"]["rate_limits"] = shared;
   }
   *ready_out = ready;
   return body;

@@ -41,6 +41,9 @@ namespace deliverer::api {
 
 struct ApiOptions {
   RateLimits rate_limits;
+  // Shared limits (redis/shared_rate_limiter.h), which must outlive the Api; null: this
+  // process's own buckets, from `rate_limits`.
+  RateLimiter* rate_limiter = nullptr;
   int64_t queue_high_water = 1'000'000;
   double delivery_tps = 0;  // total carrier throughput, for estimated_processing_ms; 0 = unknown
 
@@ -51,6 +54,10 @@ struct ApiOptions {
   // Shared with this process's delivery engine, so a cancel and a submit exclude each
   // other (queue/claims.h); null when nothing delivers here.
   queue::Claims* claims = nullptr;
+  // Set when another process delivers what this one accepts (--role api on a shared
+  // store): it cannot see that process's submits in flight, so it cancels only scheduled
+  // messages, which no process submits yet (docs/deployment.md).
+  bool delivered_elsewhere = false;
   // Where producers' requests are validated; null = on the I/O thread. Checking a number
   // against the numbering plan takes tens of µs (docs/benchmarks.md): run elsewhere, it
   // no longer holds up the other connections' reads, writes and answers.
@@ -110,7 +117,7 @@ class Api {
   // What the SMPP server for producers shares with the HTTP API (smppd/server.h): the
   // acceptance pipeline, each key's rate limit, and the failed authentications per address.
   Acceptor& acceptor() { return acceptor_; }
-  RateLimiter& rate_limiter() { return rate_limiter_; }
+  RateLimiter& rate_limiter() { return *rate_limiter_; }
   AuthFailureLimiter& auth_failures() { return auth_failures_; }
 
  private:
@@ -211,7 +218,8 @@ class Api {
   const ApiOptions options_;
   Acceptor acceptor_;
   Authenticator authenticator_;
-  RateLimiter rate_limiter_;
+  std::unique_ptr<LocalRateLimiter> own_rate_limiter_;  // when ApiOptions gives none
+  RateLimiter* rate_limiter_;
   AuthFailureLimiter auth_failures_;
   metrics::Counter& auth_failures_limited_;
 };

@@ -195,6 +195,12 @@ awaitable<Response> Api::CancelMessage(Context& ctx) {
     case store::CancelOutcome::kNotFound:
       co_return Reject(Error::Of("not_found", "no message with that id"));
     case store::CancelOutcome::kNotCancelable:
+      if (options_.delivered_elsewhere && result->record.status == model::Status::kQueued) {
+        co_return Reject(Error::Of("conflict",
+                                   "the message is queued, and another process delivers it and may be submitting it "
+                                   "now: this process cancels scheduled messages only; cancel it through a process "
+                                   "that delivers"));
+      }
       co_return Reject(NotCancelable(result->record.status));
     case store::CancelOutcome::kCanceled:
       break;
@@ -210,6 +216,7 @@ awaitable<Result<store::CancelResult>> Api::Cancel(const Context& ctx, const std
   request.key_id = ctx.caller.key_id;
   request.source_ip = ctx.caller.source_ip;
   request.at_ms = clock_.NowUnixMillis();
+  if (options_.delivered_elsewhere) request.only_from = model::Status::kScheduled;
   co_return co_await AwaitCallback<Result<store::CancelResult>>(
       [&](auto done) { stores_.messages.CancelMessage(std::move(request), std::move(done)); });
 }

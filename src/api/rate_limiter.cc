@@ -5,13 +5,13 @@
 
 namespace deliverer::api {
 
-RateLimiter::RateLimiter(const RateLimits& limits, Clock& clock)
+LocalRateLimiter::LocalRateLimiter(const RateLimits& limits, Clock& clock)
     : limits_(limits), clock_(clock) {
   global_.tokens = std::max(limits_.global_burst, limits_.global_rps);
   global_.updated_ms = clock_.NowUnixMillis();
 }
 
-int RateLimiter::Take(Bucket& bucket, double rate, double burst, int64_t now_ms) {
+int LocalRateLimiter::Take(Bucket& bucket, double rate, double burst, int64_t now_ms) {
   const double elapsed_s = static_cast<double>(now_ms - bucket.updated_ms) / 1000.0;
   bucket.tokens = std::min(burst, bucket.tokens + std::max(0.0, elapsed_s) * rate);
   bucket.updated_ms = now_ms;
@@ -22,7 +22,7 @@ int RateLimiter::Take(Bucket& bucket, double rate, double burst, int64_t now_ms)
   return std::max(1, static_cast<int>(std::ceil((1.0 - bucket.tokens) / rate)));
 }
 
-int RateLimiter::Acquire(std::string_view key_id) {
+int LocalRateLimiter::Acquire(std::string_view key_id) {
   const int64_t now = clock_.NowUnixMillis();
   common::MutexLock lock(mutex_);
   if (limits_.per_key_rps > 0) {

@@ -1,7 +1,8 @@
 #pragma once
-// Token buckets: one per API key and one global (docs/configuration.md [rate_limits]).
-// In process; the Redis-backed limiter for several API processes comes with scale-out.
-// Thread-safe.
+// Admission by token buckets: one per API key and one global (docs/configuration.md
+// [rate_limits]). Two implementations: LocalRateLimiter, this process's own buckets, and
+// redis::SharedRateLimiter (redis/shared_rate_limiter.h), one set of buckets for every
+// API process, kept in Redis. Also AuthFailureLimiter, below. Thread-safe.
 #include <list>
 #include <string>
 #include <string_view>
@@ -23,11 +24,20 @@ struct RateLimits {
 
 class RateLimiter {
  public:
-  RateLimiter(const RateLimits& limits, Clock& clock);
-
+  virtual ~RateLimiter() = default;
   // 0 when the request may proceed (a token was taken), otherwise the whole seconds to
   // wait before a token is available (for Retry-After, at least 1).
-  int Acquire(std::string_view key_id);
+  virtual int Acquire(std::string_view key_id) = 0;
+  // For /readyz: "" when the limits are this process's own; for shared ones, "ok", or
+  // "local_share" while this process limits on its share alone.
+  virtual std::string_view SharedState() const { return {}; }
+};
+
+class LocalRateLimiter final : public RateLimiter {
+ public:
+  LocalRateLimiter(const RateLimits& limits, Clock& clock);
+
+  int Acquire(std::string_view key_id) override;
 
  private:
   struct Bucket {

@@ -28,6 +28,7 @@ constexpr Section kSections[] = {
     {"smpp_server", [](TableReader& r, Config& c) { internal::ReadSmppServer(r, c.smpp_server); }},
     {"storage", [](TableReader& r, Config& c) { internal::ReadStorage(r, c.storage); }},
     {"queue", [](TableReader& r, Config& c) { internal::ReadQueue(r, c.queue); }},
+    {"redis", [](TableReader& r, Config& c) { internal::ReadRedis(r, c.redis); }},
     {"security", [](TableReader& r, Config& c) { internal::ReadSecurity(r, c.security); }},
     {"rate_limits", [](TableReader& r, Config& c) { internal::ReadRateLimits(r, c.rate_limits); }},
     {"delivery", [](TableReader& r, Config& c) { internal::ReadDelivery(r, c.delivery); }},

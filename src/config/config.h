@@ -64,6 +64,14 @@ struct QueueConfig {
   std::string url;                        // rabbitmq, required for it; a secret
 };
 
+// Shared state that may be lost (docs/deployment.md "Rate limits across processes"):
+// with a url, every serving process keeps [rate_limits] in Redis, shared.
+struct RedisConfig {
+  std::string url;                        // redis://[:password@]host[:port][/db]; a secret; "" = none
+  int timeout_ms = 50;                    // 1 … 5000: a call that takes longer counts as Redis down
+  std::string key_prefix = "deliverer:";  // for installations that share one Redis
+};
+
 struct SecurityConfig {
   bool allow_private_callbacks = false;
   std::string encryption_key_file;        // a path; the key ring is read by its user
@@ -317,6 +325,7 @@ struct Config {
   SmppServerConfig smpp_server;
   StorageConfig storage;
   QueueConfig queue;
+  RedisConfig redis;
   SecurityConfig security;
   RateLimitConfig rate_limits;
   DeliveryConfig delivery;

@@ -84,6 +84,10 @@ void DescribeBackends(const Config& c, std::string& out) {
   out += "\n[queue]\n";
   Line(out, "backend", Quote(c.queue.backend));
   Line(out, "url", SecretState(c.queue.url));
+  out += "\n[redis]\n";
+  Line(out, "url", SecretState(c.redis.url));
+  Line(out, "timeout_ms", fmt::format("{}", c.redis.timeout_ms));
+  Line(out, "key_prefix", Quote(c.redis.key_prefix));
 }
 
 void DescribeSecurity(const Config& c, std::string& out) {

@@ -145,6 +145,19 @@ void ReadQueue(TableReader& reader, QueueConfig& out) {
   if (backend_ok) RequireUrl(reader, out.backend, "rabbitmq", out.url, url_ok);
 }
 
+void ReadRedis(TableReader& reader, RedisConfig& out) {
+  const bool url_ok = reader.Secret("url", out.url);
+  // Checked here so that `config check` refuses it; the message never repeats the URL.
+  if (url_ok && !out.url.empty() && !out.url.starts_with("redis://")) {
+    const toml::node* given = reader.table().get("url");
+    if (given == nullptr) given = reader.table().get("url_file");
+    if (given == nullptr) given = reader.table().get("url_env");
+    reader.AddError(*given, "url must be redis://[:password@]host[:port][/db] (TLS is not supported)");
+  }
+  reader.Int("timeout_ms", out.timeout_ms, 1, 5000);
+  reader.NonEmptyString("key_prefix", out.key_prefix);
+}
+
 void ReadSecurity(TableReader& reader, SecurityConfig& out) {
   reader.Bool("allow_private_callbacks", out.allow_private_callbacks);
   reader.NonEmptyString("encryption_key_file", out.encryption_key_file);

@@ -20,6 +20,7 @@ void ReadServer(TableReader& reader, ServerConfig& out);
 void ReadSmppServer(TableReader& reader, SmppServerConfig& out);
 void ReadStorage(TableReader& reader, StorageConfig& out);
 void ReadQueue(TableReader& reader, QueueConfig& out);
+void ReadRedis(TableReader& reader, RedisConfig& out);
 void ReadSecurity(TableReader& reader, SecurityConfig& out);
 void ReadRateLimits(TableReader& reader, RateLimitConfig& out);
 void ReadDelivery(TableReader& reader, DeliveryConfig& out);

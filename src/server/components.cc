@@ -18,12 +18,16 @@ std::string KeyRingPath(const config::Config& config) {
   return (std::filesystem::path(config.storage.path) / "keyring").string();
 }
 
-Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock, bool delivers) {
+Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, Clock& clock, StoreUser user,
+                                                  std::function<void()> on_delivery_lock_lost) {
   if (config.storage.backend == "postgres") {
     store::postgres::PostgresOptions options{config.storage.url, KeyRingPath(config),
                                              static_cast<size_t>(config.storage.max_batch)};
     options.min_commit_interval = std::chrono::milliseconds(config.storage.min_commit_interval_ms);
-    options.sole_deliverer = delivers;
+    options.sole_deliverer = user == StoreUser::kDelivering;
+    options.hands_over = user == StoreUser::kAccepting;
+    if (user != StoreUser::kCommand) options.shared_queue_depth_every = std::chrono::seconds(1);
+    options.on_delivery_lock_lost = std::move(on_delivery_lock_lost);
     auto opened = store::postgres::PostgresStore::Open(options, clock);
     if (!opened.ok()) return opened.take_error();
     return std::unique_ptr<store::Backend>(std::move(*opened));

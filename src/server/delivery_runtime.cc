@@ -61,6 +61,11 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
     if (!carrier.ok()) return carrier.take_error();
     rt->engine_->AddCarrier(std::move(*carrier));
   }
+  // On a shared database, `serve --role api` processes hand what they accept to this one.
+  if (rt->config_.storage.backend == "postgres") {
+    rt->handover_ = std::make_unique<delivery::HandoverFeed>(store, *rt->queue_, metrics,
+                                                             delivery::HandoverFeed::Options{});
+  }
   rt->callbacks_ = std::make_unique<carriers::http::HttpCallbackSink>(rt->io_.get_executor(), *rt->engine_,
                                                                       std::move(id_match));
   return rt;
@@ -102,7 +107,11 @@ DeliveryRuntime::~DeliveryRuntime() {
 }
 
 Status DeliveryRuntime::Start() {
+  if (handover_) {
+    if (Status s = handover_->Discard(); !s.ok()) return s;
+  }
   if (Status s = engine_->Recover(); !s.ok()) return s;
+  if (handover_) handover_->Start();
   boost::asio::post(io_, [this] { engine_->Start(); });
   thread_ = std::thread([this] {
     NameThisThread("delivery");
@@ -115,6 +124,7 @@ Status DeliveryRuntime::Start() {
 
 void DeliveryRuntime::Stop() {
   if (!thread_.joinable()) return;
+  if (handover_) handover_->Stop();
   std::promise<void> drained;
   engine_->Stop(Millis(int64_t{config_.delivery.drain_timeout_s} * 1000), [&] { drained.set_value(); });
   drained.get_future().wait();

@@ -13,6 +13,7 @@
 #include "carriers/http/callback_sink.h"
 #include "config/config.h"
 #include "delivery/engine.h"
+#include "delivery/handover_feed.h"
 #include "metrics/metrics.h"
 #include "queue/claims.h"
 #include "queue/embedded/embedded_queue.h"
@@ -72,6 +73,7 @@ class DeliveryRuntime final : public api::DeliveryView {
   routing::CanaryHalts canary_halts_;
   std::unique_ptr<webhooks::Dispatcher> webhooks_;  // the engine's circuit and canary observer
   std::unique_ptr<delivery::Engine> engine_;
+  std::unique_ptr<delivery::HandoverFeed> handover_;  // a shared (PostgreSQL) store only
   std::unique_ptr<carriers::http::HttpCallbackSink> callbacks_;
   std::thread thread_;
   // --demo: the simulator on its own io_context and thread.

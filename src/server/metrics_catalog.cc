@@ -18,6 +18,8 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareGauge("deliverer_carrier_links_up", "Binds or connections up");
   r.DeclareGauge("deliverer_carrier_links", "Binds or connections configured");
   r.DeclareGauge("deliverer_queue_depth", "Messages waiting for a carrier (queued or being submitted)");
+  r.DeclareCounter("deliverer_handover_messages_total",
+                   "Messages taken over from processes that accept but do not deliver");
   r.DeclareGauge("deliverer_queue_oldest_age_seconds", "Age of the oldest message waiting for a carrier");
   r.DeclareGauge("deliverer_ready", "1 while /readyz answers 200");
   r.DeclareGauge("deliverer_storage_up", "1 while the store answers and its writes are durable");
@@ -37,6 +39,8 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareCounter("deliverer_smpp_server_part_sets_rejected_total",
                    "Long messages from SMPP producers ended rejected, by reason");
   r.DeclareCounter("deliverer_smpp_server_deliveries_total", "deliver_sm to SMPP producers, by outcome");
+  r.DeclareGauge("deliverer_rate_limits_local_share",
+                 "1 while shared rate limits are applied on this process's share alone");
   r.DeclareCounter("deliverer_auth_failures_limited_total",
                    "Requests answered 429 because their source address failed authentication too often");
   r.DeclareCounter("deliverer_unhandled_exceptions_total",

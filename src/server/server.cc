@@ -7,8 +7,11 @@
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
+#include <signal.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <iostream>
 #include <thread>
@@ -24,6 +27,7 @@
 #include "dashboard/sampler.h"
 #include "errors/crash.h"
 #include "errors/reporter.h"
+#include "redis/shared_rate_limiter.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
 #include "server/data_key_job.h"
@@ -169,12 +173,30 @@ Result<Startup> Prepare(const ServeOptions& options) {
     return Error::Of("invalid_config", "queue backend '" + config.queue.backend +
                                            "' is not available in this version; use backend = \"embedded\"");
   }
+  if (!config.redis.url.empty()) {
+    if (auto endpoint = redis::ParseUrl(config.redis.url); !endpoint.ok()) return endpoint.take_error();
+  }
   if (!options.demo && options.role != "api" && config.carriers.empty()) {
     return Error::Of("invalid_config",
                      "no carrier is configured: add a [[carriers]] section to the configuration,"
                      " or try `deliverer serve --demo`");
   }
   return startup;
+}
+
+// [redis] url set: the limits of [rate_limits], kept in Redis for every process
+// (docs/deployment.md "Rate limits across processes"). Prepare checked the URL.
+std::unique_ptr<redis::SharedRateLimiter> MakeSharedLimits(const config::Config& config,
+                                                           metrics::Registry& registry, Clock& clock) {
+  if (config.redis.url.empty()) return nullptr;
+  auto endpoint = redis::ParseUrl(config.redis.url);
+  if (!endpoint.ok()) return nullptr;
+  redis::SharedLimitsOptions options;
+  options.limits = api::ApiOptions::From(config).rate_limits;
+  options.endpoint = std::move(*endpoint);
+  options.timeout = std::chrono::milliseconds(config.redis.timeout_ms);
+  options.key_prefix = config.redis.key_prefix;
+  return std::make_unique<redis::SharedRateLimiter>(std::move(options), clock, registry);
 }
 
 // The parts every role has, built in order; Run serves until a signal.
@@ -190,6 +212,7 @@ class Process {
         clock_(clock),
         delivery_(delivery),
         credentials_(io_, store, config.carriers, registry, clock),
+        shared_limits_(MakeSharedLimits(config, registry, clock)),
         sampler_(registry, clock),
         api_(api::ApiStores{store, store, store, store, store, store, store}, validator, registry, clock,
              MakeApiOptions()),
@@ -255,10 +278,12 @@ class Process {
     // webhooks already make more busy threads than a small machine has cores.
     asio::post(validation_pool_, [] { NameThisThread("validation"); });
     o.validation_pool = &validation_pool_;
+    o.rate_limiter = shared_limits_.get();
     o.credentials = &credentials_;
     o.dashboard = &sampler_;
     o.queue = delivery_ != nullptr ? &delivery_->queue() : nullptr;
     o.claims = delivery_ != nullptr ? &delivery_->claims() : nullptr;
+    o.delivered_elsewhere = delivery_ == nullptr && config_.storage.backend == "postgres";
     o.delivery = delivery_;
     o.callback_sink = delivery_ != nullptr ? &delivery_->callbacks() : &UnrecordedCallbacks();
     o.routes = delivery_ != nullptr ? &delivery_->router() : ApiOnlyRoutes();
@@ -329,6 +354,8 @@ class Process {
   asio::io_context io_;
   asio::thread_pool validation_pool_{1};
   CredentialWatch credentials_;
+  // [redis] url set: [rate_limits] shared by every process; null otherwise.
+  std::unique_ptr<redis::SharedRateLimiter> shared_limits_;
   std::unique_ptr<routing::RouterHolder> api_routes_;  // --role api only; set while api_ is built
   dashboard::Sampler sampler_;  // the dashboard's series, read once a second from the registry
   api::Api api_;
@@ -389,7 +416,13 @@ int Serve(const ServeOptions& options) {
   DeclareMetrics(registry);
   CountUnhandledIn(registry);
   const std::unique_ptr<errors::Reporter> reporter = StartErrorReporting(config, registry, clock);
-  auto store = OpenStore(config, clock, /*delivers=*/options.role != "api");
+  // Another process delivers now: drain as on SIGTERM, and exit 1 (nothing was wrong with
+  // this process, but it stopped doing what it was started for).
+  static std::atomic<bool> delivery_lock_lost{false};
+  auto store = OpenStore(config, clock, options.role == "api" ? StoreUser::kAccepting : StoreUser::kDelivering, [] {
+    delivery_lock_lost = true;
+    ::kill(::getpid(), SIGTERM);
+  });
   if (!store.ok()) {
     std::cerr << store.error().detail << "\n";
     return store.error().code == "invalid_config" ? kExitUsage : kExitFailure;
@@ -412,7 +445,8 @@ int Serve(const ServeOptions& options) {
     delivery = std::move(*created);
   }
   Process process(options, config, **store, **validator, registry, clock, delivery.get(), startup->tls.get());
-  return process.Run();
+  const int code = process.Run();
+  return delivery_lock_lost ? kExitFailure : code;
 }
 
 }  // namespace deliverer::server

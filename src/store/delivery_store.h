@@ -27,6 +27,14 @@ class DeliveryStore {
   virtual Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                                     int limit) = 0;
 
+  using HandedOverCallback = std::function<void(Result<std::vector<QueuedRef>>)>;
+  // Messages that processes which accept but do not deliver (`serve --role api` on a
+  // shared database) stored since the last call: up to `limit`, oldest first, each
+  // returned once. Only the delivering process calls it; the caller publishes them.
+  // Start-up recovery (ListQueued) covers what was taken and never submitted. Where one
+  // process accepts everything it delivers, always empty.
+  virtual void TakeHandedOver(int limit, HandedOverCallback done) = 0;
+
   // Scheduled messages whose send_at is at or before `now_ms`, earliest first. The caller
   // releases each with a change to queued only from scheduled, and publishes those the
   // change applied to (a cancel may have come first).

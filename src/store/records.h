@@ -144,6 +144,10 @@ struct CancelRequest {
   std::string key_id;
   std::string source_ip;
   int64_t at_ms = 0;
+  // Set: only a message in this status is canceled; any other is kNotCancelable. For a
+  // process that cannot see the submits in flight in another (--role api beside a
+  // delivering process), which cancels only what no process submits yet: scheduled.
+  std::optional<model::Status> only_from;
 };
 
 enum class CancelOutcome : uint8_t {

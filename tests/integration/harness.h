@@ -167,6 +167,13 @@ class DelivererProcess {
  public:
   explicit DelivererProcess(std::string extra_toml = "", std::string carriers_toml = "",
                             std::vector<std::string> serve_flags = {});
+  // Another process on `other`'s configuration and data folder, started with `serve_flags`
+  // (e.g. --role api beside a delivering process on a shared PostgreSQL store). `other`
+  // must outlive it.
+  struct Beside {
+    const DelivererProcess& other;
+  };
+  DelivererProcess(Beside beside, std::vector<std::string> serve_flags);
   // SIGKILLs the process if it still runs and removes the directory. When the current
   // test failed, prints the directory and the tail of the log first.
   ~DelivererProcess();

@@ -43,6 +43,19 @@ TEST_F(PostgresServeTest, TheLockIsReleasedWhenTheDeliveringProcessDies) {
   EXPECT_EQ(first.Send("GET", "/healthz", {}).status, 200);
 }
 
+TEST_F(PostgresServeTest, AfterAPostgresRestartTheDeliveringProcessHoldsItsLockAgain) {
+  DelivererProcess first;
+  test_support::RestartService("postgres");
+  // Its lock went with its session; it takes it again on a new one.
+  ASSERT_TRUE(first.WaitForLog("the delivery lock was lost with its database session and is held again"));
+
+  CommandResult second = RunDeliverer({"serve", "--config", first.ConfigPath()}, std::chrono::seconds(30));
+  EXPECT_EQ(second.exit_code, 1) << second.Output();
+  EXPECT_NE(second.Output().find("another process delivers from this PostgreSQL database"), std::string::npos)
+      << second.Output();
+  EXPECT_TRUE(first.Running());
+}
+
 TEST_F(PostgresServeTest, R1_WhilePostgresIsDownNothingIsAnswered202AndAcceptanceResumes) {
   DelivererProcess server;
   const std::string key = server.CreateKey("acme", kSendRead);

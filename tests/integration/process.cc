@@ -241,6 +241,11 @@ DelivererProcess::DelivererProcess(std::string extra_toml, std::string carriers_
   Start();
 }
 
+DelivererProcess::DelivererProcess(Beside beside, std::vector<std::string> serve_flags)
+    : data_dir_(beside.other.data_dir_), config_path_(beside.other.config_path_), serve_flags_(std::move(serve_flags)) {
+  Start();
+}
+
 DelivererProcess::~DelivererProcess() {
   Kill9();
   CheckLogHoldsNoSensitiveData();

@@ -188,6 +188,13 @@ void MemoryStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallba
   SubmitBatch<StatusChange, ChangeResult>(std::move(changes), ApplyStatusChange, std::move(done));
 }
 
+// One process holds a memory store: it delivers everything it accepts, nothing is handed over.
+void MemoryStore::TakeHandedOver(int /*limit*/, HandedOverCallback done) {
+  Submit([done = std::move(done)](State&) mutable {
+    return std::function<void()>([done = std::move(done)] { done(std::vector<QueuedRef>()); });
+  });
+}
+
 void MemoryStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {
   SubmitBatch<ReceiptIn, ReceiptResult>(std::move(receipts), ApplyReceipt, std::move(done));
 }

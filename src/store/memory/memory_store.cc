@@ -129,6 +129,7 @@ void MemoryStore::CancelMessage(CancelRequest request, CancelCallback done) {
       StatusChange change;
       change.message_id = request.message_id;
       change.status = MsgStatus::kCanceled;
+      change.only_from = request.only_from;
       change.at_ms = request.at_ms;
       int64_t pending_delta = 0;
       result.outcome = ApplyStatusChange(state, change, pending_delta).applied() ? CancelOutcome::kCanceled

@@ -84,6 +84,7 @@ class MemoryStore final : public MessageStore,
   Result<std::vector<QueuedRef>> ListDueScheduled(int64_t now_ms, int limit) override;
   Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                             int limit) override;
+  void TakeHandedOver(int limit, HandedOverCallback done) override;
   void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) override;
   void ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) override;
   Result<std::vector<std::string>> ListExpiredQueued(int64_t now_ms, int limit) override;

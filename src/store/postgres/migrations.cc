@@ -22,7 +22,7 @@ namespace {
 // pages by it). Those tables carry a column of that name here, so the same statements read
 // the same; it is indexed where a statement orders, pages or looks rows up by it. In
 // `audit`, SQLite's rowid is `seq` itself, and so it is here.
-constexpr std::array<std::string_view, 1> kPgMigrations = {
+constexpr std::array<std::string_view, 2> kPgMigrations = {
     R"sql(
 CREATE TABLE accounts (
   rowid       BIGINT GENERATED ALWAYS AS IDENTITY,
@@ -208,6 +208,17 @@ CREATE TABLE canary_halts (
   reason     TEXT COLLATE "C" NOT NULL,
   detail     TEXT COLLATE "C" NOT NULL,
   halted_at  BIGINT NOT NULL
+);
+)sql",
+    // 2: messages accepted by `serve --role api` processes, waiting for the delivering
+    // process to take them (store/sql/handover.h).
+    R"sql(
+CREATE TABLE dispatch_handover (
+  seq        BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  message_id TEXT COLLATE "C" NOT NULL,
+  dst        TEXT COLLATE "C" NOT NULL,
+  priority   BIGINT NOT NULL,
+  queued_at  BIGINT NOT NULL
 );
 )sql",
 };

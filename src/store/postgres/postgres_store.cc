@@ -2,6 +2,8 @@
 
 #include <filesystem>
 
+#include "common/log.h"
+#include "common/thread_name.h"
 #include "store/postgres/db.h"
 #include "store/postgres/migrations.h"
 #include "store/sql/data_keys.h"
@@ -14,11 +16,17 @@ namespace {
 // schemas of their own each have one.
 constexpr int64_t kDeliveryLockKey = 0x646c7672;  // "dlvr"
 
+constexpr std::string_view kTakeDeliveryLock =
+    "SELECT pg_try_advisory_lock(CAST(? AS INTEGER), hashtext(current_schema()))";
+
+// Messages waiting to be submitted (queued, sending): the queue depth for back-pressure.
+constexpr std::string_view kWaitingCount = "SELECT count(*) FROM messages WHERE status <= 1";
+
 // A session that holds the delivery lock until it closes (or its connection is lost).
 Result<std::unique_ptr<sql::Connection>> TakeDeliveryLock(const std::string& url) {
   auto session = Connection::Open(url);
   if (!session.ok()) return session.take_error();
-  auto taken = (*session)->Prepare("SELECT pg_try_advisory_lock(CAST(? AS INTEGER), hashtext(current_schema()))");
+  auto taken = (*session)->Prepare(kTakeDeliveryLock);
   if (!taken.ok()) return taken.take_error();
   taken->Bind(1, kDeliveryLockKey);
   auto row = taken->Step();
@@ -56,8 +64,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
   auto cipher = sql::OpenCipher(**db, options.keyring_path, clock.NowUnixMillis());
   if (!cipher.ok()) return cipher.take_error();
 
-  // Messages waiting to be submitted (queued, sending): the queue depth for back-pressure.
-  auto count = (*db)->Prepare("SELECT count(*) FROM messages WHERE status <= 1");
+  auto count = (*db)->Prepare(kWaitingCount);
   if (!count.ok()) return count.take_error();
   if (auto row = count->Step(); !row.ok()) return row.take_error();
   const int64_t pending = count->Int(0);
@@ -75,6 +82,8 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
     store->keyring_stamp_ = stamp;
   }
   store->delivery_lock_ = std::move(delivery_lock);
+  store->hand_over_ = options.hands_over;
+  store->StartWatch(options);
   return store;
 }
 
@@ -89,7 +98,88 @@ PostgresStore::PostgresStore(Clock& clock, std::unique_ptr<sql::GroupCommitWrite
                },
                pending) {}
 
-PostgresStore::~PostgresStore() { StopWriter(); }
+PostgresStore::~PostgresStore() {
+  {
+    common::MutexLock lock(watch_mutex_);
+    watch_stopping_ = true;
+  }
+  watch_wake_.notify_one();
+  if (watch_thread_.joinable()) watch_thread_.join();
+  StopWriter();
+}
+
+void PostgresStore::StartWatch(const PostgresOptions& options) {
+  using Millis = std::chrono::milliseconds;
+  const Millis depth_every = options.shared_queue_depth_every;
+  const Millis lock_every = delivery_lock_ ? options.lock_check_every : Millis(0);
+  if (depth_every.count() <= 0 && lock_every.count() <= 0) return;
+  const Millis tick = depth_every.count() <= 0  ? lock_every
+                      : lock_every.count() <= 0 ? depth_every
+                                                : std::min(depth_every, lock_every);
+  watch_thread_ = std::thread([this, tick, depth_every, lock_every, lost = options.on_delivery_lock_lost] {
+    NameThisThread("store-watch");
+    auto next_depth = std::chrono::steady_clock::now();
+    bool watching_lock = lock_every.count() > 0;
+    common::MutexLock lock(watch_mutex_);
+    while (!watch_wake_.wait_for(lock.native(), tick, [this] {
+      watch_mutex_.AssertHeld();
+      return watch_stopping_;
+    })) {
+      lock.Unlock();
+      const auto now = std::chrono::steady_clock::now();
+      if (depth_every.count() > 0 && now >= next_depth) {
+        // While the database is unreachable the last count stands; /readyz says why.
+        (void)RefreshDepth();
+        next_depth = now + depth_every;
+      }
+      if (watching_lock && !CheckDeliveryLock()) {
+        watching_lock = false;
+        if (lost) lost();
+      }
+      lock.Lock();
+    }
+  });
+}
+
+// A commit of this process's that lands between the count and the store is counted
+// twice or not at all until the next refresh: a depth for back-pressure, not a ledger.
+Status PostgresStore::RefreshDepth() {
+  auto db = Borrow();
+  if (!db.ok()) return db.error();
+  auto count = (*db)->Prepare(kWaitingCount);
+  if (!count.ok()) return count.error();
+  auto row = count->Step();
+  if (!row.ok()) return row.error();
+  if (*row) pending_.store(count->Int(0), std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+// On the lock's own session, which the driver replaces when it finds it lost: so the
+// question is whether this session, whichever it is now, holds the lock.
+bool PostgresStore::CheckDeliveryLock() {
+  auto held = delivery_lock_->Prepare(
+      "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()"
+      " AND classid = CAST(? AS BIGINT) AND objid = (CAST(hashtext(current_schema()) AS BIGINT) & 4294967295)"
+      " AND objsubid = 2");
+  if (!held.ok()) return true;  // the server is away: nobody takes the lock meanwhile
+  held->Bind(1, kDeliveryLockKey);
+  auto row = held->Step();
+  if (!row.ok() || !*row) return true;
+  if (held->Int(0) > 0) return true;
+  held->Reset();
+  auto taken = delivery_lock_->Prepare(kTakeDeliveryLock);
+  if (!taken.ok()) return true;
+  taken->Bind(1, kDeliveryLockKey);
+  auto again = taken->Step();
+  if (!again.ok() || !*again) return true;
+  if (taken->Int(0) != 0) {
+    log::Warn("storage", "the delivery lock was lost with its database session and is held again");
+    return true;
+  }
+  log::Error("storage", "the delivery lock was lost with its database session and another process holds it now: "
+                        "this process stops delivering");
+  return false;
+}
 
 Status PostgresStore::BackupTo(const std::string& /*directory*/) {
   return Error::Of("unsupported",

@@ -9,8 +9,11 @@
 // The data key ring (crypto/keyring.h) is a file, as with SQLite: every process opening
 // the same database must be given the same ring.
 #include <chrono>
+#include <condition_variable>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "store/sql/sql_store.h"
 
@@ -26,6 +29,20 @@ struct PostgresOptions {
   // Open refuses when another process holds it. Delivery reads the queue from the store,
   // so two delivering processes on one database would each submit every message.
   bool sole_deliverer = false;
+  // For a process that accepts but does not deliver (`serve --role api`): each queued
+  // message is handed over to the delivering process (store/sql/handover.h).
+  bool hands_over = false;
+  // For a serving process: PendingCount is re-read from the database this often, so that
+  // every process sharing it sees the whole queue (back-pressure's high-water mark,
+  // /healthz, deliverer_queue_depth); between reads it follows this process's own writes.
+  // Zero: this process's own count only.
+  std::chrono::milliseconds shared_queue_depth_every{0};
+  // With sole_deliverer: the lock is checked this often. A lock lost with its session (a
+  // server restart, a network failure) is taken again on a new one; if another process
+  // took it meanwhile, `on_delivery_lock_lost` runs (once, on a store thread): that process
+  // delivers now, so this one must stop.
+  std::chrono::milliseconds lock_check_every{1000};
+  std::function<void()> on_delivery_lock_lost;
 };
 
 class PostgresStore final : public sql::SqlStore {
@@ -44,8 +61,20 @@ class PostgresStore final : public sql::SqlStore {
                 std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path,
                 std::shared_ptr<sql::SendAuditBuffer> send_audit, std::string url, int64_t pending);
 
+  // The watch thread: PendingCount from the database, and the delivery lock, as often as
+  // PostgresOptions asks; not started when it asks for neither.
+  void StartWatch(const PostgresOptions& options);
+  Status RefreshDepth();
+  // True while this process holds the delivery lock (again, if its session was lost).
+  bool CheckDeliveryLock();
+
   // The session holding the delivery lock (PostgresOptions::sole_deliverer); null if none.
+  // Used by the watch thread only, once Open returned.
   std::unique_ptr<sql::Connection> delivery_lock_;
+  common::Mutex watch_mutex_;
+  std::condition_variable watch_wake_;
+  bool watch_stopping_ GUARDED_BY(watch_mutex_) = false;
+  std::thread watch_thread_;
 };
 
 }  // namespace deliverer::store::postgres

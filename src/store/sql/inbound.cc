@@ -100,7 +100,10 @@ Result<std::optional<QueuedRef>> InsertReply(Connection& db, const ComplianceRep
   auto found = recent->Step();
   if (!found.ok()) return found.take_error();
   if (*found) return std::optional<QueuedRef>();
-  if (auto s = InsertMessageRow(db, m, cipher); !s.ok()) return s.error();
+  // A reply's id is new (delivery/inbound_plan.cc): never stored already in practice.
+  auto inserted = InsertMessageRow(db, m, cipher);
+  if (!inserted.ok()) return inserted.take_error();
+  if (!*inserted) return std::optional<QueuedRef>();
   if (auto s = InsertAudit(db, AuditEntry{0, m.created_at_ms, "compliance", m.account, "",
                                           "message.send", m.id, inbound_id});
       !s.ok()) {

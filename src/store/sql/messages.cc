@@ -6,6 +6,7 @@
 
 #include "store/new_record.h"
 #include "store/sql/delivery_writes.h"
+#include "store/sql/handover.h"
 #include "store/sql/jobs.h"
 #include "store/sql/rows.h"
 #include "store/sql/send_audit.h"
@@ -17,12 +18,15 @@ namespace {
 // Stores one message, or decides replay/conflict against the one that holds its id.
 // The writer thread runs these one after another, so two identical concurrent requests
 // can never both create: the second sees the first's row inside the same transaction.
+// Across processes (PostgreSQL) the id's unique key decides: the insert that finds the id
+// taken writes nothing and answers as a replay or conflict of the stored message.
 class InsertJob final : public WriteJob {
  public:
+  // `hand_over`: each queued message is handed to the delivering process (handover.h).
   InsertJob(std::vector<NewMessage> messages, MessageStore::InsertCallback done,
-            std::atomic<int64_t>& pending, const crypto::Cipher& cipher, SendAuditBuffer& audit)
+            std::atomic<int64_t>& pending, const crypto::Cipher& cipher, SendAuditBuffer& audit, bool hand_over)
       : messages_(std::move(messages)), done_(std::move(done)), pending_(pending),
-        cipher_(cipher), audit_(audit) {}
+        cipher_(cipher), audit_(audit), hand_over_(hand_over) {}
 
   void Apply(Connection& db) override {
     results_.reserve(messages_.size());
@@ -56,7 +60,19 @@ class InsertJob final : public WriteJob {
     }
     // No event row for `queued`: it is the row's created_at (ReadHistory). One statement:
     // a failure leaves nothing of it.
-    if (Status s = InsertMessageRow(db, m, cipher_); !s.ok()) return s.error();
+    auto inserted = InsertMessageRow(db, m, cipher_);
+    if (!inserted.ok()) return inserted.take_error();
+    if (!*inserted) {
+      // Another process stored this id since FindExisting looked (PostgreSQL; its commit
+      // is visible now): the same replay or conflict as if it had been there before.
+      auto stored = FindExisting(db, m);
+      if (!stored.ok()) return stored.take_error();
+      if (!stored->has_value()) return Error::Of("storage_error", "a message id was taken and is gone");
+      return std::move(**stored);
+    }
+    if (hand_over_ && !m.rejected && !IsScheduled(m)) {
+      if (Status s = InsertHandover(db, m); !s.ok()) return s.error();
+    }
     if (m.consumes_parts) {
       if (auto consumed = ConsumeParts(db, *m.consumes_parts); !consumed.ok()) return consumed.take_error();
     }
@@ -90,6 +106,7 @@ class InsertJob final : public WriteJob {
   std::atomic<int64_t>& pending_;
   const crypto::Cipher& cipher_;
   SendAuditBuffer& audit_;
+  const bool hand_over_;
   std::vector<Result<InsertResult>> results_;
 };
 
@@ -119,6 +136,7 @@ Result<CancelResult> ApplyCancel(Connection& db, CancelRequest& request, int64_t
   StatusChange change;
   change.message_id = request.message_id;
   change.status = model::Status::kCanceled;
+  change.only_from = request.only_from;
   change.at_ms = request.at_ms;
   // Its webhook is found by the dispatcher's outbox read: a cancel is rare.
   WriteEffects effects;
@@ -182,7 +200,7 @@ Filter BuildFilter(const MessageQuery& q) {
 
 void SqlStore::InsertMessages(std::vector<NewMessage> messages, InsertCallback done) {
   writer_->Submit(std::make_unique<InsertJob>(std::move(messages), std::move(done), pending_,
-                                                *cipher_, *send_audit_));
+                                                *cipher_, *send_audit_, hand_over_));
 }
 
 void SqlStore::CancelMessage(CancelRequest request, CancelCallback done) {

@@ -46,12 +46,12 @@ MessageRecord ReadMessage(const Statement& row) {
   return m;
 }
 
-Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher) {
+Result<bool> InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher) {
   auto stmt = db.Prepare(
       "INSERT INTO messages (id, account, src, dst, dst_region, body, type, priority, encoding,"
       " segments, ttl_s, callback_url, client_ref, payload_hash, status, created_at, updated_at,"
       " expires_at, compliance_reply, body_key, send_at, estimate_micros, estimate_currency)"
-      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
+      " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?) ON CONFLICT (id) DO NOTHING");
   if (!stmt.ok()) return stmt.take_error();
   const std::string sealed = cipher.Seal(m.body, MessageBodyContext(m.id));
   stmt->Bind(1, m.id).Bind(2, m.account).Bind(3, m.from).Bind(4, m.to).Bind(5, m.to_region);
@@ -70,7 +70,8 @@ Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Ciphe
     stmt->BindNull(21);
   }
   BindPrice(*stmt, 22, m.estimate);
-  return stmt->Run();
+  if (Status s = stmt->Run(); !s.ok()) return s.error();
+  return db.Changes() > 0;
 }
 
 Result<bool> ConsumeParts(Connection& db, const InboundPartsKey& key) {

@@ -21,8 +21,11 @@ MessageRecord ReadMessage(const Statement& row);
 // Binds a price (migration 6) to `index` (its micros) and `index + 1` (its currency); both
 // NULL for none.
 void BindPrice(Statement& stmt, int index, const std::optional<model::Price>& price);
-// Seals the body (docs/reliability.md S9) and keys the payload hash on the way in.
-Status InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher);
+// Seals the body (docs/reliability.md S9) and keys the payload hash on the way in. False,
+// and nothing written, when a message with this id is stored already: on PostgreSQL
+// another process may have stored it since this one looked (the unique key decides, and
+// the transaction goes on).
+Result<bool> InsertMessageRow(Connection& db, const NewMessage& m, const crypto::Cipher& cipher);
 // Deletes every part of `key`'s set (records.h InboundPartsKey); false when none was held.
 Result<bool> ConsumeParts(Connection& db, const InboundPartsKey& key);
 Status InsertEvent(Connection& db, const std::string& message_id, const MessageEvent& event);

@@ -4,6 +4,7 @@
 // The backends are subclasses that open it: SQLite (store/sqlite/sqlite_store.h) and
 // PostgreSQL (store/postgres/postgres_store.h), each adding what only it can do (backups,
 // scrubbing a log after an erasure).
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <map>
@@ -64,7 +65,10 @@ class SqlStore : public Backend {
   Status ReloadDataKeys() override;
   Result<int> ReencryptBatch(int limit) override;
 
-  int64_t PendingCount() const override { return pending_.load(std::memory_order_relaxed); }
+  // Never below zero: on a shared database, between two reads of the database's count
+  // (PostgresOptions::shared_queue_depth_every), this process may send more messages than
+  // it counted.
+  int64_t PendingCount() const override { return std::max<int64_t>(0, pending_.load(std::memory_order_relaxed)); }
   Status Ping() override;
 
   // DeliveryStore, OutboxStore, InboundStore
@@ -72,6 +76,7 @@ class SqlStore : public Backend {
   Result<std::vector<QueuedRef>> ListDueScheduled(int64_t now_ms, int limit) override;
   Result<std::vector<QueuedRef>> ListQueued(std::optional<std::pair<int64_t, std::string>> after,
                                             int limit) override;
+  void TakeHandedOver(int limit, HandedOverCallback done) override;
   void RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) override;
   void ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) override;
   Result<std::vector<std::string>> ListExpiredQueued(int64_t now_ms, int limit) override;
@@ -142,6 +147,9 @@ class SqlStore : public Backend {
   Result<int> ReencryptKey(const SealedColumn& column, uint32_t key, int limit);
 
   Clock& clock_;
+  // Queued messages are also handed over to the delivering process (handover.h); set
+  // before the store is shared.
+  bool hand_over_ = false;
   std::atomic<int64_t> pending_{0};
   common::Mutex listener_mutex_;
   WebhookListener webhook_listener_ GUARDED_BY(listener_mutex_);

@@ -10,7 +10,7 @@ namespace {
 
 // Append only: never edit a migration that has shipped. docs/storage-schema.md explains
 // every table.
-constexpr std::array<std::string_view, 11> kMigrations = {
+constexpr std::array<std::string_view, 12> kMigrations = {
     R"sql(
 CREATE TABLE accounts (
   id          TEXT PRIMARY KEY,
@@ -252,6 +252,18 @@ CREATE TABLE canary_halts (
     R"sql(
 ALTER TABLE api_keys ADD COLUMN smpp_system_id TEXT;
 CREATE INDEX api_keys_by_smpp_system_id ON api_keys(smpp_system_id) WHERE smpp_system_id IS NOT NULL;
+)sql",
+    // 12: messages accepted by a process that does not deliver, waiting for the one that
+    // does (store/sql/handover.h). Shared with PostgreSQL; one SQLite file has one process
+    // accepting and delivering, so here it stays empty.
+    R"sql(
+CREATE TABLE dispatch_handover (
+  seq        INTEGER PRIMARY KEY,
+  message_id TEXT NOT NULL,
+  dst        TEXT NOT NULL,
+  priority   INTEGER NOT NULL,
+  queued_at  INTEGER NOT NULL
+);
 )sql",
 };
 

@@ -100,6 +100,7 @@ class StoreFixture : public ::testing::Test {
   void BackToVersion(int version) {
     store_.reset();
     static const std::map<int, std::string> kUndo = {
+        {12, "DROP TABLE dispatch_handover;"},
         {11, "DROP INDEX api_keys_by_smpp_system_id; ALTER TABLE api_keys DROP COLUMN smpp_system_id;"},
         {10, "DROP TABLE canary_halts;"},
         {9, "DROP INDEX messages_by_match_key; ALTER TABLE messages DROP COLUMN match_key;"
