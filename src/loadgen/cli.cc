@@ -41,7 +41,7 @@ int Finish(const Result<Report>& report, bool json) {
 }
 
 int RunSpawned(const Settings& settings) {
-  Spawner spawner(OwnBinary(), settings.sim_latency, settings.spawn_postgres_url);
+  Spawner spawner(OwnBinary(), settings.sim_latency, settings.spawn_postgres_url, settings.spawn_api);
   auto gateway = spawner.Start();
   if (!gateway.ok()) {
     std::cerr << "deliverer bench: " << gateway.error().detail << "\n(logs kept in "
@@ -49,11 +49,13 @@ int RunSpawned(const Settings& settings) {
     spawner.Stop(/*keep_dir=*/true);
     return kBenchExitFailure;
   }
-  std::cerr << "deliverer bench: spawned deliverer serve on " << gateway->target.ToUrl()
-            << " and deliverer sim" << LatencyNote(settings.sim_latency) << " (" << spawner.dir()
-            << ")\n";
+  std::cerr << "deliverer bench: spawned deliverer serve on " << gateway->delivering.ToUrl();
+  if (settings.spawn_api) std::cerr << ", serve --role api on " << gateway->target.ToUrl() << " (sent to)";
+  std::cerr << " and deliverer sim" << LatencyNote(settings.sim_latency) << " (" << spawner.dir() << ")\n";
   RunTarget target{gateway->target,    gateway->api_key, gateway->webhook_secret, true,
                    gateway->serve_pid, gateway->sim_pid};
+  target.watch = gateway->delivering;
+  target.api_pid = gateway->api_pid;
   Result<Report> report = RunLoad(settings, target);
   spawner.StopServe();
   if (report.ok()) report->store_bytes = spawner.StoreBytes();
@@ -115,6 +117,9 @@ void AddBenchOptions(CLI::App* bench, BenchOptions& o) {
   bench->add_option("--spawn-postgres-url-env", o.spawn_postgres_url_env,
                     "With --spawn: environment variable holding the URL of an empty PostgreSQL "
                     "database (or schema) for the spawned gateway's store, instead of SQLite");
+  bench->add_flag("--spawn-api", o.spawn_api,
+                  "With --spawn-postgres-url-env: also start a serve --role api process and send to it; "
+                  "the first process delivers");
 }
 
 int RunBench(const BenchOptions& options) {

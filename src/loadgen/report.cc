@@ -98,6 +98,7 @@ std::string StoreLine(const Report& r) {
 std::string CpuLine(const Report& r) {
   std::string out = fmt::format("cpu         loadgen {:.2f} cores", r.cpu.loadgen_cores);
   if (r.cpu.serve_cores) out += fmt::format(", serve {:.2f}", *r.cpu.serve_cores);
+  if (r.cpu.api_cores) out += fmt::format(", serve --role api {:.2f}", *r.cpu.api_cores);
   if (r.cpu.sim_cores) out += fmt::format(", sim {:.2f}", *r.cpu.sim_cores);
   out += fmt::format(" (over the {:.2f} s send window)", r.cpu.window_s);
   if (r.cpu.serve_peak_rss_mib) out += fmt::format("; serve peak RSS {:.0f} MiB", *r.cpu.serve_peak_rss_mib);
@@ -219,6 +220,7 @@ std::string FormatJson(const Report& r) {
               {"loadgen_cores", Round(r.cpu.loadgen_cores, 3)},
               {"serve_cores", OptionalNumber(r.cpu.serve_cores)},
               {"sim_cores", OptionalNumber(r.cpu.sim_cores)},
+              {"api_cores", OptionalNumber(r.cpu.api_cores)},
               {"serve_peak_rss_mib", OptionalNumber(r.cpu.serve_peak_rss_mib)},
               {"serve_threads", Json::object()}};
   for (const ThreadCores& t : r.cpu.serve_threads) cpu["serve_threads"][t.name] = Round(t.cores, 3);

@@ -36,6 +36,7 @@ struct CpuFigures {
   double window_s = 0;                           // the sending window the figures cover
   double loadgen_cores = 0;                      // this process: CPU seconds / window_s
   std::optional<double> serve_cores, sim_cores;  // spawned processes only
+  std::optional<double> api_cores;               // spawned --role api process (--spawn-api)
   std::optional<double> serve_peak_rss_mib;      // spawned serve: its peak (VmHWM) over the run
   std::vector<ThreadCores> serve_threads;        // spawned serve: per thread name, busiest first
 };

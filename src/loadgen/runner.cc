@@ -56,7 +56,7 @@ std::string RunId() {
 // CPU seconds of the bench and of the spawned processes at one moment.
 struct CpuSnapshot {
   double self = 0;
-  std::optional<double> serve, sim;
+  std::optional<double> serve, sim, api;
   std::map<std::string, double> serve_threads;
 };
 
@@ -67,6 +67,7 @@ CpuSnapshot TakeCpu(const RunTarget& target) {
     s.serve_threads = ThreadCpuSecondsByName(target.serve_pid);
   }
   if (target.sim_pid > 0) s.sim = ProcessCpuSeconds(target.sim_pid);
+  if (target.api_pid > 0) s.api = ProcessCpuSeconds(target.api_pid);
   return s;
 }
 
@@ -183,7 +184,14 @@ awaitable<Status> Run::Prepare(tcp::endpoint& endpoint) {
   }
   generator_.emplace(GeneratorOptions{settings_.mix, callback_url, RunId()});
   const std::string host_header = target_.target.HostPort();
-  watch_ = std::make_unique<GatewayWatch>(io_, endpoint, host_header);
+  if (target_.watch) {
+    auto watched = co_await resolver.async_resolve(target_.watch->host, std::to_string(target_.watch->port),
+                                                   asio::redirect_error(use_awaitable, ec));
+    if (ec || watched.empty()) co_return Error::Of("unreachable", "cannot resolve " + target_.watch->host);
+    watch_ = std::make_unique<GatewayWatch>(io_, watched.begin()->endpoint(), target_.watch->HostPort());
+  } else {
+    watch_ = std::make_unique<GatewayWatch>(io_, endpoint, host_header);
+  }
   if (target_.spawned && !co_await watch_->WaitReady(kReadyWithin)) {
     co_return Error::Of("not_ready",
                         "the spawned gateway's /readyz did not answer 200 within 15 s");
@@ -257,6 +265,7 @@ void Run::FillFigures(SteadyTime start, SteadyTime send_end, const CpuSnapshot& 
   report_.cpu.loadgen_cores = window_s > 0 ? (cpu_end.self - cpu_start.self) / window_s : 0;
   report_.cpu.serve_cores = Cores(cpu_start.serve, cpu_end.serve, window_s);
   report_.cpu.sim_cores = Cores(cpu_start.sim, cpu_end.sim, window_s);
+  report_.cpu.api_cores = Cores(cpu_start.api, cpu_end.api, window_s);
   report_.cpu.serve_threads = ThreadCoresOf(cpu_start.serve_threads, cpu_end.serve_threads, window_s);
   if (target_.serve_pid > 0) report_.cpu.serve_peak_rss_mib = ProcessPeakRssMib(target_.serve_pid);
 }

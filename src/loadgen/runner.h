@@ -7,6 +7,7 @@
 // are still returned.
 #include <sys/types.h>
 
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -22,6 +23,10 @@ struct RunTarget {
   bool spawned = false;
   pid_t serve_pid = -1;  // spawned only: their CPU is reported
   pid_t sim_pid = -1;
+  // Where /readyz and /metrics are read, when not `target`: the delivering process, when
+  // producers' requests go to a --role api process (its CPU is then api_pid's).
+  std::optional<Target> watch;
+  pid_t api_pid = -1;
 };
 
 // Errors: the gateway cannot be reached or (spawned) does not become ready, the webhook

@@ -126,6 +126,10 @@ Result<Settings> MakeSettings(const BenchOptions& o,
     }
     settings.spawn_postgres_url = url;
   }
+  if (o.spawn_api && settings.spawn_postgres_url.empty()) {
+    return Invalid("spawn-api", "--spawn-api needs --spawn-postgres-url-env: processes share a PostgreSQL store");
+  }
+  settings.spawn_api = o.spawn_api;
   if (!o.spawn) {
     auto target = ParseTarget(o.url);
     if (!target.ok()) return target.error();

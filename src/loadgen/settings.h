@@ -34,6 +34,7 @@ struct BenchOptions {
   bool keep_spawned = false;
   std::string sim_latency_ms;  // "MS" or "MIN-MAX"; "" = the simulator answers at once
   std::string spawn_postgres_url_env;  // variable holding a PostgreSQL URL for the spawned store
+  bool spawn_api = false;              // with a PostgreSQL store: producers go to a --role api process
 };
 
 inline constexpr double kDefaultDurationS = 10;
@@ -65,6 +66,7 @@ struct Settings {
   bool keep_spawned = false;              // only with spawn
   std::optional<SimLatency> sim_latency;  // only with spawn
   std::string spawn_postgres_url;         // only with spawn; "" = SQLite; a secret
+  bool spawn_api = false;                 // only with spawn_postgres_url
   uint32_t connections = 64;
   RunPlan plan;
   bool batch = false;

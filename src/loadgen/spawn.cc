@@ -90,8 +90,12 @@ bool Exited(pid_t pid) {
 
 }  // namespace
 
-Spawner::Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url)
-    : binary_(std::move(binary)), sim_latency_(sim_latency), postgres_url_(std::move(postgres_url)) {}
+Spawner::Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url,
+                 bool api_process)
+    : binary_(std::move(binary)),
+      sim_latency_(sim_latency),
+      postgres_url_(std::move(postgres_url)),
+      api_process_(api_process) {}
 
 Spawner::~Spawner() { Stop(false); }
 
@@ -109,9 +113,15 @@ Result<SpawnedGateway> Spawner::Start() {
   std::ofstream(config_path) << SpawnConfigToml(dir_ + "/data", sim->port, gateway.webhook_secret, postgres_url_);
   auto key = CreateKey(config_path);
   if (!key.ok()) return key.error();
-  auto serve = StartServe(config_path);
+  auto serve = StartServe(config_path, "", serve_pid_);
   if (!serve.ok()) return serve.error();
-  gateway.target = *serve;
+  gateway.target = gateway.delivering = *serve;
+  if (api_process_) {
+    auto api = StartServe(config_path, "api", api_pid_);
+    if (!api.ok()) return api.error();
+    gateway.target = *api;
+    gateway.api_pid = api_pid_;
+  }
   gateway.api_key = *key;
   gateway.serve_pid = serve_pid_;
   gateway.sim_pid = sim_pid_;
@@ -156,14 +166,17 @@ Result<std::string> Spawner::CreateKey(const std::string& config_path) {
   return key;
 }
 
-Result<Target> Spawner::StartServe(const std::string& config_path) {
-  const std::string log = dir_ + "/serve.log";
+Result<Target> Spawner::StartServe(const std::string& config_path, const std::string& role, pid_t& pid) {
+  const std::string log_name = role.empty() ? "serve.log" : role + ".log";
+  const std::string log = dir_ + "/" + log_name;
   const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) return Failure("cannot create " + log);
-  serve_pid_ = Launch(binary_, {"serve", "--config", config_path}, fd, fd);
+  std::vector<std::string> args = {"serve", "--config", config_path};
+  if (!role.empty()) args.insert(args.end(), {"--role", role});
+  pid = Launch(binary_, args, fd, fd);
   close(fd);
-  if (serve_pid_ < 0) return Failure("cannot start deliverer serve");
-  return WaitForAddress(serve_pid_, "serve.log", "listening on http://");
+  if (pid < 0) return Failure("cannot start deliverer serve");
+  return WaitForAddress(pid, log_name, "listening on http://");
 }
 
 Result<Target> Spawner::WaitForAddress(pid_t pid, const std::string& log_name,
@@ -174,6 +187,7 @@ Result<Target> Spawner::WaitForAddress(pid_t pid, const std::string& log_name,
     if (Exited(pid)) {
       if (pid == sim_pid_) sim_pid_ = -1;
       if (pid == serve_pid_) serve_pid_ = -1;
+      if (pid == api_pid_) api_pid_ = -1;
       return Failure(log_name + ": the process exited:\n" + LogTail(log_name));
     }
     std::this_thread::sleep_for(kPollInterval);
@@ -183,6 +197,8 @@ Result<Target> Spawner::WaitForAddress(pid_t pid, const std::string& log_name,
 }
 
 void Spawner::StopServe(std::chrono::seconds grace) {
+  Terminate(api_pid_, SIGTERM, grace);
+  api_pid_ = -1;
   Terminate(serve_pid_, SIGTERM, grace);
   serve_pid_ = -1;
 }

@@ -23,19 +23,23 @@
 namespace deliverer::loadgen {
 
 struct SpawnedGateway {
-  Target target;
+  Target target;      // where producers' requests go
+  Target delivering;  // the delivering process: target itself, unless a --role api one was spawned
   std::string api_key;
   std::string webhook_secret;
   pid_t serve_pid = -1;
   pid_t sim_pid = -1;
+  pid_t api_pid = -1;  // --role api, when spawned
 };
 
 class Spawner {
  public:
   // `binary`: the deliverer executable to run (the bench's own, /proc/self/exe);
   // `sim_latency`: how long the simulator takes to answer each submit (none: at once);
-  // `postgres_url`: the spawned gateway's store ("" = SQLite in the folder).
-  Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url = "");
+  // `postgres_url`: the spawned gateway's store ("" = SQLite in the folder); `api_process`
+  // (PostgreSQL only): a `serve --role api` beside serve, on the same store, to send to.
+  Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url = "",
+          bool api_process = false);
   ~Spawner();  // Stop(false)
   Spawner(const Spawner&) = delete;
   Spawner& operator=(const Spawner&) = delete;
@@ -45,7 +49,8 @@ class Spawner {
   // removed unless `keep_dir` (kept to read the logs after a failure, or the store), and
   // once kept it stays.
   void Stop(bool keep_dir, std::chrono::seconds grace = std::chrono::seconds(20));
-  // SIGTERM to serve alone, then SIGKILL after `grace`: the store's files are final after it.
+  // SIGTERM to serve alone (and the --role api process first), then SIGKILL after `grace`:
+  // the store's files are final after it.
   void StopServe(std::chrono::seconds grace = std::chrono::seconds(20));
   // The size of every file under the store's folder (database, its log, the key ring).
   uint64_t StoreBytes() const;
@@ -56,16 +61,19 @@ class Spawner {
  private:
   Result<Target> StartSim();
   Result<std::string> CreateKey(const std::string& config_path);
-  Result<Target> StartServe(const std::string& config_path);
+  // `role` "" for the default; its log is <log_name>.log.
+  Result<Target> StartServe(const std::string& config_path, const std::string& role, pid_t& pid);
   Result<Target> WaitForAddress(pid_t pid, const std::string& log_name, std::string_view marker);
 
   std::string binary_;
   std::optional<SimLatency> sim_latency_;
   std::string postgres_url_;
+  bool api_process_ = false;
   std::string dir_;
   bool kept_ = false;
   pid_t sim_pid_ = -1;
   pid_t serve_pid_ = -1;
+  pid_t api_pid_ = -1;
 };
 
 }  // namespace deliverer::loadgen

@@ -110,7 +110,9 @@ TEST(DeliveryTest, PermanentErrorFailsAtOnceWithTheCarrierCode) {
   EXPECT_EQ(m["error"]["carrier_code"], "0x0000000B");
   EXPECT_EQ(m["attempts"], 1);
   EXPECT_EQ(sim.RecordLines().size(), 1u) << "not retried";
-  // The operator finds it in the log by its id, at warn, with the codes.
+  // The operator finds it in the log by its id, at warn, with the codes. The line may reach
+  // the log just after the status reaches the API.
+  ASSERT_TRUE(server.WaitForLog("\"correlation_id\":\"" + id + "\""));
   const std::vector<Json> lines = LogLinesFor(server, id);
   ASSERT_EQ(lines.size(), 1u) << server.Log();
   EXPECT_EQ(lines[0]["level"], "warn");

@@ -91,8 +91,14 @@ Result<std::string> PgCursor::PreparedName() {
   }
   if (auto it = prepared_.find(blobs); it != prepared_.end()) return it->second;
   std::string name = fmt::format("deliverer_{}", db_.next_statement_++);
-  PGresult* result = PQprepare(db_.conn_, name.c_str(), sql_.text.c_str(), static_cast<int>(types.size()),
-                               types.data());
+  bool timed_out = false;
+  PGresult* result = db_.Await(
+      [&] {
+        return PQsendPrepare(db_.conn_, name.c_str(), sql_.text.c_str(), static_cast<int>(types.size()),
+                             types.data());
+      },
+      timed_out);
+  if (timed_out) return db_.TimedOut(sql_.text);
   const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
   Error error = ok ? Error{} : db_.Failed(result, sql_.text);
   PQclear(result);
@@ -132,8 +138,15 @@ Result<bool> PgCursor::Execute() {
     auto name = PreparedName();
     Error error;
     if (name.ok()) {
-      PGresult* result = PQexecPrepared(db_.conn_, name->c_str(), static_cast<int>(params_.size()),
-                                        values.data(), lengths.data(), formats.data(), 0);
+      bool timed_out = false;
+      PGresult* result = db_.Await(
+          [&] {
+            return PQsendQueryPrepared(db_.conn_, name->c_str(), static_cast<int>(params_.size()), values.data(),
+                                       lengths.data(), formats.data(), 0);
+          },
+          timed_out);
+      // Never run again: the server may have run it.
+      if (timed_out) return db_.TimedOut(sql_.text);
       const ExecStatusType status = PQresultStatus(result);
       if (status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK) {
         db_.Succeeded(result);

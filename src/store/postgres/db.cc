@@ -3,7 +3,12 @@
 #include <fmt/format.h>
 #include <libpq-fe.h>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <algorithm>
 #include <array>
+#include <cerrno>
 #include <cstdlib>
 #include <utility>
 #include <vector>
@@ -110,7 +115,7 @@ void IgnoreNotice(void*, const char*) {}
 
 }  // namespace
 
-Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
+Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url, std::chrono::milliseconds answer_within) {
   char* parse_error = nullptr;
   PQconninfoOption* options = PQconninfoParse(url.c_str(), &parse_error);
   if (options == nullptr) {
@@ -129,10 +134,11 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url) {
     return Error::Of("storage_unavailable", fmt::format("postgres {}: {}", where, message));
   }
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
-  return std::unique_ptr<Connection>(new Connection(conn, std::move(where)));
+  return std::unique_ptr<Connection>(new Connection(conn, std::move(where), answer_within));
 }
 
-Connection::Connection(pg_conn* conn, std::string where) : conn_(conn), where_(std::move(where)) {}
+Connection::Connection(pg_conn* conn, std::string where, std::chrono::milliseconds answer_within)
+    : conn_(conn), where_(std::move(where)), answer_within_(answer_within) {}
 
 Connection::~Connection() {
   cache_.clear();
@@ -153,7 +159,9 @@ Status Connection::Exec(std::string_view sql) {
 Status Connection::ExecOnce(std::string_view sql) {
   if (Status usable = Usable(sql); !usable.ok()) return usable;
   const std::string text(sql);
-  PGresult* result = PQexec(conn_, text.c_str());
+  bool timed_out = false;
+  PGresult* result = Await([&] { return PQsendQuery(conn_, text.c_str()); }, timed_out);
+  if (timed_out) return TimedOut(sql);
   const ExecStatusType status = PQresultStatus(result);
   Status outcome;
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK || status == PGRES_EMPTY_QUERY) {
@@ -210,6 +218,73 @@ void Connection::Succeeded(const PGresult* result) {
   if (ChangesRows(PQcmdStatus(const_cast<PGresult*>(result)))) {
     changes_ = std::atoi(PQcmdTuples(const_cast<PGresult*>(result)));
   }
+}
+
+namespace {
+
+bool IsError(const PGresult* result) {
+  const ExecStatusType status = PQresultStatus(result);
+  return status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE || status == PGRES_NONFATAL_ERROR;
+}
+
+// Until `fd` is ready for `events` (true) or `deadline` passes (false).
+bool WaitUntil(int fd, short events, std::chrono::steady_clock::time_point deadline) {
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    if (left.count() <= 0) return false;
+    pollfd pfd{fd, events, 0};
+    const int ready = poll(&pfd, 1, static_cast<int>(std::min<int64_t>(left.count(), 1000)));
+    if (ready > 0) return true;
+    if (ready < 0 && errno != EINTR) return true;  // let libpq find out what is wrong
+  }
+}
+
+}  // namespace
+
+PGresult* Connection::Await(const std::function<int()>& send, bool& timed_out) {
+  timed_out = false;
+  if (send() == 0) return nullptr;  // not sent: PQerrorMessage says why
+  const auto deadline = std::chrono::steady_clock::now() + answer_within_;
+  const int fd = PQsocket(conn_);
+  auto abandon = [&](PGresult* kept) -> PGresult* {
+    // libpq then reads the end of the stream and marks the connection bad; the next
+    // call reconnects (Usable).
+    PQclear(kept);
+    shutdown(fd, SHUT_RDWR);
+    (void)PQconsumeInput(conn_);
+    while (PGresult* late = PQgetResult(conn_)) PQclear(late);
+    timed_out = true;
+    return nullptr;
+  };
+  for (int flushed = PQflush(conn_); flushed != 0; flushed = PQflush(conn_)) {
+    if (flushed < 0) return nullptr;
+    if (!WaitUntil(fd, POLLOUT | POLLIN, deadline)) return abandon(nullptr);
+    if (PQconsumeInput(conn_) == 0) return nullptr;
+  }
+  PGresult* kept = nullptr;
+  for (;;) {
+    while (PQisBusy(conn_) != 0) {
+      if (!WaitUntil(fd, POLLIN, deadline)) return abandon(kept);
+      if (PQconsumeInput(conn_) == 0) break;  // the connection failed: PQgetResult says so
+    }
+    PGresult* next = PQgetResult(conn_);
+    if (next == nullptr) return kept;
+    // As PQexec: the first error stands (the statements after it did not run).
+    if (kept != nullptr && IsError(kept)) {
+      PQclear(next);
+    } else {
+      PQclear(kept);
+      kept = next;
+    }
+  }
+}
+
+Error Connection::TimedOut(std::string_view sql) {
+  if (in_transaction_ && !IsRollback(sql)) lost_transaction_ = true;
+  in_transaction_ = false;
+  return DriverError("storage_unavailable",
+                     fmt::format("no answer within {} ms: the connection is dropped", answer_within_.count()), where_,
+                     false);
 }
 
 Error Connection::Failed(const PGresult* result, std::string_view sql) {

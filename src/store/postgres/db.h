@@ -21,6 +21,7 @@
 // until the caller ends that transaction (ROLLBACK, or a COMMIT, which fails): statements
 // must not run, each committing on its own, outside the transaction their caller thinks
 // they are in.
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -45,12 +46,20 @@ std::string NumberPlaceholders(std::string_view sql);
 
 class Connection final : public sql::Connection {
  public:
+  // Longer than any statement of the store's should take, and bounded.
+  static constexpr std::chrono::milliseconds kAnswerWithin{15'000};
+
   // `url` is a libpq connection URI or key=value string, and may carry a password: it
   // appears in no error and no log (they name the server as host:port/dbname). Unless the
   // URL sets them, connecting gives up after 5 s, and TCP keepalives and a 10 s
   // tcp_user_timeout notice a server that stopped answering (a blackholed route) within
   // about 10 s rather than never. A failure is "storage_unavailable" with libpq's reason.
-  static Result<std::unique_ptr<Connection>> Open(const std::string& url);
+  //
+  // No call waits for the server's answer longer than `answer_within`, even where TCP
+  // notices nothing (a hung server, a proxy that holds the connection): the connection is
+  // then dropped, the call fails "storage_unavailable", and the next call reconnects.
+  static Result<std::unique_ptr<Connection>> Open(const std::string& url,
+                                                  std::chrono::milliseconds answer_within = kAnswerWithin);
   ~Connection() override;
   Connection(const Connection&) = delete;
   Connection& operator=(const Connection&) = delete;
@@ -67,7 +76,7 @@ class Connection final : public sql::Connection {
 
  private:
   friend class PgCursor;
-  Connection(pg_conn* conn, std::string where);
+  Connection(pg_conn* conn, std::string where, std::chrono::milliseconds answer_within);
 
   Status ExecOnce(std::string_view sql);
   // Before a call: reconnects a lost connection (once per call), refuses calls inside a
@@ -79,6 +88,12 @@ class Connection final : public sql::Connection {
   // means (and whether the connection was lost inside a transaction).
   void Succeeded(const pg_result* result);
   Error Failed(const pg_result* result, std::string_view sql);
+  // Sends with `send` (a PQsend… call) and waits for every result, at most answer_within_:
+  // the last result, or the first error; null when the connection failed, or when the
+  // deadline passed (`timed_out`: the connection is dropped).
+  pg_result* Await(const std::function<int()>& send, bool& timed_out);
+  // After a deadline passed: the connection's state as after its loss.
+  Error TimedOut(std::string_view sql);
 
   // Looks statements up by a view of their text, without copying it.
   struct TextHash {
@@ -88,6 +103,7 @@ class Connection final : public sql::Connection {
 
   pg_conn* conn_;
   std::string where_;  // host:port/dbname, for messages
+  const std::chrono::milliseconds answer_within_;
   std::unordered_map<std::string, std::unique_ptr<PgCursor>, TextHash, std::equal_to<>> cache_;
   // Bumped on every reconnection: statements prepared under an older one are gone from
   // the server and are prepared again.

@@ -23,8 +23,9 @@ constexpr std::string_view kTakeDeliveryLock =
 constexpr std::string_view kWaitingCount = "SELECT count(*) FROM messages WHERE status <= 1";
 
 // A session that holds the delivery lock until it closes (or its connection is lost).
-Result<std::unique_ptr<sql::Connection>> TakeDeliveryLock(const std::string& url) {
-  auto session = Connection::Open(url);
+Result<std::unique_ptr<sql::Connection>> TakeDeliveryLock(const std::string& url,
+                                                          std::chrono::milliseconds answer_within) {
+  auto session = Connection::Open(url, answer_within);
   if (!session.ok()) return session.take_error();
   auto taken = (*session)->Prepare(kTakeDeliveryLock);
   if (!taken.ok()) return taken.take_error();
@@ -53,11 +54,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
   if (ec) return Error::Of("storage_error", "cannot create " + ring_folder.string() + ": " + ec.message());
   std::unique_ptr<sql::Connection> delivery_lock;
   if (options.sole_deliverer) {
-    auto lock = TakeDeliveryLock(options.url);
+    auto lock = TakeDeliveryLock(options.url, options.answer_within);
     if (!lock.ok()) return lock.take_error();
     delivery_lock = std::move(*lock);
   }
-  auto db = Connection::Open(options.url);
+  auto db = Connection::Open(options.url, options.answer_within);
   if (!db.ok()) return db.take_error();
   if (auto s = Migrate(**db); !s.ok()) return s.error();
   const std::string stamp = sql::FileStamp(options.keyring_path);
@@ -76,7 +77,8 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
       std::move(*db), options.max_batch, sql::LogSync{}, options.min_commit_interval,
       [send_audit](sql::Connection& db) { return send_audit->Flush(db); });
   std::unique_ptr<PostgresStore> store(new PostgresStore(clock, std::move(writer), std::move(*cipher),
-                                                         options.keyring_path, send_audit, options.url, pending));
+                                                         options.keyring_path, send_audit, options.url,
+                                                         options.answer_within, pending));
   {
     common::MutexLock lock(store->keys_mutex_);
     store->keyring_stamp_ = stamp;
@@ -89,10 +91,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
 
 PostgresStore::PostgresStore(Clock& clock, std::unique_ptr<sql::GroupCommitWriter> writer,
                              std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path,
-                             std::shared_ptr<sql::SendAuditBuffer> send_audit, std::string url, int64_t pending)
+                             std::shared_ptr<sql::SendAuditBuffer> send_audit, std::string url,
+                             std::chrono::milliseconds answer_within, int64_t pending)
     : SqlStore(clock, std::move(writer), std::move(cipher), std::move(keyring_path), std::move(send_audit),
-               [url = std::move(url)]() -> Result<std::unique_ptr<sql::Connection>> {
-                 auto db = Connection::Open(url);
+               [url = std::move(url), answer_within]() -> Result<std::unique_ptr<sql::Connection>> {
+                 auto db = Connection::Open(url, answer_within);
                  if (!db.ok()) return db.take_error();
                  return std::unique_ptr<sql::Connection>(std::move(*db));
                },

@@ -15,6 +15,7 @@
 #include <string>
 #include <thread>
 
+#include "store/postgres/db.h"
 #include "store/sql/sql_store.h"
 
 namespace deliverer::store::postgres {
@@ -43,6 +44,8 @@ struct PostgresOptions {
   // delivers now, so this one must stop.
   std::chrono::milliseconds lock_check_every{1000};
   std::function<void()> on_delivery_lock_lost;
+  // How long any call waits for the server's answer (postgres/db.h), on every connection.
+  std::chrono::milliseconds answer_within = Connection::kAnswerWithin;
 };
 
 class PostgresStore final : public sql::SqlStore {
@@ -59,7 +62,8 @@ class PostgresStore final : public sql::SqlStore {
  private:
   PostgresStore(Clock& clock, std::unique_ptr<sql::GroupCommitWriter> writer,
                 std::unique_ptr<crypto::Cipher> cipher, std::string keyring_path,
-                std::shared_ptr<sql::SendAuditBuffer> send_audit, std::string url, int64_t pending);
+                std::shared_ptr<sql::SendAuditBuffer> send_audit, std::string url,
+                std::chrono::milliseconds answer_within, int64_t pending);
 
   // The watch thread: PendingCount from the database, and the delivery lock, as often as
   // PostgresOptions asks; not started when it asks for neither.

@@ -128,6 +128,22 @@ TEST(SettingsTest, APostgresStoreComesFromTheEnvironmentAndNeedsSpawn) {
   EXPECT_EQ(unspawned.error().field, "spawn-postgres-url-env");
 }
 
+TEST(SettingsTest, AnApiProcessNeedsAPostgresStore) {
+  FakeEnv env;
+  env.vars["BENCH_PG"] = "postgresql://bench@127.0.0.1:5432/bench";
+  BenchOptions o;
+  o.spawn = true;
+  o.spawn_api = true;
+  auto sqlite = MakeSettings(o, env.Get());
+  ASSERT_FALSE(sqlite.ok());
+  EXPECT_EQ(sqlite.error().field, "spawn-api");
+
+  o.spawn_postgres_url_env = "BENCH_PG";
+  auto postgres = MakeSettings(o, env.Get());
+  ASSERT_TRUE(postgres.ok()) << postgres.error().detail;
+  EXPECT_TRUE(postgres->spawn_api);
+}
+
 TEST(SettingsTest, SimLatencyTakesARangeOrOneValueAndNeedsSpawn) {
   FakeEnv env;
   BenchOptions o;
