@@ -4,6 +4,7 @@
 
 #include "common/log.h"
 #include "common/thread_name.h"
+#include "common/unhandled.h"
 #include "store/postgres/db.h"
 #include "store/postgres/migrations.h"
 #include "store/sql/data_keys.h"
@@ -130,14 +131,18 @@ void PostgresStore::StartWatch(const PostgresOptions& options) {
     })) {
       lock.Unlock();
       const auto now = std::chrono::steady_clock::now();
-      if (depth_every.count() > 0 && now >= next_depth) {
-        // While the database is unreachable the last count stands; /readyz says why.
-        (void)RefreshDepth();
-        next_depth = now + depth_every;
-      }
-      if (watching_lock && !CheckDeliveryLock()) {
-        watching_lock = false;
-        if (lost) lost();
+      try {
+        if (depth_every.count() > 0 && now >= next_depth) {
+          // While the database is unreachable the last count stands; /readyz says why.
+          (void)RefreshDepth();
+          next_depth = now + depth_every;
+        }
+        if (watching_lock && !CheckDeliveryLock()) {
+          watching_lock = false;
+          if (lost) lost();
+        }
+      } catch (...) {
+        ReportUnhandled("storage", std::current_exception());
       }
       lock.Lock();
     }
@@ -164,7 +169,8 @@ bool PostgresStore::CheckDeliveryLock() {
       "SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND granted AND pid = pg_backend_pid()"
       " AND classid = CAST(? AS BIGINT) AND objid = (CAST(hashtext(current_schema()) AS BIGINT) & 4294967295)"
       " AND objsubid = 2");
-  if (!held.ok()) return true;  // the server is away: nobody takes the lock meanwhile
+  // The server cannot be reached from here: asked again at the next check.
+  if (!held.ok()) return true;
   held->Bind(1, kDeliveryLockKey);
   auto row = held->Step();
   if (!row.ok() || !*row) return true;
