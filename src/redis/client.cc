@@ -17,6 +17,18 @@ struct ReplyDeleter {
 };
 using ReplyPtr = std::unique_ptr<redisReply, ReplyDeleter>;
 
+// One command, binary-safe; null when it could not be sent or answered.
+ReplyPtr SendArgv(redisContext* context, const std::vector<std::string>& argv) {
+  std::vector<const char*> args;
+  std::vector<size_t> lengths;
+  for (const std::string& a : argv) {
+    args.push_back(a.data());
+    lengths.push_back(a.size());
+  }
+  return ReplyPtr(static_cast<redisReply*>(
+      redisCommandArgv(context, static_cast<int>(args.size()), args.data(), lengths.data())));
+}
+
 timeval ToTimeval(std::chrono::milliseconds ms) {
   return timeval{static_cast<time_t>(ms.count() / 1000), static_cast<suseconds_t>((ms.count() % 1000) * 1000)};
 }
@@ -80,11 +92,7 @@ Status Client::Connect() {
   const timeval tv = ToTimeval(timeout_);
   context_ = redisConnectWithTimeout(endpoint_.host.c_str(), endpoint_.port, tv);
   if (context_ == nullptr) return Unavailable(endpoint_, "cannot allocate a connection");
-  if (context_->err != 0) {
-    Error e = Unavailable(endpoint_, context_->errstr);
-    Drop();
-    return e;
-  }
+  if (context_->err != 0) return Lost();
   if (redisSetTimeout(context_, tv) != REDIS_OK) {
     Drop();
     return Unavailable(endpoint_, "cannot set the timeout");
@@ -93,19 +101,8 @@ Status Client::Connect() {
   if (!endpoint_.password.empty()) setup.push_back({"AUTH", endpoint_.password});
   if (endpoint_.database != 0) setup.push_back({"SELECT", std::to_string(endpoint_.database)});
   for (const auto& argv : setup) {
-    std::vector<const char*> args;
-    std::vector<size_t> lengths;
-    for (const std::string& a : argv) {
-      args.push_back(a.data());
-      lengths.push_back(a.size());
-    }
-    ReplyPtr reply(static_cast<redisReply*>(
-        redisCommandArgv(context_, static_cast<int>(args.size()), args.data(), lengths.data())));
-    if (!reply) {
-      Error e = Unavailable(endpoint_, context_->errstr);
-      Drop();
-      return e;
-    }
+    ReplyPtr reply = SendArgv(context_, argv);
+    if (!reply) return Lost();
     if (reply->type == REDIS_REPLY_ERROR) {
       // The server's words for AUTH or SELECT ("WRONGPASS …") hold no password.
       Error e = Error::Of("redis_error", fmt::format("redis {}:{}: {} refused: {}", endpoint_.host, endpoint_.port,
@@ -117,24 +114,19 @@ Status Client::Connect() {
   return Status::Ok();
 }
 
+Status Client::Ready() { return context_ != nullptr ? Status::Ok() : Connect(); }
+
+// A timeout or a broken connection: hiredis cannot use this context again.
+Error Client::Lost() {
+  Error e = Unavailable(endpoint_, context_->errstr);
+  Drop();
+  return e;
+}
+
 Result<std::vector<int64_t>> Client::Command(const std::vector<std::string>& argv) {
-  if (context_ == nullptr) {
-    if (Status s = Connect(); !s.ok()) return s.error();
-  }
-  std::vector<const char*> args;
-  std::vector<size_t> lengths;
-  for (const std::string& a : argv) {
-    args.push_back(a.data());
-    lengths.push_back(a.size());
-  }
-  ReplyPtr reply(static_cast<redisReply*>(
-      redisCommandArgv(context_, static_cast<int>(args.size()), args.data(), lengths.data())));
-  if (!reply) {
-    // A timeout or a broken connection: hiredis cannot use this context again.
-    Error e = Unavailable(endpoint_, context_->errstr);
-    Drop();
-    return e;
-  }
+  if (Status s = Ready(); !s.ok()) return s.error();
+  ReplyPtr reply = SendArgv(context_, argv);
+  if (!reply) return Lost();
   std::vector<int64_t> values;
   switch (reply->type) {
     case REDIS_REPLY_INTEGER:
@@ -156,17 +148,9 @@ Result<std::vector<int64_t>> Client::Command(const std::vector<std::string>& arg
 }
 
 Result<std::string> Client::LoadScript(const std::string& script) {
-  if (context_ == nullptr) {
-    if (Status s = Connect(); !s.ok()) return s.error();
-  }
-  const char* args[] = {"SCRIPT", "LOAD", script.data()};
-  const size_t lengths[] = {6, 4, script.size()};
-  ReplyPtr reply(static_cast<redisReply*>(redisCommandArgv(context_, 3, args, lengths)));
-  if (!reply) {
-    Error e = Unavailable(endpoint_, context_->errstr);
-    Drop();
-    return e;
-  }
+  if (Status s = Ready(); !s.ok()) return s.error();
+  ReplyPtr reply = SendArgv(context_, {"SCRIPT", "LOAD", script});
+  if (!reply) return Lost();
   if (reply->type != REDIS_REPLY_STRING) return Error::Of("redis_error", "redis: SCRIPT LOAD failed");
   std::string sha(reply->str, reply->len);
   sha_of_[script] = sha;

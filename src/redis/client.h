@@ -46,7 +46,11 @@ class Client {
 
  private:
   Status Connect();
+  // Connected, or connects now.
+  Status Ready();
   void Drop();
+  // After a call hiredis could not complete: drops the connection, says why.
+  Error Lost();
   // One command; the reply as integers.
   Result<std::vector<int64_t>> Command(const std::vector<std::string>& argv);
   Result<std::string> LoadScript(const std::string& script);

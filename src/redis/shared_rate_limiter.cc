@@ -113,27 +113,29 @@ int SharedRateLimiter::Acquire(std::string_view key_id) {
   common::MutexLock lock(mutex_);
   if (!up_.load(std::memory_order_relaxed)) return AcquireLocally(key_id);
   if (l.per_key_rps > 0) {
-    Allowance& allowance = per_key_[std::string(key_id)];
-    const int wait = TakeShared(allowance, options_.key_prefix + "rl:key:" + std::string(key_id), l.per_key_rps,
-                                PerKeyBurst(l), now);
+    auto it = per_key_.find(key_id);
+    if (it == per_key_.end()) it = per_key_.emplace(std::string(key_id), Allowance{}).first;
+    const int wait = TakeShared(it->second, "rl:key:", key_id, l.per_key_rps, PerKeyBurst(l), now);
     if (wait < 0) return AcquireLocally(key_id);
     if (wait > 0) return wait;
   }
   if (l.global_rps > 0) {
-    const int wait = TakeShared(global_, options_.key_prefix + "rl:global", l.global_rps, GlobalBurst(l), now);
+    const int wait = TakeShared(global_, "rl:global", "", l.global_rps, GlobalBurst(l), now);
     if (wait < 0) return AcquireLocally(key_id);
     if (wait > 0) return wait;
   }
   return 0;
 }
 
-int SharedRateLimiter::TakeShared(Allowance& allowance, const std::string& bucket, double rate, double burst,
-                                  int64_t now_ms) {
+int SharedRateLimiter::TakeShared(Allowance& allowance, std::string_view kind, std::string_view name, double rate,
+                                  double burst, int64_t now_ms) {
   if (allowance.tokens > 0 && now_ms - allowance.taken_at_ms < kAllowanceLifetimeMs) {
     --allowance.tokens;
     return 0;
   }
   allowance.tokens = 0;
+  // The bucket's key is only spelled out when Redis is asked: not once per request.
+  const std::string bucket = fmt::format("{}{}{}", options_.key_prefix, kind, name);
   auto taken = client_.Eval(kTakeScript, {bucket},
                             {fmt::format("{}", rate), fmt::format("{}", burst), std::to_string(Chunk(rate))});
   if (!taken.ok() || taken->size() != 2) {

@@ -18,8 +18,10 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 
@@ -59,10 +61,10 @@ class SharedRateLimiter final : public api::RateLimiter {
     int tokens = 0;
     int64_t taken_at_ms = 0;
   };
-  // A token from `allowance`, refilled from Redis's `bucket` when empty: 0, the seconds to
-  // wait, or -1 when Redis did not answer.
-  int TakeShared(Allowance& allowance, const std::string& bucket, double rate, double burst, int64_t now_ms)
-      REQUIRES(mutex_);
+  // A token from `allowance`, refilled when empty from the bucket <key_prefix><kind><name>
+  // in Redis: 0, the seconds to wait, or -1 when Redis did not answer.
+  int TakeShared(Allowance& allowance, std::string_view kind, std::string_view name, double rate, double burst,
+                 int64_t now_ms) REQUIRES(mutex_);
   int AcquireLocally(std::string_view key_id) REQUIRES(mutex_);
   void SetUp(bool up);
   void RunHeartbeats();
@@ -76,7 +78,12 @@ class SharedRateLimiter final : public api::RateLimiter {
 
   common::Mutex mutex_;
   Client client_ GUARDED_BY(mutex_);
-  std::unordered_map<std::string, Allowance> per_key_ GUARDED_BY(mutex_);
+  // Looked up by a view of the key id: no string built per request.
+  struct KeyHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view key) const { return std::hash<std::string_view>{}(key); }
+  };
+  std::unordered_map<std::string, Allowance, KeyHash, std::equal_to<>> per_key_ GUARDED_BY(mutex_);
   Allowance global_ GUARDED_BY(mutex_);
   // While Redis is down: this process's share, for `fallback_processes_` processes.
   std::unique_ptr<api::LocalRateLimiter> fallback_ GUARDED_BY(mutex_);

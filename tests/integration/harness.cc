@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <ostream>
 #include <random>
+#include <sstream>
 #include <string_view>
 
 namespace deliverer::integration {
@@ -138,6 +139,26 @@ std::string StringField(const Json& json, const std::string& name) {
 
 Json Message(const std::string& to, const std::string& body) {
   return {{"from", kFrom}, {"to", to}, {"body", body}};
+}
+
+::testing::AssertionResult AllOneMessage(const std::vector<HttpResponse>& answers, const std::string& id,
+                                         int& accepted, int& replayed) {
+  accepted = replayed = 0;
+  std::string created_at;
+  std::ostringstream wrong;
+  for (const HttpResponse& r : answers) {
+    if (r.status != 202 && r.status != 200) {
+      wrong << "\nunexpected answer: " << r;
+      continue;
+    }
+    (r.status == 202 ? accepted : replayed)++;
+    if (r.status == 200 && r.Header("Idempotent-Replayed") != "true") wrong << "\nno Idempotent-Replayed: " << r;
+    if (StringField(r.json, "message_id") != id) wrong << "\nanother message: " << r;
+    if (created_at.empty()) created_at = StringField(r.json, "created_at");
+    if (StringField(r.json, "created_at") != created_at) wrong << "\nanother created_at: " << r;
+  }
+  if (wrong.str().empty()) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << wrong.str();
 }
 
 std::string NewUuid() {

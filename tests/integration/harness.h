@@ -91,6 +91,11 @@ std::string NewUuid();
 std::string Repeat(const std::string& unit, size_t n);
 // "?a=1&b=%2B44…": the pairs percent-encoded (everything but RFC 3986 unreserved).
 std::string Query(const std::vector<std::pair<std::string, std::string>>& params);
+// The answers to identical POSTs of one message raced at once (docs/reliability.md R2):
+// each a 202 or a 200 replay (`Idempotent-Replayed: true`) of message `id`, all with one
+// created_at. Counts the 202s and the replays; the failure names every other answer.
+::testing::AssertionResult AllOneMessage(const std::vector<HttpResponse>& answers, const std::string& id,
+                                         int& accepted, int& replayed);
 
 // RFC 3339 UTC with exactly three fractional digits: 2026-11-25T19:16:05.123Z.
 bool IsRfc3339Millis(const std::string& text);

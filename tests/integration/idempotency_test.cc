@@ -101,21 +101,8 @@ TEST_F(IdempotencyTest, R2_parallel_identical_posts_store_one_message) {
   for (auto& racer : racers) racer.join();
 
   const std::string id = message["message_id"].get<std::string>();
-  std::string created_at;
   int accepted = 0, replayed = 0;
-  for (const HttpResponse& r : answers) {
-    if (r.status != 202 && r.status != 200) {
-      ADD_FAILURE() << "unexpected answer: " << r;
-      continue;
-    }
-    (r.status == 202 ? accepted : replayed)++;
-    if (r.status == 200) {
-      EXPECT_EQ(r.Header("Idempotent-Replayed"), "true") << r;
-    }
-    EXPECT_EQ(StringField(r.json, "message_id"), id) << r;
-    if (created_at.empty()) created_at = StringField(r.json, "created_at");
-    EXPECT_EQ(StringField(r.json, "created_at"), created_at) << r;
-  }
+  EXPECT_TRUE(AllOneMessage(answers, id, accepted, replayed));
   EXPECT_EQ(accepted, 1);
   EXPECT_EQ(replayed, kRacers - 1);
   EXPECT_EQ(WithClientRef(message["client_ref"].get<std::string>()).size(), 1u);

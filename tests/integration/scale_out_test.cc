@@ -89,20 +89,7 @@ TEST_F(ScaleOutTest, IdenticalPostsSpreadOverThreeApiProcessesStoreOneMessage) {
   }
 
   int accepted = 0, replayed = 0;
-  std::string created_at;
-  for (const HttpResponse& r : answers) {
-    if (r.status != 202 && r.status != 200) {
-      ADD_FAILURE() << "unexpected answer: " << r;
-      continue;
-    }
-    (r.status == 202 ? accepted : replayed)++;
-    if (r.status == 200) {
-      EXPECT_EQ(r.Header("Idempotent-Replayed"), "true") << r;
-    }
-    EXPECT_EQ(StringField(r.json, "message_id"), id) << r;
-    if (created_at.empty()) created_at = StringField(r.json, "created_at");
-    EXPECT_EQ(StringField(r.json, "created_at"), created_at) << r;
-  }
+  EXPECT_TRUE(AllOneMessage(answers, id, accepted, replayed));
   EXPECT_EQ(accepted, 1);
   EXPECT_EQ(replayed, kRacers - 1);
 

@@ -10,12 +10,14 @@
 #include "common/clock.h"
 #include "metrics/metrics.h"
 #include "redis/shared_rate_limiter.h"
+#include "support/eventually.h"
 #include "support/fault_proxy.h"
 #include "support/services.h"
 
 namespace deliverer::redis {
 namespace {
 
+using test_support::Eventually;
 using test_support::FaultProxy;
 
 class SharedLimits : public ::testing::Test {
@@ -33,17 +35,6 @@ class SharedLimits : public ::testing::Test {
     options.key_prefix = prefix_;
     options.heartbeat = std::chrono::milliseconds(100);
     return std::make_unique<SharedRateLimiter>(options, clock_, registry);
-  }
-
-  // Polls `condition` for up to 10 s.
-  template <class F>
-  static bool Eventually(F condition) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
   }
 
   SystemClock clock_;

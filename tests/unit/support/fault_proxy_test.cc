@@ -1,4 +1,5 @@
 // FaultProxy between a client and a local echo server: what the client sees in each mode.
+#include "support/eventually.h"
 #include "support/fault_proxy.h"
 
 #include <arpa/inet.h>
@@ -160,15 +161,8 @@ class Client {
   int fd_;
 };
 
-// Polls `condition` (a counter of the proxy's thread) until it holds or `timeout` passes.
-bool Eventually(const std::function<bool()>& condition, milliseconds timeout = kAnswer) {
-  const auto deadline = Clock::now() + timeout;
-  while (!condition()) {
-    if (Clock::now() > deadline) return false;
-    std::this_thread::sleep_for(milliseconds(5));
-  }
-  return true;
-}
+// Polls `condition` (a counter of the proxy's thread) until it holds or kAnswer passes.
+bool Eventually(const std::function<bool()>& condition) { return test_support::Eventually(condition, kAnswer); }
 
 class FaultProxyTest : public ::testing::Test {
  protected:

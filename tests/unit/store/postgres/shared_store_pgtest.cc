@@ -18,12 +18,15 @@
 #include "common/clock.h"
 #include "store/postgres/db.h"
 #include "store/postgres/postgres_store.h"
+#include "support/eventually.h"
 #include "support/postgres_schema.h"
 #include "support/services.h"
 #include "support/test_dir.h"
 
 namespace deliverer::store::postgres {
 namespace {
+
+using test_support::Eventually;
 
 class SharedPostgresStore : public ::testing::Test {
  protected:
@@ -72,16 +75,6 @@ class SharedPostgresStore : public ::testing::Test {
     auto db = Connection::Open(url_);
     EXPECT_TRUE(db.ok()) << db.error().detail;
     return db.ok() ? std::move(*db) : nullptr;
-  }
-
-  template <class F>
-  static bool Eventually(F condition) {
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    while (!condition()) {
-      if (std::chrono::steady_clock::now() > deadline) return false;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return true;
   }
 
   NewMessage Message(const std::string& id, const std::string& body = "hello") {
@@ -196,10 +189,7 @@ TEST_F(SharedPostgresStore, EveryServingProcessSeesTheWholeQueuesDepth) {
   ASSERT_TRUE(accepting && other);
   InsertAll(*other, {Message("x1"), Message("x2"), Message("x3")});
 
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (accepting->PendingCount() != 3 && std::chrono::steady_clock::now() < deadline) {
-    std::this_thread::yield();
-  }
+  Eventually([&] { return accepting->PendingCount() == 3; });
   EXPECT_EQ(accepting->PendingCount(), 3);
   EXPECT_EQ(other->PendingCount(), 3) << "its own count, without a refresh";
 }
