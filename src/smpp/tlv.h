@@ -119,7 +119,10 @@ class Tlvs {
   T(MsValidity, "ms_validity", 0x1204, U8)                                    \
   T(AlertOnMessageDelivery, "alert_on_message_delivery", 0x130C, Flag)        \
   T(ItsReplyType, "its_reply_type", 0x1380, U8)                               \
-  T(ItsSessionInfo, "its_session_info", 0x1383, Octets)
+  T(ItsSessionInfo, "its_session_info", 0x1383, Octets)                       \
+  /* Vendor-specific (0x1400-0x3FFF): the gateway's idempotency key for producers'  \
+     submits, docs/smpp-server.md "Sending again". */                           \
+  T(DelivererMessageId, "deliverer_message_id", 0x1D00, CString)
 
 namespace tlv {
 #define DELIVERER_SMPP_TLV_TAG(Name, wire_name, tag, Kind) inline constexpr uint16_t k##Name = tag;

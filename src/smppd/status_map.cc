@@ -45,6 +45,7 @@ uint32_t SubmitStatusFor(std::string_view code, std::string_view field) {
     if (field == "to") return smpp::kEsmeRInvDstAdr;
     if (field == "from") return smpp::kEsmeRInvSrcAdr;
     if (field == "body") return smpp::kEsmeRInvMsgLen;
+    if (field == "message_id") return smpp::kEsmeRInvOptParamVal;
     return smpp::kEsmeRSubmitFail;
   }
   // Whatever the pipeline did not foresee is the gateway's fault: the producer retries.

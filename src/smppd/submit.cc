@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/ids.h"
+
 namespace deliverer::smppd {
 namespace {
 
@@ -27,6 +29,11 @@ Result<ProducerSubmit> ReadCommon(const Sm& sm, std::span<const uint8_t> user_da
   // A "set" of one part is the whole message.
   if (out.part && out.part->total == 1) out.part.reset();
   out.registered_delivery = sm.registered_delivery & 0x03;
+  if (std::optional<std::string> id = smpp::GetDelivererMessageId(sm.tlvs)) {
+    // Checked here, not only by the validator: a part keeps its id until its set is whole.
+    if (!IsUuid(*id)) return Error::Of("invalid_field", "deliverer_message_id must be a UUID", "message_id");
+    out.message_id = CanonicalMessageId(*id);
+  }
   return out;
 }
 
@@ -53,7 +60,11 @@ std::string SubmissionJson(const ProducerSubmit& submit, std::string_view text,
                            const std::optional<std::string>& message_id) {
   nlohmann::json body = {{"from", submit.from}, {"to", submit.to}, {"body", text}};
   if (submit.high_priority) body["priority"] = "high";
-  if (message_id) body["message_id"] = *message_id;
+  if (message_id) {
+    body["message_id"] = *message_id;
+  } else if (submit.message_id) {
+    body["message_id"] = *submit.message_id;
+  }
   // Replaced, not thrown: a GSM-7 or UCS-2 decode yields valid UTF-8 already.
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }

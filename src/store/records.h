@@ -85,7 +85,8 @@ struct NewMessage : model::Message {
   std::optional<model::MessageError> rejected{};
   // Set: the parts this message was reassembled from (InboundStore::KeepInboundPart with
   // a producer's key: kProducerPartsPrefix), deleted in the commit
-  // that stores it, so a part is never lost nor used twice across a crash.
+  // that stores it, so a part is never lost nor used twice across a crash. A replay (the
+  // message stored already under the producer's id) deletes them too: they made it.
   std::optional<InboundPartsKey> consumes_parts{};
 };
 

@@ -182,5 +182,22 @@ TEST_F(ScaleOutTest, AnApiProcessCancelsScheduledMessagesOnly) {
   EXPECT_EQ(AwaitFinal(*deliverer_, key_, queued)["status"], "delivered");
 }
 
+// A message scheduled through an API process is the database's, not the process's: the
+// delivering process sends it at its time.
+TEST_F(ScaleOutTest, AMessageScheduledThroughAnApiProcessGoesOutAtItsTime) {
+  const auto send_at = std::chrono::time_point_cast<Millis>(std::chrono::system_clock::now()) + Millis(2'000);
+  Json later = FromDeliverer(kTo, "scheduled elsewhere");
+  later["send_at"] = FormatRfc3339Millis(send_at);
+  const std::string id = Send(*api_[2], key_, later);
+  EXPECT_EQ(AwaitFinal(*deliverer_, key_, id)["status"], "delivered");
+  bool submitted = false;
+  for (const Json& line : sim_.RecordLines()) {
+    if (StringField(line, "text") != "scheduled elsewhere") continue;
+    submitted = true;
+    EXPECT_GE(ParseRfc3339Millis(StringField(line, "t")), send_at) << "submitted before its send_at";
+  }
+  EXPECT_TRUE(submitted);
+}
+
 }  // namespace
 }  // namespace deliverer::integration

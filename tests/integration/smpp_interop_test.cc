@@ -27,11 +27,12 @@ std::map<std::string, Json> EventsOf(const std::string& out) {
 
 // Runs the node-smpp producer against `server`; with `ca_file`, over TLS.
 CommandResult RunNodeProducer(const DelivererProcess& server, const std::string& password,
-                              const std::string& ca_file = "") {
+                              const std::string& ca_file = "", const std::string& message_id = "") {
   std::vector<std::string> args = {DELIVERER_SOURCE_DIR "/tests/integration/node/smpp_producer.js", "--modules",
                                    DELIVERER_SMPP_CLIENT_DIR, "--port", std::to_string(SmppServerPort(server)),
                                    "--system-id", "node1", "--password", password, "--text", "Hello from node-smpp"};
   if (!ca_file.empty()) args.insert(args.end(), {"--ca", ca_file});
+  if (!message_id.empty()) args.insert(args.end(), {"--message-id", message_id});
   return RunCommand(DELIVERER_NODE, args, std::chrono::seconds(90));
 }
 
@@ -54,6 +55,24 @@ TEST(SmppInterop, NodeSmppBindsSubmitsAndGetsItsReceipt) {
   bool sent = false;
   for (const Json& line : sim.RecordLines()) sent = sent || StringField(line, "text") == "Hello from node-smpp";
   EXPECT_TRUE(sent) << "the simulator got the text as node-smpp encoded it";
+}
+
+// docs/smpp-server.md "Sending again", from a client that knows the TLV only by its tag.
+TEST(SmppInterop, NodeSmppSendsTwiceUnderItsIdAndOneMessageIsDelivered) {
+  SimProcess sim;
+  DelivererProcess server(SmppServerToml(), OneCarrier(sim.SmppPort()));
+  const std::string password = CreateSmppCredential(server, "acme", "node1");
+  const std::string id = "0193a4c2-5f00-7000-8000-0000000c0de5";
+  const CommandResult run = RunNodeProducer(server, password, "", id);
+  ASSERT_EQ(run.exit_code, 0) << run.Output();
+  std::map<std::string, Json> events = EventsOf(run.out);
+  EXPECT_EQ(StringField(events["submit_sm_resp"], "message_id"), id) << run.out;
+  EXPECT_EQ(StringField(events["submit_sm_resp_again"], "message_id"), id) << run.out;
+  EXPECT_EQ(StringField(events["deliver_sm"], "receipted_message_id"), id);
+
+  int sent = 0;
+  for (const Json& line : sim.RecordLines()) sent += StringField(line, "text") == "Hello from node-smpp" ? 1 : 0;
+  EXPECT_EQ(sent, 1) << "one message, delivered once";
 }
 
 TEST(SmppInterop, NodeSmppOverTlsTrustsTheServersCertificate) {

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <sstream>
 
@@ -142,6 +143,76 @@ TEST_F(SmppServerTest, LongMessagesInEveryFormArriveWhole) {
     EXPECT_NE(Receipt(*receipt).find("stat:DELIVRD"), std::string::npos) << Receipt(*receipt);
     EXPECT_EQ(TextSentTo(sim_, form.destination), form.text);
   }
+}
+
+// docs/smpp-server.md "Sending again": the deliverer_message_id TLV is the producer's
+// idempotency key, as message_id is for POST /v1/messages.
+TEST_F(SmppServerTest, ASubmitSentAgainUnderItsIdIsOneMessage) {
+  auto producer = Bound();
+  const std::string id = "0193a4c2-5f00-7000-8000-00000000abcd";
+  auto under = [](const std::string& message_id, const std::string& text, const std::string& destination) {
+    smpp::SubmitSm sm = ProducerSubmit(Septets(text));
+    sm.destination_addr = destination;
+    smpp::AddDelivererMessageId(sm.tlvs, message_id);
+    return sm;
+  };
+  auto first = SubmitAndAnswer(*producer, under(id, "Once only", "447911140001"));
+  ASSERT_TRUE(first.has_value());
+  ASSERT_EQ(first->header.command_status, 0u) << smpp::DescribeStatus(first->header.command_status);
+  EXPECT_EQ(SubmitResp(*first).message_id, id);
+  // Sent again, the id in capitals as UUIDs may be: the same message, answered again.
+  std::string upper = id;
+  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return std::toupper(c); });
+  auto again = SubmitAndAnswer(*producer, under(upper, "Once only", "447911140001"));
+  ASSERT_TRUE(again.has_value());
+  EXPECT_EQ(again->header.command_status, 0u) << smpp::DescribeStatus(again->header.command_status);
+  EXPECT_EQ(SubmitResp(*again).message_id, id);
+  auto other = SubmitAndAnswer(*producer, under(id, "Another text", "447911140001"));
+  ASSERT_TRUE(other.has_value());
+  EXPECT_EQ(other->header.command_status, smpp::kEsmeRSubmitFail) << "the id names another message";
+  auto invalid = SubmitAndAnswer(*producer, under("order-991", "Once only", "447911140001"));
+  ASSERT_TRUE(invalid.has_value());
+  EXPECT_EQ(invalid->header.command_status, smpp::kEsmeRInvOptParamVal);
+
+  ASSERT_TRUE(AwaitReceipt(*producer, id).has_value());
+  EXPECT_EQ(TextSentTo(sim_, "447911140001"), "Once only") << "delivered once";
+
+  // A long message's parts under one id, the last part sent again after the message was
+  // made: answered with the message's id, and nothing kept waiting for a set.
+  const std::string long_id = "0193a4c2-5f00-7000-8000-00000000abce";
+  const std::string a(150, 'a'), b(90, 'b');
+  auto part = [&](uint8_t sequence, const std::string& text) {
+    std::vector<uint8_t> data = {0x05, 0x00, 0x03, 0x5A, 0x02, sequence};
+    data.insert(data.end(), text.begin(), text.end());
+    smpp::SubmitSm sm = ProducerSubmit(std::move(data), 0, 0x40);
+    sm.destination_addr = "447911140002";
+    smpp::AddDelivererMessageId(sm.tlvs, long_id);
+    return sm;
+  };
+  EXPECT_EQ(SubmitParts(*producer, {part(1, a), part(2, b)}), long_id);
+  auto resent = SubmitAndAnswer(*producer, part(2, b));
+  ASSERT_TRUE(resent.has_value());
+  EXPECT_EQ(resent->header.command_status, 0u) << smpp::DescribeStatus(resent->header.command_status);
+  EXPECT_EQ(SubmitResp(*resent).message_id, long_id);
+  EXPECT_EQ(Metric(server_, "deliverer_smpp_server_part_sets"), 0) << "the part sent again starts no set";
+  ASSERT_TRUE(AwaitReceipt(*producer, long_id).has_value());
+  EXPECT_EQ(TextSentTo(sim_, "447911140002"), a + b);
+
+  // The id taken by another message while a set waits: the set is refused whole, and
+  // its parts end as a rejected message of its own (the producer's receipt says so).
+  const std::string taken_id = "0193a4c2-5f00-7000-8000-00000000abcf";
+  auto taken_part = [&](uint8_t sequence, const std::string& text) {
+    smpp::SubmitSm sm = part(sequence, text);
+    sm.tlvs = {};
+    smpp::AddDelivererMessageId(sm.tlvs, taken_id);
+    sm.short_message[3] = 0x5B;
+    return sm;
+  };
+  EXPECT_EQ(SubmitAndAnswer(*producer, taken_part(1, a))->header.command_status, 0u);
+  EXPECT_EQ(SubmitAndAnswer(*producer, under(taken_id, "Taken", "447911140002"))->header.command_status, 0u);
+  EXPECT_EQ(SubmitAndAnswer(*producer, taken_part(2, b))->header.command_status, smpp::kEsmeRSubmitFail);
+  EXPECT_EQ(Metric(server_, "deliverer_smpp_server_part_sets"), 0);
+  EXPECT_EQ(Metric(server_, "deliverer_smpp_server_part_sets_rejected_total", {"code=\"idempotency_conflict\""}), 1);
 }
 
 TEST_F(SmppServerTest, AReceiptWaitsForTheProducerToBindAgain) {

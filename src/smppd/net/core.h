@@ -83,6 +83,10 @@ class Core final : public std::enable_shared_from_this<Core> {
   // submits.cc
   boost::asio::awaitable<SubmitAnswer> AcceptWhole(const Connection& connection, const ProducerSubmit& submit);
   boost::asio::awaitable<SubmitAnswer> AcceptPart(const Connection& connection, const ProducerSubmit& submit);
+  // The answer to a part carrying `message_id` when that message exists already: its id
+  // when it is this producer's message from and to the same numbers, else a conflict.
+  std::optional<SubmitAnswer> MadeAlready(const Identity& identity, const store::InboundPartsKey& key,
+                                          const std::string& message_id);
   boost::asio::awaitable<SubmitAnswer> AcceptSet(const Identity& identity, const std::string& peer,
                                            const store::InboundPartsKey& key,
                                            const std::vector<store::InboundPart>& parts);

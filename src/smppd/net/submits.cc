@@ -109,7 +109,21 @@ awaitable<SubmitAnswer> Core::AcceptPart(const Connection& connection, const Pro
   const store::InboundPartsKey key = PartsKey(identity.system_id, submit.from, submit.to, c.reference, c.total);
   const std::string name = SetName(key);
   const int64_t now = deps_.clock.NowUnixMillis();
-  auto [it, fresh] = part_sets_.try_emplace(name, PartSet{NewUuidV7(now)});
+  auto [it, fresh] = part_sets_.try_emplace(name, PartSet{submit.message_id.value_or("")});
+  if (fresh && submit.message_id) {
+    // A part sent again after its message was made (the answer to the last part lost)
+    // is answered as the message, not kept: it would start a set that never completes.
+    std::optional<SubmitAnswer> made = MadeAlready(identity, key, *submit.message_id);
+    if (made) {
+      part_sets_.erase(it);
+      co_return *made;
+    }
+  }
+  if (it->second.message_id.empty()) it->second.message_id = NewUuidV7(now);
+  if (submit.message_id && *submit.message_id != it->second.message_id) {
+    // The parts of one message carry one id, or none.
+    co_return SubmitAnswer{SubmitStatusFor("idempotency_conflict"), ""};
+  }
   const std::string message_id = it->second.message_id;
   const PartEnvelope envelope{message_id, identity.account, identity.key_id, submit.data_coding,
                               submit.registered_delivery, submit.high_priority, submit.payload};
@@ -125,6 +139,18 @@ awaitable<SubmitAnswer> Core::AcceptPart(const Connection& connection, const Pro
   UpdateGauges();
   if (!IsComplete(held->parts)) co_return SubmitAnswer{smpp::kEsmeROk, message_id};
   co_return co_await AcceptSet(identity, connection.peer(), key, held->parts);
+}
+
+std::optional<SubmitAnswer> Core::MadeAlready(const Identity& identity, const store::InboundPartsKey& key,
+                                              const std::string& message_id) {
+  auto stored = deps_.messages.GetMessage(message_id, false);
+  if (!stored.ok()) return SubmitAnswer{SubmitStatusFor("storage_unavailable"), ""};
+  if (!stored->has_value()) return std::nullopt;
+  const store::MessageRecord& record = **stored;
+  if (record.account == identity.account && record.from == key.from && record.to == key.to) {
+    return SubmitAnswer{smpp::kEsmeROk, record.id};
+  }
+  return SubmitAnswer{SubmitStatusFor("idempotency_conflict"), ""};
 }
 
 awaitable<SubmitAnswer> Core::AcceptSet(const Identity& identity, const std::string& peer,
@@ -173,21 +199,26 @@ awaitable<void> Core::RejectSet(const store::InboundPartsKey& key, const std::ve
     m.encoding = count->encoding;
     m.segments = count->segments;
   }
-  // Unique per set: a rejected set never replays another.
-  m.payload_hash = auth::HashKey("smpp-rejected/" + m.id);
   m.created_at_ms = now;
   Identity sender{SystemIdOf(key), m.key_id, m.account, 0};
   if (first) m.callback_url = ReceiptUrl(sender, first->registered_delivery);
   m.rejected = model::MessageError{error.code, error.detail, ""};
   m.consumes_parts = key;
-  std::vector<store::NewMessage> batch;
-  batch.push_back(std::move(m));
-  auto results = co_await api::AwaitCallback<std::vector<Result<store::InsertResult>>>(
-      [&](auto done) { deps_.messages.InsertMessages(std::move(batch), std::move(done)); });
-  if (!results.front().ok()) {
-    // The parts stay; the next sweep tries again.
-    log::Warn(kComponent, "cannot end a long message's parts: {}", results.front().error().detail);
-    co_return;
+  // The producer's id may be taken already, by the message that made this set refused:
+  // the set then ends under an id of its own, so that its parts are consumed all the same.
+  for (int attempt = 0;; ++attempt) {
+    if (attempt > 0) m.id = NewUuidV7(now);
+    // Unique per set: a rejected set never replays another.
+    m.payload_hash = auth::HashKey("smpp-rejected/" + m.id);
+    std::vector<store::NewMessage> batch{m};
+    auto results = co_await api::AwaitCallback<std::vector<Result<store::InsertResult>>>(
+        [&](auto done) { deps_.messages.InsertMessages(std::move(batch), std::move(done)); });
+    if (!results.front().ok()) {
+      // The parts stay; the next sweep tries again.
+      log::Warn(kComponent, "cannot end a long message's parts: {}", results.front().error().detail);
+      co_return;
+    }
+    if (results.front()->outcome != store::InsertOutcome::kConflict || attempt > 0) break;
   }
   deps_.acceptor.CountRejected(error.code);
   deps_.metrics.Counter("deliverer_smpp_server_part_sets_rejected_total",

@@ -111,6 +111,9 @@ void MemoryStore::InsertMessages(std::vector<NewMessage> messages, InsertCallbac
       if (original.account == m.account && original.payload_hash == m.payload_hash &&
           m.created_at_ms - original.created_at_ms < kIdempotencyWindowMs) {
         found.outcome = InsertOutcome::kReplayed;
+        if (m.consumes_parts) {
+          std::erase_if(state.inbound_parts, [&](const InboundPart& p) { return p.key == *m.consumes_parts; });
+        }
       }
       results.emplace_back(std::move(found));
     }

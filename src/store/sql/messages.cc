@@ -54,10 +54,8 @@ class InsertJob final : public WriteJob {
  private:
   Result<InsertResult> ApplyOne(Connection& db, const NewMessage& m) {
     auto existing = FindExisting(db, m);
-    if (!existing.ok() || existing->has_value()) {
-      if (!existing.ok()) return existing.take_error();
-      return std::move(**existing);
-    }
+    if (!existing.ok()) return existing.take_error();
+    if (existing->has_value()) return Found(db, m, std::move(**existing));
     // No event row for `queued`: it is the row's created_at (ReadHistory). One statement:
     // a failure leaves nothing of it.
     auto inserted = InsertMessageRow(db, m, cipher_);
@@ -68,7 +66,7 @@ class InsertJob final : public WriteJob {
       auto stored = FindExisting(db, m);
       if (!stored.ok()) return stored.take_error();
       if (!stored->has_value()) return Error::Of("storage_error", "a message id was taken and is gone");
-      return std::move(**stored);
+      return Found(db, m, std::move(**stored));
     }
     if (hand_over_ && !m.rejected && !IsScheduled(m)) {
       if (Status s = InsertHandover(db, m); !s.ok()) return s.error();
@@ -84,6 +82,15 @@ class InsertJob final : public WriteJob {
       if (auto ended = ApplyStatusChange(db, change, never_waiting); !ended.ok()) return ended.take_error();
     }
     return InsertResult{InsertOutcome::kCreated, RecordOf(m)};
+  }
+
+  // What an insert whose id is stored already answers. The parts of a replayed message
+  // made it: they go, as its insert would have taken them.
+  static Result<InsertResult> Found(Connection& db, const NewMessage& m, InsertResult found) {
+    if (found.outcome == InsertOutcome::kReplayed && m.consumes_parts) {
+      if (auto consumed = ConsumeParts(db, *m.consumes_parts); !consumed.ok()) return consumed.take_error();
+    }
+    return found;
   }
 
   Result<std::optional<InsertResult>> FindExisting(Connection& db, const NewMessage& m) {

@@ -5,10 +5,12 @@
 // tests/integration/smpp_interop_test.cc reads.
 //
 //   smpp_producer.js --modules DIR --port PORT --system-id ID --password PW [--to NUMBER] [--text TEXT]
-//                    [--ca FILE]
+//                    [--ca FILE] [--message-id UUID]
 //
 // --ca: SMPP over TLS, trusting the PEM certificate(s) in FILE (and checking the server's
 // name, 127.0.0.1, against them).
+// --message-id: the submit carries the gateway's deliverer_message_id TLV (0x1D00) and is
+// sent twice, the second after the first's answer, as a producer that lost the answer would.
 // DIR holds the node_modules that scripts/install-deps installed. Exit 0 once the receipt
 // came and was acknowledged, 1 on any failure or after 60 s, 2 for bad arguments or a
 // missing client library.
@@ -47,6 +49,7 @@ if (!args.port || !args.system_id || !args.password) {
   process.exit(2);
 }
 const smpp = createRequire(path.join(args.modules, 'package.json'))('smpp');
+smpp.addTLV('deliverer_message_id', { id: 0x1D00, type: smpp.types.tlv.cstring });
 
 setTimeout(() => fail('no receipt within 60 s'), 60000).unref();
 
@@ -87,7 +90,7 @@ session.on(tls ? 'secureConnect' : 'connect', () => {
   session.bind_transceiver({ system_id: args.system_id, password: args.password }, (bind) => {
     print({ event: 'bind_transceiver_resp', command_status: bind.command_status });
     if (bind.command_status !== 0) fail('bind refused');
-    session.submit_sm({
+    const submit = {
       source_addr_ton: 5,
       source_addr: 'Deliverer',
       dest_addr_ton: 1,
@@ -95,10 +98,20 @@ session.on(tls ? 'secureConnect' : 'connect', () => {
       destination_addr: args.to,
       registered_delivery: 1,
       short_message: args.text,
-    }, (resp) => {
+    };
+    if (args.message_id) submit.deliverer_message_id = args.message_id;
+    session.submit_sm(submit, (resp) => {
       print({ event: 'submit_sm_resp', command_status: resp.command_status, message_id: resp.message_id });
       if (resp.command_status !== 0) fail('submit refused');
-      messageId = resp.message_id;
+      if (!args.message_id) {
+        messageId = resp.message_id;
+        return;
+      }
+      session.submit_sm(submit, (again) => {
+        print({ event: 'submit_sm_resp_again', command_status: again.command_status, message_id: again.message_id });
+        if (again.command_status !== 0) fail('the submit sent again was refused');
+        messageId = resp.message_id;
+      });
     });
   });
 });

@@ -16,6 +16,8 @@ TEST(StatusMap, RefusalsMapToTheirSmppCodes) {
   EXPECT_EQ(SubmitStatusFor("binary_data"), 0x104u);
   EXPECT_EQ(SubmitStatusFor("invalid_field", "send_at"), 0x61u);
   EXPECT_EQ(SubmitStatusFor("invalid_field", "ttl"), 0x62u);
+  EXPECT_EQ(SubmitStatusFor("invalid_field", "message_id"), 0xC4u) << "the deliverer_message_id TLV";
+  EXPECT_EQ(SubmitStatusFor("idempotency_conflict"), 0x45u);
 }
 
 TEST(StatusMap, WhatMayPassLaterIsRetried) {

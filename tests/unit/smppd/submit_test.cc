@@ -67,6 +67,24 @@ TEST(Submit, WhatIsRefused) {
   EXPECT_EQ(ReadSubmit(scheduled).error().field, "send_at");
 }
 
+TEST(Submit, TheDelivererMessageIdTlvIsTheIdempotencyKey) {
+  smpp::SubmitSm sm = Submit({'h', 'i'});
+  smpp::AddDelivererMessageId(sm.tlvs, "0193A4C2-5F00-7000-8000-00000000ABCD");
+  auto read = ReadSubmit(sm);
+  ASSERT_TRUE(read.ok());
+  EXPECT_EQ(read->message_id, "0193a4c2-5f00-7000-8000-00000000abcd") << "in its canonical form";
+  EXPECT_EQ(nlohmann::json::parse(SubmissionJson(*read, "hi"))["message_id"], *read->message_id);
+  EXPECT_FALSE(ReadSubmit(Submit({'h', 'i'}))->message_id.has_value());
+  EXPECT_FALSE(nlohmann::json::parse(SubmissionJson(*ReadSubmit(Submit({'h', 'i'})), "hi")).contains("message_id"));
+
+  smpp::SubmitSm invalid = Submit({'h', 'i'});
+  smpp::AddDelivererMessageId(invalid.tlvs, "order-991");
+  EXPECT_EQ(ReadSubmit(invalid).error().field, "message_id");
+  smpp::SubmitSm empty = Submit({'h', 'i'});
+  smpp::AddDelivererMessageId(empty.tlvs, "");
+  EXPECT_EQ(ReadSubmit(empty).error().field, "message_id") << "present and empty is not absent";
+}
+
 TEST(Submit, DataSmCarriesItsTextInMessagePayload) {
   smpp::DataSm d;
   d.source_addr = "12345";

@@ -104,6 +104,32 @@ TEST_P(ProducersConformance, AMessagesPartsGoInItsCommitAndOwnersKeepApart) {
   EXPECT_EQ(inbound().ExpiredInboundParts(kFarFuture, 10, PartsOwner::kCarriers)->size(), 1u);
 }
 
+// A producer that sent a long message's parts again under its id after the message was
+// made (docs/smpp-server.md "Sending again"): the replay takes the parts with it.
+TEST_P(ProducersConformance, AReplayedMessageConsumesItsPartsAndAConflictKeepsThem) {
+  const std::string producer = std::string(kProducerPartsPrefix) + "esme1";
+  ASSERT_TRUE(Insert(Message("whole")).ok());
+  ASSERT_TRUE(KeepPart(Part(producer, 1), 10)->kept);
+  const InboundPartsKey key = Part(producer, 1).key;
+
+  NewMessage other = Message("whole");
+  other.body = "another text";
+  other.payload_hash = "another hash";
+  other.consumes_parts = key;
+  auto conflict = Insert(other);
+  ASSERT_TRUE(conflict.ok());
+  EXPECT_EQ(conflict->outcome, InsertOutcome::kConflict);
+  EXPECT_EQ(inbound().ExpiredInboundParts(kFarFuture, 10, PartsOwner::kProducers)->size(), 1u)
+      << "a conflict leaves the parts to end otherwise";
+
+  NewMessage again = Message("whole");
+  again.consumes_parts = key;
+  auto replay = Insert(again);
+  ASSERT_TRUE(replay.ok());
+  EXPECT_EQ(replay->outcome, InsertOutcome::kReplayed);
+  EXPECT_TRUE(inbound().ExpiredInboundParts(kFarFuture, 10, PartsOwner::kProducers)->empty());
+}
+
 TEST_P(ProducersConformance, AnMoForAnAccountsSmppBindsIsQueuedBesideItsWebhook) {
   const InboundRecord mo{"mo-1", "sim-a", "+447911123456", "+447700900123", "Hi there", 1000, "", "acme"};
   ASSERT_TRUE(Inbound(mo, InboundEffects{.forward_url = "http://127.0.0.1:9/in", .forward_smpp = true}).ok());
