@@ -1,13 +1,16 @@
 // `serve` on PostgreSQL (docs/configuration.md "[storage]"): with the embedded queue one
 // process per database delivers, and the CLI works beside it; while the server is down no
-// message is answered 202, and acceptance resumes by itself once it is back. These tests
-// kill the test run's server, so they run alone (SERIAL).
+// message is answered 202, no receipt is acknowledged to its carrier, and both resume by
+// themselves once it is back. These tests kill the test run's server, so they run alone
+// (SERIAL).
 #include <gtest/gtest.h>
 
 #include <cstdlib>
 #include <string>
 
+#include "integration/delivery_helpers.h"
 #include "integration/harness.h"
+#include "integration/sim_process.h"
 #include "support/services.h"
 
 namespace deliverer::integration {
@@ -78,6 +81,37 @@ TEST_F(PostgresServeTest, R1_WhilePostgresIsDownNothingIsAnswered202AndAcceptanc
   HttpResponse list = server.Get("/v1/messages", key);
   ASSERT_TRUE(HasStatus(list, 200));
   EXPECT_EQ(list.json["data"].size(), 2u) << list;
+}
+
+// docs/reliability.md R10 with the store gone: a receipt that cannot be stored is answered
+// 0x64, so the carrier sends it again, and every one is matched once the store is back.
+TEST_F(PostgresServeTest, R10_ReceiptsArrivingWhilePostgresIsDownAreNotAcknowledgedUntilStored) {
+  constexpr int kMessages = 20;
+  // Receipts 3 s after each submit, resent every second for as long as the test needs.
+  SimProcess sim({"--receipt-delay-ms", "3000", "--config-json", R"({"receipts":{"max_resends":120}})"});
+  DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort()));
+  const std::string key = server.CreateKey("acme", kSendRead);
+  std::vector<std::string> ids;
+  for (int i = 0; i < kMessages; ++i) ids.push_back(Send(server, key, Message()));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        for (const std::string& id : ids) {
+          if (Fetch(server, key, id)["status"] != "sent") return false;
+        }
+        return true;
+      },
+      Millis(10'000)))
+      << "every message recorded sent before the store goes";
+
+  test_support::KillService("postgres");
+  ASSERT_TRUE(sim.WaitForStat("receipts_sent", kMessages));
+  ASSERT_TRUE(sim.WaitForStat("receipt_nacks", kMessages + 1)) << "each one refused, and one resend at least";
+  EXPECT_EQ(sim.Stats()["receipts_acked"], 0) << "a receipt acknowledged while the store was down";
+
+  test_support::RestartService("postgres");
+  ASSERT_TRUE(sim.WaitForStat("receipts_acked", kMessages));
+  for (const std::string& id : ids) EXPECT_EQ(AwaitFinal(server, key, id)["status"], "delivered") << id;
+  EXPECT_EQ(sim.Stats()["receipts_abandoned"], 0);
 }
 
 }  // namespace
