@@ -7,7 +7,7 @@ CLANG_BUILD ?= build-clang
 JOBS       ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: run test deb test-asan test-tsan check-thread-safety fuzz fuzz-build bench bench-soak build deps clean
+.PHONY: run test test-chaos deb test-asan test-tsan check-thread-safety fuzz fuzz-build bench bench-soak build deps clean
 
 run: build
 	./$(BUILD)/deliverer serve --demo
@@ -17,6 +17,11 @@ run: build
 test: build fuzz-build
 	ctest --test-dir $(BUILD) --output-on-failure -j $(JOBS) --timeout 300
 	scripts/run-fuzz --replay $(FUZZ_BUILD)
+
+# The failure tests at full size (docs/testing.md "Chaos"): the tests labelled `chaos`,
+# which make test runs small, with the scale their promises name (minutes each).
+test-chaos: build
+	DELIVERER_CHAOS_SCALE=full ctest --test-dir $(BUILD) --output-on-failure -L chaos --timeout 900
 
 build: deps
 	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null

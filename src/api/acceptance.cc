@@ -98,7 +98,7 @@ store::NewMessage Acceptor::ToNewMessage(validation::ValidatedMessage&& v, const
 }
 
 void Acceptor::PublishCreated(const std::vector<Result<store::InsertResult>>& results) const {
-  if (options_.queue == nullptr) return;
+  if (options_.queue == nullptr || !options_.publish_accepted) return;
   std::vector<queue::Delivery> deliveries;
   for (const auto& r : results) {
     if (!r.ok() || r->outcome != store::InsertOutcome::kCreated) continue;

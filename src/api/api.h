@@ -50,6 +50,9 @@ struct ApiOptions {
   // Set when this process delivers (serve --role all or worker), null otherwise; they
   // must outlive the Api. `queue` takes the committed messages (called on an I/O thread).
   queue::Queue* queue = nullptr;
+  // False when the store's hand-over brings what is accepted to `queue` instead (RabbitMQ
+  // dispatch, docs/deployment.md): the queue is then only read (its oldest delivery).
+  bool publish_accepted = true;
   const DeliveryView* delivery = nullptr;
   // Shared with this process's delivery engine, so a cancel and a submit exclude each
   // other (queue/claims.h); null when nothing delivers here.

@@ -69,6 +69,15 @@ void CheckCertificateNames(const toml::node& carriers, const Config& config, Dia
   }
 }
 
+// Dispatch through a broker serves processes that share one store; an embedded store is
+// one process's.
+void CheckQueueBackend(const toml::table& root, const Config& config, Diagnostics& diags) {
+  if (config.queue.backend != "rabbitmq" || config.storage.backend == "postgres") return;
+  if (const toml::node* backend = root.at_path("queue.backend").node()) {
+    diags.Add(*backend, "[queue] backend = \"rabbitmq\" needs [storage] backend = \"postgres\"");
+  }
+}
+
 Config ReadConfig(const toml::table& root, Diagnostics& diags) {
   Config config;
   TableReader top(root, "", diags);
@@ -83,6 +92,7 @@ Config ReadConfig(const toml::table& root, Diagnostics& diags) {
   if (const toml::node* numbers = top.Find("numbers")) {
     internal::ReadNumbers(*numbers, config.security.allow_private_callbacks, diags, config.numbers);
   }
+  CheckQueueBackend(root, config, diags);
   top.ReportUnknownKeys();
   return config;
 }

@@ -59,9 +59,14 @@ struct StorageConfig {
   int min_commit_interval_ms = 0;         // sqlite: a commit at most this often; 0 = at once
 };
 
+// Dispatch: in the delivering process's memory, or through RabbitMQ (docs/deployment.md
+// "Dispatch through RabbitMQ"), which needs [storage] backend = "postgres".
 struct QueueConfig {
   std::string backend = "embedded";       // "embedded" | "rabbitmq"
-  std::string url;                        // rabbitmq, required for it; a secret
+  std::string url;                        // rabbitmq: amqp://user:password@host:port/vhost; a secret
+  int partitions = 16;                    // rabbitmq: queues the destinations are spread over
+  std::string queue_prefix = "deliverer.dispatch.";  // rabbitmq: queue names, + the partition
+  int prefetch = 1000;                    // rabbitmq: unacked deliveries per queue in the consumer
 };
 
 // Shared state that may be lost (docs/deployment.md "Rate limits across processes"):

@@ -84,6 +84,9 @@ void DescribeBackends(const Config& c, std::string& out) {
   out += "\n[queue]\n";
   Line(out, "backend", Quote(c.queue.backend));
   Line(out, "url", SecretState(c.queue.url));
+  Line(out, "partitions", fmt::format("{}", c.queue.partitions));
+  Line(out, "queue_prefix", Quote(c.queue.queue_prefix));
+  Line(out, "prefetch", fmt::format("{}", c.queue.prefetch));
   out += "\n[redis]\n";
   Line(out, "url", SecretState(c.redis.url));
   Line(out, "timeout_ms", fmt::format("{}", c.redis.timeout_ms));

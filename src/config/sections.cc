@@ -143,6 +143,16 @@ void ReadQueue(TableReader& reader, QueueConfig& out) {
   const bool backend_ok = reader.OneOf("backend", out.backend, {"embedded", "rabbitmq"});
   const bool url_ok = reader.Secret("url", out.url);
   if (backend_ok) RequireUrl(reader, out.backend, "rabbitmq", out.url, url_ok);
+  // Checked here so that `config check` refuses it; the message never repeats the URL.
+  if (url_ok && !out.url.empty() && !out.url.starts_with("amqp://")) {
+    const toml::node* given = reader.table().get("url");
+    if (given == nullptr) given = reader.table().get("url_file");
+    if (given == nullptr) given = reader.table().get("url_env");
+    reader.AddError(*given, "url must be amqp://user:password@host[:port][/vhost] (TLS is not supported)");
+  }
+  reader.Int("partitions", out.partitions, 1, 1024);
+  reader.NonEmptyString("queue_prefix", out.queue_prefix);
+  reader.Int("prefetch", out.prefetch, 1, 65535);
 }
 
 void ReadRedis(TableReader& reader, RedisConfig& out) {

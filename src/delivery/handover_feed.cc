@@ -76,7 +76,8 @@ Result<size_t> HandoverFeed::TakeOnce(bool publish) {
 void HandoverFeed::Run() {
   bool failing = false;
   for (;;) {
-    auto taken = TakeOnce(/*publish=*/true);
+    const bool can_take = !options_.can_take || options_.can_take();
+    Result<size_t> taken = can_take ? TakeOnce(/*publish=*/true) : Result<size_t>(size_t{0});
     if (!taken.ok() && !failing) {
       // Once per outage: the store's own health (/readyz) tells the rest.
       log::Warn("delivery", "cannot take handed-over messages: {}", taken.error().code);

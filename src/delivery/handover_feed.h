@@ -1,7 +1,9 @@
 #pragma once
 // Brings the messages that `serve --role api` processes accepted into this delivering
 // process's queue (store/delivery_store.h TakeHandedOver), for a store shared by several
-// processes (PostgreSQL; docs/deployment.md). A thread of its own takes them in batches:
+// processes (PostgreSQL; docs/deployment.md). With RabbitMQ dispatch every process hands
+// over, this one included, and the queue it feeds publishes to the broker: so one
+// destination's messages reach the broker in the order they were stored. A thread of its own takes them in batches:
 // at once again after a full batch, else after `idle_interval`, which bounds what the
 // hand-over adds to a message's time from acceptance to submission.
 //
@@ -11,6 +13,7 @@
 // both, and the engine ends the second delivery of a message that is no longer waiting.
 #include <chrono>
 #include <condition_variable>
+#include <functional>
 #include <thread>
 
 #include "common/mutex.h"
@@ -26,6 +29,9 @@ class HandoverFeed {
   struct Options {
     std::chrono::milliseconds idle_interval{50};
     int batch = 1000;
+    // False while the queue cannot pass more on (RabbitMQ away): the rows then wait in the
+    // store, not in memory. Empty: always true.
+    std::function<bool()> can_take;
   };
 
   // Each must outlive this.

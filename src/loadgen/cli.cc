@@ -41,7 +41,7 @@ int Finish(const Result<Report>& report, bool json) {
 }
 
 int RunSpawned(const Settings& settings) {
-  Spawner spawner(OwnBinary(), settings.sim_latency, settings.spawn_postgres_url, settings.spawn_api);
+  Spawner spawner(OwnBinary(), settings.sim_latency, settings.spawn_backends, settings.spawn_api);
   auto gateway = spawner.Start();
   if (!gateway.ok()) {
     std::cerr << "deliverer bench: " << gateway.error().detail << "\n(logs kept in "
@@ -117,6 +117,12 @@ void AddBenchOptions(CLI::App* bench, BenchOptions& o) {
   bench->add_option("--spawn-postgres-url-env", o.spawn_postgres_url_env,
                     "With --spawn: environment variable holding the URL of an empty PostgreSQL "
                     "database (or schema) for the spawned gateway's store, instead of SQLite");
+  bench->add_option("--spawn-rabbitmq-url-env", o.spawn_rabbitmq_url_env,
+                    "With --spawn-postgres-url-env: environment variable holding an amqp:// URL; the "
+                    "spawned gateway dispatches through RabbitMQ");
+  bench->add_option("--spawn-redis-url-env", o.spawn_redis_url_env,
+                    "With --spawn: environment variable holding a redis:// URL for the spawned "
+                    "processes' rate limits (set high: the bench measures the gateway)");
   bench->add_flag("--spawn-api", o.spawn_api,
                   "With --spawn-postgres-url-env: also start a serve --role api process and send to it; "
                   "the first process delivers");

@@ -117,16 +117,30 @@ Result<Settings> MakeSettings(const BenchOptions& o,
     if (!latency.ok()) return latency.error();
     settings.sim_latency = *latency;
   }
-  if (!o.spawn_postgres_url_env.empty()) {
-    if (!o.spawn) return Invalid("spawn-postgres-url-env", "--spawn-postgres-url-env configures the store --spawn starts");
-    const char* url = getenv(o.spawn_postgres_url_env.c_str());
-    if (url == nullptr || *url == '\0') {
-      return Invalid("spawn-postgres-url-env",
-                     "--spawn-postgres-url-env names " + o.spawn_postgres_url_env + ", which is not set");
-    }
-    settings.spawn_postgres_url = url;
+  // A URL from the environment variable `variable` names, for --`flag`; never the URL in an error.
+  auto url_from = [&](const std::string& flag, const std::string& variable, std::string& out) -> Status {
+    if (variable.empty()) return Status::Ok();
+    if (!o.spawn) return Invalid(flag, "--" + flag + " configures what --spawn starts");
+    const char* url = getenv(variable.c_str());
+    if (url == nullptr || *url == '\0') return Invalid(flag, "--" + flag + " names " + variable + ", which is not set");
+    out = url;
+    return Status::Ok();
+  };
+  if (Status s = url_from("spawn-postgres-url-env", o.spawn_postgres_url_env, settings.spawn_backends.postgres_url);
+      !s.ok()) {
+    return s.error();
   }
-  if (o.spawn_api && settings.spawn_postgres_url.empty()) {
+  if (Status s = url_from("spawn-rabbitmq-url-env", o.spawn_rabbitmq_url_env, settings.spawn_backends.rabbitmq_url);
+      !s.ok()) {
+    return s.error();
+  }
+  if (Status s = url_from("spawn-redis-url-env", o.spawn_redis_url_env, settings.spawn_backends.redis_url); !s.ok()) {
+    return s.error();
+  }
+  if (!settings.spawn_backends.rabbitmq_url.empty() && settings.spawn_backends.postgres_url.empty()) {
+    return Invalid("spawn-rabbitmq-url-env", "--spawn-rabbitmq-url-env needs --spawn-postgres-url-env");
+  }
+  if (o.spawn_api && settings.spawn_backends.postgres_url.empty()) {
     return Invalid("spawn-api", "--spawn-api needs --spawn-postgres-url-env: processes share a PostgreSQL store");
   }
   settings.spawn_api = o.spawn_api;

@@ -34,6 +34,8 @@ struct BenchOptions {
   bool keep_spawned = false;
   std::string sim_latency_ms;  // "MS" or "MIN-MAX"; "" = the simulator answers at once
   std::string spawn_postgres_url_env;  // variable holding a PostgreSQL URL for the spawned store
+  std::string spawn_rabbitmq_url_env;  // with PostgreSQL: an AMQP URL, dispatch through RabbitMQ
+  std::string spawn_redis_url_env;     // a Redis URL for the spawned processes' rate limits
   bool spawn_api = false;              // with a PostgreSQL store: producers go to a --role api process
 };
 
@@ -60,13 +62,20 @@ struct SimLatency {
 // "MS" or "MIN-MAX" with MIN <= MAX.
 Result<SimLatency> ParseSimLatency(std::string_view text);
 
+// What the spawned gateway runs on, beyond its defaults; each "" for none. URLs are secrets.
+struct SpawnBackends {
+  std::string postgres_url;  // "" = SQLite in the spawned folder
+  std::string rabbitmq_url;  // needs postgres_url: [queue] backend = "rabbitmq"
+  std::string redis_url;     // [redis] url
+};
+
 struct Settings {
   Target target;  // unused with spawn (the spawned gateway's address is used)
   bool spawn = false;
   bool keep_spawned = false;              // only with spawn
   std::optional<SimLatency> sim_latency;  // only with spawn
-  std::string spawn_postgres_url;         // only with spawn; "" = SQLite; a secret
-  bool spawn_api = false;                 // only with spawn_postgres_url
+  SpawnBackends spawn_backends;           // only with spawn; secrets
+  bool spawn_api = false;                 // only with spawn_backends.postgres_url
   uint32_t connections = 64;
   RunPlan plan;
   bool batch = false;

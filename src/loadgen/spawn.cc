@@ -90,11 +90,11 @@ bool Exited(pid_t pid) {
 
 }  // namespace
 
-Spawner::Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url,
+Spawner::Spawner(std::string binary, std::optional<SimLatency> sim_latency, SpawnBackends backends,
                  bool api_process)
     : binary_(std::move(binary)),
       sim_latency_(sim_latency),
-      postgres_url_(std::move(postgres_url)),
+      backends_(std::move(backends)),
       api_process_(api_process) {}
 
 Spawner::~Spawner() { Stop(false); }
@@ -110,7 +110,7 @@ Result<SpawnedGateway> Spawner::Start() {
   SpawnedGateway gateway;
   gateway.webhook_secret = RandomHex(24);
   const std::string config_path = dir_ + "/deliverer.toml";
-  std::ofstream(config_path) << SpawnConfigToml(dir_ + "/data", sim->port, gateway.webhook_secret, postgres_url_);
+  std::ofstream(config_path) << SpawnConfigToml(dir_ + "/data", sim->port, gateway.webhook_secret, backends_);
   auto key = CreateKey(config_path);
   if (!key.ok()) return key.error();
   auto serve = StartServe(config_path, "", serve_pid_);

@@ -36,9 +36,10 @@ class Spawner {
  public:
   // `binary`: the deliverer executable to run (the bench's own, /proc/self/exe);
   // `sim_latency`: how long the simulator takes to answer each submit (none: at once);
-  // `postgres_url`: the spawned gateway's store ("" = SQLite in the folder); `api_process`
-  // (PostgreSQL only): a `serve --role api` beside serve, on the same store, to send to.
-  Spawner(std::string binary, std::optional<SimLatency> sim_latency, std::string postgres_url = "",
+  // `backends`: what the spawned gateway runs on (by default SQLite in the folder);
+  // `api_process` (PostgreSQL only): a `serve --role api` beside serve, on the same store,
+  // to send to.
+  Spawner(std::string binary, std::optional<SimLatency> sim_latency, SpawnBackends backends = {},
           bool api_process = false);
   ~Spawner();  // Stop(false)
   Spawner(const Spawner&) = delete;
@@ -67,7 +68,7 @@ class Spawner {
 
   std::string binary_;
   std::optional<SimLatency> sim_latency_;
-  std::string postgres_url_;
+  SpawnBackends backends_;
   bool api_process_ = false;
   std::string dir_;
   bool kept_ = false;

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+
 namespace deliverer::loadgen {
 namespace {
 
@@ -22,9 +24,26 @@ bool AddressChar(char c) {
 }  // namespace
 
 std::string SpawnConfigToml(const std::string& data_dir, uint16_t smpp_port,
-                            const std::string& webhook_secret, const std::string& postgres_url) {
-  const std::string postgres =
-      postgres_url.empty() ? "" : "backend = \"postgres\"\nurl = " + TomlString(postgres_url) + "\n";
+                            const std::string& webhook_secret, const SpawnBackends& backends) {
+  const std::string postgres = backends.postgres_url.empty()
+                                   ? ""
+                                   : "backend = \"postgres\"\nurl = " + TomlString(backends.postgres_url) + "\n";
+  std::string extra;
+  if (!backends.rabbitmq_url.empty()) {
+    // Queues of the run's own, named after its folder, so runs never share one.
+    const std::string run = std::filesystem::path(data_dir).parent_path().filename().string();
+    extra += fmt::format("\n[queue]\nbackend = \"rabbitmq\"\nurl = {}\nqueue_prefix = {}\n",
+                         TomlString(backends.rabbitmq_url), TomlString(run + ".dispatch."));
+  }
+  if (!backends.redis_url.empty()) {
+    extra += fmt::format("\n[redis]\nurl = {}\nkey_prefix = {}\n", TomlString(backends.redis_url),
+                         TomlString(std::filesystem::path(data_dir).parent_path().filename().string() + ":"));
+  }
+  // Off, or with Redis so high that every request is checked there and none refused.
+  const std::string limits = backends.redis_url.empty()
+                                 ? "per_key_rps = 0\nglobal_rps = 0"
+                                 : "per_key_rps = 10000000\nper_key_burst = 10000000\n"
+                                   "global_rps = 10000000\nglobal_burst = 10000000";
   return fmt::format(R"([server]
 listen = "127.0.0.1:0"
 
@@ -35,8 +54,7 @@ path = {}
 allow_private_callbacks = true
 
 [rate_limits]
-per_key_rps = 0
-global_rps = 0
+{}
 
 [delivery]
 queue_high_water = 100000000
@@ -62,8 +80,8 @@ window = 128
 match = "*"
 policy = "failover"
 carriers = ["bench-sim"]
-)",
-                     TomlString(data_dir), postgres, TomlString(webhook_secret), smpp_port);
+{})",
+                     TomlString(data_dir), postgres, limits, TomlString(webhook_secret), smpp_port, extra);
 }
 
 std::vector<std::string> SimArgs(const std::optional<SimLatency>& latency) {

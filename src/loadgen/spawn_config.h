@@ -14,10 +14,12 @@ namespace deliverer::loadgen {
 // `data_dir`, one SMPP carrier on the simulator at 127.0.0.1:`smpp_port`, callbacks to
 // loopback allowed (the bench's webhook receiver is there), rate limits off and the
 // back-pressure mark out of reach (the bench measures the gateway, not its limits), and
-// webhooks signed with `webhook_secret`. With a `postgres_url`, the store is that
-// PostgreSQL database instead (the key ring stays in `data_dir`).
+// webhooks signed with `webhook_secret`. With `backends.postgres_url`, the store is that
+// PostgreSQL database instead (the key ring stays in `data_dir`); with `rabbitmq_url`,
+// dispatch goes through RabbitMQ, on queues of the run's own; with `redis_url`, the (high)
+// rate limits are kept in Redis.
 std::string SpawnConfigToml(const std::string& data_dir, uint16_t smpp_port,
-                            const std::string& webhook_secret, const std::string& postgres_url = "");
+                            const std::string& webhook_secret, const SpawnBackends& backends = {});
 
 // The arguments of `deliverer sim` for the run: free ports, text logs, and with `latency`
 // a --config-json giving each submit_sm_resp that delay.

@@ -25,7 +25,10 @@ Result<std::unique_ptr<store::Backend>> OpenStore(const config::Config& config, 
                                              static_cast<size_t>(config.storage.max_batch)};
     options.min_commit_interval = std::chrono::milliseconds(config.storage.min_commit_interval_ms);
     options.sole_deliverer = user == StoreUser::kDelivering;
-    options.hands_over = user == StoreUser::kAccepting;
+    // The hand-over rows: what an API process leaves to the delivering one, or with a
+    // broker every serving process's outbox (store/sql/handover.h).
+    options.hands_over = user == StoreUser::kAccepting ||
+                         (user == StoreUser::kDelivering && config.queue.backend == "rabbitmq");
     if (user != StoreUser::kCommand) options.shared_queue_depth_every = std::chrono::seconds(1);
     options.on_delivery_lock_lost = std::move(on_delivery_lock_lost);
     auto opened = store::postgres::PostgresStore::Open(options, clock);

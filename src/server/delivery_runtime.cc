@@ -34,7 +34,14 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
   if (!router.ok()) return router.take_error();
   rt->router_ = std::make_unique<routing::RouterHolder>(std::make_shared<const routing::Router>(std::move(*router)));
   rt->circuits_ = std::make_unique<routing::CircuitBoard>(rt->config_.carriers);
-  rt->queue_ = std::make_unique<queue::EmbeddedQueue>();
+  if (rt->config_.queue.backend == "rabbitmq") {
+    auto dispatch = MakeDispatchQueue(rt->config_, metrics);
+    if (!dispatch.ok()) return dispatch.take_error();
+    rt->dispatch_ = dispatch->get();
+    rt->queue_ = std::move(*dispatch);
+  } else {
+    rt->queue_ = std::make_unique<queue::EmbeddedQueue>();
+  }
   rt->webhooks_ = std::make_unique<webhooks::Dispatcher>(webhooks::DispatcherOptions::From(rt->config_), store,
                                                          metrics, clock);
   rt->engine_ = std::make_unique<delivery::Engine>(
@@ -62,9 +69,14 @@ Result<std::unique_ptr<DeliveryRuntime>> DeliveryRuntime::Create(config::Config 
     rt->engine_->AddCarrier(std::move(*carrier));
   }
   // On a shared database, `serve --role api` processes hand what they accept to this one.
+  // With RabbitMQ every process does, this one included, and the hand-over publishes in
+  // the order the messages were stored (docs/deployment.md "Dispatch through RabbitMQ").
   if (rt->config_.storage.backend == "postgres") {
-    rt->handover_ = std::make_unique<delivery::HandoverFeed>(store, *rt->queue_, metrics,
-                                                             delivery::HandoverFeed::Options{});
+    delivery::HandoverFeed::Options options;
+    if (rabbitmq::DispatchQueue* dispatch = rt->dispatch_) {
+      options.can_take = [dispatch] { return dispatch->Pending() < kDispatchPendingHighWater; };
+    }
+    rt->handover_ = std::make_unique<delivery::HandoverFeed>(store, *rt->queue_, metrics, std::move(options));
   }
   rt->callbacks_ = std::make_unique<carriers::http::HttpCallbackSink>(rt->io_.get_executor(), *rt->engine_,
                                                                       std::move(id_match));
@@ -110,6 +122,8 @@ Status DeliveryRuntime::Start() {
   if (handover_) {
     if (Status s = handover_->Discard(); !s.ok()) return s;
   }
+  // Before recovery, whose deliveries a dispatch queue publishes.
+  if (dispatch_ != nullptr) dispatch_->Start();
   if (Status s = engine_->Recover(); !s.ok()) return s;
   if (handover_) handover_->Start();
   boost::asio::post(io_, [this] { engine_->Start(); });
@@ -130,6 +144,8 @@ void DeliveryRuntime::Stop() {
   drained.get_future().wait();
   io_.stop();
   thread_.join();
+  // The engine acked what it finished; what it did not goes back to the broker.
+  if (dispatch_ != nullptr) dispatch_->Stop();
   webhooks_->Stop();
 }
 

@@ -20,6 +20,7 @@
 #include "routing/canary_halts.h"
 #include "routing/circuit_board.h"
 #include "routing/router_holder.h"
+#include "server/dispatch.h"
 #include "sim/simulator.h"
 #include "store/backend.h"
 #include "webhooks/dispatcher.h"
@@ -66,7 +67,8 @@ class DeliveryRuntime final : public api::DeliveryView {
   config::Config config_;
   bool demo_ = false;
   boost::asio::io_context io_;
-  std::unique_ptr<queue::EmbeddedQueue> queue_;
+  std::unique_ptr<queue::Queue> queue_;  // embedded, or dispatch_ (RabbitMQ)
+  rabbitmq::DispatchQueue* dispatch_ = nullptr;
   queue::Claims claims_;
   std::unique_ptr<routing::RouterHolder> router_;
   std::unique_ptr<routing::CircuitBoard> circuits_;

@@ -20,6 +20,12 @@ void DeclareMetrics(metrics::Registry& r) {
   r.DeclareGauge("deliverer_queue_depth", "Messages waiting for a carrier (queued or being submitted)");
   r.DeclareCounter("deliverer_handover_messages_total",
                    "Messages taken over from processes that accept but do not deliver");
+  r.DeclareGauge("deliverer_dispatch_connected", "1 while this process's connection to RabbitMQ is up");
+  r.DeclareGauge("deliverer_dispatch_pending", "Deliveries waiting for RabbitMQ's confirm");
+  r.DeclareCounter("deliverer_dispatch_published_total", "Deliveries published to RabbitMQ and confirmed");
+  r.DeclareCounter("deliverer_dispatch_consumed_total", "Deliveries received from RabbitMQ");
+  r.DeclareCounter("deliverer_dispatch_malformed_total",
+                   "Messages on the dispatch queues that were not dispatch messages");
   r.DeclareGauge("deliverer_queue_oldest_age_seconds", "Age of the oldest message waiting for a carrier");
   r.DeclareGauge("deliverer_ready", "1 while /readyz answers 200");
   r.DeclareGauge("deliverer_storage_up", "1 while the store answers and its writes are durable");

@@ -27,6 +27,7 @@
 #include "dashboard/sampler.h"
 #include "errors/crash.h"
 #include "errors/reporter.h"
+#include "rabbitmq/client.h"
 #include "redis/shared_rate_limiter.h"
 #include "server/components.h"
 #include "server/credential_watch.h"
@@ -167,11 +168,8 @@ Result<Startup> Prepare(const ServeOptions& options) {
     if (!made.ok()) return made.take_error();
     startup.tls = std::move(*made);
   }
-  // Refused, not ignored: serve would otherwise run on the embedded queue while the
-  // operator believes its work is in RabbitMQ.
-  if (config.queue.backend != "embedded") {
-    return Error::Of("invalid_config", "queue backend '" + config.queue.backend +
-                                           "' is not available in this version; use backend = \"embedded\"");
+  if (config.queue.backend == "rabbitmq") {
+    if (auto endpoint = rabbitmq::ParseUrl(config.queue.url); !endpoint.ok()) return endpoint.take_error();
   }
   if (!config.redis.url.empty()) {
     if (auto endpoint = redis::ParseUrl(config.redis.url); !endpoint.ok()) return endpoint.take_error();
@@ -282,6 +280,10 @@ class Process {
     o.credentials = &credentials_;
     o.dashboard = &sampler_;
     o.queue = delivery_ != nullptr ? &delivery_->queue() : nullptr;
+    // With RabbitMQ what this process accepts goes through the store's hand-over, as an
+    // API process's does, so that one destination's messages keep their order whichever
+    // process took them.
+    o.publish_accepted = config_.queue.backend != "rabbitmq";
     o.claims = delivery_ != nullptr ? &delivery_->claims() : nullptr;
     o.delivered_elsewhere = delivery_ == nullptr && config_.storage.backend == "postgres";
     o.delivery = delivery_;

@@ -241,9 +241,9 @@ TEST(StartupTest, ServeRefusesToStartWithoutCarriers) {
   EXPECT_FALSE(result.Output().empty()) << "the refusal needs a clear message";
 }
 
-// The scale-out backends are not built: asking for one must not quietly run on the
-// embedded store or queue.
-TEST(StartupTest, ServeRefusesAQueueBackendItDoesNotHave) {
+// RabbitMQ dispatch serves processes that share one database: on the embedded store it
+// is refused, not quietly run on the embedded queue.
+TEST(StartupTest, ServeRefusesRabbitmqDispatchWithoutASharedStore) {
   TempDir dir;
   std::string file = dir.WriteFile(
       "rabbit.toml", BaseConfig(dir.path() + "/data",
@@ -252,7 +252,8 @@ TEST(StartupTest, ServeRefusesAQueueBackendItDoesNotHave) {
   CommandResult result = RunDeliverer({"serve", "--config", file}, std::chrono::seconds(30));
 
   EXPECT_EQ(result.exit_code, 2) << result.Output();
-  EXPECT_NE(result.Output().find("queue backend 'rabbitmq' is not available"), std::string::npos)
+  EXPECT_NE(result.Output().find("[queue] backend = \"rabbitmq\" needs [storage] backend = \"postgres\""),
+            std::string::npos)
       << result.Output();
 }
 

@@ -256,6 +256,15 @@ function autoscalerProblems(yaml, docs, catalog) {
   return problems;
 }
 
+// A stand-in for a Secret's value, in the form the variable's name says it holds.
+function placeholderFor(name) {
+  const secret = 'x'.repeat(32);
+  if (/RABBITMQ|AMQP/.test(name)) return `amqp://deliverer:${secret}@rabbitmq:5672/`;
+  if (/REDIS/.test(name)) return `redis://:${secret}@redis:6379/0`;
+  if (/POSTGRES/.test(name)) return `postgresql://deliverer:${secret}@postgres:5432/deliverer`;
+  return 'placeholder-' + secret;
+}
+
 // Each deliverer.toml through the real `deliverer config check`, every *_env variable it
 // names set to a placeholder, as the Secrets would set them.
 function configProblems(docs, deliverer) {
@@ -269,7 +278,7 @@ function configProblems(docs, deliverer) {
     fs.writeFileSync(file, toml);
     const env = { ...process.env };
     for (const m of toml.matchAll(/_env\s*=\s*"([A-Za-z_][A-Za-z0-9_]*)"/g)) {
-      env[m[1]] = 'placeholder-' + 'x'.repeat(32);
+      env[m[1]] = placeholderFor(m[1]);
     }
     const run = spawnSync(deliverer, ['config', 'check', '--config', file], { env, encoding: 'utf8' });
     fs.rmSync(dir, { recursive: true, force: true });

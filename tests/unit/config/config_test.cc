@@ -241,8 +241,18 @@ TEST(ConfigBadValueTest, RemoteBackendsNeedAUrl) {
   EXPECT_EQ(
       ErrorOf("[storage]\nbackend = \"postgres\"\n"),
       "deliverer.toml:2:11: [storage] backend = \"postgres\" needs url (or url_file, url_env)");
-  EXPECT_EQ(ErrorOf("[queue]\nbackend = \"rabbitmq\"\n"),
-            "deliverer.toml:2:11: [queue] backend = \"rabbitmq\" needs url (or url_file, url_env)");
+  EXPECT_EQ(ErrorOf("[storage]\nbackend = \"postgres\"\nurl = \"postgresql://127.0.0.1/d\"\n"
+                    "[queue]\nbackend = \"rabbitmq\"\n"),
+            "deliverer.toml:5:11: [queue] backend = \"rabbitmq\" needs url (or url_file, url_env)");
+}
+
+TEST(ConfigBadValueTest, RabbitmqDispatchNeedsASharedStoreAndAnAmqpUrl) {
+  EXPECT_EQ(ErrorOf("[queue]\nbackend = \"rabbitmq\"\nurl = \"amqp://127.0.0.1\"\n"),
+            "deliverer.toml:2:11: [queue] backend = \"rabbitmq\" needs [storage] backend = \"postgres\"");
+  EXPECT_EQ(ErrorOf("[storage]\nbackend = \"postgres\"\nurl = \"postgresql://127.0.0.1/d\"\n"
+                    "[queue]\nbackend = \"rabbitmq\"\nurl = \"http://user:secret@127.0.0.1\"\n"),
+            "deliverer.toml:6:7: [queue] url must be amqp://user:password@host[:port][/vhost] (TLS is not supported)");
+  EXPECT_EQ(ErrorOf("[queue]\npartitions = 0\n"), "deliverer.toml:2:14: [queue] partitions must be an integer between 1 and 1024");
 }
 
 TEST(ConfigBadValueTest, TlsFilesGoTogether) {

@@ -114,7 +114,7 @@ TEST(SettingsTest, APostgresStoreComesFromTheEnvironmentAndNeedsSpawn) {
   o.spawn_postgres_url_env = "BENCH_PG";
   auto s = MakeSettings(o, env.Get());
   ASSERT_TRUE(s.ok()) << s.error().detail;
-  EXPECT_EQ(s->spawn_postgres_url, "postgresql://bench:secret@127.0.0.1:5432/bench");
+  EXPECT_EQ(s->spawn_backends.postgres_url, "postgresql://bench:secret@127.0.0.1:5432/bench");
 
   o.spawn_postgres_url_env = "UNSET";
   auto unset = MakeSettings(o, env.Get());
@@ -126,6 +126,27 @@ TEST(SettingsTest, APostgresStoreComesFromTheEnvironmentAndNeedsSpawn) {
   auto unspawned = MakeSettings(o, env.Get());
   ASSERT_FALSE(unspawned.ok());
   EXPECT_EQ(unspawned.error().field, "spawn-postgres-url-env");
+}
+
+TEST(SettingsTest, RabbitmqNeedsAPostgresStoreAndRedisDoesNot) {
+  FakeEnv env;
+  env.vars["BENCH_PG"] = "postgresql://bench@127.0.0.1:5432/bench";
+  env.vars["BENCH_AMQP"] = "amqp://guest:guest@127.0.0.1:5672/";
+  env.vars["BENCH_REDIS"] = "redis://127.0.0.1:6379";
+  BenchOptions o;
+  o.spawn = true;
+  o.spawn_rabbitmq_url_env = "BENCH_AMQP";
+  auto alone = MakeSettings(o, env.Get());
+  ASSERT_FALSE(alone.ok());
+  EXPECT_EQ(alone.error().field, "spawn-rabbitmq-url-env");
+  o.spawn_postgres_url_env = "BENCH_PG";
+  o.spawn_redis_url_env = "BENCH_REDIS";
+  auto all = MakeSettings(o, env.Get());
+  ASSERT_TRUE(all.ok()) << all.error().detail;
+  EXPECT_EQ(all->spawn_backends.rabbitmq_url, "amqp://guest:guest@127.0.0.1:5672/");
+  EXPECT_EQ(all->spawn_backends.redis_url, "redis://127.0.0.1:6379");
+  o.spawn_redis_url_env = "UNSET";
+  EXPECT_EQ(MakeSettings(o, env.Get()).error().field, "spawn-redis-url-env");
 }
 
 TEST(SettingsTest, AnApiProcessNeedsAPostgresStore) {

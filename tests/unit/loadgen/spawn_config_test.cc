@@ -27,7 +27,8 @@ TEST(SpawnConfigTest, TheGatewayLoadsItWithTheSettingsABenchNeeds) {
 
 TEST(SpawnConfigTest, APostgresUrlMakesThePostgresStoreWithTheKeyRingInTheFolder) {
   auto config = config::LoadString(
-      SpawnConfigToml("/tmp/deliverer-bench-x/data", 1, "s", "postgresql://bench@127.0.0.1:5432/bench"), "bench.toml");
+      SpawnConfigToml("/tmp/deliverer-bench-x/data", 1, "s", {.postgres_url = "postgresql://bench@127.0.0.1:5432/bench"}),
+      "bench.toml");
   ASSERT_TRUE(config.ok()) << config.error().detail;
   EXPECT_EQ(config->storage.backend, "postgres");
   EXPECT_EQ(config->storage.url, "postgresql://bench@127.0.0.1:5432/bench");
@@ -35,6 +36,21 @@ TEST(SpawnConfigTest, APostgresUrlMakesThePostgresStoreWithTheKeyRingInTheFolder
   auto sqlite = config::LoadString(SpawnConfigToml("/tmp/deliverer-bench-x/data", 1, "s"), "bench.toml");
   ASSERT_TRUE(sqlite.ok());
   EXPECT_EQ(sqlite->storage.backend, "sqlite");
+}
+
+TEST(SpawnConfigTest, RabbitmqAndRedisGetNamesOfTheRunsOwnAndLimitsThatRefuseNothing) {
+  auto config = config::LoadString(SpawnConfigToml("/tmp/deliverer-bench-x/data", 1, "s",
+                                                   {.postgres_url = "postgresql://bench@127.0.0.1:5432/bench",
+                                                    .rabbitmq_url = "amqp://guest:guest@127.0.0.1:5672/",
+                                                    .redis_url = "redis://127.0.0.1:6379"}),
+                                   "bench.toml");
+  ASSERT_TRUE(config.ok()) << config.error().detail;
+  EXPECT_EQ(config->queue.backend, "rabbitmq");
+  EXPECT_EQ(config->queue.url, "amqp://guest:guest@127.0.0.1:5672/");
+  EXPECT_EQ(config->queue.queue_prefix, "deliverer-bench-x.dispatch.");
+  EXPECT_EQ(config->redis.url, "redis://127.0.0.1:6379");
+  EXPECT_EQ(config->redis.key_prefix, "deliverer-bench-x:");
+  EXPECT_GE(config->rate_limits.per_key_rps, 1e6) << "checked in Redis, never refused";
 }
 
 TEST(SpawnConfigTest, PathsWithQuotesAreEscaped) {
