@@ -18,6 +18,8 @@ constexpr std::string_view kComponent = "dispatch";
 constexpr int kHeartbeatS = 10;
 constexpr std::chrono::milliseconds kConsumerTick{1000};
 constexpr int kReadsPerWake = 1000;
+constexpr std::string_view kConnectedHelp = "1 while this process's connection to RabbitMQ is up";
+constexpr std::string_view kPendingHelp = "Deliveries waiting for RabbitMQ's confirm";
 
 }  // namespace
 
@@ -27,10 +29,10 @@ DispatchQueue::DispatchQueue(DispatchOptions options, std::function<std::string(
       ordering_key_(std::move(ordering_key)),
       metrics_(metrics),
       wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  metrics_.Gauge("deliverer_dispatch_connected", "1 while this process's connection to RabbitMQ is up",
+  metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp,
                  {{"role", "publisher"}}).Set(0);
   if (options_.consume) {
-    metrics_.Gauge("deliverer_dispatch_connected", "1 while this process's connection to RabbitMQ is up",
+    metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp,
                    {{"role", "consumer"}}).Set(0);
   }
 }
@@ -98,7 +100,7 @@ void DispatchQueue::Publish(std::vector<queue::Delivery> deliveries) {
   {
     common::MutexLock lock(mutex_);
     for (queue::Delivery& d : deliveries) pending_.push_back(std::move(d));
-    metrics_.Gauge("deliverer_dispatch_pending", "Deliveries waiting for RabbitMQ's confirm")
+    metrics_.Gauge("deliverer_dispatch_pending", kPendingHelp)
         .Set(static_cast<double>(pending_.size()));
   }
   publish_wake_.notify_one();
@@ -121,7 +123,7 @@ Status DispatchQueue::ConnectPublisher(Client& client) {
 void DispatchQueue::PublishLoop() {
   NameThisThread("dispatch-pub");
   Client client(options_.endpoint, Client::Options{options_.timeout, 0, "deliverer publisher"});
-  auto& connected = metrics_.Gauge("deliverer_dispatch_connected", "1 while this process's connection to RabbitMQ is up",
+  auto& connected = metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp,
                                   {{"role", "publisher"}});
   bool warned = false;
   for (;;) {
@@ -165,7 +167,7 @@ void DispatchQueue::PublishLoop() {
     {
       common::MutexLock lock(mutex_);
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
-      metrics_.Gauge("deliverer_dispatch_pending", "Deliveries waiting for RabbitMQ's confirm")
+      metrics_.Gauge("deliverer_dispatch_pending", kPendingHelp)
           .Set(static_cast<double>(pending_.size()));
     }
     metrics_.Counter("deliverer_dispatch_published_total", "Deliveries published to RabbitMQ and confirmed")
@@ -206,21 +208,24 @@ void DispatchQueue::Received(Message message) {
 
 void DispatchQueue::Ack(const queue::Delivery& delivery) {
   local_.Ack(delivery);
+  bool first = false;
   {
     common::MutexLock lock(mutex_);
     auto it = tags_.find(delivery.message_id);
     if (it == tags_.end()) return;
+    first = acks_.empty();
     acks_.push_back(it->second.back());
     it->second.pop_back();
     if (it->second.empty()) tags_.erase(it);
   }
-  Wake();
+  // One wake-up for the acks that gather before the consumer thread takes them.
+  if (first) Wake();
 }
 
 void DispatchQueue::ConsumeLoop() {
   NameThisThread("dispatch-sub");
   Client client(options_.endpoint, Client::Options{options_.timeout, kHeartbeatS, "deliverer consumer"});
-  auto& connected = metrics_.Gauge("deliverer_dispatch_connected", "1 while this process's connection to RabbitMQ is up",
+  auto& connected = metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp,
                                   {{"role", "consumer"}});
   auto& consumed = metrics_.Counter("deliverer_dispatch_consumed_total", "Deliveries received from RabbitMQ");
   bool warned = false;

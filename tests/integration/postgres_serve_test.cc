@@ -11,6 +11,7 @@
 #include "integration/delivery_helpers.h"
 #include "integration/harness.h"
 #include "integration/sim_process.h"
+#include "support/fault_proxy.h"
 #include "support/services.h"
 
 namespace deliverer::integration {
@@ -81,6 +82,44 @@ TEST_F(PostgresServeTest, R1_WhilePostgresIsDownNothingIsAnswered202AndAcceptanc
   HttpResponse list = server.Get("/v1/messages", key);
   ASSERT_TRUE(HasStatus(list, 200));
   EXPECT_EQ(list.json["data"].size(), 2u) << list;
+}
+
+// A partition between the delivering process and PostgreSQL: its calls give up after their
+// deadline, and the server, which never hears of it, keeps the old sessions, the one
+// holding the delivery lock included. Once the route is back the process ends its own
+// lost session and holds the lock again, rather than stopping as if another process had
+// taken it, and delivers.
+TEST_F(PostgresServeTest, CutOffFromPostgresTheDeliveringProcessTakesItsLockBackAndDelivers) {
+  test_support::FaultProxy proxy("127.0.0.1", static_cast<uint16_t>(test_support::ServicePort("postgres")));
+  const std::string through = "postgresql://deliverer@127.0.0.1:" + std::to_string(proxy.port()) + "/deliverer";
+  setenv("DELIVERER_TEST_POSTGRES_URL", through.c_str(), 1);
+  SimProcess sim;
+  DelivererProcess server(kFastDelivery, OneCarrier(sim.SmppPort()));
+  unsetenv("DELIVERER_TEST_POSTGRES_URL");
+  const std::string key = server.CreateKey("acme", kSendRead);
+  ASSERT_EQ(AwaitFinal(server, key, Send(server, key, Message()))["status"], "delivered");
+
+  proxy.Set(test_support::FaultProxy::Mode::kBlackhole);
+  // The lock's session is checked every second; a check gives up after 15 s, as may the
+  // queue depth's refresh before it.
+  ASSERT_TRUE(server.WaitForLog("cannot check the delivery lock", std::chrono::seconds(60)));
+  proxy.Set(test_support::FaultProxy::Mode::kPass);
+
+  ASSERT_TRUE(server.WaitForLog("still held by this process's lost database session: ended it",
+                                std::chrono::seconds(30)));
+  ASSERT_TRUE(server.WaitForLog("is held again", std::chrono::seconds(30)));
+  EXPECT_TRUE(server.Running());
+  // Acceptance and delivery go on, on new sessions.
+  std::string id;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        HttpResponse r = server.Post("/v1/messages", Message(), key);
+        if (r.status != 202) return false;
+        id = StringField(r.json, "message_id");
+        return true;
+      },
+      Millis(30'000)));
+  EXPECT_EQ(AwaitFinal(server, key, id)["status"], "delivered");
 }
 
 // docs/reliability.md R10 with the store gone: a receipt that cannot be stored is answered

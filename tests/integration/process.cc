@@ -200,9 +200,11 @@ carriers = ["sim-a"]
   config += "[storage]\npath = " + TomlString(data_dir) + "\n";
   // The same tests on PostgreSQL (tests/integration/CMakeLists.txt): a schema of their own
   // in the test server's database, the key ring in the data folder as with SQLite.
+  // DELIVERER_TEST_POSTGRES_URL reaches that server another way (through a fault proxy).
   if (const char* storage = std::getenv("DELIVERER_TEST_STORAGE"); storage && std::string(storage) == "postgres") {
-    config += "backend = \"postgres\"\nurl = " +
-              TomlString(::deliverer::test_support::FreshSchemaUrl(::deliverer::test_support::ServiceUrl("postgres"))) + "\n";
+    const char* through = std::getenv("DELIVERER_TEST_POSTGRES_URL");
+    const std::string base = through != nullptr ? through : ::deliverer::test_support::ServiceUrl("postgres");
+    config += "backend = \"postgres\"\nurl = " + TomlString(::deliverer::test_support::FreshSchemaUrl(base)) + "\n";
   }
   return config + "\n" + extra_toml + "\n";
 }

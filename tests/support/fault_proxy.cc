@@ -175,10 +175,11 @@ asio::awaitable<void> FaultProxy::Impl::Pump(ConnectionPtr c, Way way) {
 }
 
 // The sender of `way` closed its side (eof) or failed. Its end goes on as the same end, a
-// FIN or a reset, except where the mode drops what the server sends: there the client is
-// kept waiting.
+// FIN or a reset, except where the mode drops what that side sends: there the other side
+// is kept waiting (in kBlackhole both ways, as across a partition: a server never learns
+// that its client gave up).
 void FaultProxy::Impl::SenderEnded(const ConnectionPtr& c, Way way, const error_code& ec, Mode now) {
-  const bool hidden = way == kToClient && (now == Mode::kBlackhole || now == Mode::kOneWay);
+  const bool hidden = now == Mode::kBlackhole || (way == kToClient && now == Mode::kOneWay);
   if (!hidden && ec != asio::error::eof) {
     End(c, true);
     return;

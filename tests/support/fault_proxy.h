@@ -33,7 +33,7 @@ class FaultProxy {
     kPass,       // forwards both ways
     kDelay,      // forwards both ways, each chunk after the delay SetDelay gave
     kBlackhole,  // accepts and holds connections, reads and discards both ways, forwards
-                 // nothing (neither bytes nor the server's closing)
+                 // nothing (neither bytes nor either side's closing, as across a partition)
     kReset,      // resets (RST, not FIN) every open connection, both sides, and each new one
     kOneWay,     // forwards client → server only; the server's bytes and closing are dropped
   };

@@ -109,6 +109,14 @@ bool ChangesRows(std::string_view command) {
          command.starts_with("MERGE");
 }
 
+// What the server is told of each session, so that it does not keep one whose client it
+// lost without a word (a network partition) for hours: its own TCP keepalives, as the
+// client's above, and an end to a transaction left open, whose row locks would stall the
+// session that replaces it. The store's transactions last milliseconds.
+constexpr std::string_view kSessionLimits =
+    "SET tcp_keepalives_idle = 5; SET tcp_keepalives_interval = 2; SET tcp_keepalives_count = 3; "
+    "SET tcp_user_timeout = 10000; SET idle_in_transaction_session_timeout = '30s'";
+
 // Notices (a ROLLBACK with no transaction, CREATE … IF NOT EXISTS skipping) would go to
 // stderr; nothing in them needs an operator.
 void IgnoreNotice(void*, const char*) {}
@@ -134,7 +142,9 @@ Result<std::unique_ptr<Connection>> Connection::Open(const std::string& url, std
     return Error::Of("storage_unavailable", fmt::format("postgres {}: {}", where, message));
   }
   PQsetNoticeProcessor(conn, IgnoreNotice, nullptr);
-  return std::unique_ptr<Connection>(new Connection(conn, std::move(where), answer_within));
+  std::unique_ptr<Connection> connection(new Connection(conn, std::move(where), answer_within));
+  if (Status s = connection->ExecOnce(kSessionLimits); !s.ok()) return s.error();
+  return connection;
 }
 
 Connection::Connection(pg_conn* conn, std::string where, std::chrono::milliseconds answer_within)
@@ -209,7 +219,7 @@ Status Connection::Reconnect() {
   }
   ++generation_;  // the server forgot every prepared statement
   in_transaction_ = false;
-  return Status::Ok();
+  return ExecOnce(kSessionLimits);
 }
 
 void Connection::Succeeded(const PGresult* result) {

@@ -85,6 +85,11 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
     store->keyring_stamp_ = stamp;
   }
   store->delivery_lock_ = std::move(delivery_lock);
+  if (store->delivery_lock_) {
+    auto pid = store->SessionPid();
+    if (!pid.ok()) return pid.take_error();
+    store->delivery_lock_pid_ = *pid;
+  }
   store->hand_over_ = options.hands_over;
   store->StartWatch(options);
   return store;
@@ -132,14 +137,16 @@ void PostgresStore::StartWatch(const PostgresOptions& options) {
       lock.Unlock();
       const auto now = std::chrono::steady_clock::now();
       try {
+        // The lock first: against a server that does not answer, each call waits for its
+        // deadline.
+        if (watching_lock && !CheckDeliveryLock()) {
+          watching_lock = false;
+          if (lost) lost();
+        }
         if (depth_every.count() > 0 && now >= next_depth) {
           // While the database is unreachable the last count stands; /readyz says why.
           (void)RefreshDepth();
           next_depth = now + depth_every;
-        }
-        if (watching_lock && !CheckDeliveryLock()) {
-          watching_lock = false;
-          if (lost) lost();
         }
       } catch (...) {
         ReportUnhandled("storage", std::current_exception());
@@ -170,10 +177,17 @@ bool PostgresStore::CheckDeliveryLock() {
       " AND classid = CAST(? AS BIGINT) AND objid = (CAST(hashtext(current_schema()) AS BIGINT) & 4294967295)"
       " AND objsubid = 2");
   // The server cannot be reached from here: asked again at the next check.
-  if (!held.ok()) return true;
+  auto unreachable = [this](const Error& error) {
+    if (!lock_unchecked_) log::Warn("storage", "cannot check the delivery lock: {}", error.detail);
+    lock_unchecked_ = true;
+    return true;
+  };
+  if (!held.ok()) return unreachable(held.error());
   held->Bind(1, kDeliveryLockKey);
   auto row = held->Step();
-  if (!row.ok() || !*row) return true;
+  if (!row.ok()) return unreachable(row.error());
+  lock_unchecked_ = false;
+  if (!*row) return true;
   if (held->Int(0) > 0) return true;
   held->Reset();
   auto taken = delivery_lock_->Prepare(kTakeDeliveryLock);
@@ -182,12 +196,48 @@ bool PostgresStore::CheckDeliveryLock() {
   auto again = taken->Step();
   if (!again.ok() || !*again) return true;
   if (taken->Int(0) != 0) {
+    taken->Reset();
+    if (auto pid = SessionPid(); pid.ok()) delivery_lock_pid_ = *pid;
     log::Warn("storage", "the delivery lock was lost with its database session and is held again");
     return true;
   }
+  taken->Reset();
+  // Held by this process's own earlier session, which the server has not seen end (a
+  // connection cut without a word, e.g. by a network partition, lasts on the server until
+  // its TCP keepalives give up): ended, and the lock taken at the next check.
+  auto holder = delivery_lock_->Prepare(
+      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
+      " AND classid = CAST(? AS BIGINT) AND objid = (CAST(hashtext(current_schema()) AS BIGINT) & 4294967295)"
+      " AND objsubid = 2");
+  if (!holder.ok()) return true;
+  holder->Bind(1, kDeliveryLockKey);
+  auto found = holder->Step();
+  if (!found.ok()) return true;
+  if (*found && holder->Int(0) == delivery_lock_pid_) {
+    holder->Reset();
+    auto end = delivery_lock_->Prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
+    if (!end.ok()) return true;
+    end->Bind(1, delivery_lock_pid_);
+    (void)end->Step();
+    end->Reset();
+    log::Warn("storage", "the delivery lock is still held by this process's lost database session: ended it");
+    return true;
+  }
+  holder->Reset();
   log::Error("storage", "the delivery lock was lost with its database session and another process holds it now: "
                         "this process stops delivering");
   return false;
+}
+
+Result<int64_t> PostgresStore::SessionPid() {
+  auto pid = delivery_lock_->Prepare("SELECT pg_backend_pid()");
+  if (!pid.ok()) return pid.take_error();
+  auto row = pid->Step();
+  if (!row.ok()) return row.take_error();
+  if (!*row) return Error::Of("storage_error", "pg_backend_pid() answered nothing");
+  const int64_t value = pid->Int(0);
+  pid->Reset();
+  return value;
 }
 
 Status PostgresStore::BackupTo(const std::string& /*directory*/) {

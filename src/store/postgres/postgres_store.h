@@ -71,10 +71,15 @@ class PostgresStore final : public sql::SqlStore {
   Status RefreshDepth();
   // True while this process holds the delivery lock (again, if its session was lost).
   bool CheckDeliveryLock();
+  // The server process of the session that holds the lock for this process: after the
+  // connection is lost, the server may keep that session (and the lock) until it notices.
+  Result<int64_t> SessionPid();
 
   // The session holding the delivery lock (PostgresOptions::sole_deliverer); null if none.
   // Used by the watch thread only, once Open returned.
   std::unique_ptr<sql::Connection> delivery_lock_;
+  int64_t delivery_lock_pid_ = 0;  // its server process, when it took the lock
+  bool lock_unchecked_ = false;     // the last check could not reach the server (logged once)
   common::Mutex watch_mutex_;
   std::condition_variable watch_wake_;
   bool watch_stopping_ GUARDED_BY(watch_mutex_) = false;
