@@ -121,10 +121,17 @@ TEST_F(DispatchQueueTest, WhatAConsumerDidNotFinishGoesToTheNext) {
   first->Stop();              // acks what was finished, leaves the rest to the broker
 
   auto second = Make(true, registry);
-  std::vector<queue::Delivery> again = TakeAll(*second, 2);
   std::set<std::string> ids;
-  for (const queue::Delivery& d : again) ids.insert(d.message_id);
-  EXPECT_EQ(ids, (std::set<std::string>{taken[1].message_id, taken[2].message_id}));
+  EXPECT_TRUE(Eventually([&] {
+    for (queue::Delivery& d : second->Take(0, 100)) {
+      ids.insert(d.message_id);
+      second->Ack(d);
+    }
+    return ids.contains(taken[1].message_id) && ids.contains(taken[2].message_id);
+  })) << "the retried one and the one never finished";
+  // The finished one may come again too: an ack just before a stop can be lost (at least
+  // once), and the engine ends such a duplicate (docs/deployment.md).
+  EXPECT_LE(ids.size(), 3u);
 }
 
 TEST_F(DispatchQueueTest, PublishesWaitForABrokerThatDoesNotAnswer) {
