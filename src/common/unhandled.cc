@@ -103,4 +103,15 @@ void RunGuarded(boost::asio::io_context& io, std::string_view component) {
   }
 }
 
+void RunReportingUnhandled(std::string_view component, const std::function<void()>& loop) {
+  for (;;) {
+    try {
+      loop();
+      return;
+    } catch (...) {
+      ReportUnhandled(component, std::current_exception());
+    }
+  }
+}
+
 }  // namespace deliverer

@@ -36,6 +36,10 @@ struct ErrorReport {
 void ReportUnhandled(std::string_view component, std::exception_ptr error,
                      std::string_view correlation_id = {});
 
+// A thread's main loop, which returns once stopped: whatever escapes it is reported, and
+// it runs again.
+void RunReportingUnhandled(std::string_view component, const std::function<void()>& loop);
+
 // Hands `error` to the sink only: the caller's own error path logs it.
 void ReportInternalError(const ErrorReport& error) noexcept;
 

@@ -65,6 +65,17 @@ void RequireUrl(TableReader& reader, const std::string& backend, std::string_vie
                   fmt::format("backend = \"{}\" needs url (or url_file, url_env)", remote));
 }
 
+// A secret URL (url, url_file or url_env) of a form `config check` can vouch for; the
+// message never repeats the URL.
+void RequireScheme(TableReader& reader, const std::string& url, bool url_ok, std::string_view scheme,
+                   std::string_view form) {
+  if (!url_ok || url.empty() || url.starts_with(scheme)) return;
+  const toml::node* given = reader.table().get("url");
+  if (given == nullptr) given = reader.table().get("url_file");
+  if (given == nullptr) given = reader.table().get("url_env");
+  reader.AddError(*given, fmt::format("url must be {}", form));
+}
+
 }  // namespace
 
 bool ParseListen(std::string_view text, std::string& host, uint16_t& port) {
@@ -143,13 +154,7 @@ void ReadQueue(TableReader& reader, QueueConfig& out) {
   const bool backend_ok = reader.OneOf("backend", out.backend, {"embedded", "rabbitmq"});
   const bool url_ok = reader.Secret("url", out.url);
   if (backend_ok) RequireUrl(reader, out.backend, "rabbitmq", out.url, url_ok);
-  // Checked here so that `config check` refuses it; the message never repeats the URL.
-  if (url_ok && !out.url.empty() && !out.url.starts_with("amqp://")) {
-    const toml::node* given = reader.table().get("url");
-    if (given == nullptr) given = reader.table().get("url_file");
-    if (given == nullptr) given = reader.table().get("url_env");
-    reader.AddError(*given, "url must be amqp://user:password@host[:port][/vhost] (TLS is not supported)");
-  }
+  RequireScheme(reader, out.url, url_ok, "amqp://", "amqp://user:password@host[:port][/vhost] (TLS is not supported)");
   reader.Int("partitions", out.partitions, 1, 1024);
   reader.NonEmptyString("queue_prefix", out.queue_prefix);
   reader.Int("prefetch", out.prefetch, 1, 65535);
@@ -157,13 +162,7 @@ void ReadQueue(TableReader& reader, QueueConfig& out) {
 
 void ReadRedis(TableReader& reader, RedisConfig& out) {
   const bool url_ok = reader.Secret("url", out.url);
-  // Checked here so that `config check` refuses it; the message never repeats the URL.
-  if (url_ok && !out.url.empty() && !out.url.starts_with("redis://")) {
-    const toml::node* given = reader.table().get("url");
-    if (given == nullptr) given = reader.table().get("url_file");
-    if (given == nullptr) given = reader.table().get("url_env");
-    reader.AddError(*given, "url must be redis://[:password@]host[:port][/db] (TLS is not supported)");
-  }
+  RequireScheme(reader, out.url, url_ok, "redis://", "redis://[:password@]host[:port][/db] (TLS is not supported)");
   reader.Int("timeout_ms", out.timeout_ms, 1, 5000);
   reader.NonEmptyString("key_prefix", out.key_prefix);
 }

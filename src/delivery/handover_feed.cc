@@ -29,15 +29,7 @@ Status HandoverFeed::Discard() {
 void HandoverFeed::Start() {
   thread_ = std::thread([this] {
     NameThisThread("handover");
-    // Run returns only when stopping; whatever escapes it is reported and it runs on.
-    for (;;) {
-      try {
-        Run();
-        return;
-      } catch (...) {
-        ReportUnhandled("handover", std::current_exception());
-      }
-    }
+    RunReportingUnhandled("handover", [this] { Run(); });
   });
 }
 

@@ -117,6 +117,9 @@ Status Client::Connect() {
 
 void Client::Close() {
   if (connection_ == nullptr) return;
+  // A broker that does not answer holds a stop for a second at most, not for `timeout`.
+  const timeval patience = ToTimeval(std::min(options_.timeout, std::chrono::milliseconds(1000)));
+  amqp_set_rpc_timeout(connection_, &patience);
   amqp_channel_close(connection_, kChannel, AMQP_REPLY_SUCCESS);
   amqp_connection_close(connection_, AMQP_REPLY_SUCCESS);
   amqp_destroy_connection(connection_);

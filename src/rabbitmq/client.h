@@ -57,7 +57,8 @@ class Client {
   // Opens the connection and its channel. Errors: "rabbitmq_unavailable".
   Status Connect();
   bool connected() const { return connection_ != nullptr; }
-  // Closes, politely when it can: unacked deliveries go back to their queues.
+  // Closes, politely when it can, waiting a second at most for the broker: unacked
+  // deliveries go back to their queues.
   void Close();
   // The socket, for poll(); -1 when not connected.
   int Fd() const;

@@ -28,13 +28,11 @@ DispatchQueue::DispatchQueue(DispatchOptions options, std::function<std::string(
     : options_(std::move(options)),
       ordering_key_(std::move(ordering_key)),
       metrics_(metrics),
+      pending_gauge_(metrics.Gauge("deliverer_dispatch_pending", kPendingHelp)),
       wake_fd_(eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) {
-  metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp,
-                 {{"role", "publisher"}}).Set(0);
-  if (options_.consume) {
-    metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp,
-                   {{"role", "consumer"}}).Set(0);
-  }
+  for (int p = 0; p < options_.partitions; ++p) queues_.push_back(PartitionQueue(options_.queue_prefix, p));
+  metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp, {{"role", "publisher"}}).Set(0);
+  if (options_.consume) metrics_.Gauge("deliverer_dispatch_connected", kConnectedHelp, {{"role", "consumer"}}).Set(0);
 }
 
 DispatchQueue::~DispatchQueue() {
@@ -42,25 +40,11 @@ DispatchQueue::~DispatchQueue() {
   if (wake_fd_ >= 0) close(wake_fd_);
 }
 
-namespace {
-
-// Runs `loop` until it returns (on Stop); whatever escapes it is reported and it starts over.
-void Guarded(const char* name, const std::function<void()>& loop) {
-  for (;;) {
-    try {
-      loop();
-      return;
-    } catch (...) {
-      ReportUnhandled(name, std::current_exception());
-    }
-  }
-}
-
-}  // namespace
-
 void DispatchQueue::Start() {
-  publisher_ = std::thread([this] { Guarded("dispatch-pub", [this] { PublishLoop(); }); });
-  if (options_.consume) consumer_ = std::thread([this] { Guarded("dispatch-sub", [this] { ConsumeLoop(); }); });
+  publisher_ = std::thread([this] { RunReportingUnhandled("dispatch-pub", [this] { PublishLoop(); }); });
+  if (options_.consume) {
+    consumer_ = std::thread([this] { RunReportingUnhandled("dispatch-sub", [this] { ConsumeLoop(); }); });
+  }
 }
 
 void DispatchQueue::Stop() {
@@ -100,8 +84,7 @@ void DispatchQueue::Publish(std::vector<queue::Delivery> deliveries) {
   {
     common::MutexLock lock(mutex_);
     for (queue::Delivery& d : deliveries) pending_.push_back(std::move(d));
-    metrics_.Gauge("deliverer_dispatch_pending", kPendingHelp)
-        .Set(static_cast<double>(pending_.size()));
+    pending_gauge_.Set(static_cast<double>(pending_.size()));
   }
   publish_wake_.notify_one();
 }
@@ -114,8 +97,8 @@ size_t DispatchQueue::Pending() const {
 Status DispatchQueue::ConnectPublisher(Client& client) {
   if (Status s = client.Connect(); !s.ok()) return s;
   if (Status s = client.EnableConfirms(); !s.ok()) return s;
-  for (int p = 0; p < options_.partitions; ++p) {
-    if (Status s = client.DeclareQueue(PartitionQueue(options_.queue_prefix, p), true); !s.ok()) return s;
+  for (const std::string& queue : queues_) {
+    if (Status s = client.DeclareQueue(queue, true); !s.ok()) return s;
   }
   return Status::Ok();
 }
@@ -154,8 +137,7 @@ void DispatchQueue::PublishLoop() {
     std::vector<std::pair<std::string, std::string>> messages;
     messages.reserve(batch.size());
     for (const queue::Delivery& d : batch) {
-      messages.emplace_back(PartitionQueue(options_.queue_prefix, PartitionOf(d.destination, options_.partitions)),
-                            EncodeDispatch(d));
+      messages.emplace_back(queues_[PartitionOf(d.destination, options_.partitions)], EncodeDispatch(d));
     }
     if (Status s = client.Publish(messages); !s.ok()) {
       // Not confirmed: published again (a duplicate if the broker had taken some).
@@ -167,8 +149,7 @@ void DispatchQueue::PublishLoop() {
     {
       common::MutexLock lock(mutex_);
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<std::ptrdiff_t>(batch.size()));
-      metrics_.Gauge("deliverer_dispatch_pending", kPendingHelp)
-          .Set(static_cast<double>(pending_.size()));
+      pending_gauge_.Set(static_cast<double>(pending_.size()));
     }
     metrics_.Counter("deliverer_dispatch_published_total", "Deliveries published to RabbitMQ and confirmed")
         .Inc(static_cast<double>(batch.size()));
@@ -181,8 +162,7 @@ void DispatchQueue::PublishLoop() {
 
 Status DispatchQueue::ConnectConsumer(Client& client) {
   if (Status s = client.Connect(); !s.ok()) return s;
-  for (int p = 0; p < options_.partitions; ++p) {
-    const std::string queue = PartitionQueue(options_.queue_prefix, p);
+  for (const std::string& queue : queues_) {
     if (Status s = client.DeclareQueue(queue, true); !s.ok()) return s;
     if (Status s = client.Consume(queue, options_.prefetch); !s.ok()) return s;
   }

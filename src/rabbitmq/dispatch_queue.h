@@ -97,6 +97,8 @@ class DispatchQueue final : public queue::Queue {
   const DispatchOptions options_;
   const std::function<std::string(const std::string&)> ordering_key_;
   metrics::Registry& metrics_;
+  metrics::Gauge& pending_gauge_;
+  std::vector<std::string> queues_;  // by partition
   queue::EmbeddedQueue local_;
 
   mutable common::Mutex mutex_;

@@ -72,14 +72,7 @@ SharedRateLimiter::SharedRateLimiter(SharedLimitsOptions options, Clock& clock, 
       client_(options_.endpoint, options_.timeout) {
   heartbeat_thread_ = std::thread([this] {
     NameThisThread("rate-limits");
-    for (;;) {
-      try {
-        RunHeartbeats();
-        return;
-      } catch (...) {
-        ReportUnhandled("rate-limits", std::current_exception());
-      }
-    }
+    RunReportingUnhandled("rate-limits", [this] { RunHeartbeats(); });
   });
 }
 

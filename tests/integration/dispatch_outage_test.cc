@@ -12,7 +12,6 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <thread>
 #include <vector>
@@ -28,12 +27,6 @@ namespace {
 bool FullScale() {
   const char* scale = std::getenv("DELIVERER_CHAOS_SCALE");
   return scale != nullptr && std::string(scale) == "full";
-}
-
-std::string RabbitmqQueueToml() {
-  std::random_device random;
-  return "\n[queue]\nbackend = \"rabbitmq\"\nurl = \"" + test_support::ServiceUrl("rabbitmq") +
-         "\"\npartitions = 4\nqueue_prefix = \"test.outage." + std::to_string(random()) + ".\"\n";
 }
 
 class DispatchOutageTest : public ::testing::Test {

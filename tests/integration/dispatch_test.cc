@@ -7,7 +7,6 @@
 #include <cstdlib>
 #include <map>
 #include <memory>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -18,13 +17,6 @@
 
 namespace deliverer::integration {
 namespace {
-
-// [queue] on the test run's RabbitMQ, with queues of the test's own.
-std::string RabbitmqQueueToml() {
-  std::random_device random;
-  return "\n[queue]\nbackend = \"rabbitmq\"\nurl = \"" + test_support::ServiceUrl("rabbitmq") +
-         "\"\npartitions = 4\nqueue_prefix = \"test.serve." + std::to_string(random()) + ".\"\n";
-}
 
 class DispatchTest : public ::testing::Test {
  protected:

@@ -141,6 +141,9 @@ class TempDir {
 // tables, e.g. from SmppCarrierToml).
 std::string BaseConfig(const std::string& data_dir, const std::string& extra_toml = "",
                        const std::string& carriers_toml = "");
+// A [queue] table for dispatch through the test run's RabbitMQ (support/services.h), on
+// queues of the caller's own, for BaseConfig's `extra_toml`.
+std::string RabbitmqQueueToml();
 // One [[carriers]] table for an SMPP carrier on 127.0.0.1:`port` with the harness's
 // credentials, followed by `extra_keys` (TOML lines for the same table).
 std::string SmppCarrierToml(const std::string& id, uint16_t port, const std::string& extra_keys = "");

@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cerrno>
 #include <csignal>
 #include <cstdlib>
@@ -207,6 +208,13 @@ carriers = ["sim-a"]
     config += "backend = \"postgres\"\nurl = " + TomlString(::deliverer::test_support::FreshSchemaUrl(base)) + "\n";
   }
   return config + "\n" + extra_toml + "\n";
+}
+
+std::string RabbitmqQueueToml() {
+  static std::atomic<int> next{0};
+  const std::string prefix = "test." + std::to_string(getpid()) + "." + std::to_string(next++) + ".";
+  return "\n[queue]\nbackend = \"rabbitmq\"\nurl = " + TomlString(::deliverer::test_support::ServiceUrl("rabbitmq")) +
+         "\npartitions = 4\nqueue_prefix = " + TomlString(prefix) + "\n";
 }
 
 CommandResult RunDeliverer(const std::vector<std::string>& args, std::chrono::seconds timeout) {

@@ -86,9 +86,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const PostgresOptions
   }
   store->delivery_lock_ = std::move(delivery_lock);
   if (store->delivery_lock_) {
-    auto pid = store->SessionPid();
-    if (!pid.ok()) return pid.take_error();
-    store->delivery_lock_pid_ = *pid;
+    auto session = store->CurrentSession();
+    if (!session.ok()) return session.take_error();
+    store->delivery_lock_session_ = std::move(*session);
   }
   store->hand_over_ = options.hands_over;
   store->StartWatch(options);
@@ -197,7 +197,7 @@ bool PostgresStore::CheckDeliveryLock() {
   if (!again.ok() || !*again) return true;
   if (taken->Int(0) != 0) {
     taken->Reset();
-    if (auto pid = SessionPid(); pid.ok()) delivery_lock_pid_ = *pid;
+    if (auto session = CurrentSession(); session.ok()) delivery_lock_session_ = std::move(*session);
     log::Warn("storage", "the delivery lock was lost with its database session and is held again");
     return true;
   }
@@ -205,19 +205,20 @@ bool PostgresStore::CheckDeliveryLock() {
   // Held by this process's own earlier session, which the server has not seen end (a
   // connection cut without a word, e.g. by a network partition, lasts on the server until
   // its TCP keepalives give up): ended, and the lock taken at the next check.
+  // The start time tells that session from a later one to which the server gave its pid.
   auto holder = delivery_lock_->Prepare(
-      "SELECT pid FROM pg_locks WHERE locktype = 'advisory' AND granted"
-      " AND classid = CAST(? AS BIGINT) AND objid = (CAST(hashtext(current_schema()) AS BIGINT) & 4294967295)"
-      " AND objsubid = 2");
+      "SELECT l.pid, CAST(a.backend_start AS TEXT) FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+      " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = CAST(? AS BIGINT)"
+      " AND l.objid = (CAST(hashtext(current_schema()) AS BIGINT) & 4294967295) AND l.objsubid = 2");
   if (!holder.ok()) return true;
   holder->Bind(1, kDeliveryLockKey);
   auto found = holder->Step();
   if (!found.ok()) return true;
-  if (*found && holder->Int(0) == delivery_lock_pid_) {
+  if (*found && holder->Int(0) == delivery_lock_session_.pid && holder->Text(1) == delivery_lock_session_.started) {
     holder->Reset();
     auto end = delivery_lock_->Prepare("SELECT pg_terminate_backend(CAST(? AS INTEGER))");
     if (!end.ok()) return true;
-    end->Bind(1, delivery_lock_pid_);
+    end->Bind(1, delivery_lock_session_.pid);
     (void)end->Step();
     end->Reset();
     log::Warn("storage", "the delivery lock is still held by this process's lost database session: ended it");
@@ -229,15 +230,16 @@ bool PostgresStore::CheckDeliveryLock() {
   return false;
 }
 
-Result<int64_t> PostgresStore::SessionPid() {
-  auto pid = delivery_lock_->Prepare("SELECT pg_backend_pid()");
-  if (!pid.ok()) return pid.take_error();
-  auto row = pid->Step();
+Result<PostgresStore::Session> PostgresStore::CurrentSession() {
+  auto stmt = delivery_lock_->Prepare(
+      "SELECT pid, CAST(backend_start AS TEXT) FROM pg_stat_activity WHERE pid = pg_backend_pid()");
+  if (!stmt.ok()) return stmt.take_error();
+  auto row = stmt->Step();
   if (!row.ok()) return row.take_error();
-  if (!*row) return Error::Of("storage_error", "pg_backend_pid() answered nothing");
-  const int64_t value = pid->Int(0);
-  pid->Reset();
-  return value;
+  if (!*row) return Error::Of("storage_error", "pg_stat_activity does not show this session");
+  Session session{stmt->Int(0), stmt->Text(1)};
+  stmt->Reset();
+  return session;
 }
 
 Status PostgresStore::BackupTo(const std::string& /*directory*/) {

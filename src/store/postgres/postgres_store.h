@@ -71,14 +71,19 @@ class PostgresStore final : public sql::SqlStore {
   Status RefreshDepth();
   // True while this process holds the delivery lock (again, if its session was lost).
   bool CheckDeliveryLock();
-  // The server process of the session that holds the lock for this process: after the
-  // connection is lost, the server may keep that session (and the lock) until it notices.
-  Result<int64_t> SessionPid();
+  // The lock session's server process and its start, which tell it from a later session
+  // of a reused pid: after the connection is lost, the server may keep that session (and
+  // the lock) until it notices.
+  struct Session {
+    int64_t pid = 0;
+    std::string started;  // backend_start, as text
+  };
+  Result<Session> CurrentSession();
 
   // The session holding the delivery lock (PostgresOptions::sole_deliverer); null if none.
   // Used by the watch thread only, once Open returned.
   std::unique_ptr<sql::Connection> delivery_lock_;
-  int64_t delivery_lock_pid_ = 0;  // its server process, when it took the lock
+  Session delivery_lock_session_;  // the lock session, when it took the lock
   bool lock_unchecked_ = false;     // the last check could not reach the server (logged once)
   common::Mutex watch_mutex_;
   std::condition_variable watch_wake_;

@@ -75,16 +75,11 @@ class BatchJob final : public WriteJob {
 
   void Apply(Connection& db) override {
     results_.reserve(items_.size());
-    // An item's RELEASE goes with the next one's SAVEPOINT, in one call: on PostgreSQL each
-    // call is a round trip. (After a ROLLBACK TO the savepoint stays, empty, until then.)
-    bool open = false;
     for (Item& item : items_) {
-      if (auto s = db.Exec(open ? "RELEASE item; SAVEPOINT item" : "SAVEPOINT item"); !s.ok()) {
-        open = false;
+      if (auto s = db.Exec("SAVEPOINT item"); !s.ok()) {
         results_.emplace_back(s.error());
         continue;
       }
-      open = true;
       WriteEffects effects;
       Result<Out> result = apply_(db, item, effects);
       if (result.ok()) {
@@ -92,9 +87,9 @@ class BatchJob final : public WriteJob {
       } else {
         (void)db.Exec("ROLLBACK TO item");
       }
+      (void)db.Exec("RELEASE item");
       results_.push_back(std::move(result));
     }
-    if (open) (void)db.Exec("RELEASE item");
   }
 
   void Finish(const Status& commit) override {

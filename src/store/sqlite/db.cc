@@ -163,21 +163,12 @@ Connection::~Connection() {
 }
 
 Status Connection::Exec(std::string_view sql) {
-  // A statement (BEGIN, COMMIT, SAVEPOINT …, the writer's per-job brackets), or a few without
-  // quotes ("RELEASE item; SAVEPOINT item"), runs from the statement cache: parsing them
-  // again for every job was a measurable share of the writer.
-  if (sql.find_first_of("'\"") == std::string_view::npos) {
-    while (!sql.empty()) {
-      const size_t end = sql.find(';');
-      std::string_view one = sql.substr(0, end);
-      sql = end == std::string_view::npos ? std::string_view() : sql.substr(end + 1);
-      while (!one.empty() && (one.front() == ' ' || one.front() == '\n')) one.remove_prefix(1);
-      if (one.empty()) continue;
-      auto stmt = Prepare(one);
-      if (!stmt.ok()) return stmt.error();
-      if (Status s = stmt->Run(); !s.ok()) return s;
-    }
-    return Status::Ok();
+  // One statement (BEGIN, COMMIT, SAVEPOINT …, the writer's per-job brackets) runs from the
+  // statement cache: parsing it again for every job was a measurable share of the writer.
+  if (sql.find(';') == std::string_view::npos) {
+    auto stmt = Prepare(sql);
+    if (!stmt.ok()) return stmt.error();
+    return stmt->Run();
   }
   char* message = nullptr;
   const std::string text(sql);

@@ -60,6 +60,15 @@ TEST_F(UnhandledTest, AHandlerThatThrowsLeavesTheLoopRunning) {
   EXPECT_EQ(counted_, (std::vector<std::string>{"delivery", "delivery"}));
 }
 
+TEST_F(UnhandledTest, AThreadLoopThatThrowsIsReportedAndRunsAgainUntilItReturns) {
+  int runs = 0;
+  RunReportingUnhandled("handover", [&] {
+    if (++runs < 3) throw std::runtime_error("from a thread's loop");
+  });
+  EXPECT_EQ(runs, 3);
+  EXPECT_EQ(counted_, (std::vector<std::string>{"handover", "handover"}));
+}
+
 // What the error sink gets (common/unhandled.h): the exception's type and text as caught,
 // and the message it concerns; an error found as a value reaches it uncounted.
 TEST_F(UnhandledTest, TheSinkGetsTypeTextAndCorrelation) {

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <memory>
 #include <random>
 
 #include "support/services.h"
@@ -25,6 +26,15 @@ Endpoint TestBroker() {
 
 Client::Options Fast() { return Client::Options{std::chrono::milliseconds(3000), 0, "test"}; }
 
+// A client with publisher confirms on, `queue` declared.
+std::unique_ptr<Client> PublisherTo(const std::string& queue) {
+  auto client = std::make_unique<Client>(TestBroker(), Fast());
+  EXPECT_TRUE(client->Connect().ok());
+  EXPECT_TRUE(client->EnableConfirms().ok());
+  EXPECT_TRUE(client->DeclareQueue(queue, true).ok());
+  return client;
+}
+
 // Every message of the consumer within `wait` each.
 std::vector<Message> Drain(Client& client, std::chrono::milliseconds wait = std::chrono::milliseconds(500)) {
   std::vector<Message> out;
@@ -41,15 +51,12 @@ std::vector<Message> Drain(Client& client, std::chrono::milliseconds wait = std:
 
 TEST(RabbitmqClient, PublishesConfirmedAndConsumesInOrder) {
   const std::string queue = FreshQueue();
-  Client publisher(TestBroker(), Fast());
-  ASSERT_TRUE(publisher.Connect().ok());
-  ASSERT_TRUE(publisher.EnableConfirms().ok());
-  ASSERT_TRUE(publisher.DeclareQueue(queue, true).ok());
+  auto publisher = PublisherTo(queue);
   std::vector<std::pair<std::string, std::string>> batch;
   for (int i = 0; i < 300; ++i) batch.emplace_back(queue, "m" + std::to_string(i));
-  ASSERT_TRUE(publisher.Publish(batch).ok());
-  ASSERT_TRUE(publisher.Publish({{queue, "last"}}).ok()) << "a second batch on the same channel";
-  EXPECT_EQ(*publisher.ReadyCount(queue), 301u);
+  ASSERT_TRUE(publisher->Publish(batch).ok());
+  ASSERT_TRUE(publisher->Publish({{queue, "last"}}).ok()) << "a second batch on the same channel";
+  EXPECT_EQ(*publisher->ReadyCount(queue), 301u);
 
   Client consumer(TestBroker(), Fast());
   ASSERT_TRUE(consumer.Connect().ok());
@@ -66,11 +73,8 @@ TEST(RabbitmqClient, PublishesConfirmedAndConsumesInOrder) {
 
 TEST(RabbitmqClient, WhatWasNotAckedComesBackToTheNextConnectionInOrder) {
   const std::string queue = FreshQueue();
-  Client publisher(TestBroker(), Fast());
-  ASSERT_TRUE(publisher.Connect().ok());
-  ASSERT_TRUE(publisher.EnableConfirms().ok());
-  ASSERT_TRUE(publisher.DeclareQueue(queue, true).ok());
-  ASSERT_TRUE(publisher.Publish({{queue, "a"}, {queue, "b"}}).ok());
+  auto publisher = PublisherTo(queue);
+  ASSERT_TRUE(publisher->Publish({{queue, "a"}, {queue, "b"}}).ok());
 
   Client first(TestBroker(), Fast());
   ASSERT_TRUE(first.Connect().ok());
