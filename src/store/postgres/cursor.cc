@@ -90,6 +90,8 @@ Result<std::string> PgCursor::PreparedName() {
     }
   }
   if (auto it = prepared_.find(blobs); it != prepared_.end()) return it->second;
+  // Preparing waits for its answer, so the statements pipelined before it are answered first.
+  if (Status flushed = db_.Flush(); !flushed.ok()) return flushed.error();
   std::string name = fmt::format("deliverer_{}", db_.next_statement_++);
   bool timed_out = false;
   PGresult* result = db_.Await(
@@ -107,14 +109,13 @@ Result<std::string> PgCursor::PreparedName() {
   return name;
 }
 
-Result<bool> PgCursor::Execute() {
+Result<PgCursor::Wire> PgCursor::WireParams() const {
   if (bad_index_) {
     return DriverError("storage_error", fmt::format("parameter {} is not in the statement", *bad_index_),
                        db_.where_, true);
   }
-  std::vector<const char*> values(params_.size(), nullptr);
-  std::vector<int> lengths(params_.size(), 0);
-  std::vector<int> formats(params_.size(), 0);
+  Wire wire{std::vector<const char*>(params_.size(), nullptr), std::vector<int>(params_.size(), 0),
+            std::vector<int>(params_.size(), 0)};
   for (size_t i = 0; i < params_.size(); ++i) {
     const Param& param = params_[i];
     if (param.kind == Kind::kNull) continue;
@@ -124,10 +125,44 @@ Result<bool> PgCursor::Execute() {
       return DriverError("storage_error", fmt::format("text parameter {} holds a NUL byte", i + 1), db_.where_,
                          true);
     }
-    values[i] = param.bytes.c_str();
-    lengths[i] = static_cast<int>(param.bytes.size());
-    formats[i] = param.kind == Kind::kBlob ? 1 : 0;
+    wire.values[i] = param.bytes.c_str();
+    wire.lengths[i] = static_cast<int>(param.bytes.size());
+    wire.formats[i] = param.kind == Kind::kBlob ? 1 : 0;
   }
+  return wire;
+}
+
+Status PgCursor::Send() {
+  // Outside a transaction each statement commits alone, and a pipeline would make those
+  // between two sync points one implicit transaction instead: run at once.
+  if (!db_.in_transaction_ || db_.lost_transaction_) return sql::Cursor::Send();
+  auto wire = WireParams();
+  if (!wire.ok()) return wire.error();
+  if (db_.pipelined_.size() >= Connection::kMaxPipelined) {
+    if (Status flushed = db_.Flush(); !flushed.ok()) return flushed;
+  }
+  auto name = PreparedName();  // flushes the pipeline first if it must prepare
+  if (!name.ok()) return name.error();
+  if (PQpipelineStatus(db_.conn_) == PQ_PIPELINE_OFF && PQenterPipelineMode(db_.conn_) == 0) {
+    return sql::Cursor::Send();  // libpq says the connection is busy: not ours to pipeline
+  }
+  if (PQsendQueryPrepared(db_.conn_, name->c_str(), static_cast<int>(params_.size()), wire->values.data(),
+                          wire->lengths.data(), wire->formats.data(), 0) == 0) {
+    // Not even queued: what was sent before it still has its answers to give.
+    Status flushed = db_.Flush();
+    if (!flushed.ok()) return flushed;
+    return DriverError("storage_unavailable", fmt::format("could not send: {}", OneLine(PQerrorMessage(db_.conn_))),
+                       db_.where_, false);
+  }
+  db_.pipelined_.push_back(&sql_.text);
+  return Status::Ok();
+}
+
+Result<bool> PgCursor::Execute() {
+  if (Status flushed = db_.Flush(); !flushed.ok()) return flushed.error();
+  auto wire = WireParams();
+  if (!wire.ok()) return wire.take_error();
+  const Wire& params = *wire;
   // A read outside a transaction that finds its connection lost (an idle pooled reader
   // after the server restarted) is run once more on a new one: a read changes nothing, so
   // running it twice is safe, and otherwise every idle connection would fail one request
@@ -141,8 +176,8 @@ Result<bool> PgCursor::Execute() {
       bool timed_out = false;
       PGresult* result = db_.Await(
           [&] {
-            return PQsendQueryPrepared(db_.conn_, name->c_str(), static_cast<int>(params_.size()), values.data(),
-                                       lengths.data(), formats.data(), 0);
+            return PQsendQueryPrepared(db_.conn_, name->c_str(), static_cast<int>(params_.size()),
+                                       params.values.data(), params.lengths.data(), params.formats.data(), 0);
           },
           timed_out);
       // Never run again: the server may have run it.

@@ -45,6 +45,8 @@ class PgCursor final : public sql::Cursor {
   // rows with LIMIT); later ones walk its rows. A failure is returned again by every Step
   // until Release or Reset.
   Result<bool> Step() override;
+  // Inside a transaction, pipelined (postgres::Connection); outside one, run at once.
+  Status Send() override;
   void Release() override;
   void Reset() override;
   // Read the current row; outside one, 0, "" and true. Int parses the text: integers,
@@ -65,6 +67,13 @@ class PgCursor final : public sql::Cursor {
   // The server-side statement for the current blob parameters, prepared if need be.
   Result<std::string> PreparedName();
   Result<bool> Execute();
+  // The bound parameters as libpq takes them, pointing into params_.
+  struct Wire {
+    std::vector<const char*> values;
+    std::vector<int> lengths;
+    std::vector<int> formats;
+  };
+  Result<Wire> WireParams() const;
   const char* Value(int column) const;
 
   Connection& db_;

@@ -10,6 +10,7 @@
 #include <array>
 #include <cerrno>
 #include <cstdlib>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -167,6 +168,7 @@ Status Connection::Exec(std::string_view sql) {
 }
 
 Status Connection::ExecOnce(std::string_view sql) {
+  if (Status flushed = Flush(); !flushed.ok()) return flushed;
   if (Status usable = Usable(sql); !usable.ok()) return usable;
   const std::string text(sql);
   bool timed_out = false;
@@ -252,31 +254,44 @@ bool WaitUntil(int fd, short events, std::chrono::steady_clock::time_point deadl
 
 }  // namespace
 
+void Connection::Abandon() {
+  shutdown(PQsocket(conn_), SHUT_RDWR);
+  (void)PQconsumeInput(conn_);
+  while (PGresult* late = PQgetResult(conn_)) PQclear(late);
+}
+
+bool Connection::AwaitInput(std::chrono::steady_clock::time_point deadline) {
+  const int fd = PQsocket(conn_);
+  while (PQisBusy(conn_) != 0) {
+    if (!WaitUntil(fd, POLLIN, deadline)) {
+      Abandon();
+      return false;
+    }
+    if (PQconsumeInput(conn_) == 0) break;  // the connection failed: PQgetResult says so
+  }
+  return true;
+}
+
 PGresult* Connection::Await(const std::function<int()>& send, bool& timed_out) {
   timed_out = false;
   if (send() == 0) return nullptr;  // not sent: PQerrorMessage says why
   const auto deadline = std::chrono::steady_clock::now() + answer_within_;
   const int fd = PQsocket(conn_);
-  auto abandon = [&](PGresult* kept) -> PGresult* {
-    // libpq then reads the end of the stream and marks the connection bad; the next
-    // call reconnects (Usable).
-    PQclear(kept);
-    shutdown(fd, SHUT_RDWR);
-    (void)PQconsumeInput(conn_);
-    while (PGresult* late = PQgetResult(conn_)) PQclear(late);
-    timed_out = true;
-    return nullptr;
-  };
   for (int flushed = PQflush(conn_); flushed != 0; flushed = PQflush(conn_)) {
     if (flushed < 0) return nullptr;
-    if (!WaitUntil(fd, POLLOUT | POLLIN, deadline)) return abandon(nullptr);
+    if (!WaitUntil(fd, POLLOUT | POLLIN, deadline)) {
+      Abandon();
+      timed_out = true;
+      return nullptr;
+    }
     if (PQconsumeInput(conn_) == 0) return nullptr;
   }
   PGresult* kept = nullptr;
   for (;;) {
-    while (PQisBusy(conn_) != 0) {
-      if (!WaitUntil(fd, POLLIN, deadline)) return abandon(kept);
-      if (PQconsumeInput(conn_) == 0) break;  // the connection failed: PQgetResult says so
+    if (!AwaitInput(deadline)) {
+      PQclear(kept);
+      timed_out = true;
+      return nullptr;
     }
     PGresult* next = PQgetResult(conn_);
     if (next == nullptr) return kept;
@@ -288,6 +303,53 @@ PGresult* Connection::Await(const std::function<int()>& send, bool& timed_out) {
       kept = next;
     }
   }
+}
+
+Status Connection::Flush() {
+  if (pipelined_.empty()) return Status::Ok();
+  std::vector<const std::string*> sent;
+  sent.swap(pipelined_);
+  const auto deadline = std::chrono::steady_clock::now() + answer_within_;
+  std::optional<Error> failure;
+  bool synced = false;
+  // Each statement's results end with a null; the sync point's result ends them all. A
+  // failure makes the statements after it PGRES_PIPELINE_ABORTED: the first one stands.
+  if (PQpipelineSync(conn_) != 0) {
+    size_t statement = 0;
+    for (;;) {
+      if (!AwaitInput(deadline)) return TimedOut(*sent.back());
+      PGresult* result = PQgetResult(conn_);
+      if (result == nullptr) {
+        if (PQstatus(conn_) == CONNECTION_BAD || ++statement > sent.size()) break;
+        continue;
+      }
+      const ExecStatusType status = PQresultStatus(result);
+      if (status == PGRES_PIPELINE_SYNC) {
+        PQclear(result);
+        synced = true;
+        break;
+      }
+      if (IsError(result) && !failure) {
+        failure = FailureOf(conn_, result, *sent[std::min(statement, sent.size() - 1)], where_);
+      }
+      PQclear(result);
+    }
+  }
+  if (!synced || PQexitPipelineMode(conn_) == 0) {
+    // The connection was lost (a reconnection leaves pipeline mode), inside the
+    // transaction these statements were sent in. A connection libpq still thinks usable is
+    // dropped too, so that the next call starts afresh outside pipeline mode.
+    if (PQstatus(conn_) != CONNECTION_BAD) Abandon();
+    lost_transaction_ = true;
+    in_transaction_ = false;
+    if (failure && failure->code == "storage_unavailable") return *failure;
+    return DriverError("storage_unavailable",
+                       fmt::format("the connection was lost: {}", OneLine(PQerrorMessage(conn_))), where_, false);
+  }
+  const PGTransactionStatusType state = PQtransactionStatus(conn_);
+  in_transaction_ = state == PQTRANS_INTRANS || state == PQTRANS_INERROR;
+  if (failure) return *failure;
+  return Status::Ok();
 }
 
 Error Connection::TimedOut(std::string_view sql) {

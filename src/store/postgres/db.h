@@ -21,6 +21,11 @@
 // until the caller ends that transaction (ROLLBACK, or a COMMIT, which fails): statements
 // must not run, each committing on its own, outside the transaction their caller thinks
 // they are in.
+//
+// Inside a transaction, Statement::Send pipelines: the statement goes out with the next
+// ones and nothing waits for its answer until Flush, or until the next call that needs
+// one (Exec, a Step, a statement prepared for the first time), which reports the first
+// failure among them. Up to kMaxPipelined statements wait so; one more flushes them.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -28,6 +33,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/result.h"
 #include "store/sql/db.h"
@@ -48,6 +54,9 @@ class Connection final : public sql::Connection {
  public:
   // Longer than any statement of the store's should take, and bounded.
   static constexpr std::chrono::milliseconds kAnswerWithin{15'000};
+  // Statements sent ahead at most: their answers wait in the socket's buffers meanwhile,
+  // and a few kilobytes of them never fill those.
+  static constexpr size_t kMaxPipelined = 256;
 
   // `url` is a libpq connection URI or key=value string, and may carry a password: it
   // appears in no error and no log (they name the server as host:port/dbname). Unless the
@@ -70,6 +79,7 @@ class Connection final : public sql::Connection {
   // A cached statement with its bindings cleared; nothing reaches the server until its
   // first Step.
   Result<sql::Statement> Prepare(std::string_view sql) override;
+  Status Flush() override;
   // Rows the latest INSERT, UPDATE, DELETE or MERGE changed (with RETURNING too).
   int Changes() const override { return changes_; }
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
@@ -94,6 +104,14 @@ class Connection final : public sql::Connection {
   pg_result* Await(const std::function<int()>& send, bool& timed_out);
   // After a deadline passed: the connection's state as after its loss.
   Error TimedOut(std::string_view sql);
+  // Gives up on the server's answers: libpq then reads the end of the stream and marks
+  // the connection bad; the next call reconnects (Usable).
+  void Abandon();
+  // Waits until libpq has a result or a separator (null) to give, until `deadline`.
+  // False when the deadline passed (the connection is then abandoned).
+  bool AwaitInput(std::chrono::steady_clock::time_point deadline);
+  // Statements sent in the pipeline, answers not read yet: Flush reads them.
+  bool Pipelined() const { return !pipelined_.empty(); }
 
   // Looks statements up by a view of their text, without copying it.
   struct TextHash {
@@ -110,6 +128,9 @@ class Connection final : public sql::Connection {
   uint64_t generation_ = 0;
   uint64_t next_statement_ = 0;
   int changes_ = 0;
+  // The statements sent in the pipeline and not answered yet, by their text (their
+  // cursors, which own the text, live as long as the connection).
+  std::vector<const std::string*> pipelined_;
   bool in_transaction_ = false;    // as of the last answer from the server
   bool lost_transaction_ = false;  // the connection was lost inside a transaction
 };

@@ -39,6 +39,14 @@ class Cursor {
   // Text or blob bytes as stored.
   virtual std::string Text(int column) const = 0;
   virtual bool IsNull(int column) const = 0;
+  // Runs a statement whose rows nobody reads (Statement::Send). By default, to its end now.
+  virtual Status Send() {
+    for (;;) {
+      auto row = Step();
+      if (!row.ok()) return row.take_error();
+      if (!*row) return Status::Ok();
+    }
+  }
 };
 
 // A statement borrowed from its connection's cache for one run; released when it goes
@@ -82,6 +90,11 @@ class Statement {
       if (!*row) return Status::Ok();
     }
   }
+  // Runs a write whose rows and row count nobody reads. A driver may send it without
+  // waiting for its answer (PostgreSQL's pipeline): a failure is then returned by the
+  // connection's next Flush, Exec or Step, whichever comes first, rather than here.
+  // Statements run in the order they were sent or stepped, whatever the driver.
+  Status Send() { return cursor_->Send(); }
   void Reset() { cursor_->Reset(); }
 
   int64_t Int(int column) const { return cursor_->Int(column); }
@@ -103,7 +116,10 @@ class Connection {
   virtual Status Exec(std::string_view sql) = 0;
   // A cached prepared statement, reset and with bindings cleared.
   virtual Result<Statement> Prepare(std::string_view sql) = 0;
-  // Rows changed by the latest INSERT, UPDATE or DELETE.
+  // Waits for every statement Sent and not yet answered: the first failure among them, or
+  // Ok. A driver that sends nothing ahead has nothing to wait for.
+  virtual Status Flush() { return Status::Ok(); }
+  // Rows changed by the latest INSERT, UPDATE or DELETE run by Step or Run (not Send).
   virtual int Changes() const = 0;
   virtual Dialect dialect() const = 0;
 };

@@ -10,6 +10,8 @@
 #include "common/log.h"
 #include "common/mask.h"
 #include "model/lifecycle.h"
+#include "store/sql/delivery_batch.h"
+#include "store/sql/delivery_job.h"
 #include "store/sql/delivery_writes.h"
 #include "store/sql/jobs.h"
 #include "store/sql/rows.h"
@@ -30,47 +32,39 @@ static_assert(static_cast<int>(MsgStatus::kQueued) == 0 && static_cast<int>(MsgS
 
 int64_t Code(MsgStatus s) { return static_cast<int>(s); }
 
-struct Current {
-  MsgStatus status = MsgStatus::kQueued;
-  std::string account;
-  std::string callback_url;
-  std::string client_ref;
-  int segments = 1;
-  int64_t created_at_ms = 0;
-};
-
-Result<std::optional<Current>> ReadCurrent(Connection& db, const std::string& id) {
-  auto stmt = db.Prepare(
-      "SELECT status, account, callback_url, client_ref, segments, created_at FROM messages WHERE id = ?");
-  if (!stmt.ok()) return stmt.take_error();
-  stmt->Bind(1, id);
-  auto row = stmt->Step();
-  if (!row.ok()) return row.take_error();
-  if (!*row) return std::optional<Current>();
-  return std::optional<Current>(Current{static_cast<MsgStatus>(stmt->Int(0)), stmt->Text(1), stmt->Text(2),
-                                        stmt->Text(3), static_cast<int>(stmt->Int(4)), stmt->Int(5)});
+// The message as the batch knows it, or as read now.
+Result<std::optional<Current>> Lookup(Connection& db, DeliveryBatch* batch, const std::string& id) {
+  if (batch != nullptr) {
+    if (const std::optional<Current>* known = batch->Message(id)) return *known;
+  }
+  return ReadCurrent(db, id);
 }
 
 // The outbox row announcing a change, in the same commit (R11), and the same event as
 // DueWebhooks would read it back, for `effects`.
-Status InsertWebhook(Connection& db, const std::string& message_id, const Current& current, MsgStatus status,
-                     int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
-                     WriteEffects& effects) {
-  auto stmt = db.Prepare(
-      "INSERT INTO webhooks (event_id, message_id, status, previous_status, at, carrier,"
-      " error_code, error_detail, carrier_code, next_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
-  if (!stmt.ok()) return stmt.take_error();
+// In a batch the row is written with the batch's others, at its end.
+Status InsertWebhook(Connection& db, DeliveryBatch* batch, const std::string& message_id, const Current& current,
+                     MsgStatus status, int64_t at_ms, const std::string& carrier,
+                     const std::optional<MessageError>& error, WriteEffects& effects) {
   WebhookJob job;
   job.event_id = NewUuidV7(at_ms);
-  stmt->Bind(1, job.event_id).Bind(2, message_id).Bind(3, Code(status)).Bind(4, Code(current.status));
-  stmt->Bind(5, at_ms).Bind(6, carrier);
-  if (error) {
-    stmt->Bind(7, error->code).Bind(8, error->detail).Bind(9, error->carrier_code);
+  if (batch != nullptr) {
+    batch->AddWebhook(WebhookRow{job.event_id, message_id, status, current.status, at_ms, carrier, error});
   } else {
-    stmt->BindNull(7).BindNull(8).BindNull(9);
+    auto stmt = db.Prepare(
+        "INSERT INTO webhooks (event_id, message_id, status, previous_status, at, carrier,"
+        " error_code, error_detail, carrier_code, next_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
+    if (!stmt.ok()) return stmt.take_error();
+    stmt->Bind(1, job.event_id).Bind(2, message_id).Bind(3, Code(status)).Bind(4, Code(current.status));
+    stmt->Bind(5, at_ms).Bind(6, carrier);
+    if (error) {
+      stmt->Bind(7, error->code).Bind(8, error->detail).Bind(9, error->carrier_code);
+    } else {
+      stmt->BindNull(7).BindNull(8).BindNull(9);
+    }
+    stmt->Bind(10, at_ms);
+    if (Status s = stmt->Send(); !s.ok()) return s;
   }
-  stmt->Bind(10, at_ms);
-  if (Status s = stmt->Run(); !s.ok()) return s;
   // A producer's SMPP receipt is the SMPP server's to send (records.h ProducerReceiptUrl).
   if (IsProducerReceiptUrl(current.callback_url)) return Status::Ok();
   job.message_id = message_id;
@@ -91,20 +85,21 @@ Status InsertWebhook(Connection& db, const std::string& message_id, const Curren
 // The event of a change to `status` (a row only when the message row cannot hold it:
 // ReadHistory), and its outbox row when the message has a callback and the change is one
 // producers are told of.
-Status Announce(Connection& db, const std::string& id, const Current& current, MsgStatus status,
-                int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
-                const std::string& detail, WriteEffects& effects) {
+Status Announce(Connection& db, DeliveryBatch* batch, const std::string& id, const Current& current,
+                MsgStatus status, int64_t at_ms, const std::string& carrier,
+                const std::optional<MessageError>& error, const std::string& detail, WriteEffects& effects) {
   if (!EventInRow(status)) return InsertEvent(db, id, MessageEvent{status, at_ms, carrier, detail});
   if (current.callback_url.empty()) return Status::Ok();
   // A producer's SMPP receipt tells the end only (records.h ProducerReceiptUrl).
   if (IsProducerReceiptUrl(current.callback_url) && !model::IsTerminal(status)) return Status::Ok();
-  return InsertWebhook(db, id, current, status, at_ms, carrier, error, effects);
+  return InsertWebhook(db, batch, id, current, status, at_ms, carrier, error, effects);
 }
 
 // Moves a message to `status` with its event (and outbox row when it has a callback).
-Status Transition(Connection& db, const std::string& id, const Current& current, MsgStatus status,
-                  int64_t at_ms, const std::string& carrier, const std::optional<MessageError>& error,
-                  const std::string& detail, int attempts, WriteEffects& effects) {
+Status Transition(Connection& db, DeliveryBatch* batch, const std::string& id, const Current& current,
+                  MsgStatus status, int64_t at_ms, const std::string& carrier,
+                  const std::optional<MessageError>& error, const std::string& detail, int attempts,
+                  WriteEffects& effects) {
   auto stmt = db.Prepare(
       "UPDATE messages SET status = ?, updated_at = ?,"
       " carrier = CASE WHEN ?3 = '' THEN carrier ELSE ?3 END,"
@@ -127,8 +122,9 @@ Status Transition(Connection& db, const std::string& id, const Current& current,
     stmt->BindNull(9);
   }
   stmt->Bind(10, detail);
-  if (auto s = stmt->Run(); !s.ok()) return s;
-  return Announce(db, id, current, status, at_ms, carrier, error, detail, effects);
+  if (auto s = stmt->Send(); !s.ok()) return s;
+  if (batch != nullptr) batch->NoteStatus(id, status);
+  return Announce(db, batch, id, current, status, at_ms, carrier, error, detail, effects);
 }
 
 // The message's segments as model::StatusAfterReceipt counts them. Segment -1 is a whole
@@ -145,10 +141,10 @@ Result<model::SegmentTally> TallySegments(Connection& db, const std::string& mes
 
 // A receipt whose submit is known: records it against its segment and moves the message
 // as the lifecycle says.
-Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id, const ReceiptIn& r,
-                                   bool in_row, WriteEffects& effects) {
+Result<ReceiptResult> ApplyMatched(Connection& db, DeliveryBatch* batch, const std::string& message_id,
+                                   const ReceiptIn& r, bool in_row, WriteEffects& effects) {
   ReceiptResult result{ReceiptResult::Kind::kNoChange, message_id, MsgStatus::kSent};
-  auto current = ReadCurrent(db, message_id);
+  auto current = Lookup(db, batch, message_id);
   if (!current.ok()) return current.take_error();
   if (!current->has_value()) return result;
   const Current& cur = **current;
@@ -160,7 +156,7 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
     auto seg = db.Prepare("UPDATE submits SET state = ? WHERE carrier = ? AND match_key = ?");
     if (!seg.ok()) return seg.take_error();
     seg->Bind(1, Code(r.status)).Bind(2, r.carrier).Bind(3, r.match_key);
-    if (auto s = seg->Run(); !s.ok()) return s.error();
+    if (auto s = seg->Send(); !s.ok()) return s.error();
   }
   // A single-segment message needs no count of its submits: this receipt is its tally.
   auto tally = cur.segments == 1
@@ -171,7 +167,7 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
   if (!next) return result;  // other segments still on their way
   std::optional<MessageError> error;
   if (*next != MsgStatus::kDelivered) error = model::ReceiptError(*next, r.carrier_code);
-  if (auto s = Transition(db, message_id, cur, *next, r.at_ms, r.carrier, error, r.carrier_code, 0,
+  if (auto s = Transition(db, batch, message_id, cur, *next, r.at_ms, r.carrier, error, r.carrier_code, 0,
                           effects);
       !s.ok()) {
     return s.error();
@@ -184,11 +180,15 @@ Result<ReceiptResult> ApplyMatched(Connection& db, const std::string& message_id
 
 // Receipts that arrived before their submit was recorded (R9: early receipts). `settled`
 // gets the status the last one that changed the message left it in.
-Status ReconcileParked(Connection& db, const std::string& carrier, const SegmentSubmit& segment,
-                       const std::string& message_id, bool in_row, WriteEffects& effects,
-                       std::optional<MsgStatus>& settled) {
+Status ReconcileParked(Connection& db, DeliveryBatch* batch, const std::string& carrier,
+                       const SegmentSubmit& segment, const std::string& message_id, bool in_row,
+                       WriteEffects& effects, std::optional<MsgStatus>& settled) {
   std::vector<ReceiptIn> parked;
-  {
+  std::optional<std::vector<ReceiptIn>> known;
+  if (batch != nullptr) known = batch->TakeParked({carrier, segment.match_key});
+  if (known) {
+    parked = std::move(*known);
+  } else {
     auto stmt = db.Prepare(
         "SELECT carrier_id, status, carrier_code, at FROM receipts_parked"
         " WHERE carrier = ? AND match_key = ? ORDER BY rowid");
@@ -204,33 +204,39 @@ Status ReconcileParked(Connection& db, const std::string& carrier, const Segment
   }
   if (parked.empty()) return Status::Ok();
   for (const ReceiptIn& r : parked) {
-    auto applied = ApplyMatched(db, message_id, r, in_row, effects);
+    auto applied = ApplyMatched(db, batch, message_id, r, in_row, effects);
     if (!applied.ok()) return applied.error();
     if (applied->kind == ReceiptResult::Kind::kApplied) settled = applied->status;
   }
   auto del = db.Prepare("DELETE FROM receipts_parked WHERE carrier = ? AND match_key = ?");
   if (!del.ok()) return del.take_error();
   del->Bind(1, carrier).Bind(2, segment.match_key);
-  return del->Run();
+  return del->Send();
 }
 
 // A carrier id names one submit: the newest. A carrier reusing ids (they wrap) must not
 // leave an older holder, in the submits table or in a message row, that receipts would
 // find first.
-Status ReleaseKey(Connection& db, const std::string& carrier, const std::string& match_key) {
+Status ReleaseKey(Connection& db, DeliveryBatch* batch, const std::string& carrier, const std::string& match_key) {
+  if (batch != nullptr) {
+    const Submitter* holder = batch->SubmitterOf({carrier, match_key});
+    const bool held = holder == nullptr || !holder->message_id.empty();
+    batch->NoteSubmitter({carrier, match_key}, Submitter{"", false});
+    if (!held) return Status::Ok();  // nearly always: a carrier id is new
+  }
   for (const char* sql : {"UPDATE messages SET match_key = NULL WHERE carrier = ?1 AND match_key = ?2",
                           "DELETE FROM submits WHERE carrier = ?1 AND match_key = ?2"}) {
     auto stmt = db.Prepare(sql);
     if (!stmt.ok()) return stmt.take_error();
     stmt->Bind(1, carrier).Bind(2, match_key);
-    if (auto s = stmt->Run(); !s.ok()) return s;
+    if (auto s = stmt->Send(); !s.ok()) return s;
   }
   return Status::Ok();
 }
 
-Status InsertSubmits(Connection& db, const StatusChange& c) {
+Status InsertSubmits(Connection& db, DeliveryBatch* batch, const StatusChange& c) {
   for (const SegmentSubmit& segment : c.segments) {
-    if (auto s = ReleaseKey(db, c.carrier, segment.match_key); !s.ok()) return s;
+    if (auto s = ReleaseKey(db, batch, c.carrier, segment.match_key); !s.ok()) return s;
     auto stmt = db.Prepare(
         "INSERT INTO submits (carrier, match_key, message_id, segment, carrier_id, state, at)"
         " VALUES (?,?,?,?,?,?,?) ON CONFLICT (carrier, match_key) DO UPDATE SET"
@@ -240,20 +246,22 @@ Status InsertSubmits(Connection& db, const StatusChange& c) {
     stmt->Bind(1, c.carrier).Bind(2, segment.match_key).Bind(3, c.message_id);
     stmt->Bind(4, int64_t{segment.index}).Bind(5, segment.carrier_id).Bind(6, Code(MsgStatus::kSent));
     stmt->Bind(7, c.at_ms);
-    if (auto s = stmt->Run(); !s.ok()) return s;
+    if (auto s = stmt->Send(); !s.ok()) return s;
+    if (batch != nullptr) batch->NoteSubmitter({c.carrier, segment.match_key}, Submitter{c.message_id, false});
   }
   return Status::Ok();
 }
 
 // Records the segments a carrier accepted with this change (unless the message row took
 // its one submit: `in_row`) and applies the receipts parked for them.
-Status RecordSegments(Connection& db, const StatusChange& c, bool in_row, WriteEffects& effects,
-                      std::optional<MsgStatus>& settled) {
+Status RecordSegments(Connection& db, DeliveryBatch* batch, const StatusChange& c, bool in_row,
+                      WriteEffects& effects, std::optional<MsgStatus>& settled) {
   if (!in_row) {
-    if (auto s = InsertSubmits(db, c); !s.ok()) return s;
+    if (auto s = InsertSubmits(db, batch, c); !s.ok()) return s;
   }
   for (const SegmentSubmit& segment : c.segments) {
-    if (auto s = ReconcileParked(db, c.carrier, segment, c.message_id, in_row, effects, settled); !s.ok()) {
+    if (auto s = ReconcileParked(db, batch, c.carrier, segment, c.message_id, in_row, effects, settled);
+        !s.ok()) {
       return s;
     }
   }
@@ -272,7 +280,7 @@ Result<ChangeOutcome> ApplyRetryWait(Connection& db, const StatusChange& c) {
     stmt->BindNull(3).BindNull(4).BindNull(5);
   }
   stmt->Bind(6, c.message_id);
-  if (auto s = stmt->Run(); !s.ok()) return s.error();
+  if (auto s = stmt->Send(); !s.ok()) return s.error();
   return ChangeOutcome::kApplied;
 }
 
@@ -283,11 +291,11 @@ bool SubmitInRow(const Current& cur, const StatusChange& c) {
   return cur.segments == 1 && c.segments.size() == 1 && !c.carrier.empty();
 }
 
-Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Current& cur,
+Result<ChangeOutcome> ApplySent(Connection& db, DeliveryBatch* batch, const StatusChange& c, const Current& cur,
                                 bool& in_row, WriteEffects& effects) {
   in_row = SubmitInRow(cur, c);
   if (in_row) {
-    if (auto s = ReleaseKey(db, c.carrier, c.segments[0].match_key); !s.ok()) return s.error();
+    if (auto s = ReleaseKey(db, batch, c.carrier, c.segments[0].match_key); !s.ok()) return s.error();
   }
   // Transition's update and the sent fields in one statement: the row, and the indexes
   // its status, receipt deadline and carrier id are in, are written once.
@@ -305,8 +313,13 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
   } else {
     stmt->BindNull(9);
   }
-  if (auto s = stmt->Run(); !s.ok()) return s.error();
-  if (auto s = Announce(db, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt, c.detail, effects);
+  if (auto s = stmt->Send(); !s.ok()) return s.error();
+  if (batch != nullptr) {
+    batch->NoteStatus(c.message_id, MsgStatus::kSent);
+    if (in_row) batch->NoteSubmitter({c.carrier, c.segments[0].match_key}, Submitter{c.message_id, true});
+  }
+  if (auto s = Announce(db, batch, c.message_id, cur, MsgStatus::kSent, c.at_ms, c.carrier, std::nullopt,
+                        c.detail, effects);
       !s.ok()) {
     return s.error();
   }
@@ -317,7 +330,13 @@ Result<ChangeOutcome> ApplySent(Connection& db, const StatusChange& c, const Cur
 // The message a carrier id belongs to: a single-segment message's row first (most
 // receipts), then the submits table (segments of longer messages, rows from before
 // migration 9). "" if neither.
-Result<std::string> FindSubmitter(Connection& db, const ReceiptIn& r, bool& in_row) {
+Result<std::string> FindSubmitter(Connection& db, DeliveryBatch* batch, const ReceiptIn& r, bool& in_row) {
+  if (batch != nullptr) {
+    if (const Submitter* known = batch->SubmitterOf({r.carrier, r.match_key})) {
+      in_row = known->in_row;
+      return known->message_id;
+    }
+  }
   for (const char* sql : {"SELECT id FROM messages WHERE carrier = ? AND match_key = ?",
                           "SELECT message_id FROM submits WHERE carrier = ? AND match_key = ?"}) {
     auto stmt = db.Prepare(sql);
@@ -331,27 +350,28 @@ Result<std::string> FindSubmitter(Connection& db, const ReceiptIn& r, bool& in_r
   return std::string();
 }
 
-Result<ReceiptResult> ApplyReceipt(Connection& db, ReceiptIn& r, WriteEffects& effects) {
+}  // namespace
+
+Result<ReceiptResult> ApplyReceipt(Connection& db, DeliveryBatch* batch, const ReceiptIn& r, WriteEffects& effects) {
   bool in_row = true;
-  auto message_id = FindSubmitter(db, r, in_row);
+  auto message_id = FindSubmitter(db, batch, r, in_row);
   if (!message_id.ok()) return message_id.take_error();
-  if (!message_id->empty()) return ApplyMatched(db, *message_id, r, in_row, effects);
+  if (!message_id->empty()) return ApplyMatched(db, batch, *message_id, r, in_row, effects);
   auto park = db.Prepare(
       "INSERT INTO receipts_parked (carrier, match_key, carrier_id, status, carrier_code, at)"
       " VALUES (?,?,?,?,?,?)");
   if (!park.ok()) return park.take_error();
   park->Bind(1, r.carrier).Bind(2, r.match_key).Bind(3, r.carrier_id).Bind(4, Code(r.status));
   park->Bind(5, r.carrier_code).Bind(6, r.at_ms);
-  if (auto s = park->Run(); !s.ok()) return s.error();
+  if (auto s = park->Send(); !s.ok()) return s.error();
+  if (batch != nullptr) batch->NoteParked(r);
   return ReceiptResult{ReceiptResult::Kind::kParked, {}, MsgStatus::kSent};
 }
 
-}  // namespace
-
 namespace {
 
-Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Current& cur, bool& in_row,
-                             WriteEffects& effects) {
+Result<ChangeOutcome> Decide(Connection& db, DeliveryBatch* batch, const StatusChange& c, const Current& cur,
+                             bool& in_row, WriteEffects& effects) {
   switch (model::DecideChange(cur.status, c.status, c.only_from)) {
     case model::ChangeVerdict::kIgnore:
       return ChangeOutcome::kIgnored;
@@ -360,8 +380,8 @@ Result<ChangeOutcome> Decide(Connection& db, const StatusChange& c, const Curren
     case model::ChangeVerdict::kMove:
       break;
   }
-  if (c.status == MsgStatus::kSent) return ApplySent(db, c, cur, in_row, effects);
-  if (auto s = Transition(db, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail,
+  if (c.status == MsgStatus::kSent) return ApplySent(db, batch, c, cur, in_row, effects);
+  if (auto s = Transition(db, batch, c.message_id, cur, c.status, c.at_ms, c.carrier, c.error, c.detail,
                           c.attempts, effects);
       !s.ok()) {
     return s.error();
@@ -384,35 +404,37 @@ Result<std::vector<QueuedRef>> ReadQueuedRefs(Statement& stmt) {
 
 }  // namespace
 
-Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, WriteEffects& effects) {
-  auto current = ReadCurrent(db, c.message_id);
+Result<ChangeResult> ApplyChange(Connection& db, DeliveryBatch* batch, const StatusChange& c, WriteEffects& effects) {
+  auto current = Lookup(db, batch, c.message_id);
   if (!current.ok()) return current.take_error();
   if (!current->has_value()) return ChangeResult{};
   const Current& cur = **current;
   ChangeResult result{ChangeOutcome::kIgnored, std::nullopt, cur.created_at_ms};
   bool in_row = false;
-  auto outcome = Decide(db, c, cur, in_row, effects);
+  auto outcome = Decide(db, batch, c, cur, in_row, effects);
   if (!outcome.ok()) return outcome.take_error();
   result.outcome = *outcome;
   // Whatever became of the status, what the carrier accepted is recorded: a retry must
   // not resend it, and its receipts must find their message.
   if (!c.segments.empty()) {
-    if (auto s = RecordSegments(db, c, in_row, effects, result.settled); !s.ok()) return s.error();
+    if (auto s = RecordSegments(db, batch, c, in_row, effects, result.settled); !s.ok()) return s.error();
   }
   return result;
 }
 
+Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& c, WriteEffects& effects) {
+  return ApplyChange(db, nullptr, c, effects);
+}
+
 // ---------------------------------------------------------------------------------------
-// Writes
+// Writes: gathered into one job per commit (delivery_job.h).
 
 void SqlStore::RecordChanges(std::vector<StatusChange> changes, ChangesCallback done) {
-  writer_->Submit(std::make_unique<BatchJob<StatusChange, ChangeResult>>(
-      std::move(changes), ApplyStatusChange, std::move(done), Durable()));
+  delivery_jobs_.AddChanges(*writer_, std::move(changes), std::move(done));
 }
 
 void SqlStore::ApplyReceipts(std::vector<ReceiptIn> receipts, ReceiptsCallback done) {
-  writer_->Submit(std::make_unique<BatchJob<ReceiptIn, ReceiptResult>>(
-      std::move(receipts), ApplyReceipt, std::move(done), Durable()));
+  delivery_jobs_.AddReceipts(*writer_, std::move(receipts), std::move(done));
 }
 
 void SqlStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback callback) {
@@ -432,7 +454,7 @@ void SqlStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback ca
       auto gone = db.Prepare(sql + ")");
       if (!gone.ok()) return gone.take_error();
       for (size_t i = 0; i < n; ++i) gone->Bind(static_cast<int>(i + 1), *delivered[at + i]);
-      if (auto s = gone->Run(); !s.ok()) return s;
+      if (auto s = gone->Send(); !s.ok()) return s;
     }
     for (const WebhookDone& d : done) {
       if (d.delivered) continue;
@@ -443,7 +465,7 @@ void SqlStore::CompleteWebhooks(std::vector<WebhookDone> done, StatusCallback ca
           " next_at = CASE WHEN ?1 = 0 THEN next_at ELSE ?1 END WHERE event_id = ?2");
       if (!stmt.ok()) return stmt.take_error();
       stmt->Bind(1, d.next_at_ms).Bind(2, d.event_id);
-      if (auto s = stmt->Run(); !s.ok()) return s;
+      if (auto s = stmt->Send(); !s.ok()) return s;
     }
     return Status::Ok();
   };

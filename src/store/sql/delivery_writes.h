@@ -25,7 +25,18 @@ struct WriteEffects {
   }
 };
 
+class DeliveryBatch;
+
 // Runs inside the writer's transaction.
 Result<ChangeResult> ApplyStatusChange(Connection& db, StatusChange& change, WriteEffects& effects);
+
+// The delivery side's rules for one change or receipt (delivery.cc), inside the writer's
+// transaction. `batch`: what the job read ahead for its items, kept current by these
+// writes, and the outbox rows it writes at its end (delivery_batch.h); null to read and
+// write as they go.
+Result<ChangeResult> ApplyChange(Connection& db, DeliveryBatch* batch, const StatusChange& change,
+                                 WriteEffects& effects);
+Result<ReceiptResult> ApplyReceipt(Connection& db, DeliveryBatch* batch, const ReceiptIn& receipt,
+                                   WriteEffects& effects);
 
 }  // namespace deliverer::store::sql

@@ -150,6 +150,9 @@ class EraseJob final : public WriteJob {
       return;
     }
     result_ = Erase(db);
+    if (result_.ok()) {
+      if (Status flushed = db.Flush(); !flushed.ok()) result_ = flushed.error();
+    }
     if (!result_.ok()) {
       delta_ = 0;
       (void)db.Exec("ROLLBACK TO erase");

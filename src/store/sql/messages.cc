@@ -53,16 +53,14 @@ class InsertJob final : public WriteJob {
 
  private:
   Result<InsertResult> ApplyOne(Connection& db, const NewMessage& m) {
-    auto existing = FindExisting(db, m);
-    if (!existing.ok()) return existing.take_error();
-    if (existing->has_value()) return Found(db, m, std::move(**existing));
-    // No event row for `queued`: it is the row's created_at (ReadHistory). One statement:
-    // a failure leaves nothing of it.
+    // The insert first: a new id, nearly every one, costs this one statement. One that
+    // finds its id stored (before, earlier in this batch, or by another process on
+    // PostgreSQL, whose commit is visible once the insert returns) writes nothing, and the
+    // stored message answers as a replay or a conflict. No event row for `queued`: it is
+    // the row's created_at (ReadHistory). One statement: a failure leaves nothing of it.
     auto inserted = InsertMessageRow(db, m, cipher_);
     if (!inserted.ok()) return inserted.take_error();
     if (!*inserted) {
-      // Another process stored this id since FindExisting looked (PostgreSQL; its commit
-      // is visible now): the same replay or conflict as if it had been there before.
       auto stored = FindExisting(db, m);
       if (!stored.ok()) return stored.take_error();
       if (!stored->has_value()) return Error::Of("storage_error", "a message id was taken and is gone");
@@ -80,6 +78,7 @@ class InsertJob final : public WriteJob {
       StatusChange change = RejectionOf(m);
       WriteEffects never_waiting;
       if (auto ended = ApplyStatusChange(db, change, never_waiting); !ended.ok()) return ended.take_error();
+      if (Status flushed = db.Flush(); !flushed.ok()) return flushed.error();  // its writes are this message's
     }
     return InsertResult{InsertOutcome::kCreated, RecordOf(m)};
   }

@@ -130,7 +130,7 @@ Status InsertEvent(Connection& db, const std::string& message_id, const MessageE
   stmt->Bind(1, message_id).Bind(2, event.at_ms);
   stmt->Bind(3, int64_t{static_cast<int>(event.status)}).Bind(4, event.carrier);
   stmt->Bind(5, event.detail);
-  return stmt->Run();
+  return stmt->Send();
 }
 
 Status InsertAudit(Connection& db, const AuditEntry& e) {

@@ -15,6 +15,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "crypto/cipher.h"
+#include "store/sql/delivery_job.h"
 #include "store/sql/delivery_writes.h"
 #include "store/sql/db.h"
 #include "store/sql/send_audit.h"
@@ -161,6 +162,8 @@ class SqlStore : public Backend {
   // Filled by insert jobs and written by the writer before each commit (writer thread).
   std::shared_ptr<SendAuditBuffer> send_audit_;
   std::unique_ptr<GroupCommitWriter> writer_;
+  // Status changes and receipts, gathered into one job per commit.
+  DeliveryJobs delivery_jobs_{Durable()};
   const OpenReader open_reader_;
   common::Mutex keys_mutex_;
   std::string keyring_stamp_ GUARDED_BY(keys_mutex_);  // the file's identity when loaded

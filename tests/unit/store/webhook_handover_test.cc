@@ -123,6 +123,49 @@ TEST_F(WebhookHandoverTest, AChangeThatIsRolledBackHandsNothingOver) {
   ExpectSame(handed[0], due[0]);
 }
 
+// The calls made while the writer waits for the database's lock join one job
+// (store/sql/delivery_job.h): each still gets its own answers, and one item's failure is
+// its own, the others applied and announced.
+TEST_F(WebhookHandoverTest, CallsMadeWhileTheWriterWaitsAreAnsweredEachAndFailAlone) {
+  for (const char* id : {"m-1", "m-2", "m-3"}) ASSERT_NO_FATAL_FAILURE(InsertWithCallback(id));
+  Sql("CREATE TRIGGER refuse BEFORE INSERT ON webhooks WHEN NEW.message_id = 'm-2'"
+      " BEGIN SELECT RAISE(ABORT, 'refused'); END;");
+  sqlite3* holder = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ / "deliverer.db").c_str(), &holder), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(holder, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr), SQLITE_OK);
+
+  std::promise<std::vector<Result<ChangeResult>>> first;
+  std::promise<std::vector<Result<ReceiptResult>>> receipt;
+  std::promise<std::vector<Result<ChangeResult>>> second;
+  store_->RecordChanges({Sent("m-1")}, [&](auto r) { first.set_value(std::move(r)); });
+  store_->ApplyReceipts({ReceiptIn{"sim-a", "k-m-1", "k-m-1", MsgStatus::kDelivered, "DELIVRD/000", 2500}},
+                        [&](auto r) { receipt.set_value(std::move(r)); });
+  store_->RecordChanges({Sent("m-2"), Sent("m-3")}, [&](auto r) { second.set_value(std::move(r)); });
+  ASSERT_EQ(sqlite3_exec(holder, "COMMIT", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(holder);
+
+  auto one = first.get_future().get();
+  auto matched = receipt.get_future().get();
+  auto two = second.get_future().get();
+  ASSERT_EQ(one.size(), 1U);
+  ASSERT_EQ(matched.size(), 1U);
+  ASSERT_EQ(two.size(), 2U);
+  ASSERT_TRUE(one[0].ok() && one[0]->applied());
+  ASSERT_TRUE(matched[0].ok());
+  EXPECT_EQ(matched[0]->kind, ReceiptResult::Kind::kApplied) << "it found the submit recorded just before it";
+  EXPECT_EQ(matched[0]->status, MsgStatus::kDelivered);
+  EXPECT_FALSE(two[0].ok()) << "m-2's outbox row was refused";
+  ASSERT_TRUE(two[1].ok());
+  EXPECT_TRUE(two[1]->applied());
+
+  std::vector<std::string> announced;
+  for (const WebhookJob& job : Handed()) {
+    announced.push_back(job.message_id + ":" + std::to_string(static_cast<int>(job.status)));
+  }
+  EXPECT_EQ(announced, (std::vector<std::string>{"m-1:2", "m-1:3", "m-3:2"}));
+  EXPECT_EQ(Due().size(), 3U);
+}
+
 TEST_F(WebhookHandoverTest, AMessageWithoutACallbackAnnouncesNothing) {
   ASSERT_TRUE(Insert(Message("m-1", "+447911123456", "hello")).ok());
   auto sent = Change({Sent("m-1")});

@@ -1,6 +1,9 @@
 // DeliveryStore: receipts matched by (carrier, match_key) in every order, multipart
 // messages, and final statuses that never move (docs/reliability.md R9).
 #include <future>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "unit/store/conformance/conformance.h"
 
@@ -170,6 +173,76 @@ TEST_P(ReceiptsConformance, MultipartReceiptsBeforeAndAfterTheSubmitCombine) {
   EXPECT_EQ(StatusOf("m1"), MsgStatus::kSent);
   EXPECT_EQ(Receipt("p2", MsgStatus::kDelivered).kind, ReceiptResult::Kind::kApplied);
   EXPECT_EQ(StatusOf("m1"), MsgStatus::kDelivered);
+}
+
+// Calls made before the ones before them are answered: a backend may apply them together
+// (store/sql/delivery_job.h), and must end where applying them one by one would.
+TEST_P(ReceiptsConformance, CallsMadeWithoutWaitingEndAsTheyWouldOneByOne) {
+  Queue("m1");
+  Queue("m2");
+  Queue("m3", 2);
+  Queue("m4");
+  using Receipts = std::vector<Result<ReceiptResult>>;
+  using Changes = std::vector<Result<ChangeResult>>;
+  std::vector<std::future<Receipts>> receipts;
+  std::vector<std::future<Changes>> changes;
+  auto receipt = [&](const std::string& key, MsgStatus status) {
+    auto done = std::make_shared<std::promise<Receipts>>();
+    receipts.push_back(done->get_future());
+    delivery().ApplyReceipts({ReceiptIn{"sim-a", key, key, status, "DELIVRD/000", 2000}},
+                             [done](Receipts r) { done->set_value(std::move(r)); });
+  };
+  auto change = [&](std::vector<StatusChange> batch) {
+    auto done = std::make_shared<std::promise<Changes>>();
+    changes.push_back(done->get_future());
+    delivery().RecordChanges(std::move(batch), [done](Changes r) { done->set_value(std::move(r)); });
+  };
+  StatusChange failed{.message_id = "m4", .status = MsgStatus::kFailed, .at_ms = 1600, .attempts = 1};
+  failed.error = MessageError{"carrier_rejected", "no", ""};
+
+  receipt("e1", MsgStatus::kDelivered);                    // receipts[0]: before its submit
+  change({Sent("m1", {"e1"})});                            // changes[0]: settles m1
+  change({Sent("m2", {"s1"}), Sent("m3", {"q1", "q2"})});  // changes[1]
+  receipt("s1", MsgStatus::kDelivered);                    // receipts[1]: m2
+  receipt("q1", MsgStatus::kDelivered);                    // receipts[2]: one segment of m3
+  receipt("q2", MsgStatus::kDelivered);                    // receipts[3]: the other
+  receipt("s1", MsgStatus::kDelivered);                    // receipts[4]: a duplicate
+  change({failed, StatusChange{.message_id = "nobody", .status = MsgStatus::kSent}});  // changes[2]
+  receipt("x9", MsgStatus::kDelivered);                    // receipts[5]: no such submit
+
+  std::vector<Receipts> r;
+  for (auto& f : receipts) r.push_back(f.get());
+  std::vector<Changes> c;
+  for (auto& f : changes) c.push_back(f.get());
+  for (const Receipts& call : r) {
+    ASSERT_EQ(call.size(), 1u);
+    ASSERT_TRUE(call[0].ok()) << call[0].error().detail;
+  }
+  ASSERT_EQ(c[0].size(), 1u);
+  ASSERT_EQ(c[1].size(), 2u);
+  ASSERT_EQ(c[2].size(), 2u);
+  for (const Changes& call : c) {
+    for (const auto& one : call) ASSERT_TRUE(one.ok()) << one.error().detail;
+  }
+  EXPECT_EQ(r[0][0]->kind, ReceiptResult::Kind::kParked);
+  EXPECT_EQ(c[0][0]->settled, MsgStatus::kDelivered);
+  EXPECT_TRUE(c[1][0]->applied());
+  EXPECT_TRUE(c[1][1]->applied());
+  EXPECT_EQ(r[1][0]->kind, ReceiptResult::Kind::kApplied);
+  EXPECT_EQ(r[1][0]->message_id, "m2");
+  EXPECT_EQ(r[2][0]->status, MsgStatus::kSent) << "one segment of two";
+  EXPECT_EQ(r[3][0]->status, MsgStatus::kDelivered);
+  EXPECT_EQ(r[4][0]->kind, ReceiptResult::Kind::kNoChange);
+  EXPECT_TRUE(c[2][0]->applied());
+  EXPECT_FALSE(c[2][1]->applied()) << "an unknown message";
+  EXPECT_EQ(r[5][0]->kind, ReceiptResult::Kind::kParked);
+
+  EXPECT_EQ(StatusOf("m1"), MsgStatus::kDelivered);
+  EXPECT_EQ(StatusOf("m2"), MsgStatus::kDelivered);
+  EXPECT_EQ(StatusOf("m3"), MsgStatus::kDelivered);
+  EXPECT_EQ(StatusOf("m4"), MsgStatus::kFailed);
+  EXPECT_EQ(EventsOf("m1"), (std::vector<MsgStatus>{MsgStatus::kQueued, MsgStatus::kSent, MsgStatus::kDelivered}));
+  EXPECT_EQ(*delivery().UnmatchedReceipts(), 1) << "x9 alone waits";
 }
 
 }  // namespace

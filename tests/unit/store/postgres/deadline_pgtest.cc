@@ -87,5 +87,27 @@ TEST_F(PostgresDeadline, AWriteThatTimesOutInsideATransactionEndsIt) {
   EXPECT_EQ(*count, 0) << "the transaction's first insert went with it";
 }
 
+TEST_F(PostgresDeadline, WritesSentAheadToAServerThatStopsAnsweringFailAtTheDeadline) {
+  ASSERT_TRUE(db_->Exec("BEGIN").ok());
+  ASSERT_TRUE(db_->Exec("INSERT INTO t VALUES (1)").ok());
+  for (int64_t v = 2; v < 5; ++v) {
+    // The first Send prepares the statement, which waits for its answer; the others do not.
+    if (v == 3) proxy_.Set(FaultProxy::Mode::kBlackhole);
+    auto insert = db_->Prepare("INSERT INTO t (v) VALUES (?)");
+    ASSERT_TRUE(insert.ok());
+    ASSERT_TRUE(insert->Bind(1, v).Send().ok()) << "sent ahead: nothing waits for the answer yet";
+  }
+  Status flushed = db_->Flush();
+  ASSERT_FALSE(flushed.ok());
+  EXPECT_EQ(flushed.error().code, "storage_unavailable");
+  proxy_.Set(FaultProxy::Mode::kPass);
+  Status after = db_->Exec("INSERT INTO t VALUES (5)");
+  ASSERT_FALSE(after.ok()) << "the transaction is lost, and nothing runs as if it went on";
+  ASSERT_TRUE(db_->Exec("ROLLBACK").ok());
+  auto count = Count();
+  ASSERT_TRUE(count.ok()) << count.error().detail;
+  EXPECT_EQ(*count, 0);
+}
+
 }  // namespace
 }  // namespace deliverer::store::postgres

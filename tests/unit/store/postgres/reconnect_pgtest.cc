@@ -98,5 +98,22 @@ TEST_F(PostgresReconnect, ATransactionTheCrashEndedRefusesStatementsUntilRolledB
   EXPECT_EQ(Column("SELECT n FROM t"), std::vector<std::string>{"5"});
 }
 
+TEST_F(PostgresReconnect, WritesSentAheadWhenTheServerCrashesFailTheirTransaction) {
+  Exec("CREATE TABLE t (n BIGINT)");
+  Exec("BEGIN");
+  Exec("INSERT INTO t VALUES (1)");
+  Crash();
+  auto insert = db().Prepare("INSERT INTO t (n) VALUES (?)");
+  ASSERT_TRUE(insert.ok()) << "the loss is not known before something is sent";
+  Status sent = insert->Bind(1, int64_t{2}).Send();
+  Status answered = sent.ok() ? db().Flush() : sent;
+  ASSERT_FALSE(answered.ok());
+  EXPECT_EQ(answered.error().code, "storage_unavailable");
+  Status commit = db().Exec("COMMIT");
+  ASSERT_FALSE(commit.ok()) << "a COMMIT must not claim what the crash took";
+  Exec("INSERT INTO t VALUES (3)");
+  EXPECT_EQ(Column("SELECT n FROM t"), std::vector<std::string>{"3"});
+}
+
 }  // namespace
 }  // namespace deliverer::store::postgres
