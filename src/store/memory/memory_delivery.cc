@@ -170,7 +170,7 @@ ReceiptResult ApplyReceipt(State& state, const ReceiptIn& r, int64_t& pending_de
 // ---------------------------------------------------------------------------------------
 // Writes
 
-// One write applying `apply` to each item in order, like SQLite's BatchJob: results in
+// One write applying `apply` to each item in order, like the SQL store's delivery jobs: results in
 // input order, the waiting count moved by what the items changed.
 template <class In, class Out, class Apply, class Done>
 void MemoryStore::SubmitBatch(std::vector<In> items, Apply apply, Done done) {

@@ -11,7 +11,7 @@
 namespace deliverer::store::sql {
 
 // What a write changes beyond its rows, which holds only once its savepoint is released
-// and its commit is durable (jobs.h BatchJob applies it then, and drops it otherwise).
+// and its commit is durable (delivery_job.h applies it then, and drops it otherwise).
 struct WriteEffects {
   // The change in the number of messages not yet terminal (SqlStore::PendingCount).
   int64_t pending_delta = 0;
