@@ -158,10 +158,37 @@ Status PgCursor::Send() {
   return Status::Ok();
 }
 
+Result<bool> PgCursor::ExecuteInPipeline(const std::string& name, const Wire& wire) {
+  if (PQsendQueryPrepared(db_.conn_, name.c_str(), static_cast<int>(params_.size()), wire.values.data(),
+                          wire.lengths.data(), wire.formats.data(), 0) == 0) {
+    Status flushed = db_.Flush();
+    if (!flushed.ok()) return flushed.error();
+    return DriverError("storage_unavailable", fmt::format("could not send: {}", OneLine(PQerrorMessage(db_.conn_))),
+                       db_.where_, false);
+  }
+  db_.pipelined_.push_back(&sql_.text);
+  PGresult* last = nullptr;
+  if (Status drained = db_.Drain(&last); !drained.ok()) {
+    PQclear(last);
+    return drained.error();
+  }
+  if (last == nullptr) return DriverError("storage_error", "the pipeline gave no answer", db_.where_, true);
+  db_.Succeeded(last);
+  result_ = last;
+  row_ = 0;
+  return PQntuples(result_) > 0;
+}
+
 Result<bool> PgCursor::Execute() {
-  if (Status flushed = db_.Flush(); !flushed.ok()) return flushed.error();
   auto wire = WireParams();
   if (!wire.ok()) return wire.take_error();
+  if (db_.Pipelined()) {
+    // One round trip for the statements sent ahead and this one, unless it must be
+    // prepared first (which answers them).
+    auto name = PreparedName();
+    if (!name.ok()) return name.take_error();
+    if (db_.Pipelined()) return ExecuteInPipeline(*name, *wire);
+  }
   const Wire& params = *wire;
   // A read outside a transaction that finds its connection lost (an idle pooled reader
   // after the server restarted) is run once more on a new one: a read changes nothing, so

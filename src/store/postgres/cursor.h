@@ -74,6 +74,8 @@ class PgCursor final : public sql::Cursor {
     std::vector<int> formats;
   };
   Result<Wire> WireParams() const;
+  // Sent after the statements waiting in the pipeline and answered with them.
+  Result<bool> ExecuteInPipeline(const std::string& name, const Wire& wire);
   const char* Value(int column) const;
 
   Connection& db_;

@@ -305,7 +305,7 @@ PGresult* Connection::Await(const std::function<int()>& send, bool& timed_out) {
   }
 }
 
-Status Connection::Flush() {
+Status Connection::Drain(PGresult** last) {
   if (pipelined_.empty()) return Status::Ok();
   std::vector<const std::string*> sent;
   sent.swap(pipelined_);
@@ -331,6 +331,11 @@ Status Connection::Flush() {
       }
       if (IsError(result) && !failure) {
         failure = FailureOf(conn_, result, *sent[std::min(statement, sent.size() - 1)], where_);
+      }
+      const bool answer = status == PGRES_TUPLES_OK || status == PGRES_COMMAND_OK;
+      if (last != nullptr && answer && statement + 1 == sent.size() && *last == nullptr) {
+        *last = result;
+        continue;
       }
       PQclear(result);
     }

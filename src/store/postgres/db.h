@@ -25,7 +25,8 @@
 // Inside a transaction, Statement::Send pipelines: the statement goes out with the next
 // ones and nothing waits for its answer until Flush, or until the next call that needs
 // one (Exec, a Step, a statement prepared for the first time), which reports the first
-// failure among them. Up to kMaxPipelined statements wait so; one more flushes them.
+// failure among them. A Step joins the pipeline and is answered with it, in the same
+// round trip. Up to kMaxPipelined statements wait so; one more flushes them.
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -79,7 +80,7 @@ class Connection final : public sql::Connection {
   // A cached statement with its bindings cleared; nothing reaches the server until its
   // first Step.
   Result<sql::Statement> Prepare(std::string_view sql) override;
-  Status Flush() override;
+  Status Flush() override { return Drain(nullptr); }
   // Rows the latest INSERT, UPDATE, DELETE or MERGE changed (with RETURNING too).
   int Changes() const override { return changes_; }
   sql::Dialect dialect() const override { return sql::Dialect::kPostgres; }
@@ -112,6 +113,10 @@ class Connection final : public sql::Connection {
   bool AwaitInput(std::chrono::steady_clock::time_point deadline);
   // Statements sent in the pipeline, answers not read yet: Flush reads them.
   bool Pipelined() const { return !pipelined_.empty(); }
+  // Reads the pipeline's answers up to its sync point and leaves pipeline mode: the first
+  // failure among them, or Ok. With `last`, the last statement's result is kept there when
+  // it succeeded (the caller owns it).
+  Status Drain(pg_result** last);
 
   // Looks statements up by a view of their text, without copying it.
   struct TextHash {

@@ -33,8 +33,26 @@ TEST_F(PostgresPipeline, WritesSentInATransactionRunInOrderBeforeTheNextRead) {
   ASSERT_TRUE(*in_order->Step());
   EXPECT_EQ(in_order->Int(0), count);
   in_order->Reset();
+  // Prepared now, the same read joins the pipeline behind the next writes.
+  for (int64_t n = count; n < count + 3; ++n) ASSERT_TRUE(SendInsert(db(), n).ok());
+  auto again = db().Prepare("SELECT count(*) FROM t WHERE n = seq - 1");
+  ASSERT_TRUE(again.ok());
+  ASSERT_TRUE(*again->Step());
+  EXPECT_EQ(again->Int(0), count + 3);
+  again->Reset();
+  // So does a write whose row count is read.
+  ASSERT_TRUE(SendInsert(db(), count + 3).ok());
+  auto counted = db().Prepare("UPDATE t SET n = n WHERE n >= ?");
+  ASSERT_TRUE(counted.ok());
+  ASSERT_TRUE(counted->Bind(1, count).Run().ok());
+  EXPECT_EQ(db().Changes(), 4);
+  counted->Reset();
+  ASSERT_TRUE(SendInsert(db(), count + 4).ok());
+  ASSERT_TRUE(counted->Bind(1, count).Run().ok());
+  EXPECT_EQ(db().Changes(), 5);
+  counted->Reset();
   Exec("COMMIT");
-  EXPECT_EQ(Column("SELECT count(*) FROM t"), std::vector<std::string>{std::to_string(count)});
+  EXPECT_EQ(Column("SELECT count(*) FROM t"), std::vector<std::string>{std::to_string(count + 5)});
 }
 
 TEST_F(PostgresPipeline, TheFirstFailureComesBackFromFlushAndTheSavepointUndoesIt) {
@@ -62,16 +80,25 @@ TEST_F(PostgresPipeline, TheFirstFailureComesBackFromFlushAndTheSavepointUndoesI
 
 TEST_F(PostgresPipeline, AReadAfterAFailedSendFailsWithIt) {
   Exec("CREATE TABLE t (n BIGINT PRIMARY KEY)");
-  Exec("BEGIN");
-  Exec("INSERT INTO t VALUES (1)");
-  ASSERT_TRUE(SendInsert(db(), 1).ok());
-  auto read = db().Prepare("SELECT count(*) FROM t");
-  ASSERT_TRUE(read.ok());
-  auto row = read->Step();
-  ASSERT_FALSE(row.ok());
-  EXPECT_EQ(row.error().code, "constraint");
-  read->Reset();
-  Exec("ROLLBACK");
+  // The read prepared before (answered with the pipeline) and prepared after (which
+  // answers the pipeline before it is prepared) fail alike.
+  for (bool prepared_before : {true, false}) {
+    SCOPED_TRACE(prepared_before);
+    const std::string sql = prepared_before ? "SELECT count(*) FROM t" : "SELECT count(*) + 0 FROM t";
+    if (prepared_before) {
+      EXPECT_EQ(Column(sql), std::vector<std::string>{"0"});
+    }
+    Exec("BEGIN");
+    Exec("INSERT INTO t VALUES (1)");
+    ASSERT_TRUE(SendInsert(db(), 1).ok());
+    auto read = db().Prepare(sql);
+    ASSERT_TRUE(read.ok());
+    auto row = read->Step();
+    ASSERT_FALSE(row.ok());
+    EXPECT_EQ(row.error().code, "constraint");
+    read->Reset();
+    Exec("ROLLBACK");
+  }
 }
 
 TEST_F(PostgresPipeline, OutsideATransactionASendRunsAtOnce) {
