@@ -41,32 +41,13 @@ Result<std::optional<Current>> Lookup(Connection& db, DeliveryBatch* batch, cons
 }
 
 // The outbox row announcing a change, in the same commit (R11), and the same event as
-// DueWebhooks would read it back, for `effects`.
-// In a batch the row is written with the batch's others, at its end.
+// DueWebhooks would read it back, for `effects`. In a batch the row is written with the
+// batch's others, at its end.
 Status InsertWebhook(Connection& db, DeliveryBatch* batch, const std::string& message_id, const Current& current,
                      MsgStatus status, int64_t at_ms, const std::string& carrier,
                      const std::optional<MessageError>& error, WriteEffects& effects) {
   WebhookJob job;
   job.event_id = NewUuidV7(at_ms);
-  if (batch != nullptr) {
-    batch->AddWebhook(WebhookRow{job.event_id, message_id, status, current.status, at_ms, carrier, error});
-  } else {
-    auto stmt = db.Prepare(
-        "INSERT INTO webhooks (event_id, message_id, status, previous_status, at, carrier,"
-        " error_code, error_detail, carrier_code, next_at) VALUES (?,?,?,?,?,?,?,?,?,?)");
-    if (!stmt.ok()) return stmt.take_error();
-    stmt->Bind(1, job.event_id).Bind(2, message_id).Bind(3, Code(status)).Bind(4, Code(current.status));
-    stmt->Bind(5, at_ms).Bind(6, carrier);
-    if (error) {
-      stmt->Bind(7, error->code).Bind(8, error->detail).Bind(9, error->carrier_code);
-    } else {
-      stmt->BindNull(7).BindNull(8).BindNull(9);
-    }
-    stmt->Bind(10, at_ms);
-    if (Status s = stmt->Send(); !s.ok()) return s;
-  }
-  // A producer's SMPP receipt is the SMPP server's to send (records.h ProducerReceiptUrl).
-  if (IsProducerReceiptUrl(current.callback_url)) return Status::Ok();
   job.message_id = message_id;
   job.account = current.account;
   job.url = current.callback_url;
@@ -78,6 +59,13 @@ Status InsertWebhook(Connection& db, DeliveryBatch* batch, const std::string& me
   job.segments = current.segments;
   job.client_ref = current.client_ref;
   job.created_at_ms = current.created_at_ms;
+  if (batch != nullptr) {
+    batch->AddWebhook(job);
+  } else if (Status s = SendWebhookRows(db, {&job, 1}); !s.ok()) {
+    return s;
+  }
+  // A producer's SMPP receipt is the SMPP server's to send (records.h ProducerReceiptUrl).
+  if (IsProducerReceiptUrl(current.callback_url)) return Status::Ok();
   effects.announced.push_back(std::move(job));
   return Status::Ok();
 }

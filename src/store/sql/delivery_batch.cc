@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <functional>
 
 namespace deliverer::store::sql {
@@ -106,47 +107,37 @@ Status DeliveryBatch::LoadMessages(Connection& db, const std::vector<std::string
 }
 
 Status DeliveryBatch::LoadSubmitters(Connection& db, const std::vector<CarrierKey>& keys) {
+  // A single-segment message's row first (most receipts), then the submits table, as
+  // delivery.cc FindSubmitter looks: each for the keys the one before did not hold.
+  static constexpr std::pair<std::string_view, bool> kHolders[] = {
+      {"SELECT match_key, id FROM messages WHERE carrier = ?1 AND match_key = ", true},
+      {"SELECT match_key, message_id FROM submits WHERE carrier = ?1 AND match_key = ", false},
+  };
   std::vector<std::string> message_ids;
   for (const auto& by_carrier : ByCarrier(keys)) {
-    // Named, not bound: lambdas capture them (clang cannot capture a structured binding).
     const std::string& carrier = by_carrier.first;
-    const std::vector<std::string>& match_keys = by_carrier.second;
-    for (const std::string& key : match_keys) submitters_[{carrier, key}] = Submitter{"", false};
-    auto bind_carrier = [&carrier](Statement& stmt) { stmt.Bind(1, carrier); };
-    // A single-segment message's row first (most receipts), then the submits table, as
-    // delivery.cc FindSubmitter looks.
-    Status rows = ForChunks(
-        db, match_keys, 2,
-        [](int first, size_t n) {
-          return EachKey("SELECT match_key, id FROM messages WHERE carrier = ?1 AND match_key = ", first, n);
-        },
-        bind_carrier, [&](const Statement& row) {
-          submitters_[{carrier, row.Text(0)}] = Submitter{row.Text(1), true};
-          message_ids.push_back(row.Text(1));
-        });
-    if (!rows.ok()) return rows;
-    std::vector<std::string> rest;
-    for (const std::string& key : match_keys) {
-      if (submitters_[{carrier, key}].message_id.empty()) rest.push_back(key);
+    std::vector<std::string> unheld = by_carrier.second;
+    for (const std::string& key : unheld) submitters_[{carrier, key}] = Submitter{"", false};
+    for (const auto& holder : kHolders) {
+      const std::string_view select = holder.first;
+      const bool in_row = holder.second;
+      Status found = ForChunks(
+          db, unheld, 2, [select](int first, size_t n) { return EachKey(select, first, n); },
+          [&carrier](Statement& stmt) { stmt.Bind(1, carrier); },
+          [&](const Statement& row) {
+            submitters_[{carrier, row.Text(0)}] = Submitter{row.Text(1), in_row};
+            message_ids.push_back(row.Text(1));
+          });
+      if (!found.ok()) return found;
+      std::erase_if(unheld, [&](const std::string& key) { return !submitters_[{carrier, key}].message_id.empty(); });
     }
-    Status submits = ForChunks(
-        db, rest, 2,
-        [](int first, size_t n) {
-          return EachKey("SELECT match_key, message_id FROM submits WHERE carrier = ?1 AND match_key = ", first, n);
-        },
-        bind_carrier, [&](const Statement& row) {
-          submitters_[{carrier, row.Text(0)}] = Submitter{row.Text(1), false};
-          message_ids.push_back(row.Text(1));
-        });
-    if (!submits.ok()) return submits;
   }
   return LoadMessages(db, message_ids);
 }
 
 Status DeliveryBatch::LoadParked(Connection& db, const std::vector<CarrierKey>& keys) {
   for (const auto& by_carrier : ByCarrier(keys)) {
-    // Named, not bound: lambdas capture them (clang cannot capture a structured binding).
-    const std::string& carrier = by_carrier.first;
+    const std::string& carrier = by_carrier.first;  // named: clang cannot capture a binding
     const std::vector<std::string>& match_keys = by_carrier.second;
     for (const std::string& key : match_keys) parked_[{carrier, key}];
     Status loaded = ForChunks(
@@ -177,20 +168,32 @@ void DeliveryBatch::Clear() {
 }
 
 Status DeliveryBatch::WriteWebhooks(Connection& db) {
-  // Rows per statement, largest first: four statement texts, each prepared once.
-  static constexpr size_t kRowsPer[] = {64, 16, 4, 1};
-  constexpr int kColumns = 10;
-  size_t at = 0;
-  for (size_t rows : kRowsPer) {
-    while (webhooks_.size() - at >= rows) {
-      std::string sql =
+  Status sent = SendWebhookRows(db, webhooks_);
+  webhooks_.clear();
+  return sent;
+}
+
+Status SendWebhookRows(Connection& db, std::span<const WebhookJob> rows) {
+  // Rows per statement, largest first: four statement texts, built and prepared once.
+  static constexpr std::array<size_t, 4> kRowsPer = {64, 16, 4, 1};
+  static const std::array<std::string, 4> kSql = [] {
+    std::array<std::string, 4> texts;
+    for (size_t i = 0; i < kRowsPer.size(); ++i) {
+      texts[i] =
           "INSERT INTO webhooks (event_id, message_id, status, previous_status, at, carrier, error_code,"
           " error_detail, carrier_code, next_at) VALUES ";
-      for (size_t r = 0; r < rows; ++r) sql += r == 0 ? "(?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?)";
-      auto stmt = db.Prepare(sql);
+      for (size_t r = 0; r < kRowsPer[i]; ++r) texts[i] += r == 0 ? "(?,?,?,?,?,?,?,?,?,?)" : ",(?,?,?,?,?,?,?,?,?,?)";
+    }
+    return texts;
+  }();
+  constexpr int kColumns = 10;
+  size_t at = 0;
+  for (size_t i = 0; i < kRowsPer.size(); ++i) {
+    for (; rows.size() - at >= kRowsPer[i]; at += kRowsPer[i]) {
+      auto stmt = db.Prepare(kSql[i]);
       if (!stmt.ok()) return stmt.take_error();
-      for (size_t r = 0; r < rows; ++r) {
-        const WebhookRow& w = webhooks_[at + r];
+      for (size_t r = 0; r < kRowsPer[i]; ++r) {
+        const WebhookJob& w = rows[at + r];
         const int first = static_cast<int>(r) * kColumns;
         stmt->Bind(first + 1, w.event_id).Bind(first + 2, w.message_id);
         stmt->Bind(first + 3, int64_t{static_cast<int>(w.status)});
@@ -201,13 +204,11 @@ Status DeliveryBatch::WriteWebhooks(Connection& db) {
         } else {
           stmt->BindNull(first + 7).BindNull(first + 8).BindNull(first + 9);
         }
-        stmt->Bind(first + 10, w.at_ms);
+        stmt->Bind(first + 10, w.at_ms);  // next_at: due at once
       }
       if (Status s = stmt->Send(); !s.ok()) return s;
-      at += rows;
     }
   }
-  webhooks_.clear();
   return Status::Ok();
 }
 

@@ -10,7 +10,7 @@
 //   batch.LoadMessages(db, ids);                  // one statement per 64 ids
 //   if (const auto* known = batch.Message(id)) …  // null: not loaded, read it yourself
 //   batch.NoteStatus(id, MsgStatus::kSent);       // after the batch's own write
-//   batch.AddWebhook(row);                        // instead of its own INSERT
+//   batch.AddWebhook(job);                        // instead of its own INSERT
 //   batch.WriteWebhooks(db);                      // at the end, before the job's Flush
 //
 // The batch keeps what it read current with its own writes (the Note… calls,
@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <map>
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <utility>
@@ -47,16 +48,9 @@ Result<std::optional<Current>> ReadCurrent(Connection& db, const std::string& id
 // (carrier, match_key): what names one submit, and the receipts for it.
 using CarrierKey = std::pair<std::string, std::string>;
 
-// An outbox row (storage-schema.md "webhooks"), as delivery.cc InsertWebhook writes it.
-struct WebhookRow {
-  std::string event_id;
-  std::string message_id;
-  model::Status status = model::Status::kQueued;
-  model::Status previous_status = model::Status::kQueued;
-  int64_t at_ms = 0;
-  std::string carrier;
-  std::optional<MessageError> error;
-};
+// Sends `rows` as outbox rows (storage-schema.md "webhooks": the event of each, due at
+// once), in as few multi-row INSERTs as four statement texts allow.
+Status SendWebhookRows(Connection& db, std::span<const WebhookJob> rows);
 
 // Where the submit a receipt names is recorded: the message row itself (a single-segment
 // message's one submit, `in_row`) or the submits table. No message: `message_id` empty.
@@ -91,15 +85,15 @@ class DeliveryBatch {
   std::optional<std::vector<ReceiptIn>> TakeParked(const CarrierKey& key);
 
   // An outbox row to write with the others at the end of the job.
-  void AddWebhook(WebhookRow row) { webhooks_.push_back(std::move(row)); }
-  // Sends the rows added, in multi-row INSERTs (pipelined on PostgreSQL).
+  void AddWebhook(WebhookJob row) { webhooks_.push_back(std::move(row)); }
+  // Sends the rows added (SendWebhookRows; pipelined on PostgreSQL).
   Status WriteWebhooks(Connection& db);
 
  private:
   std::unordered_map<std::string, std::optional<Current>> messages_;
   std::map<CarrierKey, Submitter> submitters_;
   std::map<CarrierKey, std::vector<ReceiptIn>> parked_;
-  std::vector<WebhookRow> webhooks_;
+  std::vector<WebhookJob> webhooks_;
 };
 
 }  // namespace deliverer::store::sql

@@ -42,7 +42,8 @@ class DeliveryJob final : public WriteJob {
     if (commit.ok()) {
       if (on_durable_) on_durable_(std::move(effects_));
     } else {
-      // A batch whose BEGIN failed was never applied: every item still gets its answer.
+      // Nothing of it holds (its commit failed, or its BEGIN, before Apply): every item
+      // still gets an answer, the error.
       results_.clear();
       for (const Item& item : items_) results_.push_back(FailedAs(item, commit.error()));
     }
@@ -168,41 +169,41 @@ class DeliveryJob final : public WriteJob {
 
 }  // namespace
 
-template <class Add>
-void DeliveryJobs::AddTo(GroupCommitWriter& writer, size_t items, Add add) {
+namespace {
+
+// Adds a call's items to `inbox` unless the writer took it or they would overfill it (an
+// empty one takes any number).
+template <class In, class Done>
+bool TryAdd(DeliveryJobs::Inbox& inbox, std::vector<In>& items, Done& done) {
+  common::MutexLock lock(inbox.mutex);
+  if (inbox.closed || (!inbox.items.empty() && inbox.items.size() + items.size() > DeliveryJobs::kMaxItems)) {
+    return false;
+  }
+  inbox.calls.push_back(DeliveryJobs::Inbox::Call{inbox.items.size(), items.size(), std::move(done)});
+  for (In& item : items) inbox.items.emplace_back(std::move(item));
+  return true;
+}
+
+}  // namespace
+
+template <class In, class Done>
+void DeliveryJobs::Add(GroupCommitWriter& writer, std::vector<In> items, Done done) {
   common::MutexLock lock(mutex_);
-  if (open_ != nullptr) {
-    common::MutexLock inbox_lock(open_->mutex);
-    if (!open_->closed && open_->items.size() + items <= kMaxItems) {
-      add(*open_);
-      return;
-    }
-  }
+  if (open_ != nullptr && TryAdd(*open_, items, done)) return;
   open_ = std::make_shared<Inbox>();
-  {
-    common::MutexLock inbox_lock(open_->mutex);
-    add(*open_);
-  }
+  TryAdd(*open_, items, done);
   // Under mutex_: jobs reach the writer in the order they were opened.
   writer.Submit(std::make_unique<DeliveryJob>(open_, on_durable_));
 }
 
 void DeliveryJobs::AddChanges(GroupCommitWriter& writer, std::vector<StatusChange> changes,
                               DeliveryStore::ChangesCallback done) {
-  AddTo(writer, changes.size(), [&](Inbox& inbox) {
-    inbox.mutex.AssertHeld();
-    inbox.calls.push_back(Inbox::Call{inbox.items.size(), changes.size(), std::move(done)});
-    for (StatusChange& c : changes) inbox.items.emplace_back(std::move(c));
-  });
+  Add(writer, std::move(changes), std::move(done));
 }
 
 void DeliveryJobs::AddReceipts(GroupCommitWriter& writer, std::vector<ReceiptIn> receipts,
                                DeliveryStore::ReceiptsCallback done) {
-  AddTo(writer, receipts.size(), [&](Inbox& inbox) {
-    inbox.mutex.AssertHeld();
-    inbox.calls.push_back(Inbox::Call{inbox.items.size(), receipts.size(), std::move(done)});
-    for (ReceiptIn& r : receipts) inbox.items.emplace_back(std::move(r));
-  });
+  Add(writer, std::move(receipts), std::move(done));
 }
 
 }  // namespace deliverer::store::sql

@@ -43,8 +43,8 @@ class DeliveryJobs {
   struct Inbox;  // delivery_job.cc
 
  private:
-  template <class Add>
-  void AddTo(GroupCommitWriter& writer, size_t items, Add add);
+  template <class In, class Done>
+  void Add(GroupCommitWriter& writer, std::vector<In> items, Done done);
 
   const std::function<void(WriteEffects&&)> on_durable_;
   common::Mutex mutex_;

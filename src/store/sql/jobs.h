@@ -1,10 +1,7 @@
 #pragma once
 // Write jobs shared by the SQL store's write paths (see writer.h for the contract).
-#include <atomic>
 #include <functional>
-#include <vector>
 
-#include "store/sql/delivery_writes.h"
 #include "store/sql/writer.h"
 
 namespace deliverer::store::sql {
